@@ -1,0 +1,54 @@
+# Two commands on a fresh machine: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8501
+
+.PHONY: run test check lint typecheck unit browser demo bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+# Stamp files: reinstall only when the pinned requirements change.
+$(VENV)/.runtime: requirements.txt | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.dev: requirements.txt requirements-dev.txt | $(VENV)/.runtime
+	$(BIN)/python -m pip install --quiet -r requirements.txt -r requirements-dev.txt
+	touch $@
+
+## Set up and start the app on the demo workspace (built on first start).
+run: $(VENV)/.runtime
+	$(BIN)/streamlit run streamlit_app.py --server.port $(PORT)
+
+## Set up and run every check: lint, types, unit, AppTest and browser tests.
+test: $(VENV)/.dev
+	./scripts/ensure-chromium.sh
+	$(MAKE) lint typecheck
+	$(BIN)/python -m pytest
+
+lint: $(VENV)/.dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: $(VENV)/.dev
+	$(BIN)/mypy
+
+unit: $(VENV)/.dev
+	$(BIN)/python -m pytest -m "not browser"
+
+browser: $(VENV)/.dev
+	./scripts/ensure-chromium.sh
+	$(BIN)/python -m pytest -m browser
+
+## Rebuild the demo workspace (IMPRESSIONS=10000000 for a benchmark-sized one).
+demo: $(VENV)/.runtime
+	$(BIN)/python -m dashboard demo $(if $(IMPRESSIONS),--impressions $(IMPRESSIONS))
+
+bench: $(VENV)/.dev
+	$(BIN)/python bench/demo_build.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

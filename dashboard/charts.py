@@ -1,0 +1,129 @@
+"""Plotly figures built from small, already-aggregated frames. No Streamlit here.
+
+Colours: impressions use a diverging red-blue scale centred on 0 (ColorBrewer RdBu, which
+stays distinguishable with the common colour-vision deficiencies), so red always means a
+poor impression and blue a good one. Type is large enough to read on a projector.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+from plotly.colors import sample_colorscale
+
+from dashboard import domain
+
+DIVERGING = "RdBu"
+FONT_SIZE = 16
+BREAK_COLOUR = "#b2182b"
+TARGET_COLOUR = "#333333"
+
+
+def impression_colour(score: float) -> str:
+    """The colour of a mean impression on the shared diverging scale (-1 red .. +1 blue)."""
+    return str(sample_colorscale(DIVERGING, [(max(-1.0, min(1.0, score)) + 1) / 2])[0])
+
+
+def _layout(fig: go.Figure, height: int) -> go.Figure:
+    fig.update_layout(
+        height=height,
+        margin={"l": 10, "r": 10, "t": 40, "b": 10},
+        font={"size": FONT_SIZE},
+        showlegend=False,
+        plot_bgcolor="white",
+    )
+    # Set tick and title sizes on the axes themselves: Streamlit's chart theme replaces the
+    # layout-wide font, and small ticks cannot be read on a projector.
+    fig.update_xaxes(tickfont={"size": FONT_SIZE}, title_font={"size": FONT_SIZE})
+    fig.update_yaxes(tickfont={"size": FONT_SIZE}, title_font={"size": FONT_SIZE})
+    return fig
+
+
+def moment_scorecard(summary: pd.DataFrame, break_at: str | None) -> go.Figure:
+    """Mean impression per moment in journey order, with 95% intervals and each moment's target.
+
+    ``summary`` has ``moment, mean, mean_low, mean_high, target, n``; missing moments show as
+    gaps. The moment where the chain breaks is annotated.
+    """
+    ordered = pd.DataFrame({"moment": list(domain.MOMENT_KEYS)}).merge(summary, on="moment", how="left")
+    labels = [domain.moment_label(key) for key in ordered["moment"]]
+    fig = go.Figure()
+    fig.add_bar(
+        x=labels,
+        y=ordered["mean"],
+        marker_color=[impression_colour(v) if pd.notna(v) else "#cccccc" for v in ordered["mean"]],
+        marker_line={
+            "color": [BREAK_COLOUR if m == break_at else "rgba(0,0,0,0)" for m in ordered["moment"]],
+            "width": 4,
+        },
+        error_y={
+            "type": "data",
+            "symmetric": False,
+            "array": ordered["mean_high"] - ordered["mean"],
+            "arrayminus": ordered["mean"] - ordered["mean_low"],
+            "color": "#555555",
+        },
+        customdata=ordered[["n"]].fillna(0),
+        hovertemplate="%{x}<br>mean impression %{y:+.2f}<br>%{customdata[0]:,} impressions<extra></extra>",
+        name="Mean impression",
+    )
+    fig.add_scatter(
+        x=labels,
+        y=ordered["target"],
+        mode="markers",
+        name="Target",
+        marker={"symbol": "line-ew", "size": 60, "line": {"width": 3, "color": TARGET_COLOUR}},
+        hovertemplate="%{x}<br>target %{y:+.2f}<extra></extra>",
+    )
+    if break_at is not None:
+        fig.add_annotation(
+            x=domain.moment_label(break_at),
+            y=1.0,
+            text="Chain breaks here",
+            showarrow=False,
+            font={"color": BREAK_COLOUR, "size": FONT_SIZE + 2},
+            yshift=10,
+        )
+    fig.update_yaxes(
+        range=[-1, 1.15], zeroline=True, zerolinecolor="#999999", title="Mean impression (−1 … +1)", gridcolor="#eeeeee"
+    )
+    fig.update_xaxes(title=None)
+    return _layout(fig, 380)
+
+
+def weakest_touchpoints(summary: pd.DataFrame, limit: int = 8) -> go.Figure:
+    """The touchpoints furthest below (or least above) their targets, worst at the top.
+
+    ``summary`` has ``touchpoint, cycle, mean, mean_low, mean_high, target, gap, n``.
+    """
+    worst = summary.nsmallest(limit, "gap").iloc[::-1]
+    labels = worst["touchpoint"] + " · " + worst["cycle"]
+    fig = go.Figure()
+    fig.add_bar(
+        y=labels,
+        x=worst["mean"],
+        orientation="h",
+        marker_color=[impression_colour(v) for v in worst["mean"]],
+        error_x={
+            "type": "data",
+            "symmetric": False,
+            "array": worst["mean_high"] - worst["mean"],
+            "arrayminus": worst["mean"] - worst["mean_low"],
+            "color": "#555555",
+        },
+        customdata=worst[["target", "n"]],
+        hovertemplate="%{y}<br>mean %{x:+.2f} (target %{customdata[0]:+.2f})"
+        "<br>%{customdata[1]:,} impressions<extra></extra>",
+    )
+    fig.add_scatter(
+        y=labels,
+        x=worst["target"],
+        mode="markers",
+        marker={"symbol": "line-ns", "size": 26, "line": {"width": 3, "color": TARGET_COLOUR}},
+        hovertemplate="target %{x:+.2f}<extra></extra>",
+    )
+    fig.update_xaxes(
+        range=[-1, 1], zeroline=True, zerolinecolor="#999999", title="Mean impression (−1 … +1)", gridcolor="#eeeeee"
+    )
+    fig.update_yaxes(title=None, automargin=True)
+    return _layout(fig, 60 + 44 * len(worst))

@@ -1,0 +1,155 @@
+"""Impression metrics with their 95% confidence intervals, as plain functions.
+
+Definitions (scores are normalised to -1..+1):
+- mean impression: the average score; t-interval.
+- positive / negative share: share of scores above / below 0; Wilson score interval.
+- net impression: positive share minus negative share; normal interval with the variance of
+  a difference of two multinomial shares, ``(p+ + p- - (p+ - p-)^2) / n``.
+- perfection rate: share of impressions meeting their touchpoint's standard, i.e. scoring at
+  or above its target; Wilson interval.
+- gap to target: mean score minus mean target; below zero the group falls short. A moment
+  or touchpoint "is weak" when its gap is negative; the first weak moment in journey order is
+  where the chain breaks.
+
+The vectorised ``summarise`` works on the statistics the store returns per group; the scalar
+functions take raw scores and are there for tests and small calculations.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from numpy.typing import ArrayLike
+from scipy import stats
+
+from dashboard import domain
+
+Z = float(stats.norm.ppf(0.975))
+
+
+@dataclass(frozen=True)
+class Estimate:
+    """A value with its 95% confidence interval (NaN bounds when there is too little data)."""
+
+    value: float
+    low: float
+    high: float
+
+
+def wilson_interval(successes: ArrayLike, n: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
+    """95% Wilson score interval for proportions; NaN where ``n`` is 0."""
+    k = np.asarray(successes, dtype=float)
+    total = np.asarray(n, dtype=float)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        p = k / total
+        denominator = 1 + Z**2 / total
+        centre = (p + Z**2 / (2 * total)) / denominator
+        half = Z * np.sqrt(p * (1 - p) / total + Z**2 / (4 * total**2)) / denominator
+    return centre - half, centre + half
+
+
+def mean_interval(total: ArrayLike, total_sq: ArrayLike, n: ArrayLike) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Mean and its 95% t-interval from sums; bounds are NaN below two observations."""
+    count = np.asarray(n, dtype=float)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean = np.asarray(total, dtype=float) / count
+        variance = (np.asarray(total_sq, dtype=float) - count * mean**2) / (count - 1)
+        sd = np.sqrt(np.clip(variance, 0, None))
+        t = stats.t.ppf(0.975, np.where(count > 1, count - 1, np.nan))
+        half = t * sd / np.sqrt(count)
+    # Scores live in -1..+1, so an interval reaching past either end is cut there.
+    return mean, np.clip(mean - half, -1, 1), np.clip(mean + half, -1, 1)
+
+
+def net_interval(
+    n_positive: ArrayLike, n_negative: ArrayLike, n: ArrayLike
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Net impression (positive minus negative share) and its 95% normal interval."""
+    count = np.asarray(n, dtype=float)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        pos = np.asarray(n_positive, dtype=float) / count
+        neg = np.asarray(n_negative, dtype=float) / count
+        net = pos - neg
+        half = Z * np.sqrt(np.clip(pos + neg - net**2, 0, None) / count)
+    return net, np.clip(net - half, -1, 1), np.clip(net + half, -1, 1)
+
+
+def summarise(stats_frame: pd.DataFrame) -> pd.DataFrame:
+    """Adds every metric and interval to a frame of per-group statistics from the store.
+
+    Expects the columns ``n, total, total_sq, n_positive, n_negative, n_meeting,
+    target_total``; returns a copy with ``mean, mean_low, mean_high, positive_share,
+    negative_share, net, net_low, net_high, perfection, perfection_low, perfection_high,
+    target, gap`` and ``weak`` added.
+    """
+    out = stats_frame.copy()
+    n = out["n"].to_numpy(dtype=float)
+    out["mean"], out["mean_low"], out["mean_high"] = mean_interval(out["total"], out["total_sq"], n)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        out["positive_share"] = out["n_positive"].to_numpy(dtype=float) / n
+        out["negative_share"] = out["n_negative"].to_numpy(dtype=float) / n
+        out["perfection"] = out["n_meeting"].to_numpy(dtype=float) / n
+        mean_target = out["target_total"].to_numpy(dtype=float) / n
+    out["net"], out["net_low"], out["net_high"] = net_interval(out["n_positive"], out["n_negative"], n)
+    out["perfection_low"], out["perfection_high"] = wilson_interval(out["n_meeting"], n)
+    if "target" not in out.columns:
+        out["target"] = mean_target
+    out["gap"] = out["mean"] - mean_target
+    out["weak"] = out["gap"] < 0
+    return out
+
+
+def _raw_stats(scores: ArrayLike, targets: ArrayLike = domain.DEFAULT_TARGET) -> pd.DataFrame:
+    s = np.asarray(scores, dtype=float)
+    target = np.broadcast_to(np.asarray(targets, dtype=float), s.shape)
+    return pd.DataFrame(
+        {
+            "n": [s.size],
+            "total": [s.sum()],
+            "total_sq": [(s * s).sum()],
+            "n_positive": [(s > 0).sum()],
+            "n_negative": [(s < 0).sum()],
+            "n_meeting": [(s >= target).sum()],
+            "target_total": [target.sum()],
+        }
+    )
+
+
+def _estimate(row: pd.Series, name: str) -> Estimate:
+    return Estimate(float(row[name]), float(row[f"{name}_low"]), float(row[f"{name}_high"]))
+
+
+def mean_impression(scores: ArrayLike) -> Estimate:
+    return _estimate(summarise(_raw_stats(scores)).iloc[0], "mean")
+
+
+def share_positive(scores: ArrayLike) -> Estimate:
+    s = np.asarray(scores, dtype=float)
+    low, high = wilson_interval(np.array([(s > 0).sum()]), np.array([s.size]))
+    return Estimate(float((s > 0).mean()), float(low[0]), float(high[0]))
+
+
+def share_negative(scores: ArrayLike) -> Estimate:
+    s = np.asarray(scores, dtype=float)
+    low, high = wilson_interval(np.array([(s < 0).sum()]), np.array([s.size]))
+    return Estimate(float((s < 0).mean()), float(low[0]), float(high[0]))
+
+
+def net_impression(scores: ArrayLike) -> Estimate:
+    return _estimate(summarise(_raw_stats(scores)).iloc[0], "net")
+
+
+def perfection_rate(scores: ArrayLike, targets: ArrayLike = domain.DEFAULT_TARGET) -> Estimate:
+    return _estimate(summarise(_raw_stats(scores, targets)).iloc[0], "perfection")
+
+
+def chain_break(moment_summary: pd.DataFrame) -> str | None:
+    """The first moment, in journey order, that is weak; None when the chain holds.
+
+    ``moment_summary`` is ``summarise`` output with a ``moment`` column; moments without
+    impressions cannot be judged and are skipped.
+    """
+    weak = set(moment_summary.loc[moment_summary["weak"], "moment"])
+    return next((key for key in domain.MOMENT_KEYS if key in weak), None)

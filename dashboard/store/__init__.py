@@ -1,0 +1,85 @@
+"""The store: the one place that talks to the DuckDB file.
+
+``Store`` owns the database and hands out short-lived cursors: one DuckDB connection object
+must never be shared between threads (Streamlit runs every browser session in its own
+thread), and a cursor per call costs a fraction of a millisecond. The modules beside this one
+hold the SQL, one named function per question, every value bound as a parameter.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import duckdb
+
+from dashboard.store.schema import apply_migrations
+
+DEFAULT_DB_PATH = Path("data") / "dashboard.duckdb"
+DB_ENV_VAR = "DASHBOARD_DB"
+
+
+def database_path() -> Path:
+    """The workspace file: ``$DASHBOARD_DB`` when set, else ``data/dashboard.duckdb``."""
+    return Path(os.environ.get(DB_ENV_VAR) or DEFAULT_DB_PATH)
+
+
+class Store:
+    """An open workspace database, migrated to the newest schema on open."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        if str(self.path) != ":memory:":
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._root = duckdb.connect(str(self.path))
+        # Writers take turns. DuckDB would otherwise abort one of two transactions that touch
+        # the same row (the data version is touched by every write) with a conflict error;
+        # writes are short, so queueing them costs little and loses nothing. Reads never wait.
+        self._write_lock = threading.Lock()
+        with self.cursor() as cur:
+            apply_migrations(cur)
+
+    @contextmanager
+    def cursor(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A cursor for this thread alone, closed afterwards. Use for reads."""
+        cur = self._root.cursor()
+        try:
+            yield cur
+        finally:
+            cur.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A cursor inside one transaction: everything commits together or nothing does.
+
+        Every write goes through here, and each bumps the data version so cached reads at the
+        Streamlit edge refresh.
+        """
+        with self._write_lock, self.cursor() as cur:
+            cur.begin()
+            try:
+                yield cur
+                cur.execute("update data_version set version = version + 1 where id = 1")
+                cur.commit()
+            except BaseException:
+                cur.rollback()
+                raise
+
+    def data_version(self) -> int:
+        """A number that changes whenever anything is written."""
+        with self.cursor() as cur:
+            row = cur.execute("select version from data_version where id = 1").fetchone()
+        assert row is not None
+        return int(row[0])
+
+    def close(self) -> None:
+        self._root.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

@@ -1,0 +1,147 @@
+"""SQL for impressions: recording them in bulk and the aggregates every chart starts from.
+
+Aggregates return *sufficient statistics* per group (count, sum, sum of squares, positive,
+negative and meeting-the-standard counts) rather than finished metrics: the database does the
+heavy counting over millions of rows, and ``dashboard.metrics`` turns the few rows that come
+back into means, shares and confidence intervals.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
+
+import duckdb
+import pandas as pd
+
+from dashboard.store import Store
+from dashboard.store.scope import EVERYTHING, Scope
+
+# Fixed SQL text (no values): the statistics metrics.summarise expects, per group.
+STATS = (
+    "count(*) as n, sum(i.score) as total, sum(i.score * i.score) as total_sq,"
+    " count(*) filter (where i.score > 0) as n_positive,"
+    " count(*) filter (where i.score < 0) as n_negative,"
+    " count(*) filter (where i.score >= t.target) as n_meeting,"
+    " sum(t.target) as target_total"
+)
+IMPRESSION_COLUMNS = (
+    "touchpoint_id",
+    "observed_on",
+    "raw_value",
+    "scale",
+    "score",
+    "group_id",
+    "source",
+    "comment",
+)
+
+
+@contextmanager
+def _registered(cur: duckdb.DuckDBPyConnection, frames: dict[str, pd.DataFrame]) -> Iterator[None]:
+    """Makes data frames visible to SQL under the given names for the duration of a block."""
+    for name, frame in frames.items():
+        cur.register(name, frame)
+    try:
+        yield
+    finally:
+        for name in frames:
+            # After a failed statement DuckDB refuses even this until the transaction rolls
+            # back; the caller's rollback drops the view, and the original error must surface.
+            with suppress(duckdb.Error):
+                cur.unregister(name)
+
+
+def insert_impressions(cur: duckdb.DuckDBPyConnection, frame: pd.DataFrame) -> int:
+    """Appends impressions inside the caller's transaction; returns how many were written.
+
+    ``frame`` has the columns of ``IMPRESSION_COLUMNS``. One bulk statement, no row loop.
+    """
+    rows = frame.loc[:, list(IMPRESSION_COLUMNS)]
+    with _registered(cur, {"incoming_impressions": rows}):
+        cur.execute(
+            "insert into impression (touchpoint_id, observed_on, raw_value, scale, score, group_id, source, comment)"
+            " select touchpoint_id::integer, observed_on::date, raw_value::varchar, scale::varchar, score::double,"
+            " group_id::integer, source::varchar, comment::varchar from incoming_impressions"
+        )
+    return len(rows)
+
+
+def record_impressions(store: Store, frame: pd.DataFrame) -> int:
+    """Records impressions as one transaction: all rows or none."""
+    with store.transaction() as cur:
+        return insert_impressions(cur, frame)
+
+
+def _stats(store: Store, scope: Scope, group_by: str, columns: str) -> pd.DataFrame:
+    condition, params = scope.condition()
+    sql = (
+        f"select {columns}{', ' if columns else ''}{STATS}"
+        " from impression i join touchpoint t on t.id = i.touchpoint_id"
+        f" where {condition}{' group by ' + group_by if group_by else ''}"
+    )
+    with store.cursor() as cur:
+        return cur.execute(sql, params).df()
+
+
+def total_stats(store: Store, scope: Scope = EVERYTHING) -> pd.DataFrame:
+    """One row of statistics over every impression in scope."""
+    return _stats(store, scope, "", "")
+
+
+def moment_stats(store: Store, scope: Scope = EVERYTHING) -> pd.DataFrame:
+    """Statistics per moment (only moments that have impressions)."""
+    return _stats(store, scope, "t.moment", "t.moment as moment")
+
+
+def touchpoint_stats(store: Store, scope: Scope = EVERYTHING) -> pd.DataFrame:
+    """Statistics per touchpoint, with its cycle, position, moment and target."""
+    condition, params = scope.condition()
+    sql = (
+        "with s as (select i.touchpoint_id, " + STATS + " from impression i join touchpoint t on t.id = i.touchpoint_id"
+        f" where {condition} group by i.touchpoint_id)"
+        " select t.id as touchpoint_id, t.name as touchpoint, c.name as cycle, t.cycle_id, t.position, t.moment,"
+        " t.target, s.* exclude (touchpoint_id)"
+        " from s join touchpoint t on t.id = s.touchpoint_id join service_cycle c on c.id = t.cycle_id"
+        " order by c.name, t.position"
+    )
+    with store.cursor() as cur:
+        return cur.execute(sql, params).df()
+
+
+def date_range(store: Store) -> tuple[object, object]:
+    """The first and last observed dates, or ``(None, None)`` with no impressions."""
+    with store.cursor() as cur:
+        row = cur.execute("select min(observed_on), max(observed_on) from impression").fetchone()
+    assert row is not None
+    return row[0], row[1]
+
+
+def insert_coded_impressions(
+    cur: duckdb.DuckDBPyConnection,
+    codes: pd.DataFrame,
+    scales: pd.DataFrame,
+    comments: pd.DataFrame,
+    first_day: object,
+) -> int:
+    """Bulk-appends impressions described by small integer codes (the demo generator's form).
+
+    ``codes`` holds ``touchpoint_id, day, point, scale_id, group_id, source_id, comment_id``
+    (day counted from ``first_day``, point the 0-based position on its scale, group 0 and
+    comment -1 for none). ``scales`` maps ``scale_id`` to ``spec, low, high, labels``
+    (labels a list, or null for a numeric scale); ``comments`` maps ``comment_id`` to
+    ``text``. The database turns codes into text, which is far faster than building
+    millions of Python strings.
+    """
+    with _registered(cur, {"gen_codes": codes, "gen_scales": scales, "gen_comments": comments}):
+        cur.execute(
+            "insert into impression (touchpoint_id, observed_on, raw_value, scale, score, group_id, source, comment)"
+            " select g.touchpoint_id, (?::date + g.day::integer),"
+            " case when s.labels is null then (s.low + g.point)::varchar else s.labels[g.point + 1] end,"
+            " s.spec, -1.0 + 2.0 * g.point / (s.high - s.low),"
+            " nullif(g.group_id, 0), ['survey', 'workshop', 'manual'][g.source_id + 1], c.text"
+            " from gen_codes g join gen_scales s on s.scale_id = g.scale_id"
+            " left join gen_comments c on c.comment_id = g.comment_id",
+            [first_day],
+        )
+    return len(codes)

@@ -1,0 +1,19 @@
+"""The router: the list of pages and the navigation. Nothing else lives here."""
+
+import streamlit as st
+
+overview = st.Page("pages/overview.py", title="Overview", icon=":material/dashboard:", url_path="overview")
+
+
+def _home() -> None:
+    """The bare address opens the Overview under its own URL, so links to it look the same."""
+    st.switch_page(overview)
+
+
+pages = [
+    st.Page(_home, title="Home", url_path="home", default=True, visibility="hidden"),
+    overview,
+]
+
+st.set_page_config(page_title="Touchpoint dashboard", page_icon=":material/hub:", layout="wide")
+st.navigation(pages).run()

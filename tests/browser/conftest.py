@@ -1,0 +1,122 @@
+"""Real-browser fixtures: a `streamlit run` server on a free port against a temporary
+workspace, and headless Chromium (Debian's, at /usr/bin/chromium) driven by Playwright."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, sync_playwright
+
+from dashboard import demo
+from dashboard.store import DB_ENV_VAR, Store
+from tests.conftest import DEMO_END, SMALL_DEMO
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+PROJECTOR = {"width": 1920, "height": 1080}
+PHONE = {"width": 390, "height": 844}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if Path(str(item.fspath)).is_relative_to(Path(__file__).parent):
+            item.add_marker(pytest.mark.browser)
+
+
+@dataclass
+class Server:
+    url: str
+    db: Path
+    log: Path
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def start_server(db: Path, log: Path) -> tuple[subprocess.Popen[bytes], Server]:
+    port = _free_port()
+    env = {**os.environ, DB_ENV_VAR: str(db)}
+    command = [
+        sys.executable, "-m", "streamlit", "run", str(ROOT / "streamlit_app.py"),
+        "--server.port", str(port), "--server.address", "127.0.0.1", "--server.headless", "true",
+    ]
+    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                if response.status == 200:
+                    return process, Server(url, db, log)
+        except OSError:
+            time.sleep(0.3)
+        if process.poll() is not None:
+            break
+    process.kill()
+    raise RuntimeError(f"streamlit did not start; its log:\n{log.read_text(errors='replace')}")
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """The app on a small demo workspace, for the whole browser session."""
+    folder = tmp_path_factory.mktemp("server")
+    db = folder / "browser.duckdb"
+    with Store(db) as store:
+        demo.build(store, impressions=SMALL_DEMO, end=DEMO_END)
+    process, running = start_server(db, folder / "streamlit.log")
+    yield running
+    process.terminate()
+    process.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"no Chromium at {CHROMIUM}: run ./scripts/ensure-chromium.sh (make test does)")
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+def settle(page: Page, timeout_s: float = 60) -> None:
+    """Waits until the app has finished its run (three calm polls in a row), never on sleeps."""
+    deadline = time.monotonic() + timeout_s
+    calm = 0
+    while time.monotonic() < deadline:
+        state = page.evaluate(
+            "() => document.querySelector('[data-testid=stApp]')?.getAttribute('data-test-script-state')"
+        )
+        calm = calm + 1 if state == "notRunning" else 0
+        if calm >= 3:
+            return
+        page.wait_for_timeout(200)
+    raise AssertionError("the app never finished running")
+
+
+def open_app(browser: Browser, url: str, viewport: dict[str, int]) -> Page:
+    page = browser.new_page(viewport=viewport)  # type: ignore[arg-type]
+    page.goto(url, wait_until="domcontentloaded")
+    page.wait_for_selector("[data-testid=stApp]")
+    settle(page)
+    return page
+
+
+def exceptions_on(page: Page) -> list[str]:
+    return page.locator("[data-testid=stException]").all_inner_texts()

@@ -1,0 +1,61 @@
+"""AppTest: every page runs without an exception, and the Overview shows the figures."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from dashboard.store import DB_ENV_VAR, Store, workspace
+
+ROOT = Path(__file__).resolve().parent.parent
+PAGES = sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "pages").glob("*.py"))
+
+
+def app(db: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
+    """The whole app (router included) against the given workspace file."""
+    monkeypatch.setenv(DB_ENV_VAR, str(db))
+    return AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=60)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_streamlit_caches():
+    """Each test opens its own workspace; the cached store of a previous test must not leak in."""
+    import streamlit as st
+
+    st.cache_resource.clear()
+    st.cache_data.clear()
+
+
+@pytest.mark.parametrize("page", PAGES, ids=[Path(p).stem for p in PAGES])
+def test_every_page_runs_without_an_exception(page: str, demo_store: Store, monkeypatch: pytest.MonkeyPatch):
+    at = app(demo_store.path, monkeypatch).run()
+    at.switch_page(page).run()
+    assert not at.exception
+
+
+def test_the_overview_shows_the_four_kpis_and_the_moment_where_the_chain_breaks(
+    demo_store: Store, monkeypatch: pytest.MonkeyPatch
+):
+    at = app(demo_store.path, monkeypatch).run()
+    assert not at.exception
+    kpis = {m.label: m.value for m in at.metric}
+    assert kpis["Impressions"] == "6,000"
+    assert set(kpis) >= {"Mean impression", "Net impression", "Perfection rate", "Now-or-Never", "Multiplier"}
+    assert any("Make-or-Break" in w.value for w in at.warning)
+    assert len(at.get("plotly_chart")) == 2
+
+
+def test_the_first_start_builds_the_demo_workspace(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    db = tmp_path / "first" / "dashboard.duckdb"
+    at = app(db, monkeypatch).run()
+    assert not at.exception
+    with Store(db) as store:
+        assert workspace.counts(store)["impressions"] >= 20_000
+
+
+def test_an_empty_workspace_says_there_is_nothing_yet(store: Store, monkeypatch: pytest.MonkeyPatch):
+    at = app(store.path, monkeypatch).run()
+    assert not at.exception
+    assert "No impressions recorded yet" in at.info[0].value

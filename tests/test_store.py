@@ -1,0 +1,167 @@
+from __future__ import annotations
+
+import threading
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from dashboard.store import DB_ENV_VAR, Store, database_path, impressions, workspace
+from dashboard.store.schema import apply_migrations, available_migrations
+
+
+def _one_impression(touchpoint_id: int, score: float = 0.5, comment: str | None = None) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "touchpoint_id": [touchpoint_id],
+            "observed_on": [date(2026, 5, 1)],
+            "raw_value": ["4"],
+            "scale": ["1-5"],
+            "score": [score],
+            "group_id": [None],
+            "source": ["manual"],
+            "comment": [comment],
+        }
+    )
+
+
+def test_the_database_path_comes_from_the_environment_with_a_default(monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.delenv(DB_ENV_VAR, raising=False)
+    assert database_path() == Path("data/dashboard.duckdb")
+    monkeypatch.setenv(DB_ENV_VAR, "/tmp/elsewhere.duckdb")
+    assert database_path() == Path("/tmp/elsewhere.duckdb")
+
+
+def test_opening_a_new_file_applies_every_migration_once(tmp_path: Path):
+    path = tmp_path / "w.duckdb"
+    with Store(path) as first, first.cursor() as cur:
+        versions = [row[0] for row in cur.execute("select version from schema_migration order by 1").fetchall()]
+    assert versions == [m.version for m in available_migrations()]
+    with Store(path) as again, again.cursor() as cur:
+        assert apply_migrations(cur) == []
+
+
+def test_a_database_from_an_older_version_gets_the_newer_migrations(tmp_path: Path):
+    migrations = tmp_path / "migrations"
+    migrations.mkdir()
+    (migrations / "1001_first.sql").write_text("create table a (x integer);")
+    with Store(tmp_path / "w.duckdb") as store, store.cursor() as cur:
+        assert apply_migrations(cur, migrations) == [1001]
+        (migrations / "1002_second.sql").write_text("alter table a add column y varchar; insert into a values (1, 'b');")
+        assert apply_migrations(cur, migrations) == [1002]
+        assert cur.execute("select * from a").fetchall() == [(1, "b")]
+
+
+def test_a_failing_migration_leaves_the_database_as_it_was(tmp_path: Path):
+    migrations = tmp_path / "migrations"
+    migrations.mkdir()
+    (migrations / "1001_bad.sql").write_text("create table ok (x integer); select * from no_such_table;")
+    with Store(tmp_path / "w.duckdb") as store, store.cursor() as cur:
+        with pytest.raises(Exception, match="no_such_table"):
+            apply_migrations(cur, migrations)
+        tables = {row[0] for row in cur.execute("select table_name from information_schema.tables").fetchall()}
+        assert "ok" not in tables
+
+
+def test_workspace_entities_round_trip(store: Store):
+    group = workspace.add_group(store, "Homeowners", "People in their own homes")
+    team = workspace.add_team(store, "Sales")
+    cycle = workspace.add_cycle(store, "First visit")
+    first = workspace.add_touchpoint(store, cycle, "Website", "now_or_never", channel="Website", group_ids=[group])
+    second = workspace.add_touchpoint(store, cycle, "Quote", "make_or_break", owner_team_id=team, target=0.3)
+    touchpoints = workspace.touchpoints(store, cycle)
+    assert touchpoints[["id", "position", "name", "moment", "owner", "target"]].to_dict("records") == [
+        {"id": first, "position": 1, "name": "Website", "moment": "now_or_never", "owner": "", "target": 0.5},
+        {"id": second, "position": 2, "name": "Quote", "moment": "make_or_break", "owner": "Sales", "target": 0.3},
+    ]
+    workspace.add_idea(store, second, "Send it within a day", votes=3)
+    workspace.set_plan_cell(store, "measure", "keep_or_lose", status="done", owner="Ann", due_on=date(2026, 12, 1))
+    workspace.set_plan_cell(store, "measure", "keep_or_lose", status="at_risk", owner="Bo")
+    assert workspace.plan_cells(store)[["step", "moment", "status", "owner"]].to_dict("records") == [
+        {"step": "measure", "moment": "keep_or_lose", "status": "at_risk", "owner": "Bo"}
+    ]
+    assert workspace.counts(store) == {
+        "cycles": 1, "touchpoints": 2, "groups": 1, "teams": 1, "impressions": 0, "ideas": 1, "plan_cells": 1,
+    }
+
+
+def test_names_and_moments_are_checked_by_the_database(store: Store):
+    workspace.add_group(store, "Homeowners")
+    with pytest.raises(Exception, match="[Dd]uplicate|[Cc]onstraint"):
+        workspace.add_group(store, "Homeowners")
+    cycle = workspace.add_cycle(store, "C")
+    with pytest.raises(ValueError, match="unknown moment"):
+        workspace.add_touchpoint(store, cycle, "X", "sometime")
+
+
+def test_impressions_round_trip_with_their_raw_value_scale_and_comment(store: Store):
+    cycle = workspace.add_cycle(store, "C")
+    tp = workspace.add_touchpoint(store, cycle, "Desk", "keep_or_lose")
+    comment = '=cmd|" /C calc"!A0, kept "verbatim"\nsecond line'
+    impressions.record_impressions(store, _one_impression(tp, 0.5, comment))
+    with store.cursor() as cur:
+        row = cur.execute("select touchpoint_id, observed_on, raw_value, scale, score, source, comment from impression").fetchone()
+    assert row == (tp, date(2026, 5, 1), "4", "1-5", 0.5, "manual", comment)
+
+
+def test_a_failed_write_leaves_nothing_behind(store: Store):
+    cycle = workspace.add_cycle(store, "C")
+    tp = workspace.add_touchpoint(store, cycle, "Desk", "keep_or_lose")
+    bad = pd.concat([_one_impression(tp), _one_impression(tp, score=3.0)])  # 3.0 is off the -1..+1 range
+    version = store.data_version()
+    with pytest.raises(Exception, match="CHECK|[Cc]onstraint"):
+        impressions.record_impressions(store, bad)
+    assert workspace.counts(store)["impressions"] == 0
+    assert store.data_version() == version
+
+
+def test_every_write_moves_the_data_version(store: Store):
+    before = store.data_version()
+    workspace.add_cycle(store, "C")
+    assert store.data_version() == before + 1
+
+
+def test_many_threads_reading_and_writing_at_once_lose_nothing(store: Store):
+    """Streamlit runs each browser session in its own thread; this is that load, exaggerated."""
+    cycle = workspace.add_cycle(store, "C")
+    tp = workspace.add_touchpoint(store, cycle, "Desk", "keep_or_lose")
+    threads, writes_each = 24, 40
+    errors: list[BaseException] = []
+    reads: list[int] = []
+
+    def work(index: int) -> None:
+        try:
+            for i in range(writes_each):
+                impressions.record_impressions(store, _one_impression(tp, comment=f"{index}-{i}"))
+                reads.append(int(impressions.total_stats(store)["n"].iloc[0]))
+        except BaseException as error:  # collected and asserted below
+            errors.append(error)
+
+    workers = [threading.Thread(target=work, args=(i,)) for i in range(threads)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    assert errors == []
+    with store.cursor() as cur:
+        stored = cur.execute("select count(*), count(distinct comment) from impression").fetchone()
+    assert stored == (threads * writes_each, threads * writes_each)
+    assert max(reads) == threads * writes_each
+    assert store.data_version() == 2 + threads * writes_each
+
+
+def test_aggregates_respect_the_scope(demo_store: Store):
+    from dashboard.store.scope import Scope
+
+    everything = int(impressions.total_stats(demo_store)["n"].iloc[0])
+    per_moment = impressions.moment_stats(demo_store)
+    assert int(per_moment["n"].sum()) == everything
+    only_workshop = int(impressions.total_stats(demo_store, Scope(sources=("workshop",)))["n"].iloc[0])
+    assert 0 < only_workshop < everything
+    one_moment = impressions.total_stats(demo_store, Scope(moments=("multiplier",)))
+    assert int(one_moment["n"].iloc[0]) == int(per_moment.set_index("moment").loc["multiplier", "n"])
+    late = Scope(start=date(2026, 9, 1), end=date(2026, 9, 30))
+    with demo_store.cursor() as cur:
+        expected = cur.execute("select count(*) from impression where observed_on between '2026-09-01' and '2026-09-30'").fetchone()
+    assert int(impressions.total_stats(demo_store, late)["n"].iloc[0]) == expected[0]
