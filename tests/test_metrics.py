@@ -70,9 +70,7 @@ def test_summarise_adds_every_metric_and_marks_groups_below_target_as_weak():
 
 
 def test_the_chain_breaks_at_the_first_weak_moment_in_journey_order():
-    frame = pd.DataFrame(
-        {"moment": ["multiplier", "keep_or_lose", "now_or_never"], "weak": [True, True, False]}
-    )
+    frame = pd.DataFrame({"moment": ["multiplier", "keep_or_lose", "now_or_never"], "weak": [True, True, False]})
     assert metrics.chain_break(frame) == "keep_or_lose"
     assert metrics.chain_break(frame.assign(weak=False)) is None
     assert metrics.chain_break(frame.iloc[0:0]) is None

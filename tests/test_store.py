@@ -48,7 +48,9 @@ def test_a_database_from_an_older_version_gets_the_newer_migrations(tmp_path: Pa
     (migrations / "1001_first.sql").write_text("create table a (x integer);")
     with Store(tmp_path / "w.duckdb") as store, store.cursor() as cur:
         assert apply_migrations(cur, migrations) == [1001]
-        (migrations / "1002_second.sql").write_text("alter table a add column y varchar; insert into a values (1, 'b');")
+        (migrations / "1002_second.sql").write_text(
+            "alter table a add column y varchar; insert into a values (1, 'b');"
+        )
         assert apply_migrations(cur, migrations) == [1002]
         assert cur.execute("select * from a").fetchall() == [(1, "b")]
 
@@ -82,7 +84,13 @@ def test_workspace_entities_round_trip(store: Store):
         {"step": "measure", "moment": "keep_or_lose", "status": "at_risk", "owner": "Bo"}
     ]
     assert workspace.counts(store) == {
-        "cycles": 1, "touchpoints": 2, "groups": 1, "teams": 1, "impressions": 0, "ideas": 1, "plan_cells": 1,
+        "cycles": 1,
+        "touchpoints": 2,
+        "groups": 1,
+        "teams": 1,
+        "impressions": 0,
+        "ideas": 1,
+        "plan_cells": 1,
     }
 
 
@@ -101,7 +109,9 @@ def test_impressions_round_trip_with_their_raw_value_scale_and_comment(store: St
     comment = '=cmd|" /C calc"!A0, kept "verbatim"\nsecond line'
     impressions.record_impressions(store, _one_impression(tp, 0.5, comment))
     with store.cursor() as cur:
-        row = cur.execute("select touchpoint_id, observed_on, raw_value, scale, score, source, comment from impression").fetchone()
+        row = cur.execute(
+            "select touchpoint_id, observed_on, raw_value, scale, score, source, comment from impression"
+        ).fetchone()
     assert row == (tp, date(2026, 5, 1), "4", "1-5", 0.5, "manual", comment)
 
 
@@ -163,5 +173,7 @@ def test_aggregates_respect_the_scope(demo_store: Store):
     assert int(one_moment["n"].iloc[0]) == int(per_moment.set_index("moment").loc["multiplier", "n"])
     late = Scope(start=date(2026, 9, 1), end=date(2026, 9, 30))
     with demo_store.cursor() as cur:
-        expected = cur.execute("select count(*) from impression where observed_on between '2026-09-01' and '2026-09-30'").fetchone()
+        expected = cur.execute(
+            "select count(*) from impression where observed_on between '2026-09-01' and '2026-09-30'"
+        ).fetchone()
     assert int(impressions.total_stats(demo_store, late)["n"].iloc[0]) == expected[0]
