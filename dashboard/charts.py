@@ -97,7 +97,8 @@ def weakest_touchpoints(summary: pd.DataFrame, limit: int = 8) -> go.Figure:
     ``summary`` has ``touchpoint, cycle, mean, mean_low, mean_high, target, gap, n``.
     """
     worst = summary.nsmallest(limit, "gap").iloc[::-1]
-    labels = worst["touchpoint"] + " · " + worst["cycle"]
+    # Two short lines instead of one long one, so the labels leave room for bars on a phone.
+    labels = worst["touchpoint"] + "<br><span style='font-size:12px;color:#666'>" + worst["cycle"] + "</span>"
     fig = go.Figure()
     fig.add_bar(
         y=labels,
@@ -112,8 +113,7 @@ def weakest_touchpoints(summary: pd.DataFrame, limit: int = 8) -> go.Figure:
             "color": "#555555",
         },
         customdata=worst[["target", "n"]],
-        hovertemplate="%{y}<br>mean %{x:+.2f} (target %{customdata[0]:+.2f})"
-        "<br>%{customdata[1]:,} impressions<extra></extra>",
+        hovertemplate="mean %{x:+.2f} (target %{customdata[0]:+.2f})<br>%{customdata[1]:,} impressions<extra></extra>",
     )
     fig.add_scatter(
         y=labels,
@@ -126,4 +126,4 @@ def weakest_touchpoints(summary: pd.DataFrame, limit: int = 8) -> go.Figure:
         range=[-1, 1], zeroline=True, zerolinecolor="#999999", title="Mean impression (−1 … +1)", gridcolor="#eeeeee"
     )
     fig.update_yaxes(title=None, automargin=True)
-    return _layout(fig, 60 + 44 * len(worst))
+    return _layout(fig, 80 + 56 * len(worst))
