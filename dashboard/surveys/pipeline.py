@@ -91,6 +91,11 @@ class Preview:
     """Names to add to the cycle; their impressions carry ids -1, -2, ... until then."""
     sheets: tuple[str, ...] = ()
 
+    def counts(self) -> dict[str, int]:
+        """Impressions per touchpoint name."""
+        names = [str(n) for n in self.per_touchpoint["touchpoint"].tolist()]
+        return dict(zip(names, (int(n) for n in self.per_touchpoint["impressions"].tolist()), strict=True))
+
     def refusal(self, strict: bool = False) -> str | None:
         """Why nothing should be written, or None when the import may go ahead."""
         if strict and len(self.rejected):
