@@ -24,7 +24,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from dashboard.scales import Scale
+from dashboard.scales import SATISFACTION, Scale
 from dashboard.surveys import answers, dates, matching
 from dashboard.surveys.reading import SurveyError, Table, read_table
 
@@ -421,5 +421,26 @@ def manual_impression(
             "group_id": pd.array([group_id], dtype="Int64"),
             "source": ["manual"],
             "comment": [comment.strip() or None],
+        }
+    )
+
+
+def template_frame() -> pd.DataFrame:
+    """The long format's columns with no rows: the template people fill in."""
+    return pd.DataFrame({column: pd.Series(dtype="string") for column in TEMPLATE_COLUMNS})
+
+
+def example_frame(cycle_name: str, touchpoint_names: list[str]) -> pd.DataFrame:
+    """A small filled example for a cycle: each form of row the long format accepts."""
+    names = (touchpoint_names or ["Reception"]) * 2
+    return pd.DataFrame(
+        {
+            "date": ["2026-09-01", "2026-09-01", "02/09/2026", "2026-09-03", "2026-09-03", "2026-09-04"],
+            "service_cycle": [cycle_name] * 6,
+            "touchpoint": names[:6] if len(names) >= 6 else (names * 6)[:6],
+            "group": ["", "", "", "", "", ""],
+            "score": ["5", "4", "2", "N/A", "8", "Satisfied"],
+            "scale": ["1-5", "1-5", "1-5", "1-5", "0-10", SATISFACTION.spec],
+            "comment": ["Friendly and quick", "", "Had to call twice", "", "", "Clear explanation"],
         }
     )
