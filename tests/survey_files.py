@@ -52,7 +52,7 @@ def long_rows_xlsx() -> bytes:
                 [],
                 ["date", "touchpoint", "score", "comment"],
                 [datetime(2026, 9, 1, 14, 30), "Front desk", 4, "ok"],
-                [46268, "Repair", 5, None],
+                [46267, "Repair", 5, None],
                 ["2026-09-03", "cafe visit", 1, "+1, would come again"],
             ],
         }

@@ -89,7 +89,7 @@ def test_a_workbook_sheet_can_be_chosen_and_its_title_rows_are_skipped():
     table = read_table(data, "survey.xlsx", sheet="Answers", header_names={"date", "touchpoint"})
     assert (table.sheet, table.header_row, table.row_numbers.tolist()) == ("Answers", 3, [4, 5, 6])
     assert cells(table) == {
-        "date": ["2026-09-01 14:30:00", "46268", "2026-09-03"],
+        "date": ["2026-09-01 14:30:00", "46267", "2026-09-03"],
         "touchpoint": ["Front desk", "Repair", "cafe visit"],
         "score": ["4", "5", "1"],
         "comment": ["ok", "", "+1, would come again"],

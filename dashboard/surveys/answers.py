@@ -47,14 +47,16 @@ def is_missing(value: object) -> bool:
 def detect_scale(values: Iterable[str]) -> Scale | None:
     """The common scale that fits every answer given (missing answers ignored), or None.
 
-    Pass the distinct answers of a column. Numbers pick the first of 1-5, 1-7, 1-10, 0-10
-    and -2..2 that holds them all (so a column using 1 to 4 is taken as 1-5); integers only.
+    Pass the distinct answers of a column. When most of them are numbers, the numbers pick
+    the first of 1-5, 1-7, 1-10, 0-10 and -2..2 that holds them all (so a column using 1 to 4
+    is taken as 1-5; integers only) and stray words are left to be rejected. Otherwise the
+    label set holding most of the words wins, if it holds at least half of them.
     """
-    answers = [v.strip() for v in values if not is_missing(v)]
+    answers = sorted({v.strip() for v in values if not is_missing(v)})
     if not answers:
         return None
-    numbers = pd.to_numeric(pd.Series(answers, dtype="string"), errors="coerce")
-    if numbers.notna().all():
+    numbers = pd.to_numeric(pd.Series(answers, dtype="string"), errors="coerce").dropna()
+    if 2 * len(numbers) >= len(answers):
         if not (numbers == numbers.round()).all():
             return None
         low, high = float(numbers.min()), float(numbers.max())
@@ -63,7 +65,6 @@ def detect_scale(values: Iterable[str]) -> Scale | None:
                 return scale
         return None
     folded = {_fold(a) for a in answers}
-    for scale in LABEL_SCALES:
-        if folded <= {_fold(label) for label in scale.labels}:
-            return scale
-    return None
+    fits = [(len(folded & {_fold(label) for label in s.labels}), -index) for index, s in enumerate(LABEL_SCALES)]
+    best, position = max(fits)
+    return LABEL_SCALES[-position] if 2 * best >= len(folded) else None
