@@ -103,7 +103,7 @@ def run_survey_import(args: argparse.Namespace) -> int:
         preview = pipeline.prepare(data, path.name, context, options)
         refusal = preview.refusal(strict=args.strict)
         if refusal:
-            raise SurveyError(refusal)
+            raise SurveyError(" ".join(refusal.split()))  # one line, even when a quoted cell holds breaks
         result = imports.commit(store, preview, imported_by=_who())
     outcome = {
         "import": result.batch_id,
