@@ -95,12 +95,13 @@ def run_survey_import(args: argparse.Namespace) -> int:
     data = path.read_bytes()
     scale = Scale.parse(args.scale) if args.scale else None
     with Store(args.db or database_path()) as store:
-        earlier = imports.batch_for_hash(store, pipeline.fingerprint(data))
+        digest = pipeline.fingerprint(data)
+        earlier = imports.batch_for_hash(store, digest)
         if earlier is not None:
             raise SurveyError(f"{path.name} was already imported (import {earlier['id']}, {earlier['file_name']})")
         context = imports.cycle_context(store, args.cycle)
         options = pipeline.Options(scale=scale, date_order=args.date_order, sheet=args.sheet)
-        preview = pipeline.prepare(data, path.name, context, options)
+        preview = pipeline.prepare(data, path.name, context, options, content_hash=digest)
         refusal = preview.refusal(strict=args.strict)
         if refusal:
             raise SurveyError(" ".join(refusal.split()))  # one line, even when a quoted cell holds breaks

@@ -124,18 +124,18 @@ def import_history() -> pd.DataFrame:
     return _import_history(_version())
 
 
-def survey_preview(data: bytes, file_name: str, cycle_id: int, options: pipeline.Options) -> pipeline.Preview:
-    """The preview of one uploaded file, kept for this session so reruns do not reread it.
-
-    Raises ``SurveyError`` for a file that cannot be imported.
+def survey_preview(
+    data: bytes, digest: str, file_name: str, cycle_id: int, options: pipeline.Options
+) -> pipeline.Preview:
+    """The preview of one uploaded file (``digest`` its fingerprint), kept for this session so
+    reruns do not reread it. Raises ``SurveyError`` for a file that cannot be imported.
     """
-    digest = pipeline.fingerprint(data)
     key = ("survey_preview", digest, file_name, cycle_id, repr(options), _version())
     kept = st.session_state.setdefault("_survey_previews", {})
     if key not in kept:
         context = imports.cycle_context(store(), cycle_id)
         kept.clear()  # one file's preview at a time in memory is plenty; the rest are recomputed
-        kept[key] = pipeline.prepare(data, file_name, context, options)
+        kept[key] = pipeline.prepare(data, file_name, context, options, content_hash=digest)
     preview: pipeline.Preview = kept[key]
     return preview
 

@@ -102,7 +102,7 @@ with import_tab:
         options = pipeline.Options(scale=chosen_scale, date_order=order, name_map=dict(name_map), sheet=sheet)
         try:
             with st.spinner(f"Reading {upload.name}…"):
-                preview = ui.survey_preview(data, upload.name, cycle_id, options)
+                preview = ui.survey_preview(data, digest, upload.name, cycle_id, options)
         except SurveyError as error:
             st.error(str(error))
             continue

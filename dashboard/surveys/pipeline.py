@@ -120,11 +120,16 @@ def fingerprint(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def prepare(data: bytes, file_name: str, context: Context, options: Options | None = None) -> Preview:
-    """Reads a long-format file and checks every row against the workspace; writes nothing."""
+def prepare(
+    data: bytes, file_name: str, context: Context, options: Options | None = None, *, content_hash: str = ""
+) -> Preview:
+    """Reads a long-format file and checks every row against the workspace; writes nothing.
+
+    Pass ``content_hash`` (``fingerprint(data)``) when it is known already, to save hashing twice.
+    """
     options = options or Options()
     table = read_table(data, file_name, sheet=options.sheet, header_names=HEADER_NAMES)
-    return analyse(table, context, options, file_name=file_name, content_hash=fingerprint(data))
+    return analyse(table, context, options, file_name=file_name, content_hash=content_hash or fingerprint(data))
 
 
 def find_columns(names: list[str]) -> dict[str, str]:

@@ -97,7 +97,8 @@ def read_table(data: bytes, file_name: str, *, sheet: str | None = None, header_
             f"The file is {len(data) / 1e6:.0f} MB; files up to {MAX_BYTES / 1e6:.0f} MB can be imported. "
             "Split it into smaller files."
         )
-    if not data.strip(b" \t\r\n\xef\xbb\xbf\xff\xfe\x00"):
+    blank = b" \t\r\n\xef\xbb\xbf\xff\xfe\x00"
+    if not data[:4096].strip(blank) and not data[4096:].strip(blank):  # no copy of a large file
         raise SurveyError("The file is empty.")
     known = {fold_key(name) for name in header_names}
     if data.startswith(b"PK\x03\x04"):
@@ -115,44 +116,50 @@ def read_table(data: bytes, file_name: str, *, sheet: str | None = None, header_
 # --- text files -------------------------------------------------------------------------------
 
 
-def detect_encoding(data: bytes) -> str:  # noqa: PLR0911 - one return per encoding
-    """The encoding of a text file; raises SurveyError for binary content (NUL bytes)."""
-    if data.startswith(b"\xef\xbb\xbf"):
+def _declared_encoding(head: bytes) -> str | None:
+    """The encoding a byte-order mark or UTF-16's pattern of zero bytes gives away, if any."""
+    if head.startswith(b"\xef\xbb\xbf"):
         return "utf-8-sig"
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
         return "utf-16"
-    head = data[:4096]
     if head.count(0) > len(head) // 4:
         even, odd = head[0::2].count(0), head[1::2].count(0)
         if odd > 0.8 * len(head[1::2]) and even < 0.2 * len(head[0::2]):
             return "utf-16-le"
         if even > 0.8 * len(head[0::2]) and odd < 0.2 * len(head[1::2]):
             return "utf-16-be"
-    if b"\x00" in data:
-        raise SurveyError("The file contains NUL bytes: it is not a text survey file (is it binary or damaged?).")
-    try:
-        data.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
-    else:
-        return "utf-8"
-    try:
-        data.decode("cp1252")
-    except UnicodeDecodeError:
-        return "latin-1"
-    return "cp1252"
+    return None
+
+
+def detect_encoding(data: bytes) -> str:
+    """The encoding of a text file; raises SurveyError for binary content (NUL bytes)."""
+    return decode(data)[1]
 
 
 def decode(data: bytes) -> tuple[str, str]:
-    """The text of a file and the encoding it was read with."""
-    encoding = detect_encoding(data)
+    """The text of a file and its encoding: declared, else UTF-8, else Windows-1252, else Latin-1.
+
+    The whole file is decoded once; a large file's bytes are never copied for checks.
+    """
+    encoding = _declared_encoding(data[:4096])
+    if encoding is None:
+        if b"\x00" in data:
+            raise SurveyError("The file contains NUL bytes: it is not a text survey file (is it binary or damaged?).")
+        for candidate in ("utf-8", "cp1252", "latin-1"):
+            try:
+                return _text(data.decode(candidate)), candidate
+            except UnicodeDecodeError:
+                continue
     try:
-        text = data.decode(encoding)
+        return _text(data.decode(encoding or "latin-1")), encoding or "latin-1"
     except UnicodeDecodeError as error:
         raise SurveyError(f"The file looks like {encoding} text but cannot be read as such ({error.reason}).") from None
+
+
+def _text(text: str) -> str:
     if "\x00" in text:
         raise SurveyError("The file contains NUL characters: it is not a text survey file (is it damaged?).")
-    return text.removeprefix("\ufeff"), encoding
+    return text.removeprefix("\ufeff")
 
 
 def _sample_rows(text: str, delimiter: str, limit: int = 60) -> list[list[str]]:
