@@ -216,14 +216,13 @@ def _scores(
     table: Table, columns: dict[str, str], options: Options, detected: dict[str, str]
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[str | None], list[str], list[str]]:
     """Per row: code into distinct (scale, answer) pairs; per pair: score, missing, reason, raw, spec."""
-    answer = pc.utf8_trim_whitespace(table.cells.column(columns["score"]))
+    codes, values = _codes(table.cells.column(columns["score"]))
+    split = [["", value.strip()] for value in values]
     if "scale" in columns:
-        spec = pc.utf8_trim_whitespace(table.cells.column(columns["scale"]))
-        codes, pairs = _codes(pc.binary_join_element_wise(spec, answer, "\x1f"))
-        split = [pair.split("\x1f", 1) for pair in pairs]
-    else:
-        codes, values = _codes(answer)
-        split = [["", value] for value in values]
+        spec_codes, specs_given = _codes(table.cells.column(columns["scale"]))
+        if any(s.strip() for s in specs_given):  # combine the two codes into one per distinct pair
+            pairs, codes = np.unique(spec_codes.astype(np.int64) * len(values) + codes, return_inverse=True)
+            split = [[specs_given[p // len(values)].strip(), values[p % len(values)].strip()] for p in pairs]
     unscaled = [value for spec_text, value in split if not spec_text]
     scale = options.scale
     if scale is None and unscaled:
@@ -306,6 +305,7 @@ def analyse(
 
     date_codes, date_values = _codes(table.cells.column(columns["date"]))
     parsed, form = dates.parse_dates(date_values, options.date_order)
+    parsed = parsed.astype("datetime64[s]")  # the unit pandas keeps: spreading over rows needs no conversion
     detected["date column"] = f"{columns['date']}: {form}"
     reasons.add(
         answered,
@@ -339,7 +339,7 @@ def analyse(
     comment: pd.Series | None = None
     if "comment" in columns:
         text = pc.filter(table.cells.column(columns["comment"]), pa.array(keep))
-        blank = pc.equal(pc.utf8_trim_whitespace(text), "")
+        blank = pc.equal(text, "")
         comment = pc.if_else(blank, pa.scalar(None, pa.string()), text).to_pandas(types_mapper=pd.ArrowDtype)
     kept_scores = score_codes[keep]
     impressions = pd.DataFrame(
