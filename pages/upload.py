@@ -135,10 +135,15 @@ with import_tab:
                     choices,
                     key=f"map-{digest[:12]}-{row.Index}",
                 )
-                if picked != SKIP_LABEL:
+                if picked == SKIP_LABEL:
+                    name_map.pop(str(row.name), None)
+                else:
                     name_map[str(row.name)] = pipeline.CREATE if picked == CREATE_LABEL else int(touchpoint_ids[picked])
             if st.button("Apply these choices", key=f"apply-{digest[:12]}"):
                 st.rerun()
+        if name_map and st.button("Forget my choices for unmatched names", key=f"reset-{digest[:12]}"):
+            name_map.clear()
+            st.rerun()
 
         if len(preview.rejected):
             with st.expander(f"Rejected rows ({fmt.count(len(preview.rejected))})"):
