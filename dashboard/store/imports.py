@@ -23,7 +23,7 @@ from dashboard.surveys.matching import fold_key
 from dashboard.surveys.pipeline import Context, Preview
 from dashboard.surveys.reading import SurveyError
 
-CHUNK_ROWS = 250_000
+CHUNK_ROWS = 500_000
 """Impressions written per statement, so a progress bar can move during a large import."""
 
 
