@@ -97,7 +97,9 @@ with import_tab:
             except SurveyError as error:
                 st.error(str(error))
                 continue
-            sheet = st.selectbox("Sheet", sheets, key=f"sheet-{number}-{digest[:12]}") if len(sheets) > 1 else None
+            if len(sheets) > 1:
+                first = pipeline.likely_sheet(data, sheets)
+                sheet = st.selectbox("Sheet", sheets, index=first, key=f"sheet-{number}-{digest[:12]}")
         name_map: dict[str, int | str] = st.session_state.setdefault(f"names-{digest}", {})
         options = pipeline.Options(scale=chosen_scale, date_order=order, name_map=dict(name_map), sheet=sheet)
         try:

@@ -320,3 +320,7 @@ def test_an_unknown_cycle_lists_the_known_ones(store: Store, repair: dict[str, i
 def test_a_manual_impression_must_be_on_its_scale():
     with pytest.raises(SurveyError, match="“6” is not on the scale 1 to 5"):
         pipeline.manual_impression(1, date(2026, 9, 1), "6", Scale.numeric(1, 5), None, "")
+
+
+def test_the_sheet_holding_the_long_format_is_offered_first():
+    assert pipeline.likely_sheet(long_rows_xlsx(), ["Notes", "Answers"]) == 1

@@ -12,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard.store import DB_ENV_VAR, Store, imports, workspace
 from dashboard.surveys import pipeline
-from tests.survey_files import csv_bytes, small_workspace
+from tests.survey_files import csv_bytes, long_rows_xlsx, small_workspace
 
 ROOT = Path(__file__).resolve().parent.parent
 SEPTEMBER = csv_bytes(
@@ -152,3 +152,12 @@ def test_one_impression_can_be_recorded_by_hand(workspace_db: Path, monkeypatch:
                 "mean_score": 0.5,
             }
         ]
+
+
+def test_a_workbook_opens_on_the_sheet_that_holds_the_answers(workspace_db: Path, monkeypatch: pytest.MonkeyPatch):
+    at = upload_page(workspace_db, monkeypatch)
+    at.file_uploader[0].upload("q3.xlsx", long_rows_xlsx(), "application/vnd.ms-excel")
+    at.run()
+    assert not at.exception and not at.error
+    assert next(s for s in at.selectbox if s.label == "Sheet").value == "Answers"
+    assert button(at, "Import").label == "Import 3 impressions"

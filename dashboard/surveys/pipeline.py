@@ -449,3 +449,14 @@ def example_frame(cycle_name: str, touchpoint_names: list[str]) -> pd.DataFrame:
             "comment": ["Friendly and quick", "", "Had to call twice", "", "", "Clear explanation"],
         }
     )
+
+
+def likely_sheet(data: bytes, sheets: list[str]) -> int:
+    """The position of the first sheet of a workbook that holds the long format (0 if none does)."""
+    for index, sheet in enumerate(sheets):
+        try:
+            find_columns(read_table(data, "workbook.xlsx", sheet=sheet, header_names=HEADER_NAMES).columns)
+        except SurveyError:
+            continue
+        return index
+    return 0
