@@ -6,8 +6,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import streamlit.testing.v1.app_test as app_test_module
-from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
 
 from dashboard.store import DB_ENV_VAR, Store, imports, workspace
@@ -25,21 +23,10 @@ SEPTEMBER = csv_bytes(
 )
 
 
-class _RouterAlreadyRan(PagesManager):
-    """AppTest forgets between runs that ``st.navigation`` ran (a live server remembers), so each
-    run would go through the old pages-folder mode and ``ui.route_through_navigation`` would
-    rerun, dropping button clicks. This restores the live server's state after each reset."""
-
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        PagesManager.uses_pages_directory = False
-
-
 @pytest.fixture(autouse=True)
-def _live_server_navigation(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+def _fresh_caches() -> Iterator[None]:
     import streamlit as st
 
-    monkeypatch.setattr(app_test_module, "PagesManager", _RouterAlreadyRan)
     st.cache_resource.clear()
     st.cache_data.clear()
     yield
