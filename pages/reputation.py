@@ -139,7 +139,7 @@ with tab_reputation:
         st.info("Add a stakeholder group first.")
     else:
         shown = statements.assign(
-            moment=[domain.moment_label(m) if isinstance(m, str) else "Every moment" for m in statements["moment"]]
+            moment=[domain.moment_label(m) if m else "Every moment" for m in statements["moment"]]
         )
         st.dataframe(shown[["group_name", "moment", "text"]], hide_index=True)
         group_ids = dict(zip(groups["name"], groups["id"], strict=True))

@@ -51,10 +51,10 @@ def progress_over_time(store: Store, by: str) -> pd.DataFrame:
 
 
 def statements(store: Store) -> pd.DataFrame:
-    """Desired-reputation statements with their group's name; ``moment`` null = every moment."""
+    """Desired-reputation statements with their group's name; ``moment`` empty = every moment."""
     with store.cursor() as cur:
         return cur.execute(
-            "select s.id, s.group_id, g.name as group_name, s.moment, s.text, s.updated_at"
+            "select s.id, s.group_id, g.name as group_name, coalesce(s.moment, '') as moment, s.text, s.updated_at"
             " from reputation_statement s join stakeholder_group g on g.id = s.group_id"
             " order by g.name, s.moment nulls first"
         ).df()
