@@ -83,8 +83,9 @@ def plan_grid(grid: pd.DataFrame, *, compact: bool = False) -> go.Figure:
             text=text,
             texttemplate="%{text}",
             textfont={"size": FONT_SIZE - (4 if compact else 2)},
+            # The full grid leaves hover (and so clicks) to the transparent markers above it.
             hovertext=hover,
-            hoverinfo="text",
+            hoverinfo="text" if compact else "skip",
         )
     )
     # Frames as shapes in axis units: category i sits at i, so a cell spans i - 0.5 .. i + 0.5.
@@ -106,13 +107,18 @@ def plan_grid(grid: pd.DataFrame, *, compact: bool = False) -> go.Figure:
             customdata=[[s, m] for s in domain.STEP_KEYS for m in domain.MOMENT_KEYS],
             mode="markers",
             marker={"size": 60, "color": "rgba(0,0,0,0)"},
-            hoverinfo="skip",
+            hovertext=[text for row in hover for text in row],
+            hoverinfo="text",
             name="cells",
         )
     fig.update_yaxes(autorange="reversed", title=None, showgrid=False)
     fig.update_xaxes(side="top", title=None, showgrid=False)
     fig = _layout(fig, 300 if compact else 620)
-    fig.update_layout(margin={"l": 10, "r": 10, "t": 40, "b": 10}, dragmode=False if compact else "select")
+    # No drag mode on the full grid: Streamlit then lets a click select the cell under it
+    # (with a drag mode of "select" it would only select by dragging a box).
+    fig.update_layout(margin={"l": 10, "r": 10, "t": 40, "b": 10})
+    if compact:
+        fig.update_layout(dragmode=False)
     if compact:
         fig.update_xaxes(tickfont={"size": FONT_SIZE - 4})
         fig.update_yaxes(tickfont={"size": FONT_SIZE - 4})
