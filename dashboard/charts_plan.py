@@ -18,7 +18,7 @@ from dashboard.charts import FONT_SIZE, _layout
 
 STATUS_COLOURS = {"not_started": "#d9d9d9", "in_progress": "#92c5de", "done": "#2166ac", "at_risk": "#b2182b"}
 FLAG_COLOUR = "#e66101"
-FLAG_TEXT = "⚠ unproven"
+FLAG_TEXT = "⚠"
 
 
 def _status_scale() -> list[list[object]]:
@@ -29,6 +29,19 @@ def _status_scale() -> list[list[object]]:
     for i, colour in enumerate(colours):
         scale += [[i / n, colour], [(i + 1) / n, colour]]
     return scale
+
+
+def _two_lines(label: str) -> str:
+    """Breaks a long axis label in the middle, so the grid keeps its width on a phone."""
+    words = label.split(" ")
+    if len(words) < 3:
+        return label
+    half = (len(words) + 1) // 2
+    return " ".join(words[:half]) + "<br>" + " ".join(words[half:])
+
+
+def _one_line(label: str) -> str:
+    return label.replace("<br>", " ").replace("-or- ", "-or-")
 
 
 def _matrix(grid: pd.DataFrame, column: str) -> list[list[object]]:
@@ -44,8 +57,8 @@ def plan_grid(grid: pd.DataFrame, *, compact: bool = False) -> go.Figure:
     marker per cell (with ``customdata = [step, moment]``) so a click selects the cell; the
     compact one (for the Overview) is small and only marks the flags.
     """
-    steps = [f"{i}. {s.label}" for i, s in enumerate(domain.REPUTATION_STEPS, start=1)]
-    moments = [m.label for m in domain.MOMENTS]
+    steps = [_two_lines(f"{i}. {s.label}") for i, s in enumerate(domain.REPUTATION_STEPS, start=1)]
+    moments = [m.label.replace("-or-", "-or-<br>") for m in domain.MOMENTS]
     status_index = {key: i for i, key in enumerate(domain.PLAN_STATUS_KEYS)}
     z = [[status_index[str(v)] for v in row] for row in _matrix(grid, "status")]
     flags = _matrix(grid, "unproven_claim")
@@ -56,14 +69,15 @@ def plan_grid(grid: pd.DataFrame, *, compact: bool = False) -> go.Figure:
     else:
         text = [
             [
-                f"{lab}<br>{p}/{t} proven" + (f"<br><b>{FLAG_TEXT}</b>" if f else "")
+                f"{str(lab).replace(' ', '<br>')}<br>{p}/{t}" + (f"<br><b>{FLAG_TEXT}</b>" if f else "")
                 for lab, p, t, f in zip(lr, pr, tr, fr, strict=True)
             ]
             for lr, pr, tr, fr in zip(labels, passed, total, flags, strict=True)
         ]
     hover = [
         [
-            f"{s} · {m}<br>{lab}, {p} of {t} evidence items met" + ("<br>claimed done, not proven" if f else "")
+            f"{_one_line(s)} · {_one_line(m)}<br>{lab}, {p} of {t} evidence items met"
+            + ("<br>claimed done, not proven" if f else "")
             for m, lab, p, t, f in zip(moments, lr, pr, tr, fr, strict=True)
         ]
         for s, lr, pr, tr, fr in zip(steps, labels, passed, total, flags, strict=True)
@@ -82,7 +96,7 @@ def plan_grid(grid: pd.DataFrame, *, compact: bool = False) -> go.Figure:
             ygap=3,
             text=text,
             texttemplate="%{text}",
-            textfont={"size": FONT_SIZE - (4 if compact else 2)},
+            textfont={"size": FONT_SIZE - (4 if compact else 3)},
             # The full grid leaves hover (and so clicks) to the transparent markers above it.
             hovertext=hover,
             hoverinfo="text" if compact else "skip",
@@ -112,7 +126,7 @@ def plan_grid(grid: pd.DataFrame, *, compact: bool = False) -> go.Figure:
             name="cells",
         )
     fig.update_yaxes(autorange="reversed", title=None, showgrid=False)
-    fig.update_xaxes(side="top", title=None, showgrid=False)
+    fig.update_xaxes(side="top", title=None, showgrid=False, tickangle=0)
     fig = _layout(fig, 300 if compact else 620)
     # No drag mode on the full grid: Streamlit then lets a click select the cell under it
     # (with a drag mode of "select" it would only select by dragging a box).
@@ -154,6 +168,10 @@ def progress_lines(progress: pd.DataFrame, by: str, as_of: date) -> go.Figure:
         )
     fig.update_yaxes(range=[0, 1.05], tickformat=".0%", title="Cells done", gridcolor="#eeeeee")
     fig.update_xaxes(title=None)
-    fig = _layout(fig, 360)
-    fig.update_layout(showlegend=True, legend={"orientation": "h", "y": -0.15})
+    fig = _layout(fig, 420)
+    fig.update_layout(
+        showlegend=True,
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0, "font": {"size": FONT_SIZE - 2}},
+        margin={"l": 10, "r": 10, "t": 90, "b": 10},
+    )
     return fig

@@ -363,3 +363,31 @@ def cell_choice_label(cells: list[CellEvidence], key: str, *, flag: bool = True)
     number = domain.STEP_KEYS.index(step) + 1
     text = f"{number}. {domain.label(domain.REPUTATION_STEPS, step)} · {domain.moment_label(moment)}"
     return text + ("  ⚠ claimed, not proven" if flag and find(cells, step, moment).unproven_claim else "")
+
+
+SOURCE_TITLES = {
+    "settings": "Settings",
+    "map": "Map",
+    "overview": "Overview",
+    "upload": "Upload",
+    "reputation": "this page",
+}
+"""How each evidence source (a page's URL path) reads in a link."""
+
+
+def readable_history(history: pd.DataFrame) -> pd.DataFrame:
+    """Plan changes (``plan.cell_history``) with labels instead of stored keys, newest first."""
+    return pd.DataFrame(
+        {
+            "When": history["changed_at"],
+            "Who": history["changed_by"],
+            "Cell": [
+                f"{domain.label(domain.REPUTATION_STEPS, s)} · {domain.moment_label(m)}"
+                for s, m in zip(history["step"], history["moment"], strict=True)
+            ],
+            "Status": [domain.label(domain.PLAN_STATUSES, s) for s in history["status"]],
+            "Owner": history["owner"],
+            "Due": history["due_on"],
+            "Notes": history["notes"],
+        }
+    )

@@ -131,3 +131,9 @@ def link_to_page(url_path: str, label: str) -> None:
         except StreamlitAPIException:
             pass  # the file exists but the router does not list it (yet)
     st.caption(f"{label} (that page is not part of this app yet)")
+
+
+def plan_grid(as_of: date) -> pd.DataFrame:
+    """The 28 cells as one frame (``evidence.grid_frame``), ready for ``charts_plan.plan_grid``;
+    the Overview draws it with ``compact=True``."""
+    return evidence.grid_frame(plan_evidence(as_of))

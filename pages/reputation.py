@@ -21,7 +21,7 @@ st.caption(
 )
 
 cells = ui.plan_evidence(today)
-grid = evidence.grid_frame(cells)
+grid = ui.plan_grid(today)
 kpi = st.columns(4)
 kpi[0].metric("Cells done", f"{int((grid['status'] == 'done').sum())} of 28", border=True)
 kpi[1].metric(
@@ -35,6 +35,10 @@ kpi[2].metric(
 )
 kpi[3].metric("At risk", int((grid["status"] == "at_risk").sum()), border=True)
 
+st.caption(
+    "Each cell: its status and how many of its evidence items the data meets. An orange frame and ⚠ mark a cell "
+    "marked done that the data does not back. Click a cell to open it."
+)
 event = st.plotly_chart(
     charts_plan.plan_grid(grid),
     on_select="rerun",
@@ -102,11 +106,15 @@ with right:
         if item.source == "reputation":
             st.caption("Recorded on this page, below.")
         else:
-            ui.link_to_page(item.source, f"Where this comes from: {item.source}")
-    history = plan.cell_history(ui.store(), step, moment)
+            ui.link_to_page(item.source, f"Where this comes from: {evidence.SOURCE_TITLES[item.source]}")
+    history = evidence.readable_history(plan.cell_history(ui.store(), step, moment))
     if not history.empty:
         st.markdown("**Changes to this cell**")
-        st.dataframe(history[["changed_at", "changed_by", "status", "owner", "due_on"]], hide_index=True, height=180)
+        st.dataframe(
+            history.drop(columns=["Cell", "Notes"]),
+            hide_index=True,
+            column_config={"Due": st.column_config.DateColumn()},
+        )
 
 st.header("What the steps need")
 tab_groups, tab_reputation, tab_standards, tab_progress, tab_export = st.tabs(
@@ -219,13 +227,20 @@ with tab_standards:
 with tab_progress:
     st.caption("Share of cells done over time, from every recorded change.")
     by_moment, by_step = st.columns(2)
+    by_moment.markdown("**Per moment**")
+    by_step.markdown("**Per reputation step**")
     by_moment.plotly_chart(
         charts_plan.progress_lines(ui.plan_progress("moment"), "moment", today), config={"displayModeBar": False}
     )
     by_step.plotly_chart(
         charts_plan.progress_lines(ui.plan_progress("step"), "step", today), config={"displayModeBar": False}
     )
-    st.dataframe(plan.cell_history(ui.store()).head(200), hide_index=True)
+    st.markdown("**Latest changes**")
+    st.dataframe(
+        evidence.readable_history(plan.cell_history(ui.store()).head(200)),
+        hide_index=True,
+        column_config={"Due": st.column_config.DateColumn()},
+    )
 
 with tab_export:
     st.caption("The whole plan with each cell's evidence, for a spreadsheet.")
