@@ -1,6 +1,6 @@
 """How long the reputation plan's evidence takes on a large workspace.
 
-Usage: python bench/plan_evidence.py [IMPRESSIONS]   (default 1,000,000)
+Usage: PYTHONPATH=. .venv/bin/python bench/plan_evidence.py [IMPRESSIONS]   (default 1,000,000)
 
 Builds a demo workspace of that size in a temporary file, then times the evidence figures
 (one SQL pass over the impressions), judging the 28 cells, and the progress history.
