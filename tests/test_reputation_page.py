@@ -95,3 +95,17 @@ def test_thresholds_out_of_bounds_are_refused_with_a_message_and_nothing_is_stor
     at.number_input(key="threshold_min_meeting_share").set_value(0.5)
     by_label(at.button, "Save thresholds").click().run()
     assert plan.settings(demo_store)["min_meeting_share"] == 0.5
+
+
+def test_evidence_links_to_pages_the_app_has_and_names_those_it_lacks(
+    demo_store: Store, monkeypatch: pytest.MonkeyPatch
+):
+    # Pretend the app has only the pages of this branch, whatever other pages exist by now.
+    monkeypatch.setattr(ui, "page_exists", lambda url_path: url_path in {"overview", "reputation"})
+    at = open_page(demo_store, monkeypatch)
+    at.selectbox(key="plan_cell").set_value("perform:make_or_break").run()
+    links = at.get("page_link")
+    assert [(link.proto.label, link.proto.page) for link in links] == [("Where this comes from: Overview", "overview")]
+    at.selectbox(key="plan_cell").set_value("isolate_contacts:multiplier").run()
+    assert at.get("page_link") == []
+    assert "Where this comes from: Map (that page is not part of this app yet)" in [c.value for c in at.caption]
