@@ -7,14 +7,20 @@ functions and render; they never see SQL.
 
 from __future__ import annotations
 
+from datetime import date
+from pathlib import Path
+
 import pandas as pd
 import streamlit as st
+from streamlit.errors import StreamlitAPIException
 from streamlit.runtime.pages_manager import PagesManager
 
-from dashboard import demo, metrics
-from dashboard.store import Store, database_path, imports, impressions, workspace
+from dashboard import demo, evidence, metrics
+from dashboard.store import Store, database_path, imports, impressions, plan, workspace
 from dashboard.store.scope import EVERYTHING, Scope
 from dashboard.surveys import pipeline, reading
+
+PAGES_DIR = Path(__file__).resolve().parent.parent / "pages"
 
 
 def route_through_navigation() -> None:
@@ -169,3 +175,53 @@ def undo_import(batch_id: int) -> int:
 
 def record_manual(frame: pd.DataFrame) -> int:
     return imports.record_manual(store(), frame)
+
+
+# --- issue 7: reputation plan ---
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _plan_evidence(version: int, as_of: date) -> list[evidence.CellEvidence]:
+    thresholds = evidence.Thresholds.from_settings(plan.settings(store()))
+    figures = plan.evidence_figures(store(), as_of, thresholds.recent_days)
+    return evidence.assess(figures, workspace.plan_cells(store()), thresholds)
+
+
+def plan_evidence(as_of: date) -> list[evidence.CellEvidence]:
+    """The 28 plan cells, each with what the data proves on ``as_of``."""
+    return _plan_evidence(_version(), as_of)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _plan_progress(version: int, by: str) -> pd.DataFrame:
+    return plan.progress_over_time(store(), by)
+
+
+def plan_progress(by: str) -> pd.DataFrame:
+    return _plan_progress(_version(), by)
+
+
+def plan_thresholds() -> evidence.Thresholds:
+    return evidence.Thresholds.from_settings(plan.settings(store()))
+
+
+def page_exists(url_path: str) -> bool:
+    """Whether the app ships a page with this URL path (page files are named after it)."""
+    return (PAGES_DIR / f"{url_path}.py").is_file()
+
+
+def link_to_page(url_path: str, label: str) -> None:
+    """A link to another page when the app has it; plain text otherwise, never an error."""
+    if page_exists(url_path):
+        try:
+            st.page_link(f"pages/{url_path}.py", label=label, icon=":material/arrow_forward:")
+            return
+        except StreamlitAPIException:
+            pass  # the file exists but the router does not list it (yet)
+    st.caption(f"{label} (that page is not part of this app yet)")
+
+
+def plan_grid(as_of: date) -> pd.DataFrame:
+    """The 28 cells as one frame (``evidence.grid_frame``), ready for ``charts_plan.plan_grid``;
+    the Overview draws it with ``compact=True``."""
+    return evidence.grid_frame(plan_evidence(as_of))
