@@ -33,7 +33,7 @@ class MapFileError(ValueError):
     def __init__(self, problems: Sequence[tuple[int, str]]) -> None:
         self.problems = list(problems)
         lines = [f"row {row}: {message}" if row else message for row, message in self.problems]
-        super().__init__("the map file was not imported, nothing was written:\n" + "\n".join(lines))
+        super().__init__("the map file was not imported, nothing was written: " + "; ".join(lines))
 
 
 @dataclass(frozen=True)
@@ -127,7 +127,8 @@ def check_table(table: pd.DataFrame) -> MapImport:
     problems: list[tuple[int, str]] = []
     records: list[dict[str, object]] = []
     seen: dict[tuple[str, str], int] = {}
-    for offset, rec in enumerate(text.to_dict("records")):
+    for offset, raw in enumerate(text.to_dict("records")):
+        rec = {str(k): str(v) for k, v in raw.items()}
         row = offset + FIRST_DATA_ROW
         if not any(rec.values()):
             continue  # a blank line between blocks is not a mistake
@@ -136,7 +137,9 @@ def check_table(table: pd.DataFrame) -> MapImport:
         key = (str(rec["service_cycle"]).casefold(), str(rec["touchpoint"]).casefold())
         if rec["touchpoint"] and rec["service_cycle"]:
             if key in seen:
-                problems.append((row, f"“{rec['touchpoint']}” is listed twice in “{rec['service_cycle']}” (row {seen[key]})"))
+                problems.append(
+                    (row, f"“{rec['touchpoint']}” is listed twice in “{rec['service_cycle']}” (row {seen[key]})")
+                )
             else:
                 seen[key] = row
         records.append(cleaned)
@@ -146,7 +149,7 @@ def check_table(table: pd.DataFrame) -> MapImport:
         raise MapFileError(problems)
     rows = pd.DataFrame(records, columns=list(COLUMNS))
     # One spelling per cycle: the first one the file uses.
-    first = {}
+    first: dict[str, str] = {}
     for name in rows["service_cycle"]:
         first.setdefault(name.casefold(), name)
     rows["service_cycle"] = [first[n.casefold()] for n in rows["service_cycle"]]
@@ -197,8 +200,12 @@ def describe_changes(current: pd.DataFrame, incoming: MapImport) -> list[str]:
         if stored.empty:
             changes.append(f"new service cycle “{cycle}” with {len(block)} touchpoints")
             continue
-        before = {name.casefold(): (pos, rec) for pos, (name, rec) in enumerate(
-            zip(stored["touchpoint"], stored.to_dict("records"), strict=True), start=1)}
+        before = {
+            name.casefold(): (pos, rec)
+            for pos, (name, rec) in enumerate(
+                zip(stored["touchpoint"], stored.to_dict("records"), strict=True), start=1
+            )
+        }
         listed = set()
         for position, rec in enumerate(block.to_dict("records"), start=1):
             key = str(rec["touchpoint"]).casefold()
@@ -254,9 +261,7 @@ def export_frame(store: Store, cycle_id: int | None = None) -> pd.DataFrame:
     """The map-file rows people read: moments and situations by their labels."""
     rows = store_maps.map_rows(store, cycle_id)
     rows["moment"] = [domain.moment_label(m) for m in rows["moment"]]
-    rows["situation"] = [
-        domain.label(domain.SITUATIONS, s) if isinstance(s, str) else "" for s in rows["situation"]
-    ]
+    rows["situation"] = [domain.label(domain.SITUATIONS, s) if isinstance(s, str) else "" for s in rows["situation"]]
     rows["target"] = rows["target"].astype(float)
     return rows.loc[:, list(COLUMNS)]
 
@@ -303,10 +308,7 @@ def chain_breaks(cycle_moment_summary: pd.DataFrame) -> dict[str, str | None]:
 
     ``cycle_moment_summary`` is ``metrics.summarise`` over ``cycle_moment_stats``.
     """
-    return {
-        str(cycle): metrics.chain_break(block)
-        for cycle, block in cycle_moment_summary.groupby("cycle", sort=True)
-    }
+    return {str(cycle): metrics.chain_break(block) for cycle, block in cycle_moment_summary.groupby("cycle", sort=True)}
 
 
 def break_position(touchpoint_summary: pd.DataFrame, break_at: str | None) -> int | None:
@@ -323,4 +325,5 @@ def break_position(touchpoint_summary: pd.DataFrame, break_at: str | None) -> in
     weak = in_moment[in_moment["weak"].astype(bool)]
     if weak.empty:
         return int(in_moment["position"].iloc[0])
-    return int(weak.loc[weak["gap"].idxmin(), "position"])
+    worst = weak.sort_values(["gap", "position"]).iloc[0]
+    return int(worst["position"])

@@ -228,8 +228,8 @@ def touchpoint(store: Store, touchpoint_id: int) -> dict[str, object]:
         ).df()
     if frame.empty:
         raise ValueError("That touchpoint no longer exists.")
-    record = frame.iloc[0].to_dict()
-    record["group_ids"] = [int(g) for g in record["group_ids"]]
+    record: dict[str, object] = {str(k): v for k, v in frame.iloc[0].to_dict().items()}
+    record["group_ids"] = [int(g) for g in record["group_ids"]]  # type: ignore[attr-defined]
     return record
 
 
@@ -272,7 +272,8 @@ def delete_touchpoint(store: Store, touchpoint_id: int) -> None:
         assert row is not None
         if row[0]:
             raise ValueError(
-                f"This touchpoint has {int(row[0]):,} recorded impressions, which are never deleted: archive it instead."
+                f"This touchpoint has {int(row[0]):,} recorded impressions, which are never deleted:"
+                " archive it instead."
             )
         cur.execute("delete from enhancement_idea where touchpoint_id = ?", [touchpoint_id])
         cur.execute("delete from touchpoint_group where touchpoint_id = ?", [touchpoint_id])
@@ -298,7 +299,8 @@ def restore_touchpoint(store: Store, touchpoint_id: int) -> None:
         row = cur.execute("select name from touchpoint where id = ?", [touchpoint_id]).fetchone()
         assert row is not None
         clash = cur.execute(
-            "select 1 from touchpoint where cycle_id = ? and lower(name) = lower(?) and id <> ? and archived_at is null",
+            "select 1 from touchpoint"
+            " where cycle_id = ? and lower(name) = lower(?) and id <> ? and archived_at is null",
             [cycle_id, row[0], touchpoint_id],
         ).fetchone()
         if clash:
@@ -481,9 +483,7 @@ def apply_map(store: Store, rows: pd.DataFrame, present: Sequence[str]) -> None:
         for cycle_name, block in rows.groupby("service_cycle", sort=False):
             cycle_id = _cycle_named(cur, str(cycle_name))
             if cycle_id is None:
-                found = cur.execute(
-                    "insert into service_cycle (name) values (?) returning id", [cycle_name]
-                ).fetchone()
+                found = cur.execute("insert into service_cycle (name) values (?) returning id", [cycle_name]).fetchone()
                 assert found is not None
                 cycle_id = int(found[0])
             _apply_cycle(cur, cycle_id, block, set(present))
@@ -533,8 +533,8 @@ def _apply_cycle(cur: duckdb.DuckDBPyConnection, cycle_id: int, block: pd.DataFr
     others = [
         int(r[0])
         for r in cur.execute(
-            "select id from touchpoint where cycle_id = ? and archived_at is null and not list_contains(?::integer[], id)"
-            " order by position, id",
+            "select id from touchpoint where cycle_id = ? and archived_at is null"
+            " and not list_contains(?::integer[], id) order by position, id",
             [cycle_id, listed],
         ).fetchall()
     ]
