@@ -13,6 +13,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard import domain
+from dashboard import formatting as fmt
 from dashboard.charts import BREAK_COLOUR, DIVERGING, FONT_SIZE, TARGET_COLOUR, _layout, impression_colour
 
 NO_DATA = "#d9d9d9"
@@ -20,94 +21,120 @@ LANES = [m.label for m in domain.MOMENTS]
 
 
 def _size(n: pd.Series) -> np.ndarray:
-    """Marker diameters 18..56 px, area growing with the number of impressions."""
+    """Marker diameters 14..40 px, area growing with the number of impressions."""
     counts = n.to_numpy(dtype=float)
     top = counts.max() if counts.size and counts.max() > 0 else 1.0
-    return 18 + 38 * np.sqrt(counts / top)
+    return 14 + 26 * np.sqrt(counts / top)
+
+
+def step_labels(summary: pd.DataFrame) -> list[str]:
+    """``"4. Engineer arrival ▼ below target"``: the step, the name, and a shortfall in words."""
+    return [
+        f"{step}. {name}{' ▼ below target' if below else ''}"
+        for step, (name, below) in enumerate(zip(summary["touchpoint"], summary["weak"].astype(bool), strict=True), 1)
+    ]
 
 
 def journey_map(summary: pd.DataFrame, break_at: str | None = None) -> go.Figure:
-    """Touchpoints in cycle order (x) in one lane per moment (y).
+    """Touchpoints in cycle order (top to bottom), each in the column of its moment.
 
     ``summary`` is ``metrics.summarise`` over ``cycle_touchpoint_stats``: ``touchpoint_id,
     touchpoint, position, moment, n, mean, target, weak`` in position order. Colour = mean
-    impression, size = volume; a touchpoint below its target gets a thick black ring and a
-    "below target" label. Each point carries its touchpoint id as ``customdata[0]``.
+    impression, size = volume; a touchpoint below its target gets a thick black ring and
+    "below target" in its label; the moment where the chain breaks is shaded and named.
+    Steps run down the page so the map stays legible on a phone. Each touchpoint point
+    carries its id as ``customdata[0]``.
     """
     frame = summary.reset_index(drop=True)
-    step = list(range(1, len(frame) + 1))
+    labels = step_labels(frame)
     lanes = [domain.moment_label(m) for m in frame["moment"]]
     has_data = frame["n"] > 0
     below = frame["weak"].astype(bool)
-    labels = [
-        f"{name}<br><b>below target</b>" if is_below else str(name)
-        for name, is_below in zip(frame["touchpoint"], below, strict=True)
-    ]
     fig = go.Figure()
+    if break_at is not None:
+        lane = domain.MOMENT_KEYS.index(break_at)
+        fig.add_shape(
+            type="rect",
+            xref="x",
+            yref="paper",
+            x0=lane - 0.5,
+            x1=lane + 0.5,
+            y0=0,
+            y1=1,
+            fillcolor="rgba(178,24,43,0.08)",
+            line={"color": BREAK_COLOUR, "width": 2, "dash": "dot"},
+            layer="below",
+        )
+        fig.add_annotation(
+            x=lane,
+            xref="x",
+            y=0,
+            yref="paper",
+            yanchor="top",
+            text="chain breaks here",
+            showarrow=False,
+            font={"color": BREAK_COLOUR, "size": FONT_SIZE - 2},
+        )
     fig.add_scatter(
-        x=step,
-        y=lanes,
+        x=lanes,
+        y=labels,
         mode="lines",
         line={"color": "#bbbbbb", "width": 2, "dash": "dot"},
         hoverinfo="skip",
         name="sequence",
     )
     fig.add_scatter(
-        x=step,
-        y=lanes,
-        mode="markers+text",
-        text=labels,
-        textposition="top center",
-        textfont={"size": FONT_SIZE - 2},
+        x=lanes,
+        y=labels,
+        mode="markers",
         marker={
             "size": _size(frame["n"]),
             "color": frame["mean"].where(has_data, 0.0),
             "colorscale": DIVERGING,
             "cmin": -1,
             "cmax": 1,
-            "colorbar": {"title": {"text": "Mean<br>impression"}, "thickness": 14, "len": 0.8},
+            "colorbar": {
+                "title": {"text": "Mean impression", "side": "top"},
+                "orientation": "h",
+                "thickness": 12,
+                "len": 0.9,
+                "y": -0.02,
+                "yanchor": "top",
+            },
             "line": {
                 "color": [TARGET_COLOUR if b else "#777777" for b in below],
                 "width": [5 if b else 1 for b in below],
             },
             "symbol": ["circle" if d else "circle-open" for d in has_data],
         },
-        customdata=np.column_stack(
-            [frame["touchpoint_id"], frame["n"], frame["mean"].fillna(np.nan), frame["target"], frame["position"]]
-        ),
-        hovertemplate="%{text}<br>step %{customdata[4]} · %{y}<br>mean impression %{customdata[2]:+.2f}"
+        customdata=np.column_stack([frame["touchpoint_id"], frame["n"], frame["mean"], frame["target"]]),
+        hovertemplate="%{y}<br>%{x}<br>mean impression %{customdata[2]:+.2f}"
         " (target %{customdata[3]:+.2f})<br>%{customdata[1]:,} impressions<extra></extra>",
         name="touchpoints",
     )
-    if break_at is not None:
-        fig.add_annotation(
-            x=1,
-            xref="paper",
-            xanchor="right",
-            y=domain.moment_label(break_at),
-            text="◀ chain breaks here",
-            showarrow=False,
-            font={"color": BREAK_COLOUR, "size": FONT_SIZE},
-            bgcolor="rgba(255,255,255,0.8)",
-        )
-    fig.update_yaxes(
+    fig.update_xaxes(
+        type="category",
         categoryorder="array",
-        categoryarray=LANES[::-1],
-        range=[-0.6, 3.8],
+        categoryarray=LANES,
+        range=[-0.5, len(LANES) - 0.5],
+        side="top",
+        tickvals=LANES,
+        ticktext=[label.replace("-or-", "-or-<br>") for label in LANES],
         title=None,
         gridcolor="#eeeeee",
         fixedrange=True,
     )
-    fig.update_xaxes(
-        title="Step in the cycle",
-        tickmode="array",
-        tickvals=step,
-        range=[0.4, len(step) + 0.6],
+    fig.update_yaxes(
+        type="category",
+        categoryorder="array",
+        categoryarray=labels[::-1],
+        title=None,
         showgrid=False,
+        automargin=True,
         fixedrange=True,
     )
-    fig = _layout(fig, 520)
-    fig.update_layout(clickmode="event+select", dragmode=False)
+    fig = _layout(fig, 190 + 46 * len(frame))
+    fig.update_layout(clickmode="event+select", dragmode=False, margin={"t": 70, "b": 90})
     return fig
 
 
@@ -160,12 +187,15 @@ def impression_curve(summary: pd.DataFrame, break_position: int | None = None) -
             font={"color": BREAK_COLOUR, "size": FONT_SIZE},
         )
     fig.update_xaxes(
-        tickmode="array", tickvals=x, ticktext=list(frame["touchpoint"]), tickangle=-30, title=None, automargin=True
+        tickmode="array",
+        tickvals=x,
+        ticktext=[f"{i}. {n}" for i, n in zip(x, frame["touchpoint"], strict=True)],
+        tickangle=-45,
+        title=None,
+        automargin=True,
     )
     fig.update_yaxes(range=[-1, 1.15], zeroline=True, zerolinecolor="#999999", title="Mean impression (−1 … +1)")
-    fig = _layout(fig, 420)
-    fig.update_layout(showlegend=True, legend={"orientation": "h", "y": 1.12, "x": 0})
-    return fig
+    return _layout(fig, 420)
 
 
 def touchpoint_trend(trend: pd.DataFrame, adopted: pd.DataFrame, target: float) -> go.Figure:
@@ -210,24 +240,24 @@ def touchpoint_trend(trend: pd.DataFrame, adopted: pd.DataFrame, target: float) 
 
 
 def score_distribution(distribution: pd.DataFrame) -> go.Figure:
-    """How many impressions gave each answer, lowest first, coloured by the answer's score.
+    """How many impressions fell in each tenth of the common scale, coloured by where it lies.
 
-    ``distribution`` has ``answer, scale, score, n``.
+    ``distribution`` has ``low, high, n`` per band (from ``score_distribution`` in the store);
+    bands on the common scale let answers from different survey scales share one chart.
     """
-    several_scales = distribution["scale"].nunique() > 1
+    mid = (distribution["low"] + distribution["high"]) / 2
     labels = [
-        f"{a} ({s})" if several_scales else str(a)
-        for a, s in zip(distribution["answer"], distribution["scale"], strict=True)
+        f"{fmt.signed(lo, 1)} … {fmt.signed(hi, 1)}"
+        for lo, hi in zip(distribution["low"], distribution["high"], strict=True)
     ]
     fig = go.Figure()
     fig.add_bar(
         x=labels,
         y=distribution["n"],
-        marker_color=[impression_colour(v) for v in distribution["score"]],
+        marker_color=[impression_colour(v) for v in mid],
         marker_line={"color": "#555555", "width": 1},
-        customdata=distribution[["score"]],
-        hovertemplate="%{x}<br>%{y:,} impressions<br>score %{customdata[0]:+.2f}<extra></extra>",
+        hovertemplate="score %{x}<br>%{y:,} impressions<extra></extra>",
     )
-    fig.update_xaxes(type="category", title="Answer")
+    fig.update_xaxes(type="category", title="Score (−1 … +1)", tickangle=-45)
     fig.update_yaxes(title="Impressions", gridcolor="#eeeeee")
-    return _layout(fig, 320)
+    return _layout(fig, 340)

@@ -140,7 +140,7 @@ def show_detail(touchpoint_id: int) -> None:
                 key=f"trend_{touchpoint_id}",
             )
     with right:
-        st.markdown("**How people answered**")
+        st.markdown("**How the impressions spread** (on the common scale)")
         distribution = store_maps.score_distribution(store, touchpoint_id)
         if distribution.empty:
             st.caption("No impressions yet.")
@@ -257,6 +257,7 @@ with map_tab:
             "A thick black ring and “below target”: the touchpoint falls short of its standard. Click one to open it."
         )
         st.subheader("The impression curve")
+        st.caption("Mean impression at each step, with its 95% confidence band; the dashed line is the target.")
         st.plotly_chart(charts_map.impression_curve(summary, position), config=NO_CHART_BAR, key=f"curve_{cycle_id}")
 
         st.subheader("Touchpoint detail")

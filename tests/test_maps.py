@@ -11,6 +11,7 @@ import pytest
 from dashboard import charts_map, maps, metrics
 from dashboard.store import Store, workspace
 from dashboard.store import maps as store_maps
+from dashboard.store.impressions import record_impressions
 from dashboard.store.maps import TouchpointFields
 
 HEADER = "service_cycle,touchpoint,moment,channel,owner\n"
@@ -261,14 +262,45 @@ def test_the_curve_marks_the_touchpoint_furthest_below_target_in_the_breaking_mo
     assert stats.set_index("position").loc[position, "touchpoint"] == "Engineer arrival"
 
 
-def test_the_journey_map_draws_touchpoints_in_their_order_with_their_ids(demo_store: Store):
+def test_the_journey_map_draws_touchpoints_in_their_order_in_their_moment_columns(demo_store: Store):
     cycle_id = repair_job(demo_store)
     stats = metrics.summarise(store_maps.cycle_touchpoint_stats(demo_store, cycle_id))
     figure = charts_map.journey_map(stats, "make_or_break")
     points = figure.data[1]
-    assert list(points.x) == list(range(1, len(stats) + 1))
+    assert list(points.y) == [
+        "1. Breakdown call",
+        "2. Online booking",
+        "3. Appointment confirmation ▼ below target",
+        "4. Engineer arrival ▼ below target",
+        "5. Diagnosis and price",
+        "6. Repair",
+        "7. Clean-up",
+        "8. Repair invoice ▼ below target",
+        "9. Follow-up mail",
+    ]
+    assert list(points.x[:3]) == ["Now-or-Never", "Now-or-Never", "Make-or-Break"]
     assert [int(c[0]) for c in points.customdata] == list(stats["touchpoint_id"])
-    assert points.y[0] == "Now-or-Never"
+    assert figure.layout.annotations[0].text == "chain breaks here"
+
+
+def test_the_score_distribution_counts_impressions_in_ten_bands_of_the_common_scale(store: Store, cycle: int):
+    tp = int(workspace.touchpoints(store, cycle)["id"].iloc[0])
+    frame = pd.DataFrame(
+        {
+            "touchpoint_id": tp,
+            "observed_on": date(2026, 1, 5),
+            "raw_value": ["1", "3", "5", "5"],
+            "scale": "1-5",
+            "score": [-1.0, 0.0, 1.0, 1.0],
+            "group_id": None,
+            "source": "survey",
+            "comment": None,
+        }
+    )
+    record_impressions(store, frame)
+    bands = store_maps.score_distribution(store, tp)
+    assert list(bands["n"]) == [1, 0, 0, 0, 0, 1, 0, 0, 0, 2]
+    assert (round(bands["low"].iloc[5], 6), round(bands["high"].iloc[9], 6)) == (0.0, 1.0)
 
 
 def test_touchpoints_placed_after_a_later_moment_are_pointed_out():

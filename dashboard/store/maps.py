@@ -369,12 +369,16 @@ def monthly_trend(store: Store, touchpoint_id: int) -> pd.DataFrame:
 
 
 def score_distribution(store: Store, touchpoint_id: int) -> pd.DataFrame:
-    """How many impressions gave each answer, lowest score first."""
+    """Impressions per tenth of the common scale (``low``, ``high``, ``n``), all ten bands, lowest first."""
     with store.cursor() as cur:
         return cur.execute(
-            "select raw_value as answer, scale, score, count(*) as n from impression where touchpoint_id = ?"
-            " group by all order by score, scale, answer",
-            [touchpoint_id],
+            "with bands as (select range as band from range(10)),"
+            " counted as (select least(floor((score + 1) * 5), 9)::integer as band, count(*) as n"
+            " from impression where touchpoint_id = ? group by all)"
+            " select -1 + b.band * 0.2 as low, -1 + (b.band + 1) * 0.2 as high, coalesce(c.n, 0) as n"
+            " from bands b left join counted c on c.band = b.band"
+            " where exists (select 1 from impression where touchpoint_id = ?) order by b.band",
+            [touchpoint_id, touchpoint_id],
         ).df()
 
 
