@@ -98,7 +98,7 @@ def journey_map(summary: pd.DataFrame, break_at: str | None = None) -> go.Figure
                 "orientation": "h",
                 "thickness": 12,
                 "len": 0.9,
-                "y": -0.02,
+                "y": -0.1,
                 "yanchor": "top",
             },
             "line": {
@@ -134,7 +134,7 @@ def journey_map(summary: pd.DataFrame, break_at: str | None = None) -> go.Figure
         fixedrange=True,
     )
     fig = _layout(fig, 190 + 46 * len(frame))
-    fig.update_layout(clickmode="event+select", dragmode=False, margin={"t": 70, "b": 90})
+    fig.update_layout(clickmode="event+select", dragmode=False, margin={"t": 70, "b": 110})
     return fig
 
 

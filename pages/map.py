@@ -209,11 +209,11 @@ def show_ideas(touchpoint_id: int, ideas: pd.DataFrame, standard: str) -> None:
     if nxt is None:
         buttons[1].caption("Already part of the standard.")
         return
-    update = st.checkbox("Also rewrite the touchpoint's standard", key=f"upd_{idea_id}", value=nxt == "standard")
+    update = st.checkbox("Also rewrite the touchpoint's standard", key=f"upd_{idea_id}_{nxt}", value=nxt == "standard")
     new_standard = None
     if update:
         proposal = f"{standard} {texts[idea_id]}".strip() if standard else texts[idea_id]
-        new_standard = st.text_area("New standard", value=proposal, key=f"std_{idea_id}")
+        new_standard = st.text_area("New standard", value=proposal, key=f"std_{idea_id}_{nxt}")
     label = "Adopt it" if nxt == "adopted" else "Make it a standard"
     if buttons[1].button(label, key=f"adv_{idea_id}", type="primary") and ui.act(
         f"Idea moved to “{domain.label(domain.IDEA_STATUSES, nxt)}”.",
