@@ -62,7 +62,8 @@ group_names = dict(zip(groups["id"].astype(int), groups["name"], strict=True))
 tp_names = dict(zip(summary["touchpoint_id"].astype(int), summary["touchpoint"], strict=True))
 order = list(tp_names)
 
-map_tab, edit_tab, file_tab = st.tabs(["Map", "Edit the cycle", "Map files"])
+# Keyed and tracked, so the open tab stays open when an edit reruns the page.
+map_tab, edit_tab, file_tab = st.tabs(["Map", "Edit the cycle", "Map files"], key="map_tab", on_change="rerun")
 
 
 # --- the map ---------------------------------------------------------------------------------
