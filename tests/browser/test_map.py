@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from playwright.sync_api import Browser, Locator, Page
+from playwright.sync_api import Browser, Locator, Page, expect
 
 from tests.browser.conftest import PHONE, PROJECTOR, Server, exceptions_on, open_app, settle
 
@@ -33,6 +33,12 @@ def submit(page: Page, button: Locator) -> None:
     assert exceptions_on(page) == []
 
 
+def flash(page: Page, message: str) -> None:
+    """Waits for the confirmation a successful edit leaves at the top of the page."""
+    expect(page.get_by_test_id("stAlert").first).to_have_text(message, timeout=30_000)
+    settle(page)
+
+
 def open_tab(page: Page, name: str) -> None:
     page.get_by_role("tab", name=name, exact=True).click()
     settle(page)
@@ -52,7 +58,7 @@ def test_a_team_member_maps_a_cycle_reorders_it_records_ideas_and_sees_it_drawn_
     new = form(page, "New service cycle")
     new.get_by_label("Name of the cycle").fill("Car purchase")
     submit(page, new.get_by_role("button", name="Create the cycle"))
-    assert "Created the service cycle “Car purchase”." in page.get_by_test_id("stAlert").first.inner_text()
+    flash(page, "Created the service cycle “Car purchase”.")
 
     open_tab(page, "Edit the cycle")
     add = form(page, "Add the touchpoint")
@@ -60,12 +66,13 @@ def test_a_team_member_maps_a_cycle_reorders_it_records_ideas_and_sees_it_drawn_
         add.get_by_label("Name").fill(name)
         choose(page, add.get_by_test_id("stSelectbox").first, moment)
         submit(page, add.get_by_role("button", name="Add the touchpoint"))
-        assert f"Added “{name}”." in page.get_by_test_id("stAlert").first.inner_text()
+        flash(page, f"Added “{name}”.")
 
     # Price talk comes before the test drive: move it one place earlier.
     mover = page.get_by_test_id("stSelectbox").filter(has_text="Touchpoint to move")
     choose(page, mover, "Price talk")
     submit(page, page.get_by_role("button", name="Move earlier"))
+    flash(page, "Moved “Price talk”.")
 
     open_tab(page, "Map")
     assert drawn_order(page) == [
@@ -82,10 +89,15 @@ def test_a_team_member_maps_a_cycle_reorders_it_records_ideas_and_sees_it_drawn_
         ideas = form(page, "Add the idea")
         ideas.get_by_label("A new idea").fill(idea)
         submit(page, ideas.get_by_role("button", name="Add the idea"))
-    table = page.get_by_test_id("stDataFrame").filter(has_text="Idea").last
-    text = table.inner_text()
-    assert "Show the full price on one page" in text
-    assert "Offer a coffee while we talk" in text
+        flash(page, "Idea added.")
+    work_on = page.get_by_test_id("stSelectbox").filter(has=page.get_by_text("Idea to work on", exact=True))
+    work_on.evaluate("element => element.scrollIntoView({block: 'center'})")
+    work_on.locator("input").click()
+    page.get_by_role("option").first.wait_for()
+    assert sorted(page.get_by_role("option").all_inner_texts()) == [
+        "Offer a coffee while we talk",
+        "Show the full price on one page",
+    ]
     page.close()
 
     phone = open_app(browser, f"{server.url}/map", PHONE)
