@@ -306,3 +306,32 @@ def test_the_score_distribution_counts_impressions_in_ten_bands_of_the_common_sc
 def test_touchpoints_placed_after_a_later_moment_are_pointed_out():
     frame = pd.DataFrame({"touchpoint": ["A", "B", "C"], "moment": ["now_or_never", "keep_or_lose", "make_or_break"]})
     assert maps.moments_out_of_order(frame) == ["C"]
+
+
+# --- the command line -------------------------------------------------------------------------
+
+
+def test_the_command_line_exports_one_cycle_and_imports_it_into_another_workspace(
+    demo_db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+):
+    from dashboard import cli
+
+    copy = tmp_path / "demo.duckdb"
+    copy.write_bytes(demo_db.read_bytes())
+    file = tmp_path / "repair.xlsx"
+    assert cli.main(["map", "export", "--cycle", "repair job", str(file), "--db", str(copy)]) == 0
+    assert cli.main(["map", "import", str(file), "--db", str(tmp_path / "new.duckdb")]) == 0
+    assert capsys.readouterr().out.splitlines()[-1] == "  new service cycle “Repair job” with 9 touchpoints"
+
+
+def test_the_command_line_refuses_a_bad_map_file_in_one_line_and_a_non_zero_exit(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+):
+    from dashboard import cli
+
+    file = tmp_path / "bad.csv"
+    file.write_text(HEADER + "Renewal,Letter,Someday,Post,\n")
+    assert cli.main(["map", "import", str(file), "--db", str(tmp_path / "new.duckdb")]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1
+    assert err.startswith("error: the map file was not imported, nothing was written: row 2: unknown moment “Someday”")
