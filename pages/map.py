@@ -359,6 +359,13 @@ with edit_tab:
             ],
             hide_index=True,
             width="stretch",
+            column_config={
+                "step": "Step",
+                "touchpoint": "Touchpoint",
+                "moment": "Moment",
+                "channel": "Channel",
+                "owner": "Owner team",
+            },
         )
         row = st.columns([3, 1, 1])
         mover = row[0].selectbox(
