@@ -5,6 +5,8 @@ import streamlit as st
 overview = st.Page("pages/overview.py", title="Overview", icon=":material/dashboard:", url_path="overview")
 upload = st.Page("pages/upload.py", title="Upload surveys", icon=":material/upload_file:", url_path="upload")
 reputation = st.Page("pages/reputation.py", title="Reputation plan", icon=":material/flag:", url_path="reputation")
+cycle_map = st.Page("pages/map.py", title="Service cycle map", icon=":material/route:", url_path="map")
+settings = st.Page("pages/settings.py", title="Settings", icon=":material/settings:", url_path="settings")
 
 
 def _home() -> None:
@@ -15,8 +17,10 @@ def _home() -> None:
 pages = [
     st.Page(_home, title="Home", url_path="home", default=True, visibility="hidden"),
     overview,
+    cycle_map,
     upload,
     reputation,
+    settings,
 ]
 
 st.set_page_config(page_title="Touchpoint dashboard", page_icon=":material/hub:", layout="wide")

@@ -225,3 +225,59 @@ def plan_grid(as_of: date) -> pd.DataFrame:
     """The 28 cells as one frame (``evidence.grid_frame``), ready for ``charts_plan.plan_grid``;
     the Overview draws it with ``compact=True``."""
     return evidence.grid_frame(plan_evidence(as_of))
+
+
+# --- issue 3: service cycle map ---
+from dashboard import maps as _maps  # noqa: E402
+from dashboard.store import maps as _store_maps  # noqa: E402
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _cycle_map(version: int, cycle_id: int) -> pd.DataFrame:
+    return metrics.summarise(_store_maps.cycle_touchpoint_stats(store(), cycle_id))
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _chain_breaks(version: int) -> dict[str, str | None]:
+    return _maps.chain_breaks(metrics.summarise(_store_maps.cycle_moment_stats(store())))
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _touchpoint_trend(version: int, touchpoint_id: int) -> pd.DataFrame:
+    return metrics.summarise(_store_maps.monthly_trend(store(), touchpoint_id))
+
+
+def cycle_map(cycle_id: int) -> pd.DataFrame:
+    """Every active touchpoint of a cycle in order, with its metrics (NaN where it has none)."""
+    return _cycle_map(_version(), cycle_id)
+
+
+def chain_breaks() -> dict[str, str | None]:
+    """Where the chain breaks in each service cycle that has impressions."""
+    return _chain_breaks(_version())
+
+
+def touchpoint_trend(touchpoint_id: int) -> pd.DataFrame:
+    return _touchpoint_trend(_version(), touchpoint_id)
+
+
+def act(action: str, work, *args, **kwargs) -> bool:  # type: ignore[no-untyped-def]
+    """Runs a write; shows its conflict message (never a traceback) and says whether it worked.
+
+    On success the message is kept for the next run, which the caller usually starts with
+    ``st.rerun()`` so every cached read sees the change.
+    """
+    try:
+        work(*args, **kwargs)
+    except ValueError as error:
+        st.error(str(error))
+        return False
+    st.session_state["_map_flash"] = action
+    return True
+
+
+def flash() -> None:
+    """Shows (once) the confirmation left by the last successful ``act``."""
+    message = st.session_state.pop("_map_flash", None)
+    if message:
+        st.success(message)

@@ -24,13 +24,8 @@ def _fresh_streamlit_caches():
 
 
 def open_page(demo_store: Store, monkeypatch: pytest.MonkeyPatch) -> AppTest:
-    """The Reputation page on the given workspace.
-
-    After ``switch_page`` AppTest runs the page with Streamlit's old pages-folder flag set, so
-    ``ui.route_through_navigation`` would rerun every run, and a rerun drops the click that
-    started it. In a real server the flag is cleared once and for all; here it is switched off.
-    """
-    monkeypatch.setattr(ui, "route_through_navigation", lambda: None)
+    """The Reputation page on the given workspace (tests/conftest.py keeps AppTest's
+    navigation in the live server's state, so clicks are not lost to a rerun)."""
     at = app(demo_store.path, monkeypatch).run()
     at.switch_page(PAGE).run()
     assert not at.exception

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, datetime
 
+import duckdb
 import pandas as pd
 
 from dashboard import domain
@@ -54,32 +55,64 @@ def add_touchpoint(
     recovery_plan: str = "",
 ) -> int:
     """Adds a touchpoint at the end of its cycle and returns its id."""
+    with store.transaction() as cur:
+        return insert_touchpoint(
+            cur,
+            cycle_id,
+            name,
+            moment,
+            channel=channel,
+            owner_team_id=owner_team_id,
+            group_ids=group_ids,
+            description=description,
+            standard=standard,
+            target=target,
+            situation=situation,
+            recovery_plan=recovery_plan,
+        )
+
+
+def insert_touchpoint(
+    cur: duckdb.DuckDBPyConnection,
+    cycle_id: int,
+    name: str,
+    moment: str,
+    *,
+    channel: str = "",
+    owner_team_id: int | None = None,
+    group_ids: Sequence[int] = (),
+    description: str = "",
+    standard: str = "",
+    target: float = domain.DEFAULT_TARGET,
+    situation: str | None = None,
+    recovery_plan: str = "",
+) -> int:
+    """Adds a touchpoint at the end of its cycle inside the caller's transaction."""
     if moment not in domain.MOMENT_KEYS:
         raise ValueError(f"unknown moment {moment!r}")
-    with store.transaction() as cur:
-        row = cur.execute(
-            "insert into touchpoint (cycle_id, position, name, moment, channel, owner_team_id, description,"
-            " standard, target, situation, recovery_plan)"
-            " values (?, (select coalesce(max(position), 0) + 1 from touchpoint where cycle_id = ?),"
-            " ?, ?, ?, ?, ?, ?, ?, ?, ?) returning id",
-            [
-                cycle_id,
-                cycle_id,
-                name,
-                moment,
-                channel,
-                owner_team_id,
-                description,
-                standard,
-                target,
-                situation,
-                recovery_plan,
-            ],
-        ).fetchone()
-        assert row is not None
-        touchpoint_id = int(row[0])
-        for group_id in group_ids:
-            cur.execute("insert into touchpoint_group values (?, ?)", [touchpoint_id, group_id])
+    row = cur.execute(
+        "insert into touchpoint (cycle_id, position, name, moment, channel, owner_team_id, description,"
+        " standard, target, situation, recovery_plan)"
+        " values (?, (select coalesce(max(position), 0) + 1 from touchpoint where cycle_id = ?),"
+        " ?, ?, ?, ?, ?, ?, ?, ?, ?) returning id",
+        [
+            cycle_id,
+            cycle_id,
+            name,
+            moment,
+            channel,
+            owner_team_id,
+            description,
+            standard,
+            target,
+            situation,
+            recovery_plan,
+        ],
+    ).fetchone()
+    assert row is not None
+    touchpoint_id = int(row[0])
+    for group_id in group_ids:
+        cur.execute("insert into touchpoint_group values (?, ?)", [touchpoint_id, group_id])
     return touchpoint_id
 
 

@@ -1,0 +1,67 @@
+"""Settings: the stakeholder groups we have a reputation with, and the teams that own touchpoints."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboard import ui
+from dashboard.store import maps as store_maps
+
+ui.route_through_navigation()
+
+st.title("Settings")
+ui.flash()
+store = ui.store()
+
+KINDS = (
+    (
+        "group",
+        "Stakeholder groups",
+        "stakeholder group",
+        "The groups whose opinion of us matters, e.g. tenants or installers.",
+    ),
+    ("team", "Teams", "team", "The teams that own touchpoints and keep their standards."),
+)
+
+for kind, title, noun, about in KINDS:
+    st.header(title)
+    st.caption(about)
+    usage = store_maps.named_usage(store, kind)
+    columns = ["name", "description", "touchpoints"] + (["impressions"] if kind == "group" else [])
+    if usage.empty:
+        st.caption(f"No {noun}s yet.")
+    else:
+        st.dataframe(
+            usage[columns],
+            hide_index=True,
+            width="stretch",
+            column_config={
+                "name": "Name",
+                "description": "Description",
+                "touchpoints": "Touchpoints",
+                "impressions": "Impressions",
+            },
+        )
+    with st.form(f"add_{kind}", clear_on_submit=True):
+        name = st.text_input(f"New {noun}")
+        description = st.text_input("Description (optional)", key=f"add_{kind}_about")
+        if st.form_submit_button(f"Add the {noun}") and ui.act(
+            f"Added the {noun} “{name.strip()}”.", store_maps.add_named, store, kind, name, description
+        ):
+            st.rerun()
+    if usage.empty:
+        continue
+    names = dict(zip(usage["id"].astype(int), usage["name"], strict=True))
+    abouts = dict(zip(usage["id"].astype(int), usage["description"], strict=True))
+    chosen = st.selectbox(f"Change a {noun}", list(names), format_func=names.get, key=f"pick_{kind}")
+    with st.form(f"edit_{kind}_{chosen}"):
+        new_name = st.text_input("Name", value=names[chosen])
+        new_about = st.text_input("Description", value=abouts[chosen])
+        if st.form_submit_button("Save") and ui.act(
+            f"Saved the {noun} “{new_name.strip()}”.", store_maps.rename_named, store, kind, chosen, new_name, new_about
+        ):
+            st.rerun()
+    if st.button(f"Delete “{names[chosen]}”", key=f"delete_{kind}_{chosen}") and ui.act(
+        f"Deleted the {noun} “{names[chosen]}”.", store_maps.delete_named, store, kind, chosen
+    ):
+        st.rerun()

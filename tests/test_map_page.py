@@ -1,0 +1,188 @@
+"""AppTest: a team builds and edits a service cycle map, and manages groups and teams."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from dashboard.store import DB_ENV_VAR, Store, workspace
+from dashboard.store import maps as store_maps
+from dashboard.store.maps import TouchpointFields
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(autouse=True)
+def _fresh_streamlit_caches():
+    """Each test opens its own workspace; the cached store of a previous test must not leak in."""
+    import streamlit as st
+
+    st.cache_resource.clear()
+    st.cache_data.clear()
+
+
+def open_page(db: Path, monkeypatch: pytest.MonkeyPatch, page: str = "pages/map.py") -> AppTest:
+    monkeypatch.setenv(DB_ENV_VAR, str(db))
+    at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=60).run()
+    at.switch_page(page).run()
+    assert not at.exception
+    return at
+
+
+def widget(items, label: str, nth: int = 0):  # type: ignore[no-untyped-def]
+    """The nth widget with this label, in page order."""
+    found = [w for w in items if w.label == label]
+    assert found, f"no widget labelled {label!r}; have {[w.label for w in items]}"
+    return found[nth]
+
+
+def click(at: AppTest, label: str, nth: int = 0) -> AppTest:
+    widget(at.button, label, nth).click().run()
+    assert not at.exception
+    return at
+
+
+def add_touchpoint(at: AppTest, name: str, moment: str | None) -> AppTest:
+    widget(at.text_input, "Name").set_value(name)
+    widget(at.selectbox, "Moment").set_value(moment)
+    return click(at, "Add the touchpoint")
+
+
+def texts(at: AppTest, kind: str) -> list[str]:
+    return [e.value for e in getattr(at, kind)]
+
+
+def test_a_team_creates_a_cycle_and_fills_it_with_touchpoints(store: Store, monkeypatch: pytest.MonkeyPatch):
+    at = open_page(store.path, monkeypatch)
+    assert "No service cycles yet" in at.info[0].value
+    widget(at.text_input, "Name of the cycle").set_value("First visit")
+    click(at, "Create the cycle")
+    assert texts(at, "success") == ["Created the service cycle “First visit”."]
+
+    for name, moment in (("Website", "now_or_never"), ("Showroom visit", "make_or_break"), ("Invoice", "keep_or_lose")):
+        add_touchpoint(at, name, moment)
+    cycle_id = int(workspace.cycles(store)["id"].iloc[0])
+    assert list(workspace.touchpoints(store, cycle_id)["name"]) == ["Website", "Showroom visit", "Invoice"]
+    assert len(at.get("plotly_chart")) >= 2
+
+
+def test_a_touchpoint_without_a_moment_or_with_a_taken_name_is_refused_with_a_message(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+):
+    cycle_id = store_maps.create_cycle(store, "First visit")
+    store_maps.add_touchpoint(store, cycle_id, TouchpointFields("Website", "now_or_never"))
+    at = open_page(store.path, monkeypatch)
+
+    add_touchpoint(at, "Brochure", None)
+    assert "“Brochure” needs a moment" in at.error[0].value
+    add_touchpoint(at, "WEBSITE", "multiplier")
+    assert texts(at, "error") == ["This cycle already has a touchpoint called “Website”."]
+    assert list(workspace.touchpoints(store, cycle_id)["name"]) == ["Website"]
+
+
+def test_moving_a_touchpoint_later_changes_the_order_of_the_map(store: Store, monkeypatch: pytest.MonkeyPatch):
+    cycle_id = store_maps.create_cycle(store, "First visit")
+    for name, moment in (("Advert", "now_or_never"), ("Website", "now_or_never"), ("Quote", "make_or_break")):
+        store_maps.add_touchpoint(store, cycle_id, TouchpointFields(name, moment))
+    at = open_page(store.path, monkeypatch)
+    widget(at.selectbox, "Touchpoint to move").select_index(0)
+    click(at, "Move later")
+    assert list(workspace.touchpoints(store, cycle_id)["name"]) == ["Website", "Advert", "Quote"]
+    assert widget(at.selectbox, "Touchpoint").options == ["1. Website", "2. Advert", "3. Quote"]
+
+
+def test_deleting_a_touchpoint_with_impressions_archives_it_after_confirmation_and_restore_brings_it_back(
+    demo_store: Store, monkeypatch: pytest.MonkeyPatch
+):
+    total = workspace.counts(demo_store)["impressions"]
+    at = open_page(demo_store.path, monkeypatch)
+    widget(at.selectbox, "Service cycle").set_value("Repair job").run()
+    widget(at.selectbox, "Touchpoint", 1).set_value(
+        int(workspace.touchpoints(demo_store).set_index("name").loc["Engineer arrival", "id"])
+    ).run()
+    click(at, "Delete “Engineer arrival”")
+    assert "will be archived instead" in at.warning[-1].value
+    assert "Engineer arrival" in set(workspace.touchpoints(demo_store)["name"])
+
+    click(at, "Archive it")
+    assert texts(at, "success") == [
+        "Archived “Engineer arrival”.",
+        "The chain holds: no moment of this cycle falls below its target on average.",
+    ]
+    assert "Engineer arrival" not in set(workspace.touchpoints(demo_store)["name"])
+    assert workspace.counts(demo_store)["impressions"] == total
+
+    click(at, "Restore")
+    assert texts(at, "success") == ["Restored “Engineer arrival” at the end of the cycle."]
+    assert at.warning[0].value.startswith("The chain breaks at Make-or-Break")
+    assert "Engineer arrival" in set(workspace.touchpoints(demo_store)["name"])
+    assert workspace.counts(demo_store)["impressions"] == total
+
+
+def test_picking_a_touchpoint_from_the_list_opens_its_detail_and_ideas_move_to_a_standard(
+    demo_store: Store, monkeypatch: pytest.MonkeyPatch
+):
+    at = open_page(demo_store.path, monkeypatch)
+    widget(at.selectbox, "Service cycle").set_value("Repair job").run()
+    arrival = int(workspace.touchpoints(demo_store).set_index("name").loc["Engineer arrival", "id"])
+    widget(at.selectbox, "Touchpoint").set_value(arrival).run()
+    assert {m.label for m in at.metric} >= {"Mean impression", "Impressions", "Perfection rate", "Target"}
+
+    widget(at.text_area, "A new idea").set_value("Text the customer when the engineer sets off")
+    click(at, "Add the idea")
+    idea = workspace.ideas(demo_store, arrival).set_index("text").loc["Text the customer when the engineer sets off"]
+    widget(at.selectbox, "Idea to work on").set_value(int(idea["id"])).run()
+    click(at, "Vote for it")
+    click(at, "Adopt it")
+    click(at, "Make it a standard")
+    row = workspace.ideas(demo_store, arrival).set_index("id").loc[int(idea["id"])]
+    assert (row["status"], row["votes"]) == ("standard", 1)
+    assert store_maps.touchpoint(demo_store, arrival)["standard"].endswith(
+        "Text the customer when the engineer sets off"
+    )
+
+
+def test_a_map_file_with_bad_rows_is_refused_row_by_row_and_nothing_is_written(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+):
+    store_maps.create_cycle(store, "First visit")
+    version = store.data_version()
+    at = open_page(store.path, monkeypatch)
+    data = b"service_cycle,touchpoint,moment,channel,owner\nFirst visit,Advert,Sometime,,\nFirst visit,,Multiplier,,\n"
+    at.file_uploader[0].upload("bad.csv", data, "text/csv").run()
+    assert not at.exception
+    assert "nothing was written" in at.error[0].value
+    problems = at.dataframe[-1].value
+    assert list(problems["Row"]) == [2, 3]
+    assert store.data_version() == version
+
+
+def test_a_good_map_file_shows_what_it_changes_and_imports_on_request(store: Store, monkeypatch: pytest.MonkeyPatch):
+    store_maps.create_cycle(store, "First visit")
+    at = open_page(store.path, monkeypatch)
+    data = b"service_cycle,touchpoint,moment,channel,owner\nRenewal,Reminder,now or never,Post,Billing\n"
+    at.file_uploader[0].upload("renewal.csv", data, "text/csv").run()
+    assert list(at.dataframe[-1].value["Change"]) == ["new service cycle “Renewal” with 1 touchpoints"]
+    click(at, "Import the map")
+    assert list(workspace.cycles(store)["name"]) == ["First visit", "Renewal"]
+    assert widget(at.selectbox, "Service cycle").value == "Renewal"
+
+
+def test_settings_add_groups_and_teams_and_refuse_deleting_what_is_in_use(
+    demo_store: Store, monkeypatch: pytest.MonkeyPatch
+):
+    at = open_page(demo_store.path, monkeypatch, "pages/settings.py")
+    widget(at.text_input, "New stakeholder group").set_value("Installers")
+    click(at, "Add the stakeholder group")
+    assert "Installers" in set(workspace.groups(demo_store)["name"])
+    widget(at.text_input, "New team").set_value("sales")
+    click(at, "Add the team")
+    assert texts(at, "error") == ["A team called “sales” already exists."]
+    widget(at.selectbox, "Change a team").set_value(
+        int(workspace.teams(demo_store).set_index("name").loc["Sales", "id"])
+    ).run()
+    click(at, "Delete “Sales”")
+    assert "still used by" in at.error[0].value
+    assert "Sales" in set(workspace.teams(demo_store)["name"])
