@@ -3,6 +3,7 @@
 import streamlit as st
 
 overview = st.Page("pages/overview.py", title="Overview", icon=":material/dashboard:", url_path="overview")
+impressions = st.Page("pages/impressions.py", title="Impressions", icon=":material/grid_on:", url_path="impressions")
 
 
 def _home() -> None:
@@ -13,6 +14,7 @@ def _home() -> None:
 pages = [
     st.Page(_home, title="Home", url_path="home", default=True, visibility="hidden"),
     overview,
+    impressions,
 ]
 
 st.set_page_config(page_title="Touchpoint dashboard", page_icon=":material/hub:", layout="wide")

@@ -1,0 +1,157 @@
+"""SQL for the leadership views: the questions the Overview and Impressions pages ask.
+
+Aggregates read the daily roll-up (``impression_daily``, migration 0004) rather than the raw
+impressions: the same answers from a few hundred thousand rows instead of ten million. Each
+returns *sufficient statistics* per group, the columns ``metrics.summarise`` expects, weighted
+by the roll-up's counts; meeting the target is judged against each touchpoint's current target.
+Only the comment search reads raw impressions (comments are not rolled up).
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+
+import pandas as pd
+
+from dashboard.store import Store
+from dashboard.store.scope import EVERYTHING, Scope
+
+# Fixed SQL text (no values): weighted statistics over roll-up rows ``i`` joined to touchpoint ``t``.
+ROLLUP_STATS = (
+    "sum(i.n)::bigint as n, sum(i.n * i.score) as total, sum(i.n * i.score * i.score) as total_sq,"
+    " coalesce(sum(i.n) filter (where i.score > 0), 0)::bigint as n_positive,"
+    " coalesce(sum(i.n) filter (where i.score < 0), 0)::bigint as n_negative,"
+    " coalesce(sum(i.n) filter (where i.score >= t.target), 0)::bigint as n_meeting,"
+    " sum(i.n * t.target) as target_total"
+)
+_FROM = " from impression_daily i join touchpoint t on t.id = i.touchpoint_id"
+
+
+def _grouped(store: Store, scope: Scope, keys: str, group_by: str, order_by: str) -> pd.DataFrame:
+    condition, params = scope.condition()
+    sql = f"select {keys}{', ' if keys else ''}{ROLLUP_STATS}{_FROM} where {condition}"
+    if group_by:
+        sql += f" group by {group_by} order by {order_by}"
+    with store.cursor() as cur:
+        return cur.execute(sql, params).df()
+
+
+def total_stats(store: Store, scope: Scope = EVERYTHING) -> pd.DataFrame:
+    """One row of statistics over every impression in scope (``n`` is 0 when there are none)."""
+    frame = _grouped(store, scope, "", "", "")
+    return frame.fillna({"n": 0, "n_positive": 0, "n_negative": 0, "n_meeting": 0})
+
+
+def moment_stats(store: Store, scope: Scope = EVERYTHING) -> pd.DataFrame:
+    """Statistics per moment (only moments with impressions in scope)."""
+    return _grouped(store, scope, "t.moment as moment", "t.moment", "t.moment")
+
+
+def touchpoint_stats(store: Store, scope: Scope = EVERYTHING) -> pd.DataFrame:
+    """Statistics per touchpoint with its name, cycle, position, moment, channel and target."""
+    condition, params = scope.condition()
+    sql = (
+        f"with s as (select i.touchpoint_id, {ROLLUP_STATS}{_FROM} where {condition} group by i.touchpoint_id)"
+        " select t.id as touchpoint_id, t.name as touchpoint, c.name as cycle, t.cycle_id, t.position, t.moment,"
+        " t.channel, t.target, s.* exclude (touchpoint_id)"
+        " from s join touchpoint t on t.id = s.touchpoint_id join service_cycle c on c.id = t.cycle_id"
+        " order by c.name, t.position"
+    )
+    with store.cursor() as cur:
+        return cur.execute(sql, params).df()
+
+
+def touchpoint_month_stats(store: Store, scope: Scope = EVERYTHING) -> pd.DataFrame:
+    """Statistics per touchpoint and calendar month (``month`` is the month's first day)."""
+    return _grouped(
+        store,
+        scope,
+        "i.touchpoint_id, date_trunc('month', i.observed_on)::date as month",
+        "all",
+        "i.touchpoint_id, month",
+    )
+
+
+def moment_month_stats(store: Store, scope: Scope = EVERYTHING) -> pd.DataFrame:
+    """Statistics per moment and calendar month."""
+    return _grouped(
+        store, scope, "t.moment as moment, date_trunc('month', i.observed_on)::date as month", "all", "moment, month"
+    )
+
+
+def group_touchpoint_stats(store: Store, scope: Scope = EVERYTHING) -> pd.DataFrame:
+    """Statistics per touchpoint and stakeholder group; impressions without a group are left out."""
+    condition, params = scope.condition()
+    sql = (
+        f"with s as (select i.touchpoint_id, i.group_id, {ROLLUP_STATS}{_FROM}"
+        f" where {condition} and i.group_id is not null group by all)"
+        " select s.touchpoint_id, s.group_id, g.name as stakeholder_group, s.* exclude (touchpoint_id, group_id)"
+        " from s join stakeholder_group g on g.id = s.group_id order by s.touchpoint_id, g.name"
+    )
+    with store.cursor() as cur:
+        return cur.execute(sql, params).df()
+
+
+def period_stats(
+    store: Store,
+    scope: Scope,
+    current: tuple[date, date],
+    previous: tuple[date, date],
+    by_touchpoint: bool = False,
+) -> pd.DataFrame:
+    """Statistics for two date windows side by side: a ``period`` column says ``current`` or ``previous``.
+
+    The windows replace the scope's own dates; every other filter applies. With
+    ``by_touchpoint`` there is one row per touchpoint and period (column ``touchpoint_id``).
+    """
+    condition, params = replace(scope, start=None, end=None).condition()
+    key = "i.touchpoint_id, " if by_touchpoint else ""
+    sql = (
+        f"select {key}case when i.observed_on >= ? then 'current' else 'previous' end as period, {ROLLUP_STATS}{_FROM}"
+        f" where {condition} and i.observed_on between ? and ? and (i.observed_on <= ? or i.observed_on >= ?)"
+        " group by all order by all"
+    )
+    values = [current[0], *params, previous[0], current[1], previous[1], current[0]]
+    with store.cursor() as cur:
+        return cur.execute(sql, values).df()
+
+
+def date_range(store: Store, scope: Scope = EVERYTHING) -> tuple[date | None, date | None]:
+    """The first and last day with impressions in scope, or ``(None, None)``."""
+    condition, params = scope.condition()
+    with store.cursor() as cur:
+        row = cur.execute(f"select min(i.observed_on), max(i.observed_on){_FROM} where {condition}", params).fetchone()
+    assert row is not None
+    return row[0], row[1]
+
+
+def channels(store: Store) -> list[str]:
+    """Channels of active touchpoints, alphabetical (for the filter bar)."""
+    with store.cursor() as cur:
+        rows = cur.execute(
+            "select distinct channel from touchpoint where archived_at is null and channel <> '' order by channel"
+        ).fetchall()
+    return [str(r[0]) for r in rows]
+
+
+def _like_pattern(search: str) -> str:
+    """``%search%`` with the wildcard characters of the search itself taken literally."""
+    escaped = search.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def comments(store: Store, scope: Scope = EVERYTHING, search: str = "", limit: int = 200) -> pd.DataFrame:
+    """The newest comments in scope, optionally only those containing ``search`` (any case)."""
+    condition, params = scope.condition()
+    sql = (
+        "select i.observed_on, t.name as touchpoint, c.name as cycle, t.moment, coalesce(g.name, '') as"
+        " stakeholder_group, i.source, i.score, i.comment"
+        " from impression i join touchpoint t on t.id = i.touchpoint_id join service_cycle c on c.id = t.cycle_id"
+        " left join stakeholder_group g on g.id = i.group_id"
+        f" where {condition} and i.comment is not null and i.comment <> ''"
+        " and (? = '' or i.comment ilike ? escape '\\')"
+        " order by i.observed_on desc, i.id desc limit ?"
+    )
+    with store.cursor() as cur:
+        return cur.execute(sql, [*params, search, _like_pattern(search), limit]).df()
