@@ -28,7 +28,7 @@ window = f"{periods.days} days to {periods.current[1]:%d %b %Y} vs the {periods.
 def _delta(name: str, formatter) -> tuple[str | None, str]:  # type: ignore[no-untyped-def]
     """The metric's change and whether to colour it: grey unless its 95% interval excludes zero."""
     value = change[f"{name}_change"]
-    if value != value:  # NaN: one of the periods has no impressions
+    if pd.isna(value):  # one of the periods has no impressions
         return None, "off"
     if change[f"{name}_significant"]:
         return f"{formatter(value)} (significant)", "normal"

@@ -39,7 +39,6 @@ def rebuild(cur: duckdb.DuckDBPyConnection) -> None:
     """Recounts the whole roll-up from the impressions (inside the caller's transaction)."""
     cur.execute("delete from impression_daily")
     cur.execute(_FOLD, [-1])
-    cur.execute(
-        "update impression_daily_state set (last_id, covered) = (select coalesce(max(id), 0), count(*) from impression)"
-        " where id = 1"
-    )
+    row = cur.execute("select coalesce(max(id), 0), count(*) from impression").fetchone()
+    assert row is not None
+    cur.execute("update impression_daily_state set last_id = ?, covered = ? where id = 1", [row[0], row[1]])
