@@ -22,6 +22,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+import streamlit as st  # noqa: E402
+from streamlit.testing.v1 import AppTest  # noqa: E402
+
 from dashboard.store import DB_ENV_VAR, Store, analytics, impressions  # noqa: E402
 
 
@@ -40,9 +43,6 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=7)
     args = parser.parse_args()
     os.environ[DB_ENV_VAR] = str(args.db)
-
-    import streamlit as st
-    from streamlit.testing.v1 import AppTest
 
     with Store(args.db) as store:
         n = analytics.total_stats(store)["n"].iloc[0]
