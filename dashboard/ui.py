@@ -155,11 +155,32 @@ def _date_bounds(options: dict[str, Any], applied: dict[str, Any]) -> tuple[date
     return start, end
 
 
-def _seed_widgets(options: dict[str, Any], applied: dict[str, Any], overwrite: bool) -> None:
+def _take_widget_values(options: dict[str, Any], applied: dict[str, Any]) -> dict[str, Any]:
+    """The filters as the widgets now hold them (a widget absent from the session keeps its value)."""
+    new = dict(applied)
     for key in _MULTI:
-        if overwrite or f"filter_{key}" not in st.session_state:
-            st.session_state[f"filter_{key}"] = list(applied[key])
-    if options["first"] is not None and (overwrite or "filter_dates" not in st.session_state):
+        if f"filter_{key}" in st.session_state:
+            new[key] = [v for v in st.session_state[f"filter_{key}"] if v in options[key]]
+    dates = st.session_state.get("filter_dates")
+    if options["first"] is not None and isinstance(dates, tuple | list) and len(dates) == 2:
+        # A full range means "no date filter", so the view keeps up as new impressions arrive.
+        new["from"] = dates[0] if dates[0] > options["first"] else None
+        new["to"] = dates[1] if dates[1] < options["last"] else None
+    return new
+
+
+def _seed_widgets(options: dict[str, Any], applied: dict[str, Any]) -> None:
+    """Puts the filters into the widgets' session state before they are drawn.
+
+    Done on every run: a widget on another page is another widget to Streamlit, and this is
+    how the filters follow the leader from page to page. A date range the leader is halfway
+    through picking (one day chosen) is left alone.
+    """
+    for key in _MULTI:
+        st.session_state[f"filter_{key}"] = list(applied[key])
+    dates = st.session_state.get("filter_dates")
+    picking = isinstance(dates, tuple | list) and len(dates) == 1
+    if options["first"] is not None and not picking:
         st.session_state["filter_dates"] = _date_bounds(options, applied)
 
 
@@ -199,10 +220,11 @@ def filter_bar() -> Scope:
         applied, problems = _parse_url_filters(options)
         for problem in problems:
             st.warning(problem)
-        _seed_widgets(options, applied, overwrite=True)
-    else:
-        _seed_widgets(options, applied, overwrite=False)
-    active = sum(bool(applied[k]) for k in _MULTI) + bool(applied["from"] or applied["to"])
+        for key in (*(f"filter_{k}" for k in _MULTI), "filter_dates"):
+            st.session_state.pop(key, None)
+    new = _take_widget_values(options, applied)
+    _seed_widgets(options, new)
+    active = sum(bool(new[k]) for k in _MULTI) + bool(new["from"] or new["to"])
     with st.expander(f"Filters · {active} active" if active else "Filters", expanded=False):
         columns = st.columns(4)
         if options["first"] is not None:
@@ -223,13 +245,6 @@ def filter_bar() -> Scope:
                 placeholder="All",
             )
         st.button("Clear filters", on_click=_clear_filters, disabled=not active, key="filter_clear")
-    new: dict[str, Any] = {key: list(st.session_state.get(f"filter_{key}", [])) for key in _MULTI}
-    new["from"], new["to"] = applied["from"], applied["to"]
-    dates = st.session_state.get("filter_dates")
-    if options["first"] is not None and isinstance(dates, tuple | list) and len(dates) == 2:
-        # A full range means "no date filter", so the view keeps up as new impressions arrive.
-        new["from"] = dates[0] if dates[0] > options["first"] else None
-        new["to"] = dates[1] if dates[1] < options["last"] else None
     st.session_state[_APPLIED] = new
     _write_url(new)
     return Scope(
