@@ -32,6 +32,11 @@ def _selectable(fig: go.Figure) -> go.Figure:
     return fig
 
 
+def _short(label: str, limit: int = 34) -> str:
+    """Long row labels crowd the cells out on a phone; the hover text still has the whole name."""
+    return label if len(label) <= limit else label[: limit - 1] + "…"
+
+
 def _month_text(month: object) -> str:
     return pd.Timestamp(str(month)).strftime("%Y-%m-%d")
 
@@ -41,6 +46,8 @@ def heatmap(cells: pd.DataFrame, focus_touchpoint: int | None = None, focus_mont
 
     ``cells`` is ``leadership.heatmap_frame`` output. The focused cell gets a dark outline.
     """
+    full = cells["label"].tolist()
+    cells = cells.assign(label=cells["label"].map(_short))
     labels = cells.drop_duplicates("row").sort_values("row")["label"].tolist()
     months = sorted(cells["month"].unique())
     x = [pd.Timestamp(m).strftime("%b %Y") for m in cells["month"]]
@@ -61,12 +68,16 @@ def heatmap(cells: pd.DataFrame, focus_touchpoint: int | None = None, focus_mont
         x=x,
         y=cells["label"],
         mode="markers",
-        marker={"symbol": "square", "size": 22, "color": "rgba(0,0,0,0.01)"},
+        # Small and invisible: with hoverdistance -1 a click anywhere picks the nearest cell.
+        marker={"symbol": "square", "size": 6, "color": "rgba(0,0,0,0.01)"},
         selected={"marker": {"color": "rgba(0,0,0,0.01)"}},
         unselected={"marker": {"opacity": 1}},
         customdata=list(zip(cells["touchpoint_id"].astype(int), cells["month"].map(_month_text), strict=True)),
-        text=[f"{m:+.2f} · {n:,} impressions" for m, n in zip(cells["mean"], cells["n"], strict=True)],
-        hovertemplate="%{y}<br>%{x}: %{text}<extra></extra>",
+        text=[
+            f"{name}<br>{when}: {m:+.2f} · {n:,} impressions"
+            for name, when, m, n in zip(full, x, cells["mean"], cells["n"], strict=True)
+        ],
+        hovertemplate="%{text}<extra></extra>",
         name="cells",
     )
     if focus_touchpoint is not None and focus_month is not None:

@@ -63,12 +63,14 @@ for tile, (label, name, value, low, high, formatter, text) in zip(
     strict=True,
 ):
     delta, colour = _delta(name, formatter)
+    arrow = "off" if delta is None else ("up" if change[f"{name}_change"] > 0 else "down")
     shown = fmt.percent(total[value]) if name == "perfection" else formatter(total[value])
     tile.metric(
         label,
         shown,
         delta=delta,
         delta_color=colour,  # type: ignore[arg-type]
+        delta_arrow=arrow,  # type: ignore[arg-type]
         border=True,
         help=f"{text}; {fmt.interval(total[low], total[high], formatter if name != 'perfection' else fmt.percent)}. "
         f"The change compares the {window}; it counts as significant only when its 95% interval excludes zero.",

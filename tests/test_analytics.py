@@ -239,3 +239,25 @@ def test_seconds_lists_touchpoints_below_target_by_cycle(store: Store, shop: dic
         cur.execute("update touchpoint set target = 0.6 where id = ?", [shop["invoice"]])
     out = leadership.seconds(metrics.summarise(analytics.touchpoint_stats(store)))
     assert out[["cycle", "touchpoint", "gap"]].values.tolist() == [["Repair job", "Invoice", pytest.approx(-0.6)]]
+
+
+@pytest.mark.parametrize(
+    ("start", "end"),
+    [
+        (None, None),
+        (date(2026, 3, 1), date(2026, 5, 31)),  # whole months only
+        (date(2026, 3, 14), date(2026, 6, 2)),  # edge days on both sides
+        (date(2026, 4, 3), date(2026, 4, 27)),  # inside one month
+        (None, date(2026, 2, 10)),
+        (date(2026, 7, 31), None),
+    ],
+)
+def test_any_date_range_counts_the_same_from_the_roll_ups_as_from_the_raw_impressions(
+    demo_store: Store, start: date | None, end: date | None
+):
+    scope = Scope(start=start, end=end)
+    columns = ["touchpoint_id", "n", "n_positive", "n_negative", "n_meeting"]
+    raw = impressions.touchpoint_stats(demo_store, scope)
+    rolled = analytics.touchpoint_stats(demo_store, scope)
+    assert rolled[columns].values.tolist() == raw[columns].values.tolist()
+    assert rolled["total"].to_numpy() == pytest.approx(raw["total"].to_numpy())

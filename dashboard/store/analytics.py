@@ -1,7 +1,8 @@
 """SQL for the leadership views: the questions the Overview and Impressions pages ask.
 
-Aggregates read the daily roll-up (``impression_daily``, migration 0004) rather than the raw
-impressions: the same answers from a few hundred thousand rows instead of ten million. Each
+Aggregates read the roll-ups (``impression_monthly`` for whole months, ``impression_daily``
+for the days at a range's edges; migration 0004) rather than the raw impressions: the same
+answers from a few thousand rows instead of ten million. Each
 returns *sufficient statistics* per group, the columns ``metrics.summarise`` expects, weighted
 by the roll-up's counts; meeting the target is judged against each touchpoint's current target.
 Only the comment search reads raw impressions (comments are not rolled up).
@@ -10,7 +11,7 @@ Only the comment search reads raw impressions (comments are not rolled up).
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date
+from datetime import date, timedelta
 
 import pandas as pd
 
@@ -25,16 +26,48 @@ ROLLUP_STATS = (
     " coalesce(sum(i.n) filter (where i.score >= t.target), 0)::bigint as n_meeting,"
     " sum(i.n * t.target) as target_total"
 )
-_FROM = " from impression_daily i join touchpoint t on t.id = i.touchpoint_id"
+_COLUMNS = "touchpoint_id, observed_on, group_id, source, score, n"
+_ROWS = (
+    f"(select {_COLUMNS} from impression_monthly where observed_on >= ? and observed_on < ?"
+    f" union all select {_COLUMNS} from impression_daily"
+    " where observed_on between ? and ? and (observed_on < ? or observed_on >= ?))"
+)
+"""Roll-up rows for a date range: whole months from the monthly table, edge days from the daily one."""
+
+
+def _next_month(day: date) -> date:
+    return date(day.year + day.month // 12, day.month % 12 + 1, 1)
+
+
+def _rows(start: date | None, end: date | None) -> tuple[str, list[object]]:
+    """``(sql, params)`` of a subquery with the roll-up rows from ``start`` to ``end`` (open ends allowed)."""
+    first, last = start or date.min, end or date.max
+    # The whole months inside the range: [full_start, full_end).
+    full_start = first if first.day == 1 else _next_month(first)
+    full_end = (
+        date.max
+        if end is None
+        else (_next_month(last) if _next_month(last) == last + timedelta(1) else last.replace(day=1))
+    )
+    if full_end <= full_start:
+        full_start = full_end = date.max
+    return _ROWS, [full_start, full_end, first, last, full_start, full_end]
+
+
+def _source(scope: Scope) -> tuple[str, list[object], str, list[object]]:
+    """The FROM clause over the scope's dates and the WHERE condition for its other filters."""
+    rows, row_params = _rows(scope.start, scope.end)
+    condition, params = replace(scope, start=None, end=None).condition()
+    return f" from {rows} i join touchpoint t on t.id = i.touchpoint_id", row_params, condition, params
 
 
 def _grouped(store: Store, scope: Scope, keys: str, group_by: str, order_by: str) -> pd.DataFrame:
-    condition, params = scope.condition()
-    sql = f"select {keys}{', ' if keys else ''}{ROLLUP_STATS}{_FROM} where {condition}"
+    source, source_params, condition, params = _source(scope)
+    sql = f"select {keys}{', ' if keys else ''}{ROLLUP_STATS}{source} where {condition}"
     if group_by:
         sql += f" group by {group_by} order by {order_by}"
     with store.cursor() as cur:
-        return cur.execute(sql, params).df()
+        return cur.execute(sql, [*source_params, *params]).df()
 
 
 def total_stats(store: Store, scope: Scope = EVERYTHING) -> pd.DataFrame:
@@ -50,16 +83,16 @@ def moment_stats(store: Store, scope: Scope = EVERYTHING) -> pd.DataFrame:
 
 def touchpoint_stats(store: Store, scope: Scope = EVERYTHING) -> pd.DataFrame:
     """Statistics per touchpoint with its name, cycle, position, moment, channel and target."""
-    condition, params = scope.condition()
+    source, source_params, condition, params = _source(scope)
     sql = (
-        f"with s as (select i.touchpoint_id, {ROLLUP_STATS}{_FROM} where {condition} group by i.touchpoint_id)"
+        f"with s as (select i.touchpoint_id, {ROLLUP_STATS}{source} where {condition} group by i.touchpoint_id)"
         " select t.id as touchpoint_id, t.name as touchpoint, c.name as cycle, t.cycle_id, t.position, t.moment,"
         " t.channel, t.target, s.* exclude (touchpoint_id)"
         " from s join touchpoint t on t.id = s.touchpoint_id join service_cycle c on c.id = t.cycle_id"
         " order by c.name, t.position"
     )
     with store.cursor() as cur:
-        return cur.execute(sql, params).df()
+        return cur.execute(sql, [*source_params, *params]).df()
 
 
 def touchpoint_month_stats(store: Store, scope: Scope = EVERYTHING) -> pd.DataFrame:
@@ -82,15 +115,15 @@ def moment_month_stats(store: Store, scope: Scope = EVERYTHING) -> pd.DataFrame:
 
 def group_touchpoint_stats(store: Store, scope: Scope = EVERYTHING) -> pd.DataFrame:
     """Statistics per touchpoint and stakeholder group; impressions without a group are left out."""
-    condition, params = scope.condition()
+    source, source_params, condition, params = _source(scope)
     sql = (
-        f"with s as (select i.touchpoint_id, i.group_id, {ROLLUP_STATS}{_FROM}"
+        f"with s as (select i.touchpoint_id, i.group_id, {ROLLUP_STATS}{source}"
         f" where {condition} and i.group_id is not null group by all)"
         " select s.touchpoint_id, s.group_id, g.name as stakeholder_group, s.* exclude (touchpoint_id, group_id)"
         " from s join stakeholder_group g on g.id = s.group_id order by s.touchpoint_id, g.name"
     )
     with store.cursor() as cur:
-        return cur.execute(sql, params).df()
+        return cur.execute(sql, [*source_params, *params]).df()
 
 
 def period_stats(
@@ -106,22 +139,28 @@ def period_stats(
     ``by_touchpoint`` there is one row per touchpoint and period (column ``touchpoint_id``).
     """
     condition, params = replace(scope, start=None, end=None).condition()
+    current_rows, current_params = _rows(*current)
+    previous_rows, previous_params = _rows(*previous)
     key = "i.touchpoint_id, " if by_touchpoint else ""
     sql = (
-        f"select {key}case when i.observed_on >= ? then 'current' else 'previous' end as period, {ROLLUP_STATS}{_FROM}"
-        f" where {condition} and i.observed_on between ? and ? and (i.observed_on <= ? or i.observed_on >= ?)"
-        " group by all order by all"
+        f"select {key}i.period, {ROLLUP_STATS}"
+        f" from (select 'current' as period, * from {current_rows} union all"
+        f" select 'previous' as period, * from {previous_rows}) i join touchpoint t on t.id = i.touchpoint_id"
+        f" where {condition} group by all order by all"
     )
-    values = [current[0], *params, previous[0], current[1], previous[1], current[0]]
     with store.cursor() as cur:
-        return cur.execute(sql, values).df()
+        return cur.execute(sql, [*current_params, *previous_params, *params]).df()
 
 
 def date_range(store: Store, scope: Scope = EVERYTHING) -> tuple[date | None, date | None]:
     """The first and last day with impressions in scope, or ``(None, None)``."""
     condition, params = scope.condition()
     with store.cursor() as cur:
-        row = cur.execute(f"select min(i.observed_on), max(i.observed_on){_FROM} where {condition}", params).fetchone()
+        row = cur.execute(
+            "select min(i.observed_on), max(i.observed_on)"
+            f" from impression_daily i join touchpoint t on t.id = i.touchpoint_id where {condition}",
+            params,
+        ).fetchone()
     assert row is not None
     return row[0], row[1]
 

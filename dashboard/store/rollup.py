@@ -1,4 +1,4 @@
-"""Keeps the daily impression roll-up (migration 0004) current.
+"""Keeps the daily and monthly impression roll-ups (migration 0004) current.
 
 ``catch_up`` runs inside every write transaction (``Store.transaction`` calls it), so the
 roll-up commits or rolls back together with the write that changed the impressions. New
@@ -12,9 +12,14 @@ from __future__ import annotations
 
 import duckdb
 
+# Rows are written in date order, so a date range read skips most of the table (zone maps).
 _FOLD = (
     "insert into impression_daily select touchpoint_id, observed_on, group_id, source, score, count(*)"
-    " from impression where id > ? group by all"
+    " from impression where id > ? group by all order by observed_on"
+)
+_FOLD_MONTHLY = (
+    "insert into impression_monthly select touchpoint_id, date_trunc('month', observed_on)::date, group_id, source,"
+    " score, count(*) from impression where id > ? group by all order by 2"
 )
 
 
@@ -32,13 +37,16 @@ def catch_up(cur: duckdb.DuckDBPyConnection) -> None:
         rebuild(cur)
     elif new:
         cur.execute(_FOLD, [last_id])
+        cur.execute(_FOLD_MONTHLY, [last_id])
         cur.execute("update impression_daily_state set last_id = ?, covered = ? where id = 1", [max_id, total])
 
 
 def rebuild(cur: duckdb.DuckDBPyConnection) -> None:
     """Recounts the whole roll-up from the impressions (inside the caller's transaction)."""
     cur.execute("delete from impression_daily")
+    cur.execute("delete from impression_monthly")
     cur.execute(_FOLD, [-1])
+    cur.execute(_FOLD_MONTHLY, [-1])
     row = cur.execute("select coalesce(max(id), 0), count(*) from impression").fetchone()
     assert row is not None
     cur.execute("update impression_daily_state set last_id = ?, covered = ? where id = 1", [row[0], row[1]])
