@@ -5,7 +5,7 @@ for the days at a range's edges; migration 0004) rather than the raw impressions
 answers from a few thousand rows instead of ten million. Each
 returns *sufficient statistics* per group, the columns ``metrics.summarise`` expects, weighted
 by the roll-up's counts; meeting the target is judged against each touchpoint's current target.
-Only the comment search reads raw impressions (comments are not rolled up).
+Comments come from ``impression_comment``, the few impressions that carry one.
 """
 
 from __future__ import annotations
@@ -186,9 +186,9 @@ def comments(store: Store, scope: Scope = EVERYTHING, search: str = "", limit: i
     sql = (
         "select i.observed_on, t.name as touchpoint, c.name as cycle, t.moment, coalesce(g.name, '') as"
         " stakeholder_group, i.source, i.score, i.comment"
-        " from impression i join touchpoint t on t.id = i.touchpoint_id join service_cycle c on c.id = t.cycle_id"
-        " left join stakeholder_group g on g.id = i.group_id"
-        f" where {condition} and i.comment is not null and i.comment <> ''"
+        " from impression_comment i join touchpoint t on t.id = i.touchpoint_id"
+        " join service_cycle c on c.id = t.cycle_id left join stakeholder_group g on g.id = i.group_id"
+        f" where {condition}"
         " and (? = '' or i.comment ilike ? escape '\\')"
         " order by i.observed_on desc, i.id desc limit ?"
     )

@@ -1,4 +1,4 @@
-"""Keeps the daily and monthly impression roll-ups (migration 0004) current.
+"""Keeps the daily and monthly impression roll-ups and the comment table (migration 0004) current.
 
 ``catch_up`` runs inside every write transaction (``Store.transaction`` calls it), so the
 roll-up commits or rolls back together with the write that changed the impressions. New
@@ -22,6 +22,11 @@ _FOLD_MONTHLY = (
     " score, count(*) from impression where id > ? group by all order by 2"
 )
 
+_FOLD_COMMENTS = (
+    "insert into impression_comment select id, touchpoint_id, observed_on, group_id, source, score, comment"
+    " from impression where id > ? and comment is not null and comment <> '' order by observed_on, id"
+)
+
 
 def catch_up(cur: duckdb.DuckDBPyConnection) -> None:
     """Folds impressions written since the last call into the roll-up (inside the caller's transaction)."""
@@ -38,6 +43,7 @@ def catch_up(cur: duckdb.DuckDBPyConnection) -> None:
     elif new:
         cur.execute(_FOLD, [last_id])
         cur.execute(_FOLD_MONTHLY, [last_id])
+        cur.execute(_FOLD_COMMENTS, [last_id])
         cur.execute("update impression_daily_state set last_id = ?, covered = ? where id = 1", [max_id, total])
 
 
@@ -45,8 +51,10 @@ def rebuild(cur: duckdb.DuckDBPyConnection) -> None:
     """Recounts the whole roll-up from the impressions (inside the caller's transaction)."""
     cur.execute("delete from impression_daily")
     cur.execute("delete from impression_monthly")
+    cur.execute("delete from impression_comment")
     cur.execute(_FOLD, [-1])
     cur.execute(_FOLD_MONTHLY, [-1])
+    cur.execute(_FOLD_COMMENTS, [-1])
     row = cur.execute("select coalesce(max(id), 0), count(*) from impression").fetchone()
     assert row is not None
     cur.execute("update impression_daily_state set last_id = ?, covered = ? where id = 1", [row[0], row[1]])

@@ -25,6 +25,18 @@ create table impression_monthly (
     n bigint not null
 );
 
+-- The impressions that carry a comment (a few percent of them), in date order, for the
+-- comments table: searching and sorting them does not have to read every impression.
+create table impression_comment (
+    id bigint not null,
+    touchpoint_id integer not null,
+    observed_on date not null,
+    group_id integer,
+    source varchar not null,
+    score double not null,
+    comment varchar not null
+);
+
 create table impression_daily_state (
     id integer primary key check (id = 1),
     last_id bigint not null,   -- the highest impression id counted so far
@@ -38,6 +50,10 @@ from impression group by all order by observed_on;
 insert into impression_monthly
 select touchpoint_id, date_trunc('month', observed_on)::date, group_id, source, score, count(*)
 from impression group by all order by 2;
+
+insert into impression_comment
+select id, touchpoint_id, observed_on, group_id, source, score, comment
+from impression where comment is not null and comment <> '' order by observed_on, id;
 
 insert into impression_daily_state
 select 1, coalesce(max(id), 0), count(*) from impression;
