@@ -30,9 +30,11 @@ def _delta(name: str, formatter) -> tuple[str | None, str]:  # type: ignore[no-u
     value = change[f"{name}_change"]
     if pd.isna(value):  # one of the periods has no impressions
         return None, "off"
+    # Streamlit reads the sign from a leading ASCII minus to pick the arrow and colour.
+    text = formatter(value).replace("−", "-")
     if change[f"{name}_significant"]:
-        return f"{formatter(value)} (significant)", "normal"
-    return f"{formatter(value)} (within noise)", "off"
+        return f"{text} (significant)", "normal"
+    return f"{text} (within noise)", "off"
 
 
 kpi = st.columns(4)
@@ -63,14 +65,12 @@ for tile, (label, name, value, low, high, formatter, text) in zip(
     strict=True,
 ):
     delta, colour = _delta(name, formatter)
-    arrow = "off" if delta is None else ("up" if change[f"{name}_change"] > 0 else "down")
     shown = fmt.percent(total[value]) if name == "perfection" else formatter(total[value])
     tile.metric(
         label,
         shown,
         delta=delta,
         delta_color=colour,  # type: ignore[arg-type]
-        delta_arrow=arrow,  # type: ignore[arg-type]
         border=True,
         help=f"{text}; {fmt.interval(total[low], total[high], formatter if name != 'perfection' else fmt.percent)}. "
         f"The change compares the {window}; it counts as significant only when its 95% interval excludes zero.",

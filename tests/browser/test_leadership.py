@@ -36,6 +36,7 @@ def test_a_leader_filters_clicks_a_heatmap_cell_and_shares_the_narrowed_view(ser
     assert "moment=keep_or_lose" in page.url
     heatmap = page.locator("[data-testid=stPlotlyChart]").first
     cells = heatmap.locator(".scatterlayer .trace").first.locator("path.point")
+    cells.first.wait_for(state="attached")
     assert cells.count() > 0
     cells.nth(0).click(force=True)
     page.wait_for_url(re.compile(r"tp=\d+.*month=\d{4}-\d{2}|month=\d{4}-\d{2}.*tp=\d+"))
@@ -61,6 +62,6 @@ def test_the_impressions_page_draws_every_chart_without_an_error(
 ):
     page = open_app(browser, f"{server.url}/impressions", viewport)
     assert exceptions_on(page) == []
-    page.locator("[data-testid=stPlotlyChart]").nth(4).scroll_into_view_if_needed()
+    page.locator(".js-plotly-plot").nth(4).wait_for()
     assert page.locator("[data-testid=stPlotlyChart]").count() == 5
     page.close()
