@@ -395,7 +395,11 @@ def last_day(scope: Scope) -> date | None:
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def _comments(version: int, scope: Scope, search: str) -> pd.DataFrame:
-    return analytics.comments(store(), scope, search)
+    found = analytics.comments(store(), scope, search)
+    # Readable names for people; the keys stay in the database.
+    found["moment"] = found["moment"].map(domain.moment_label)
+    found["source"] = found["source"].map(lambda key: domain.label(domain.SOURCES, key))
+    return found
 
 
 def comments(scope: Scope, search: str = "") -> pd.DataFrame:

@@ -88,8 +88,13 @@ st.dataframe(
     hide_index=True,
     column_config={
         "observed_on": st.column_config.DateColumn("Day"),
-        "score": st.column_config.NumberColumn("Score", format="%+.2f"),
+        "touchpoint": "Touchpoint",
+        "cycle": "Service cycle",
+        "moment": "Moment",
         "stakeholder_group": "Stakeholder group",
+        "source": "Source",
+        "score": st.column_config.NumberColumn("Score", format="%+.2f"),
+        "comment": st.column_config.TextColumn("Comment", width="large"),
     },
 )
 ui.downloads(None, found, "comments")
