@@ -41,7 +41,7 @@ def _selectable(fig: go.Figure) -> go.Figure:
     return fig
 
 
-def _short(label: str, limit: int = 34) -> str:
+def _short(label: str, limit: int = 26) -> str:
     """Long row labels crowd the cells out on a phone; the hover text still has the whole name."""
     return label if len(label) <= limit else label[: limit - 1] + "…"
 
@@ -56,7 +56,14 @@ def heatmap(cells: pd.DataFrame, focus_touchpoint: int | None = None, focus_mont
     ``cells`` is ``leadership.heatmap_frame`` output. The focused cell gets a dark outline.
     """
     full = cells["label"].tolist()
-    cells = cells.assign(label=cells["label"].map(_short))
+    # Rows read "touchpoint" (the cycle is in the hover and in the row order); a name used in
+    # two cycles keeps its cycle so the rows stay apart.
+    names = cells.drop_duplicates("row")
+    shared = set(names.loc[names.duplicated("touchpoint_name", keep=False), "touchpoint_name"])
+    short = [
+        lab if name in shared else name for lab, name in zip(cells["label"], cells["touchpoint_name"], strict=True)
+    ]
+    cells = cells.assign(label=[_short(text) for text in short])
     labels = cells.drop_duplicates("row").sort_values("row")["label"].tolist()
     months = sorted(cells["month"].unique())
     x = [pd.Timestamp(m).strftime("%b %Y") for m in cells["month"]]

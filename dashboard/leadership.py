@@ -89,7 +89,8 @@ def ordered_touchpoints(touchpoint_summary: pd.DataFrame) -> pd.DataFrame:
 
 def heatmap_frame(month_summary: pd.DataFrame, touchpoints: pd.DataFrame) -> pd.DataFrame:
     """Mean impression per touchpoint and month, rows in journey order with readable labels."""
-    ordered = ordered_touchpoints(touchpoints)[["touchpoint_id", "label", "cycle", "moment"]]
+    ordered = ordered_touchpoints(touchpoints)[["touchpoint_id", "touchpoint", "label", "cycle", "moment"]]
+    ordered = ordered.rename(columns={"touchpoint": "touchpoint_name"})
     ordered["row"] = np.arange(len(ordered))
     cells = month_summary[["touchpoint_id", "month", "mean", "n"]].merge(ordered, on="touchpoint_id")
     return cells.sort_values(["row", "month"]).reset_index(drop=True)
