@@ -128,6 +128,7 @@ def test_period_statistics_put_two_equal_windows_side_by_side(store: Store, shop
 
 def test_comment_search_matches_any_case_and_takes_wildcards_literally(store: Store, shop: dict[str, int]):
     assert analytics.comments(store)["comment"].tolist() == ["late but polite", "100% fine", "Late = again"]
+    assert analytics.comments(store, limit=1)["comment"].tolist() == ["late but polite"]  # found among recent days
     assert analytics.comments(store, search="LATE")["comment"].tolist() == ["late but polite", "Late = again"]
     assert analytics.comments(store, search="0%")["comment"].tolist() == ["100% fine"]
     assert analytics.comments(store, search="_")["comment"].tolist() == []
