@@ -8,7 +8,7 @@ filters, so the narrowed view can be shared as a link.
 import streamlit as st
 
 from dashboard import charts_leadership as charts
-from dashboard import leadership, ui
+from dashboard import leadership, metrics, ui
 
 ui.route_through_navigation()
 
@@ -56,7 +56,7 @@ ui.downloads(fig, shares, "shares")
 
 st.header("Stakeholder groups side by side")
 groups = leadership.group_frame(ui.summary("group_touchpoint", focused), in_focus)
-gaps = leadership.group_gaps(groups, confidence=0.95 if len(in_focus) < 2 else 1 - 0.05 / len(in_focus))
+gaps = leadership.group_gaps(groups, confidence=metrics.family_confidence(len(in_focus)))
 flagged = gaps[gaps["flagged"]]
 st.caption(
     "Mean impression of each stakeholder group with its interval. ⚠ marks touchpoints where two groups differ by "
