@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 from datetime import date
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -66,12 +67,16 @@ def heatmap(cells: pd.DataFrame, focus_touchpoint: int | None = None, focus_mont
     cells = cells.assign(label=[_short(text) for text in short])
     labels = cells.drop_duplicates("row").sort_values("row")["label"].tolist()
     months = sorted(cells["month"].unique())
-    x = [pd.Timestamp(m).strftime("%b %Y") for m in cells["month"]]
+    # Arrays rather than lists of Python objects: plotly checks lists element by element.
+    month_names = {m: pd.Timestamp(m).strftime("%b %Y") for m in months}
+    month_keys = {m: pd.Timestamp(m).strftime("%Y-%m-%d") for m in months}
+    x = cells["month"].map(month_names).to_numpy(dtype=object)
+    y = cells["label"].to_numpy(dtype=object)
     fig = go.Figure()
     fig.add_heatmap(
         x=x,
-        y=cells["label"],
-        z=cells["mean"],
+        y=y,
+        z=cells["mean"].to_numpy(),
         zmin=-1,
         zmax=1,
         colorscale=DIVERGING,
@@ -82,17 +87,25 @@ def heatmap(cells: pd.DataFrame, focus_touchpoint: int | None = None, focus_mont
     )
     fig.add_scatter(
         x=x,
-        y=cells["label"],
+        y=y,
         mode="markers",
         # Small and invisible: with hoverdistance -1 a click anywhere picks the nearest cell.
         marker={"symbol": "square", "size": 6, "color": "rgba(0,0,0,0.01)"},
         selected={"marker": {"color": "rgba(0,0,0,0.01)"}},
         unselected={"marker": {"opacity": 1}},
-        customdata=list(zip(cells["touchpoint_id"].astype(int), cells["month"].map(_month_text), strict=True)),
-        text=[
-            f"{name}<br>{when}: {m:+.2f} · {n:,} impressions"
-            for name, when, m, n in zip(full, x, cells["mean"], cells["n"], strict=True)
-        ],
+        customdata=np.column_stack(
+            [
+                cells["touchpoint_id"].astype(int).to_numpy(dtype=object),
+                cells["month"].map(month_keys).to_numpy(dtype=object),
+            ]
+        ),
+        text=np.array(
+            [
+                f"{name}<br>{when}: {m:+.2f} · {n:,} impressions"
+                for name, when, m, n in zip(full, x, cells["mean"], cells["n"], strict=True)
+            ],
+            dtype=object,
+        ),
         hovertemplate="%{text}<extra></extra>",
         name="cells",
     )
