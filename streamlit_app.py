@@ -7,6 +7,7 @@ upload = st.Page("pages/upload.py", title="Upload surveys", icon=":material/uplo
 reputation = st.Page("pages/reputation.py", title="Reputation plan", icon=":material/flag:", url_path="reputation")
 cycle_map = st.Page("pages/map.py", title="Service cycle map", icon=":material/route:", url_path="map")
 settings = st.Page("pages/settings.py", title="Settings", icon=":material/settings:", url_path="settings")
+impressions = st.Page("pages/impressions.py", title="Impressions", icon=":material/grid_on:", url_path="impressions")
 
 
 def _home() -> None:
@@ -17,6 +18,7 @@ def _home() -> None:
 pages = [
     st.Page(_home, title="Home", url_path="home", default=True, visibility="hidden"),
     overview,
+    impressions,
     cycle_map,
     upload,
     reputation,

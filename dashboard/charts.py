@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pandas as pd
 import plotly.graph_objects as go
-from plotly.colors import sample_colorscale
+from plotly.colors import get_colorscale, sample_colorscale
 
 from dashboard import domain
 
@@ -17,11 +17,12 @@ DIVERGING = "RdBu"
 FONT_SIZE = 16
 BREAK_COLOUR = "#b2182b"
 TARGET_COLOUR = "#333333"
+_DIVERGING_SCALE = get_colorscale(DIVERGING)  # resolved once: looking the name up costs ~3 ms a call
 
 
 def impression_colour(score: float) -> str:
     """The colour of a mean impression on the shared diverging scale (-1 red .. +1 blue)."""
-    return str(sample_colorscale(DIVERGING, [(max(-1.0, min(1.0, score)) + 1) / 2])[0])
+    return str(sample_colorscale(_DIVERGING_SCALE, [(max(-1.0, min(1.0, score)) + 1) / 2])[0])
 
 
 def _layout(fig: go.Figure, height: int) -> go.Figure:

@@ -153,3 +153,125 @@ def chain_break(moment_summary: pd.DataFrame) -> str | None:
     """
     weak = set(moment_summary.loc[moment_summary["weak"], "moment"])
     return next((key for key in domain.MOMENT_KEYS if key in weak), None)
+
+
+# --- issue 6: significance of changes and gaps ---
+# A change is called significant only when its 95% confidence interval excludes zero. The
+# functions take the same sufficient statistics as ``summarise`` (for two groups, "a" minus
+# "b") and work on arrays, so one call compares every touchpoint at once.
+
+
+def mean_difference(
+    a_total: ArrayLike,
+    a_total_sq: ArrayLike,
+    a_n: ArrayLike,
+    b_total: ArrayLike,
+    b_total_sq: ArrayLike,
+    b_n: ArrayLike,
+    confidence: float = 0.95,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Mean of a minus mean of b, with Welch's t-interval (unequal variances).
+
+    Bounds are NaN when either side has fewer than two observations.
+    """
+    na, nb = np.asarray(a_n, dtype=float), np.asarray(b_n, dtype=float)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean_a = np.asarray(a_total, dtype=float) / na
+        mean_b = np.asarray(b_total, dtype=float) / nb
+        var_a = np.clip((np.asarray(a_total_sq, dtype=float) - na * mean_a**2) / (na - 1), 0, None)
+        var_b = np.clip((np.asarray(b_total_sq, dtype=float) - nb * mean_b**2) / (nb - 1), 0, None)
+        se_a, se_b = var_a / na, var_b / nb
+        se = np.sqrt(se_a + se_b)
+        # Welch-Satterthwaite degrees of freedom; when both variances are 0 any df will do.
+        df = (se_a + se_b) ** 2 / (se_a**2 / (na - 1) + se_b**2 / (nb - 1))
+        df = np.where(np.isnan(df) & (se == 0), np.minimum(na, nb) - 1, df)
+        df = np.where((na > 1) & (nb > 1), df, np.nan)
+        half = stats.t.ppf(0.5 + confidence / 2, df) * se
+    diff = mean_a - mean_b
+    return diff, diff - half, diff + half
+
+
+def share_difference(
+    a_k: ArrayLike, a_n: ArrayLike, b_k: ArrayLike, b_n: ArrayLike, confidence: float = 0.95
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Share of a minus share of b, with the unpooled normal (Wald) interval."""
+    na, nb = np.asarray(a_n, dtype=float), np.asarray(b_n, dtype=float)
+    z = float(stats.norm.ppf(0.5 + confidence / 2))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        pa = np.asarray(a_k, dtype=float) / na
+        pb = np.asarray(b_k, dtype=float) / nb
+        half = z * np.sqrt(pa * (1 - pa) / na + pb * (1 - pb) / nb)
+    diff = pa - pb
+    return diff, diff - half, diff + half
+
+
+def net_difference(
+    a_positive: ArrayLike,
+    a_negative: ArrayLike,
+    a_n: ArrayLike,
+    b_positive: ArrayLike,
+    b_negative: ArrayLike,
+    b_n: ArrayLike,
+    confidence: float = 0.95,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Net impression of a minus that of b; the variances of the two nets add up."""
+    na, nb = np.asarray(a_n, dtype=float), np.asarray(b_n, dtype=float)
+    z = float(stats.norm.ppf(0.5 + confidence / 2))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        pos_a, neg_a = np.asarray(a_positive, dtype=float) / na, np.asarray(a_negative, dtype=float) / na
+        pos_b, neg_b = np.asarray(b_positive, dtype=float) / nb, np.asarray(b_negative, dtype=float) / nb
+        net_a, net_b = pos_a - neg_a, pos_b - neg_b
+        var = (pos_a + neg_a - net_a**2) / na + (pos_b + neg_b - net_b**2) / nb
+        half = z * np.sqrt(np.clip(var, 0, None))
+    diff = net_a - net_b
+    return diff, diff - half, diff + half
+
+
+def significant(low: ArrayLike, high: ArrayLike) -> np.ndarray:
+    """True where an interval excludes zero; False where it is unknown (NaN) or straddles zero."""
+    lo, hi = np.asarray(low, dtype=float), np.asarray(high, dtype=float)
+    with np.errstate(invalid="ignore"):
+        return np.asarray((lo > 0) | (hi < 0), dtype=bool)
+
+
+def family_confidence(tests: int, confidence: float = 0.95) -> float:
+    """Per-test confidence that keeps the chance of any false alarm among ``tests`` at 1 - confidence.
+
+    Bonferroni: scanning 27 touchpoints at 95% each would flag about one by chance alone.
+    """
+    return 1 - (1 - confidence) / max(tests, 1)
+
+
+STAT_COLUMNS = ("n", "total", "total_sq", "n_positive", "n_negative", "n_meeting", "target_total")
+
+
+def compare(current: pd.DataFrame, previous: pd.DataFrame, on: list[str], confidence: float = 0.95) -> pd.DataFrame:
+    """Joins two frames of statistics on ``on`` and adds each metric's change with its interval.
+
+    Returns ``summarise`` of the current side, plus ``previous_mean``, ``previous_n`` and, for
+    ``mean``, ``net`` and ``perfection``: ``<metric>_change``, ``_change_low``,
+    ``_change_high`` and ``_significant``. Groups missing on one side get NaN changes.
+    """
+    stats_cols = list(STAT_COLUMNS)
+    merged = current.merge(
+        previous[[*on, *stats_cols]].rename(columns={c: f"prev_{c}" for c in stats_cols}), on=on, how="outer"
+    )
+    for column in stats_cols:
+        merged[column] = merged[column].fillna(0)
+        merged[f"prev_{column}"] = merged[f"prev_{column}"].fillna(0)
+    out = summarise(merged)
+    p = {c: out[f"prev_{c}"] for c in stats_cols}
+    with np.errstate(invalid="ignore", divide="ignore"):
+        out["previous_mean"] = p["total"] / p["n"].replace(0, np.nan)
+    out["previous_n"] = p["n"]
+    changes = {
+        "mean": mean_difference(out["total"], out["total_sq"], out["n"], p["total"], p["total_sq"], p["n"], confidence),
+        "net": net_difference(
+            out["n_positive"], out["n_negative"], out["n"], p["n_positive"], p["n_negative"], p["n"], confidence
+        ),
+        "perfection": share_difference(out["n_meeting"], out["n"], p["n_meeting"], p["n"], confidence),
+    }
+    for name, (value, low, high) in changes.items():
+        out[f"{name}_change"], out[f"{name}_change_low"], out[f"{name}_change_high"] = value, low, high
+        out[f"{name}_significant"] = significant(low, high)
+    return out.drop(columns=[f"prev_{c}" for c in stats_cols])

@@ -7,16 +7,20 @@ functions and render; they never see SQL.
 
 from __future__ import annotations
 
+import shutil
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
+import plotly.graph_objects as go
 import streamlit as st
 from streamlit.errors import StreamlitAPIException
 from streamlit.runtime.pages_manager import PagesManager
 
-from dashboard import demo, evidence, metrics
-from dashboard.store import Store, database_path, imports, impressions, plan, workspace
+from dashboard import demo, domain, evidence, exports, leadership, metrics
+from dashboard.store import Store, analytics, database_path, imports, impressions, plan, workspace
 from dashboard.store.scope import EVERYTHING, Scope
 from dashboard.surveys import pipeline, reading
 
@@ -281,3 +285,320 @@ def flash() -> None:
     message = st.session_state.pop("_map_flash", None)
     if message:
         st.success(message)
+
+
+# --- issue 6: leadership views ---
+# The shared filter bar (its state lives in the URL), the chart focus set by clicks, cached
+# readers for the leadership questions, and download buttons for every chart.
+
+FILTER_KEYS = ("from", "to", "cycle", "moment", "channel", "group", "team", "source")
+_MULTI = {
+    "cycle": "Service cycle",
+    "moment": "Moment",
+    "channel": "Channel",
+    "group": "Stakeholder group",
+    "team": "Team",
+    "source": "Source",
+}
+_APPLIED = "_leadership_filters"  # session state: the filters in force, the URL mirrors them
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _filter_options(version: int) -> dict[str, Any]:
+    s = store()
+    first, last = analytics.date_range(s)
+    return {
+        "cycle": dict(zip(workspace.cycles(s)["id"].astype(int), workspace.cycles(s)["name"], strict=True)),
+        "moment": {m.key: m.label for m in domain.MOMENTS},
+        "channel": {c: c for c in analytics.channels(s)},
+        "group": dict(zip(workspace.groups(s)["id"].astype(int), workspace.groups(s)["name"], strict=True)),
+        "team": dict(zip(workspace.teams(s)["id"].astype(int), workspace.teams(s)["name"], strict=True)),
+        "source": {t.key: t.label for t in domain.SOURCES},
+        "first": first,
+        "last": last,
+    }
+
+
+def _parse_url_filters(options: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
+    """Filter values from the query parameters; unknown values are dropped and reported."""
+    params = st.query_params
+    values: dict[str, Any] = {}
+    problems: list[str] = []
+    for key, label in _MULTI.items():
+        allowed = options[key]
+        chosen = []
+        for raw in params.get_all(key):
+            value: object = int(raw) if raw.isdigit() and key in ("cycle", "group", "team") else raw
+            if value in allowed:
+                chosen.append(value)
+            else:
+                problems.append(f"{label} “{raw}” in the link is not in this workspace; it was left out.")
+        values[key] = chosen
+    for key in ("from", "to"):
+        text = params.get(key)
+        parsed = None
+        if text:
+            try:
+                parsed = date.fromisoformat(text)
+            except ValueError:
+                problems.append(f"The date “{text}” in the link is not a date like 2026-03-31; it was left out.")
+        values[key] = parsed
+    return values, problems
+
+
+def _date_bounds(options: dict[str, Any], applied: dict[str, Any]) -> tuple[date, date]:
+    first, last = options["first"], options["last"]
+    start = min(max(applied["from"] or first, first), last)
+    end = max(min(applied["to"] or last, last), start)
+    return start, end
+
+
+def _take_widget_values(options: dict[str, Any], applied: dict[str, Any]) -> dict[str, Any]:
+    """The filters as the widgets now hold them (a widget absent from the session keeps its value)."""
+    new = dict(applied)
+    for key in _MULTI:
+        if f"filter_{key}" in st.session_state:
+            new[key] = [v for v in st.session_state[f"filter_{key}"] if v in options[key]]
+    dates = st.session_state.get("filter_dates")
+    if options["first"] is not None and isinstance(dates, tuple | list) and len(dates) == 2:
+        # A full range means "no date filter", so the view keeps up as new impressions arrive.
+        new["from"] = dates[0] if dates[0] > options["first"] else None
+        new["to"] = dates[1] if dates[1] < options["last"] else None
+    return new
+
+
+def _seed_widgets(options: dict[str, Any], applied: dict[str, Any]) -> None:
+    """Puts the filters into the widgets' session state before they are drawn.
+
+    Done on every run: a widget on another page is another widget to Streamlit, and this is
+    how the filters follow the leader from page to page. A date range the leader is halfway
+    through picking (one day chosen) is left alone.
+    """
+    for key in _MULTI:
+        st.session_state[f"filter_{key}"] = list(applied[key])
+    dates = st.session_state.get("filter_dates")
+    picking = isinstance(dates, tuple | list) and len(dates) == 1
+    if options["first"] is not None and not picking:
+        st.session_state["filter_dates"] = _date_bounds(options, applied)
+
+
+def _clear_filters() -> None:
+    st.session_state[_APPLIED] = dict.fromkeys(FILTER_KEYS)
+    for key in _MULTI:
+        st.session_state[_APPLIED][key] = []
+    for key in (*(f"filter_{k}" for k in _MULTI), "filter_dates"):
+        st.session_state.pop(key, None)
+
+
+def _write_url(applied: dict[str, Any]) -> None:
+    for key in FILTER_KEYS:
+        value = applied[key]
+        text = ([value.isoformat()] if value else []) if key in ("from", "to") else [str(v) for v in value]
+        if text:
+            if st.query_params.get_all(key) != text:
+                st.query_params[key] = text
+        elif key in st.query_params:
+            del st.query_params[key]
+
+
+def _labeller(labels: dict[Any, Any]) -> Callable[[Any], str]:
+    return lambda value: str(labels.get(value, value))
+
+
+def filter_bar() -> Scope:
+    """The shared filters of the leadership pages; returns the scope they select.
+
+    The filters live in the URL, so a view can be shared as a link: a new session starts from
+    the link's query parameters, and every change is written back to them. Within a session
+    the filters also follow the leader from page to page.
+    """
+    options = _filter_options(_version())
+    applied = st.session_state.get(_APPLIED)
+    if applied is None:
+        applied, problems = _parse_url_filters(options)
+        for problem in problems:
+            st.warning(problem)
+        for key in (*(f"filter_{k}" for k in _MULTI), "filter_dates"):
+            st.session_state.pop(key, None)
+    new = _take_widget_values(options, applied)
+    _seed_widgets(options, new)
+    active = sum(bool(new[k]) for k in _MULTI) + bool(new["from"] or new["to"])
+    with st.expander(f"Filters · {active} active" if active else "Filters", expanded=False):
+        columns = st.columns(4)
+        if options["first"] is not None:
+            columns[0].date_input(
+                "Dates",
+                min_value=options["first"],
+                max_value=options["last"],
+                key="filter_dates",
+                help="First and last day of the impressions to include.",
+            )
+        for column, (key, label) in zip([*columns[1:], *columns], _MULTI.items(), strict=False):
+            allowed = options[key]
+            column.multiselect(
+                label,
+                options=list(allowed),
+                format_func=_labeller(allowed),
+                key=f"filter_{key}",
+                placeholder="All",
+            )
+        st.button("Clear filters", on_click=_clear_filters, disabled=not active, key="filter_clear")
+    st.session_state[_APPLIED] = new
+    _write_url(new)
+    return Scope(
+        start=new["from"],
+        end=new["to"],
+        cycle_ids=tuple(new["cycle"]),
+        moments=tuple(new["moment"]),
+        channels=tuple(new["channel"]),
+        group_ids=tuple(new["group"]),
+        team_ids=tuple(new["team"]),
+        sources=tuple(new["source"]),
+    )
+
+
+def focus() -> leadership.Focus:
+    """What a chart click narrowed the page to, read from the URL (``tp`` and ``month``)."""
+    raw_tp, raw_month = st.query_params.get("tp"), st.query_params.get("month")
+    touchpoint = int(raw_tp) if raw_tp and raw_tp.isdigit() else None
+    return leadership.Focus(touchpoint, leadership.parse_month(raw_month) if raw_month else None)
+
+
+def set_focus(new: leadership.Focus) -> None:
+    for key, value in (
+        ("tp", None if new.touchpoint_id is None else str(new.touchpoint_id)),
+        ("month", None if new.month is None else new.month.strftime("%Y-%m")),
+    ):
+        if value is None:
+            st.query_params.pop(key, None)
+        else:
+            st.query_params[key] = value
+
+
+def clear_focus() -> None:
+    set_focus(leadership.Focus())
+
+
+def _on_select(chart_key: str) -> None:
+    event = st.session_state.get(chart_key)
+    points = event["selection"]["points"] if event else []
+    set_focus(leadership.focus_from_points(points, focus()))
+
+
+def selectable_chart(fig: go.Figure, key: str) -> None:
+    """A chart whose clicked point narrows the page (through the focus in the URL)."""
+    st.plotly_chart(
+        fig,
+        key=key,
+        on_select=lambda: _on_select(key),
+        selection_mode="points",
+        config={"displayModeBar": False},
+    )
+
+
+@st.cache_resource
+def _png_browser() -> str | None:
+    """The browser kaleido will use for PNG export, or None when the machine has none."""
+    for name in ("chromium", "chromium-browser", "google-chrome", "chrome"):
+        found = shutil.which(name)
+        if found:
+            return found
+    return None
+
+
+def downloads(fig: go.Figure | None, frame: pd.DataFrame, name: str) -> None:
+    """Download buttons for a chart: PNG (made on click), and its data as CSV and XLSX.
+
+    Files are made only when a button is clicked, so reruns stay fast.
+    """
+    with st.popover("Download", icon=":material/download:"):
+        if fig is None:
+            pass
+        elif _png_browser() is None:
+            st.caption("PNG export needs Chromium on the server (apt-get install chromium); data downloads work.")
+        else:
+            st.download_button(
+                "Chart as PNG",
+                data=lambda: fig.to_image(format="png", width=1400, scale=1),
+                file_name=f"{name}.png",
+                mime="image/png",
+                on_click="ignore",
+                key=f"png_{name}",
+            )
+        st.download_button(
+            "Data as CSV",
+            data=lambda: exports.to_csv_bytes(frame),
+            file_name=f"{name}.csv",
+            mime="text/csv",
+            on_click="ignore",
+            key=f"csv_{name}",
+        )
+        st.download_button(
+            "Data as XLSX",
+            data=lambda: exports.to_xlsx_bytes(frame, name),
+            file_name=f"{name}.xlsx",
+            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            on_click="ignore",
+            key=f"xlsx_{name}",
+        )
+
+
+_QUESTIONS: dict[str, Callable[..., pd.DataFrame]] = {
+    "total": analytics.total_stats,
+    "moment": analytics.moment_stats,
+    "touchpoint": analytics.touchpoint_stats,
+    "touchpoint_month": analytics.touchpoint_month_stats,
+    "moment_month": analytics.moment_month_stats,
+    "group_touchpoint": analytics.group_touchpoint_stats,
+}
+
+
+@st.cache_data(show_spinner=False, max_entries=128)
+def _summary(version: int, question: str, scope: Scope) -> pd.DataFrame:
+    return metrics.summarise(_QUESTIONS[question](store(), scope))
+
+
+def summary(question: str, scope: Scope) -> pd.DataFrame:
+    """``metrics.summarise`` of one of the roll-up questions (see ``_QUESTIONS``), cached."""
+    return _summary(_version(), question, scope)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _changes(version: int, scope: Scope, periods: leadership.Periods, by_touchpoint: bool) -> pd.DataFrame:
+    stats = analytics.period_stats(store(), scope, periods.current, periods.previous, by_touchpoint)
+    on = ["touchpoint_id"] if by_touchpoint else []
+    current = stats[stats["period"] == "current"].drop(columns="period")
+    previous = stats[stats["period"] == "previous"].drop(columns="period")
+    if not by_touchpoint:
+        current, previous = current.assign(all=1), previous.assign(all=1)
+        on = ["all"]
+    tests = max(len(current), 1) if by_touchpoint else 1
+    return metrics.compare(current, previous, on, metrics.family_confidence(tests))
+
+
+def changes(scope: Scope, periods: leadership.Periods, by_touchpoint: bool = False) -> pd.DataFrame:
+    """Current period against the previous one (per touchpoint at a family-wide confidence)."""
+    return _changes(_version(), scope, periods, by_touchpoint)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _last_day(version: int, scope: Scope) -> date | None:
+    return analytics.date_range(store(), scope)[1]
+
+
+def last_day(scope: Scope) -> date | None:
+    """The last day with impressions in scope."""
+    return _last_day(_version(), scope)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _comments(version: int, scope: Scope, search: str) -> pd.DataFrame:
+    found = analytics.comments(store(), scope, search)
+    # Readable names for people; the keys stay in the database.
+    found["moment"] = found["moment"].map(domain.moment_label)
+    found["source"] = found["source"].map(lambda key: domain.label(domain.SOURCES, key))
+    return found
+
+
+def comments(scope: Scope, search: str = "") -> pd.DataFrame:
+    return _comments(_version(), scope, search.strip())

@@ -1,47 +1,94 @@
-"""Overview: how the business comes across, and which moment of the journey breaks."""
+"""Overview: how the business comes across, which moment of the journey breaks, what changed."""
 
+import pandas as pd
 import streamlit as st
 
-from dashboard import charts, domain, metrics, ui
+from dashboard import charts, domain, leadership, metrics, ui
+from dashboard import charts_leadership as leadership_charts
 from dashboard import formatting as fmt
 
 ui.route_through_navigation()
 
 st.title("Overview")
 st.caption("Every impression recorded in the workspace, on one scale from −1 (poor) to +1 (excellent).")
+scope = ui.filter_bar()
 
-total = ui.total_summary()
+total = ui.summary("total", scope).iloc[0]
 if total["n"] == 0:
     st.info("No impressions recorded yet. Once surveys or workshop votes come in, this page fills up.")
     st.stop()
 
+last_day = ui.last_day(scope)
+assert last_day is not None
+periods = leadership.periods(scope, last_day)
+change = ui.changes(scope, periods).iloc[0]
+window = f"{periods.days} days to {periods.current[1]:%d %b %Y} vs the {periods.days} days before"
+
+
+def _delta(name: str, formatter) -> tuple[str | None, str]:  # type: ignore[no-untyped-def]
+    """The metric's change and whether to colour it: grey unless its 95% interval excludes zero."""
+    value = change[f"{name}_change"]
+    if pd.isna(value):  # one of the periods has no impressions
+        return None, "off"
+    # Streamlit reads the sign from a leading ASCII minus to pick the arrow and colour.
+    text = formatter(value).replace("−", "-")
+    if change[f"{name}_significant"]:
+        return f"{text} (significant)", "normal"
+    return f"{text} (within noise)", "off"
+
+
 kpi = st.columns(4)
 kpi[0].metric(
-    "Impressions", fmt.count(total["n"]), border=True, help="How many scores have been recorded across all touchpoints."
-)
-kpi[1].metric(
-    "Mean impression",
-    fmt.signed(total["mean"]),
+    "Impressions",
+    fmt.count(total["n"]),
+    delta=f"{int(change['n']):,} in the latest {periods.days} days",
+    delta_color="off",
+    delta_arrow="off",
     border=True,
-    help=f"Average score on −1 … +1; {fmt.interval(total['mean_low'], total['mean_high'])}.",
+    help="How many scores have been recorded across all touchpoints in the filters.",
 )
-kpi[2].metric(
-    "Net impression",
-    fmt.signed_percent(total["net"]),
-    border=True,
-    help="Share of positive impressions minus share of negative ones; "
-    f"{fmt.interval(total['net_low'], total['net_high'], fmt.signed_percent)}.",
-)
-kpi[3].metric(
-    "Perfection rate",
-    fmt.percent(total["perfection"]),
-    border=True,
-    help="Share of impressions that reach their touchpoint's target; "
-    f"{fmt.interval(total['perfection_low'], total['perfection_high'], fmt.percent)}.",
-)
+for tile, (label, name, value, low, high, formatter, text) in zip(
+    kpi[1:],
+    (
+        ("Mean impression", "mean", "mean", "mean_low", "mean_high", fmt.signed, "Average score on −1 … +1"),
+        ("Net impression", "net", "net", "net_low", "net_high", fmt.signed_percent, "Positive minus negative share"),
+        (
+            "Perfection rate",
+            "perfection",
+            "perfection",
+            "perfection_low",
+            "perfection_high",
+            fmt.signed_percent,
+            "Share of impressions reaching their touchpoint's target",
+        ),
+    ),
+    strict=True,
+):
+    delta, colour = _delta(name, formatter)
+    shown = fmt.percent(total[value]) if name == "perfection" else formatter(total[value])
+    tile.metric(
+        label,
+        shown,
+        delta=delta,
+        delta_color=colour,  # type: ignore[arg-type]
+        border=True,
+        help=f"{text}; {fmt.interval(total[low], total[high], formatter if name != 'perfection' else fmt.percent)}. "
+        f"The change compares the {window}; it counts as significant only when its 95% interval excludes zero.",
+    )
+
+alerts = leadership.alerts(ui.changes(scope, periods, by_touchpoint=True))
+tp_names = ui.summary("touchpoint", scope).set_index("touchpoint_id")
+for _, row in alerts.iterrows():
+    name = f"{tp_names.loc[row['touchpoint_id'], 'touchpoint']} · {tp_names.loc[row['touchpoint_id'], 'cycle']}"
+    st.error(
+        f"**{name}** fell from {fmt.signed(row['previous_mean'])} to {fmt.signed(row['mean'])} "
+        f"({fmt.signed(row['mean_change'])}; {fmt.interval(row['mean_change_low'], row['mean_change_high'])}) "
+        f"in the {window}.",
+        icon=":material/trending_down:",
+    )
 
 st.header("The four moments")
-moments = ui.moment_summary()
+moments = ui.summary("moment", scope)
 break_at = metrics.chain_break(moments)
 if break_at is None:
     st.success("The chain holds: every moment meets its target on average.")
@@ -64,8 +111,55 @@ for tile, moment in zip(tiles, domain.MOMENTS, strict=True):
         )
     else:
         tile.metric(moment.label, "—", border=True, help=f"{moment.help} No impressions yet.")
-st.plotly_chart(charts.moment_scorecard(moments, break_at), config={"displayModeBar": False})
+fig = charts.moment_scorecard(moments, break_at)
+st.plotly_chart(fig, config={"displayModeBar": False})
+ui.downloads(fig, moments, "moments")
+
+# --- reputation plan grid (7 x 4) -------------------------------------------------------
+# Reserved: the small grid of the seven reputation steps against the four moments, linking
+# to the reputation page, is built by that page's issue and wired in here by the lead.
+# -----------------------------------------------------------------------------------------
+
+st.header("What makes cycles “seconds”")
+st.caption("A cycle with any touchpoint below its target is a “second”, like a golf ball with one bad dimple.")
+touchpoints = ui.summary("touchpoint", scope)
+spoilers = leadership.seconds(touchpoints)
+if spoilers.empty:
+    st.success("No cycle is a second: every touchpoint meets its target on average.")
+else:
+    st.dataframe(
+        spoilers[["cycle", "touchpoint", "moment", "mean", "target", "gap", "n", "clearly"]].assign(
+            moment=spoilers["moment"].map(domain.moment_label)
+        ),
+        hide_index=True,
+        column_config={
+            "cycle": "Service cycle",
+            "touchpoint": "Touchpoint",
+            "moment": "Moment",
+            "mean": st.column_config.NumberColumn("Mean", format="%+.2f"),
+            "target": st.column_config.NumberColumn("Target", format="%+.2f"),
+            "gap": st.column_config.NumberColumn("Gap", format="%+.2f"),
+            "n": st.column_config.NumberColumn("Impressions", format="%d"),
+            "clearly": st.column_config.CheckboxColumn("Clearly below", help="Even the top of its 95% interval"),
+        },
+    )
 
 st.header("Weakest touchpoints")
 st.caption("Furthest below their targets. One weak contact is enough to make a whole cycle a “second”.")
-st.plotly_chart(charts.weakest_touchpoints(ui.touchpoint_summary()), config={"displayModeBar": False})
+fig = charts.weakest_touchpoints(touchpoints)
+st.plotly_chart(fig, config={"displayModeBar": False})
+ui.downloads(fig, touchpoints, "weakest-touchpoints")
+
+st.header("Biggest movers")
+st.caption(
+    f"Change in mean impression, {window}. Coloured bars hold up at a confidence that allows for the number of "
+    "touchpoints compared; grey ones may be noise."
+)
+up, down = leadership.movers(ui.changes(scope, periods, by_touchpoint=True))
+if up.empty and down.empty:
+    st.info("Not enough impressions in both periods to compare.")
+else:
+    moved = pd.concat([up, down]).join(tp_names[["touchpoint", "cycle"]], on="touchpoint_id")
+    fig = leadership_charts.mover_bars(moved)
+    st.plotly_chart(fig, config={"displayModeBar": False})
+    ui.downloads(fig, moved, "movers")

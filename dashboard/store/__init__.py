@@ -16,6 +16,7 @@ from pathlib import Path
 
 import duckdb
 
+from dashboard.store import rollup
 from dashboard.store.schema import apply_migrations
 
 DEFAULT_DB_PATH = Path("data") / "dashboard.duckdb"
@@ -56,12 +57,13 @@ class Store:
         """A cursor inside one transaction: everything commits together or nothing does.
 
         Every write goes through here, and each bumps the data version so cached reads at the
-        Streamlit edge refresh.
+        Streamlit edge refresh, and brings the impression roll-up up to date.
         """
         with self._write_lock, self.cursor() as cur:
             cur.begin()
             try:
                 yield cur
+                rollup.catch_up(cur)  # derived tables commit with the write that changed them
                 cur.execute("update data_version set version = version + 1 where id = 1")
                 cur.commit()
             except BaseException:

@@ -14,6 +14,9 @@ def test_a_leader_opens_the_overview_and_sees_the_kpis_and_where_the_chain_break
 ):
     page = open_app(browser, f"{server.url}/overview", viewport)
     assert exceptions_on(page) == []
+    # The run has finished; the browser may still be drawing (charts load their code lazily).
+    page.locator("[data-testid=stMetric]").nth(7).wait_for()
+    page.locator(".js-plotly-plot").nth(2).wait_for()
     metrics = page.locator("[data-testid=stMetric]")
     texts = metrics.all_inner_texts()
     assert any("Impressions" in t and "6,000" in t for t in texts)
@@ -21,7 +24,7 @@ def test_a_leader_opens_the_overview_and_sees_the_kpis_and_where_the_chain_break
     assert any(t.startswith("Net impression") for t in texts)
     assert any(t.startswith("Perfection rate") for t in texts)
     assert "The chain breaks at Make-or-Break" in page.locator("[data-testid=stAlert]").first.inner_text()
-    expect(page.locator(".js-plotly-plot")).to_have_count(2, timeout=30_000)
+    expect(page.locator(".js-plotly-plot")).to_have_count(3, timeout=30_000)
     page.close()
 
 

@@ -1,0 +1,318 @@
+"""Plotly figures for the leadership views, from small frames built by ``dashboard.leadership``.
+
+Every clickable chart carries ``customdata = [touchpoint_id, month]`` on its points (null for
+the part it does not choose), which ``leadership.focus_from_points`` reads back. Plotly can
+select points only on point-like traces, so the heatmap is drawn as a real heatmap with a
+layer of invisible square markers on top that receives the clicks.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import date
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+from dashboard import domain
+from dashboard.charts import BREAK_COLOUR, DIVERGING, TARGET_COLOUR, _layout, impression_colour
+
+NEGATIVE, NEUTRAL, POSITIVE = "#b2182b", "#d9d9d9", "#2166ac"
+MOMENT_COLOURS = {
+    "now_or_never": "#1b9e77",
+    "make_or_break": "#d95f02",
+    "keep_or_lose": "#7570b3",
+    "multiplier": "#e7298a",
+}
+ROW_HEIGHT = 30
+_PALETTE = [impression_colour(-1 + 2 * i / 40) for i in range(41)]
+
+
+def _colour(score: float) -> str:
+    """``charts.impression_colour`` from a 41-step table: sampling the scale costs ~3 ms a call."""
+    if math.isnan(score):
+        return "#cccccc"
+    return _PALETTE[round((max(-1.0, min(1.0, score)) + 1) * 20)]
+
+
+def _selectable(fig: go.Figure) -> go.Figure:
+    """Click picks the nearest point, however far; no drag-to-zoom that would fight the click."""
+    fig.update_layout(clickmode="event+select", hovermode="closest", hoverdistance=-1, dragmode=False)
+    return fig
+
+
+def _short(label: str, limit: int = 26) -> str:
+    """Long row labels crowd the cells out on a phone; the hover text still has the whole name."""
+    return label if len(label) <= limit else label[: limit - 1] + "…"
+
+
+def _month_text(month: object) -> str:
+    return pd.Timestamp(str(month)).strftime("%Y-%m-%d")
+
+
+def heatmap(cells: pd.DataFrame, focus_touchpoint: int | None = None, focus_month: date | None = None) -> go.Figure:
+    """Touchpoints (rows, in journey order) by month, coloured by mean impression.
+
+    ``cells`` is ``leadership.heatmap_frame`` output. The focused cell gets a dark outline.
+    """
+    full = cells["label"].tolist()
+    # Rows read "touchpoint" (the cycle is in the hover and in the row order); a name used in
+    # two cycles keeps its cycle so the rows stay apart.
+    names = cells.drop_duplicates("row")
+    shared = set(names.loc[names.duplicated("touchpoint_name", keep=False), "touchpoint_name"])
+    short = [
+        lab if name in shared else name for lab, name in zip(cells["label"], cells["touchpoint_name"], strict=True)
+    ]
+    cells = cells.assign(label=[_short(text) for text in short])
+    labels = cells.drop_duplicates("row").sort_values("row")["label"].tolist()
+    months = sorted(cells["month"].unique())
+    # Arrays rather than lists of Python objects: plotly checks lists element by element.
+    month_names = {m: pd.Timestamp(m).strftime("%b %Y") for m in months}
+    month_keys = {m: pd.Timestamp(m).strftime("%Y-%m-%d") for m in months}
+    x = cells["month"].map(month_names).to_numpy(dtype=object)
+    y = cells["label"].to_numpy(dtype=object)
+    fig = go.Figure()
+    fig.add_heatmap(
+        x=x,
+        y=y,
+        z=cells["mean"].to_numpy(),
+        zmin=-1,
+        zmax=1,
+        colorscale=DIVERGING,
+        colorbar={"title": {"text": "Mean"}, "thickness": 12},
+        hoverinfo="skip",
+        xgap=1,
+        ygap=1,
+    )
+    fig.add_scatter(
+        x=x,
+        y=y,
+        mode="markers",
+        # Small and invisible: with hoverdistance -1 a click anywhere picks the nearest cell.
+        marker={"symbol": "square", "size": 6, "color": "rgba(0,0,0,0.01)"},
+        selected={"marker": {"color": "rgba(0,0,0,0.01)"}},
+        unselected={"marker": {"opacity": 1}},
+        customdata=np.column_stack(
+            [
+                cells["touchpoint_id"].astype(int).to_numpy(dtype=object),
+                cells["month"].map(month_keys).to_numpy(dtype=object),
+            ]
+        ),
+        text=np.array(
+            [
+                f"{name}<br>{when}: {m:+.2f} · {n:,} impressions"
+                for name, when, m, n in zip(full, x, cells["mean"], cells["n"], strict=True)
+            ],
+            dtype=object,
+        ),
+        hovertemplate="%{text}<extra></extra>",
+        name="cells",
+    )
+    if focus_touchpoint is not None and focus_month is not None:
+        hit = cells[
+            (cells["touchpoint_id"] == focus_touchpoint) & (pd.to_datetime(cells["month"]) == pd.Timestamp(focus_month))
+        ]
+        if not hit.empty:
+            fig.add_scatter(
+                x=[pd.Timestamp(focus_month).strftime("%b %Y")],
+                y=[hit["label"].iloc[0]],
+                mode="markers",
+                marker={"symbol": "square-open", "size": 26, "line": {"width": 3, "color": "#000000"}},
+                hoverinfo="skip",
+                name="focus",
+            )
+    fig.update_yaxes(categoryorder="array", categoryarray=labels[::-1], automargin=True, title=None)
+    fig.update_xaxes(
+        categoryorder="array",
+        categoryarray=[pd.Timestamp(m).strftime("%b %Y") for m in months],
+        title=None,
+        tickangle=-45,
+    )
+    _layout(fig, 120 + ROW_HEIGHT * len(labels))
+    fig.update_layout(plot_bgcolor="#f4f4f4")
+    return _selectable(fig)
+
+
+def moment_trends(trends: pd.DataFrame, focus_month: date | None = None) -> go.Figure:
+    """Mean impression per moment and month, each line with its 95% band.
+
+    ``trends`` is ``summarise`` output with ``moment, month``.
+    """
+    fig = go.Figure()
+    for key in domain.MOMENT_KEYS:
+        rows = trends[trends["moment"] == key].sort_values("month")
+        if rows.empty:
+            continue
+        colour = MOMENT_COLOURS[key]
+        band_colour = colour + "33"
+        months = pd.to_datetime(rows["month"])
+        fig.add_scatter(
+            x=list(months) + list(months[::-1]),
+            y=list(rows["mean_high"].fillna(rows["mean"])) + list(rows["mean_low"].fillna(rows["mean"])[::-1]),
+            fill="toself",
+            fillcolor=band_colour,
+            line={"width": 0},
+            hoverinfo="skip",
+            showlegend=False,
+            legendgroup=key,
+        )
+        fig.add_scatter(
+            x=months,
+            y=rows["mean"],
+            mode="lines+markers",
+            name=domain.moment_label(key),
+            legendgroup=key,
+            line={"color": colour, "width": 3},
+            customdata=[[None, _month_text(m)] for m in months],
+            text=[
+                f"{domain.moment_label(key)}: {m:+.2f} ({n:,})" for m, n in zip(rows["mean"], rows["n"], strict=True)
+            ],
+            hovertemplate="%{x|%b %Y}<br>%{text}<extra></extra>",
+        )
+    if focus_month is not None:
+        fig.add_vline(x=pd.Timestamp(focus_month).timestamp() * 1000, line={"color": TARGET_COLOUR, "dash": "dot"})
+    fig.update_yaxes(range=[-1, 1], title="Mean impression", zeroline=True, zerolinecolor="#999999", gridcolor="#eee")
+    fig.update_xaxes(title=None, dtick="M1", tickformat="%b %Y", tickangle=-45)
+    _layout(fig, 420)
+    fig.update_layout(showlegend=True, legend={"orientation": "h", "y": 1.12, "x": 0})
+    return _selectable(fig)
+
+
+def diverging_shares(shares: pd.DataFrame) -> go.Figure:
+    """Negative share to the left of zero, positive to the right, neutral split across it."""
+    rows = shares.iloc[::-1]
+    half_neutral = rows["neutral_share"] / 2
+    custom = [[int(t), None] for t in rows["touchpoint_id"]]
+    fig = go.Figure()
+    for name, values, base, colour in (
+        ("Negative", rows["negative_share"], -half_neutral - rows["negative_share"], NEGATIVE),
+        ("Neutral", rows["neutral_share"], -half_neutral, NEUTRAL),
+        ("Positive", rows["positive_share"], half_neutral, POSITIVE),
+    ):
+        fig.add_bar(
+            y=rows["label"],
+            x=values,
+            base=base,
+            orientation="h",
+            name=name,
+            marker_color=colour,
+            customdata=custom,
+            text=[f"{v:.0%}" for v in values],
+            hovertemplate="%{y}<br>" + name + " %{text}<extra></extra>",
+            textposition="none",
+        )
+    fig.update_xaxes(range=[-1, 1], tickformat=".0%", title="Share of impressions", zeroline=True, gridcolor="#eee")
+    fig.update_yaxes(title=None, automargin=True)
+    _layout(fig, 110 + ROW_HEIGHT * len(rows))
+    fig.update_layout(barmode="overlay", showlegend=True, legend={"orientation": "h", "y": 1.05, "x": 0})
+    return _selectable(fig)
+
+
+def group_comparison(groups: pd.DataFrame, flagged: set[int]) -> go.Figure:
+    """Mean impression per touchpoint, one marker per stakeholder group on the same row.
+
+    ``groups`` is ``summarise`` output with ``label, touchpoint_id, stakeholder_group``;
+    rows in ``flagged`` (touchpoint ids) are marked where the gap between groups matters.
+    """
+    fig = go.Figure()
+    labels = groups.drop_duplicates("touchpoint_id")["label"].tolist()
+    marked = {lab: f"⚠ {lab}" for lab in groups.loc[groups["touchpoint_id"].isin(flagged), "label"]}
+    for name, rows in groups.groupby("stakeholder_group", sort=True):
+        fig.add_scatter(
+            x=rows["mean"],
+            y=[marked.get(lab, lab) for lab in rows["label"]],
+            mode="markers",
+            name=str(name),
+            marker={"size": 14, "line": {"width": 1, "color": "#333"}},
+            error_x={
+                "type": "data",
+                "symmetric": False,
+                "array": rows["mean_high"] - rows["mean"],
+                "arrayminus": rows["mean"] - rows["mean_low"],
+                "thickness": 1,
+            },
+            customdata=[[int(t), None] for t in rows["touchpoint_id"]],
+            text=[f"{name}: {m:+.2f} ({n:,})" for m, n in zip(rows["mean"], rows["n"], strict=True)],
+            hovertemplate="%{y}<br>%{text}<extra></extra>",
+        )
+    order = [marked.get(lab, lab) for lab in labels][::-1]
+    fig.update_yaxes(categoryorder="array", categoryarray=order, automargin=True, title=None)
+    fig.update_xaxes(range=[-1, 1], title="Mean impression", zeroline=True, zerolinecolor="#999", gridcolor="#eee")
+    _layout(fig, 110 + ROW_HEIGHT * len(labels))
+    fig.update_layout(showlegend=True, legend={"orientation": "h", "y": 1.05, "x": 0})
+    return _selectable(fig)
+
+
+def priority_quadrant(priorities: pd.DataFrame, focus_touchpoint: int | None = None) -> go.Figure:
+    """Importance (x) against mean impression (y); the weak, important corner is "Fix first"."""
+    fig = go.Figure()
+    split = float(priorities["importance"].median())
+    target = float(priorities["target"].mean())
+    fig.add_scatter(
+        x=priorities["importance"],
+        y=priorities["mean"],
+        mode="markers",
+        marker={
+            "size": [22 if t == focus_touchpoint else 14 for t in priorities["touchpoint_id"]],
+            "color": [_colour(v) for v in priorities["mean"]],
+            "line": {
+                "width": [3 if t == focus_touchpoint else 1 for t in priorities["touchpoint_id"]],
+                "color": "#222",
+            },
+        },
+        customdata=[[int(t), None] for t in priorities["touchpoint_id"]],
+        text=priorities["label"] + "<br>" + priorities["quadrant"],
+        hovertemplate="%{text}<br>importance %{x:.1%}<br>mean %{y:+.2f}<extra></extra>",
+    )
+    fig.add_vline(x=split, line={"color": "#999", "dash": "dot"})
+    fig.add_hline(y=target, line={"color": TARGET_COLOUR, "dash": "dot"})
+    x_max = float(priorities["importance"].max()) * 1.1 if len(priorities) else 1.0
+    for text, x, y, anchor in (
+        ("Fix first", x_max, -0.95, "right"),
+        ("Keep it up", x_max, 0.95, "right"),
+        ("Watch", 0, -0.95, "left"),
+        ("Maintain", 0, 0.95, "left"),
+    ):
+        fig.add_annotation(
+            x=x,
+            y=y,
+            text=text,
+            showarrow=False,
+            xanchor=anchor,
+            font={"color": BREAK_COLOUR if text == "Fix first" else "#666"},
+        )
+    basis = priorities["importance_basis"].iloc[0] if len(priorities) else "volume"
+    fig.update_xaxes(range=[0, x_max], tickformat=".0%", title=f"Importance ({basis}: share of impressions)")
+    fig.update_yaxes(range=[-1, 1], title="Mean impression", gridcolor="#eee")
+    _layout(fig, 460)
+    return _selectable(fig)
+
+
+def mover_bars(changes: pd.DataFrame) -> go.Figure:
+    """Change in mean impression per touchpoint with its interval; solid bars are significant."""
+    rows = changes.sort_values("mean_change")
+    labels = rows["touchpoint"] + " · " + rows["cycle"]
+    colours = [
+        (POSITIVE if c > 0 else NEGATIVE) if s else "#bbbbbb"
+        for c, s in zip(rows["mean_change"], rows["mean_significant"], strict=True)
+    ]
+    fig = go.Figure()
+    fig.add_bar(
+        y=labels,
+        x=rows["mean_change"],
+        orientation="h",
+        marker_color=colours,
+        error_x={
+            "type": "data",
+            "symmetric": False,
+            "array": rows["mean_change_high"] - rows["mean_change"],
+            "arrayminus": rows["mean_change"] - rows["mean_change_low"],
+            "color": "#555",
+        },
+        customdata=rows[["previous_mean", "mean"]],
+        hovertemplate="%{y}<br>change %{x:+.2f} (from %{customdata[0]:+.2f} to %{customdata[1]:+.2f})<extra></extra>",
+    )
+    fig.update_xaxes(title="Change in mean impression", zeroline=True, zerolinecolor="#666", gridcolor="#eee")
+    fig.update_yaxes(title=None, automargin=True)
+    return _layout(fig, 80 + 40 * len(rows))

@@ -1,0 +1,100 @@
+"""Impressions: where impressions are strong or weak, how they move, and what people say.
+
+Clicking a heatmap cell, a bar, a group marker or a quadrant point narrows the charts below
+it (and the comments) to that touchpoint and month; the focus lives in the URL with the
+filters, so the narrowed view can be shared as a link.
+"""
+
+import streamlit as st
+
+from dashboard import charts_leadership as charts
+from dashboard import leadership, metrics, ui
+
+ui.route_through_navigation()
+
+st.title("Impressions")
+st.caption(
+    "Where impressions are strong or weak, month by month. Click a chart to narrow the page to what you clicked."
+)
+scope = ui.filter_bar()
+touchpoints = ui.summary("touchpoint", scope)
+if touchpoints.empty:
+    st.info("No impressions match these filters. Widen the filters, or record impressions first.")
+    st.stop()
+
+focus = ui.focus()
+if focus.touchpoint_id is not None and focus.touchpoint_id not in set(touchpoints["touchpoint_id"]):
+    focus = leadership.Focus(None, focus.month)
+if focus:
+    note, clear = st.columns([4, 1], vertical_alignment="center")
+    note.info(f"Narrowed to **{leadership.describe_focus(focus, touchpoints)}**: the charts below show only that.")
+    clear.button("Show everything", on_click=ui.clear_focus, icon=":material/close:")
+
+st.header("Month by month")
+st.caption("Mean impression per touchpoint and month, rows grouped by service cycle and moment. Click a cell.")
+cells = leadership.heatmap_frame(ui.summary("touchpoint_month", scope), touchpoints)
+fig = charts.heatmap(cells, focus.touchpoint_id, focus.month)
+ui.selectable_chart(fig, "heatmap")
+ui.downloads(fig, cells.drop(columns=["row"]), "heatmap")
+
+st.header("Trends per moment")
+st.caption("Monthly mean impression of each moment with its 95% band; where bands overlap, a change may be noise.")
+trends = ui.summary("moment_month", leadership.narrowed(scope, focus, by_month=False))
+fig = charts.moment_trends(trends, focus.month)
+ui.selectable_chart(fig, "trends")
+ui.downloads(fig, trends, "moment-trends")
+
+focused = leadership.narrowed(scope, focus)
+in_focus = ui.summary("touchpoint", focused)
+
+st.header("Negative, neutral, positive")
+st.caption("Share of impressions below, at and above the middle of the scale, per touchpoint.")
+shares = leadership.shares(in_focus)
+fig = charts.diverging_shares(shares)
+ui.selectable_chart(fig, "shares")
+ui.downloads(fig, shares, "shares")
+
+st.header("Stakeholder groups side by side")
+groups = leadership.group_frame(ui.summary("group_touchpoint", focused), in_focus)
+gaps = leadership.group_gaps(groups, confidence=metrics.family_confidence(len(in_focus)))
+flagged = gaps[gaps["flagged"]]
+st.caption(
+    "Mean impression of each stakeholder group with its interval. ⚠ marks touchpoints where two groups differ by "
+    "0.1 or more and the difference holds at a confidence that allows for the number of touchpoints compared."
+)
+if groups.empty:
+    st.info("None of these impressions carries a stakeholder group.")
+else:
+    fig = charts.group_comparison(groups, set(flagged["touchpoint_id"]))
+    ui.selectable_chart(fig, "groups")
+    ui.downloads(fig, groups.merge(gaps, on="touchpoint_id", how="left"), "groups")
+
+st.header("Where to act first")
+st.caption(
+    "Importance against performance. Importance is each touchpoint's share of impressions, until impressions "
+    "record who gave them (then: how closely it moves with that person's overall impression)."
+)
+priorities = leadership.priorities(ui.summary("touchpoint", leadership.narrowed(scope, focus, by_touchpoint=False)))
+fig = charts.priority_quadrant(priorities, focus.touchpoint_id)
+ui.selectable_chart(fig, "quadrant")
+ui.downloads(fig, priorities, "priorities")
+
+st.header("Comments")
+search = st.text_input("Search comments", placeholder="A word or phrase, e.g. late", max_chars=100)
+found = ui.comments(focused, search)
+st.caption(f"The newest {len(found)} comments matching the filters{' and the search' if search.strip() else ''}.")
+st.dataframe(
+    found,
+    hide_index=True,
+    column_config={
+        "observed_on": st.column_config.DateColumn("Day"),
+        "touchpoint": "Touchpoint",
+        "cycle": "Service cycle",
+        "moment": "Moment",
+        "stakeholder_group": "Stakeholder group",
+        "source": "Source",
+        "score": st.column_config.NumberColumn("Score", format="%+.2f"),
+        "comment": st.column_config.TextColumn("Comment", width="large"),
+    },
+)
+ui.downloads(None, found, "comments")

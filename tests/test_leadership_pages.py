@@ -1,0 +1,136 @@
+"""AppTest: the Overview and Impressions pages, their shared filters and the focus, all in the URL."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from dashboard.store import Store, analytics, workspace
+from dashboard.store.scope import Scope
+from tests.test_pages import app
+
+
+@pytest.fixture(autouse=True)
+def _fresh_streamlit_caches():
+    """Each test opens its own workspace; the cached store of a previous test must not leak in."""
+    import streamlit as st
+
+    st.cache_resource.clear()
+    st.cache_data.clear()
+
+
+def _open(at: AppTest, page: str, **params: str | list[str]) -> AppTest:
+    """Opens a page's own URL with the given query parameters, as a shared link would."""
+    at.query_params.update(params)
+    at.switch_page(f"pages/{page}.py").run()
+    assert not at.exception
+    return at
+
+
+def _url(at: AppTest, key: str) -> list[str]:
+    value = at.query_params.get(key, [])
+    return [value] if isinstance(value, str) else list(value)
+
+
+def _kpis(at: AppTest) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def test_a_moment_in_the_url_narrows_the_overview_and_shows_as_an_active_filter(
+    demo_store: Store, monkeypatch: pytest.MonkeyPatch
+):
+    expected = analytics.total_stats(demo_store, Scope(moments=("make_or_break",)))["n"].iloc[0]
+    at = _open(app(demo_store.path, monkeypatch), "overview", moment="make_or_break")
+    assert _kpis(at)["Impressions"] == f"{expected:,}"
+    assert at.expander[0].label == "Filters · 1 active"
+    assert at.multiselect(key="filter_moment").value == ["make_or_break"]
+    assert len(at.get("plotly_chart")) == 3
+
+
+def test_the_overview_marks_changes_as_significant_or_as_noise(demo_store: Store, monkeypatch: pytest.MonkeyPatch):
+    at = _open(app(demo_store.path, monkeypatch), "overview")
+    deltas = {m.label: m.delta for m in at.metric}
+    for label in ("Mean impression", "Net impression", "Perfection rate"):
+        assert deltas[label].endswith(("(significant)", "(within noise)")), deltas[label]
+    assert deltas["Impressions"].endswith("in the latest 90 days")
+
+
+def test_choosing_a_filter_writes_it_to_the_url_and_clearing_removes_it(
+    demo_store: Store, monkeypatch: pytest.MonkeyPatch
+):
+    groups = workspace.groups(demo_store)
+    first = int(groups["id"].iloc[0])
+    at = _open(app(demo_store.path, monkeypatch), "overview")
+    at.multiselect(key="filter_group").select(first).run()
+    assert not at.exception
+    assert _url(at, "group") == [str(first)]
+    expected = analytics.total_stats(demo_store, Scope(group_ids=(first,)))["n"].iloc[0]
+    assert _kpis(at)["Impressions"] == f"{expected:,}"
+    at.button(key="filter_clear").click().run()
+    assert "group" not in at.query_params
+    assert _kpis(at)["Impressions"] == "6,000"
+
+
+def test_filters_follow_the_leader_from_the_overview_to_the_impressions_page(
+    demo_store: Store, monkeypatch: pytest.MonkeyPatch
+):
+    at = _open(app(demo_store.path, monkeypatch), "overview", source="workshop")
+    at.switch_page("pages/impressions.py").run()
+    assert not at.exception
+    assert at.multiselect(key="filter_source").value == ["workshop"]
+    assert _url(at, "source") == ["workshop"]
+
+
+def test_a_link_with_unknown_values_says_what_it_left_out(demo_store: Store, monkeypatch: pytest.MonkeyPatch):
+    at = _open(app(demo_store.path, monkeypatch), "overview", cycle="999", to="yesterday")
+    assert [w.value for w in at.warning][:2] == [
+        "Service cycle “999” in the link is not in this workspace; it was left out.",
+        "The date “yesterday” in the link is not a date like 2026-03-31; it was left out.",
+    ]
+    assert _kpis(at)["Impressions"] == "6,000"
+
+
+def test_the_impressions_page_shows_every_chart_and_the_comments(demo_store: Store, monkeypatch: pytest.MonkeyPatch):
+    at = _open(app(demo_store.path, monkeypatch), "impressions")
+    assert [h.value for h in at.header] == [
+        "Month by month",
+        "Trends per moment",
+        "Negative, neutral, positive",
+        "Stakeholder groups side by side",
+        "Where to act first",
+        "Comments",
+    ]
+    assert len(at.get("plotly_chart")) == 5
+    comments = at.dataframe[0].value
+    assert len(comments) == 200
+    assert comments["comment"].notna().all()
+
+
+def test_a_focus_in_the_url_narrows_the_charts_and_comments_below_the_heatmap(
+    demo_store: Store, monkeypatch: pytest.MonkeyPatch
+):
+    tps = workspace.touchpoints(demo_store)
+    invoice = tps[tps["name"] == "Final invoice"].iloc[0]
+    at = _open(app(demo_store.path, monkeypatch), "impressions", tp=str(invoice["id"]), month="2026-03")
+    assert at.info[0].value.startswith(f"Narrowed to **Final invoice · {invoice['cycle']}, March 2026**")
+    comments = at.dataframe[0].value
+    assert set(comments["touchpoint"]) == {"Final invoice"}
+    assert comments["observed_on"].between(pd.Timestamp(2026, 3, 1), pd.Timestamp(2026, 3, 31)).all()
+    show_all = next(b for b in at.button if b.label == "Show everything")
+    show_all.click().run()
+    assert "tp" not in at.query_params
+    assert not at.info
+
+
+def test_comment_search_narrows_the_table(demo_store: Store, monkeypatch: pytest.MonkeyPatch):
+    at = _open(app(demo_store.path, monkeypatch), "impressions")
+    at.text_input[0].input("LATE").run()
+    comments = at.dataframe[0].value
+    assert len(comments) > 0
+    assert comments["comment"].str.lower().str.contains("late").all()
+
+
+def test_the_pages_say_so_when_the_filters_match_nothing(store: Store, monkeypatch: pytest.MonkeyPatch):
+    at = _open(app(store.path, monkeypatch), "impressions")
+    assert "No impressions match these filters" in at.info[0].value
