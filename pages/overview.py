@@ -1,9 +1,11 @@
 """Overview: how the business comes across, which moment of the journey breaks, what changed."""
 
+from datetime import date
+
 import pandas as pd
 import streamlit as st
 
-from dashboard import charts, domain, leadership, metrics, ui
+from dashboard import charts, charts_plan, domain, leadership, metrics, ui
 from dashboard import charts_leadership as leadership_charts
 from dashboard import formatting as fmt
 
@@ -115,10 +117,19 @@ fig = charts.moment_scorecard(moments, break_at)
 st.plotly_chart(fig, config={"displayModeBar": False})
 ui.downloads(fig, moments, "moments")
 
-# --- reputation plan grid (7 x 4) -------------------------------------------------------
-# Reserved: the small grid of the seven reputation steps against the four moments, linking
-# to the reputation page, is built by that page's issue and wired in here by the lead.
-# -----------------------------------------------------------------------------------------
+st.header("Reputation plan")
+plan = ui.plan_grid(date.today())
+unproven = int(plan["unproven_claim"].sum())
+st.caption(
+    "The seven reputation steps against the four moments, coloured by status. "
+    + (
+        f"⚠ marks {unproven} cell{'s' if unproven != 1 else ''} marked done that the data does not back."
+        if unproven
+        else "Every cell marked done is backed by the data."
+    )
+)
+st.plotly_chart(charts_plan.plan_grid(plan, compact=True), config={"displayModeBar": False})
+st.page_link("pages/reputation.py", label="Open the reputation plan", icon=":material/flag:")
 
 st.header("What makes cycles “seconds”")
 st.caption("A cycle with any touchpoint below its target is a “second”, like a golf ball with one bad dimple.")

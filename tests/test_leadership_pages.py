@@ -45,7 +45,7 @@ def test_a_moment_in_the_url_narrows_the_overview_and_shows_as_an_active_filter(
     assert _kpis(at)["Impressions"] == f"{expected:,}"
     assert at.expander[0].label == "Filters · 1 active"
     assert at.multiselect(key="filter_moment").value == ["make_or_break"]
-    assert len(at.get("plotly_chart")) == 3
+    assert len(at.get("plotly_chart")) == 4
 
 
 def test_the_overview_marks_changes_as_significant_or_as_noise(demo_store: Store, monkeypatch: pytest.MonkeyPatch):

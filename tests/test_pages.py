@@ -44,7 +44,7 @@ def test_the_overview_shows_the_four_kpis_and_the_moment_where_the_chain_breaks(
     assert kpis["Impressions"] == "6,000"
     assert set(kpis) >= {"Mean impression", "Net impression", "Perfection rate", "Now-or-Never", "Multiplier"}
     assert any("Make-or-Break" in w.value for w in at.warning)
-    assert len(at.get("plotly_chart")) == 3  # moments, weakest touchpoints, biggest movers
+    assert len(at.get("plotly_chart")) == 4  # moments, reputation plan, weakest touchpoints, biggest movers
 
 
 def test_the_first_start_builds_the_demo_workspace(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):

@@ -24,7 +24,7 @@ def test_a_leader_opens_the_overview_and_sees_the_kpis_and_where_the_chain_break
     assert any(t.startswith("Net impression") for t in texts)
     assert any(t.startswith("Perfection rate") for t in texts)
     assert "The chain breaks at Make-or-Break" in page.locator("[data-testid=stAlert]").first.inner_text()
-    expect(page.locator(".js-plotly-plot")).to_have_count(3, timeout=30_000)
+    expect(page.locator(".js-plotly-plot")).to_have_count(4, timeout=30_000)
     page.close()
 
 
