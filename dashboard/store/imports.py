@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from dashboard import domain
-from dashboard.store import Store
+from dashboard.store import Store, rollup
 from dashboard.store.impressions import insert_impressions
 from dashboard.surveys.matching import fold_key
 from dashboard.surveys.pipeline import Context, Preview
@@ -143,6 +143,7 @@ def undo(store: Store, batch_id: int) -> int:
             raise SurveyError(f"there is no import {batch_id}")
         if row[0] is not None:
             raise SurveyError(f"import {batch_id} was already undone")
+        rollup.retract(cur, "import_id = ?", [batch_id])
         removed = cur.execute("delete from impression where import_id = ? returning 1", [batch_id]).fetchall()
         cur.execute("update import_batch set undone_at = current_timestamp where id = ?", [batch_id])
     return len(removed)

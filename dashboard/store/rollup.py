@@ -4,8 +4,12 @@
 roll-up commits or rolls back together with the write that changed the impressions. New
 impressions have higher ids than every counted one (the id comes from a sequence), so most
 writes only fold in the rows above the last counted id. When the count no longer adds up
-(impressions were deleted), the roll-up is rebuilt from scratch. Impressions are never edited
-in place; a future feature that does so must call ``rebuild`` in its transaction.
+(impressions were deleted behind its back), the roll-up is rebuilt from scratch.
+
+Code that deletes or edits impressions says so, inside its transaction: ``retract`` before the
+change takes the rows out (as rows with negative counts, so every sum stays exact without
+rewriting the table), and ``restore`` after an in-place edit counts them again with their new
+values. That keeps an undo or a changed workshop vote cheap on a large workspace.
 """
 
 from __future__ import annotations
@@ -58,3 +62,40 @@ def rebuild(cur: duckdb.DuckDBPyConnection) -> None:
     row = cur.execute("select coalesce(max(id), 0), count(*) from impression").fetchone()
     assert row is not None
     cur.execute("update impression_daily_state set last_id = ?, covered = ? where id = 1", [row[0], row[1]])
+
+
+_RETRACT = (
+    "insert into {table} select touchpoint_id, {day}, group_id, source, score, -count(*)"
+    " from impression where {condition} group by all"
+)
+_DAY = {"impression_daily": "observed_on", "impression_monthly": "date_trunc('month', observed_on)::date"}
+
+
+def retract(cur: duckdb.DuckDBPyConnection, condition: str, params: list[object]) -> int:
+    """Takes the impressions matching ``condition`` (fixed SQL over ``impression``, values bound)
+    out of the roll-up, before they are deleted or edited; returns how many."""
+    for table, day in _DAY.items():
+        cur.execute(_RETRACT.format(table=table, day=day, condition=condition), params)
+    cur.execute(f"delete from impression_comment where id in (select id from impression where {condition})", params)
+    row = cur.execute(f"select count(*) from impression where {condition}", params).fetchone()
+    assert row is not None
+    cur.execute("update impression_daily_state set covered = covered - ? where id = 1", [row[0]])
+    return int(row[0])
+
+
+def restore(cur: duckdb.DuckDBPyConnection, condition: str, params: list[object]) -> None:
+    """Counts the impressions matching ``condition`` again after an in-place edit (see ``retract``)."""
+    for table, day in _DAY.items():
+        cur.execute(
+            f"insert into {table} select touchpoint_id, {day}, group_id, source, score, count(*)"
+            f" from impression where {condition} group by all",
+            params,
+        )
+    cur.execute(
+        "insert into impression_comment select id, touchpoint_id, observed_on, group_id, source, score, comment"
+        f" from impression where ({condition}) and comment is not null and comment <> ''",
+        params,
+    )
+    row = cur.execute(f"select count(*) from impression where {condition}", params).fetchone()
+    assert row is not None
+    cur.execute("update impression_daily_state set covered = covered + ? where id = 1", [row[0]])
