@@ -378,37 +378,44 @@ def _write_votes(store: Store, batch: list[VoteRequest]) -> None:
             " left join workshop_vote o on o.participant_id = v.participant_id and o.touchpoint_id = v.touchpoint_id"
         ).df()
         accepted = checked[checked["refusal"].isna() & checked["newest"]]
+        withdrawn = accepted["raw_value"].isna()
+        existing = accepted["impression_id"].notna()
+        # Only the statements this batch needs: each costs a couple of milliseconds.
         with _registered(cur, {"accepted_votes": accepted}):
-            cur.execute(
-                "update impression set raw_value = a.raw_value, score = a.score, observed_on = current_date,"
-                " recorded_at = current_timestamp from accepted_votes a"
-                " where impression.id = a.impression_id and a.raw_value is not null"
-            )
-            cur.execute(
-                "update workshop_vote set raw_value = a.raw_value, score = a.score, voted_at = current_timestamp"
-                " from accepted_votes a where workshop_vote.participant_id = a.participant_id"
-                " and workshop_vote.touchpoint_id = a.touchpoint_id and a.raw_value is not null"
-                " and a.impression_id is not null"
-            )
-            cur.execute(
-                "delete from impression where id in"
-                " (select impression_id from accepted_votes where raw_value is null and impression_id is not null)"
-            )
-            cur.execute(
-                "delete from workshop_vote using accepted_votes a where workshop_vote.participant_id = a.participant_id"
-                " and workshop_vote.touchpoint_id = a.touchpoint_id and a.raw_value is null"
-            )
-            cur.execute(
-                "insert into impression (id, touchpoint_id, observed_on, raw_value, scale, score, group_id, source,"
-                " workshop_session_id)"
-                " select new_impression_id, touchpoint_id, current_date, raw_value, scale, score, group_id, 'workshop',"
-                " session_id from accepted_votes where new_impression_id is not null"
-            )
-            cur.execute(
-                "insert into workshop_vote (participant_id, touchpoint_id, session_id, impression_id, raw_value, score)"
-                " select participant_id, touchpoint_id, session_id, new_impression_id, raw_value, score"
-                " from accepted_votes where new_impression_id is not null"
-            )
+            if (existing & ~withdrawn).any():
+                cur.execute(
+                    "update impression set raw_value = a.raw_value, score = a.score, observed_on = current_date,"
+                    " recorded_at = current_timestamp from accepted_votes a"
+                    " where impression.id = a.impression_id and a.raw_value is not null"
+                )
+                cur.execute(
+                    "update workshop_vote set raw_value = a.raw_value, score = a.score, voted_at = current_timestamp"
+                    " from accepted_votes a where workshop_vote.participant_id = a.participant_id"
+                    " and workshop_vote.touchpoint_id = a.touchpoint_id and a.raw_value is not null"
+                    " and a.impression_id is not null"
+                )
+            if (existing & withdrawn).any():
+                cur.execute(
+                    "delete from impression where id in (select impression_id from accepted_votes"
+                    " where raw_value is null and impression_id is not null)"
+                )
+                cur.execute(
+                    "delete from workshop_vote using accepted_votes a"
+                    " where workshop_vote.participant_id = a.participant_id"
+                    " and workshop_vote.touchpoint_id = a.touchpoint_id and a.raw_value is null"
+                )
+            if accepted["new_impression_id"].notna().any():
+                cur.execute(
+                    "insert into impression (id, touchpoint_id, observed_on, raw_value, scale, score, group_id,"
+                    " source, workshop_session_id)"
+                    " select new_impression_id, touchpoint_id, current_date, raw_value, scale, score, group_id,"
+                    " 'workshop', session_id from accepted_votes where new_impression_id is not null"
+                )
+                cur.execute(
+                    "insert into workshop_vote (participant_id, touchpoint_id, session_id, impression_id, raw_value,"
+                    " score) select participant_id, touchpoint_id, session_id, new_impression_id, raw_value, score"
+                    " from accepted_votes where new_impression_id is not null"
+                )
     refusals = dict(zip(checked["seq"], checked["refusal"], strict=True))
     for seq, request in enumerate(batch):
         refusal = refusals.get(seq)
