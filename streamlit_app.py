@@ -2,7 +2,12 @@
 
 import streamlit as st
 
+from dashboard import ui
+
 overview = st.Page("pages/overview.py", title="Overview", icon=":material/dashboard:", url_path="overview")
+workshop = st.Page("pages/workshop.py", title="Workshop", icon=":material/groups:", url_path="workshop")
+join = st.Page("pages/join.py", title="Join a workshop", url_path="join", visibility="hidden")
+present = st.Page("pages/present.py", title="Presenter view", url_path="present", visibility="hidden")
 
 
 def _home() -> None:
@@ -13,7 +18,11 @@ def _home() -> None:
 pages = [
     st.Page(_home, title="Home", url_path="home", default=True, visibility="hidden"),
     overview,
+    workshop,
+    join,
+    present,
 ]
 
 st.set_page_config(page_title="Touchpoint dashboard", page_icon=":material/hub:", layout="wide")
-st.navigation(pages).run()
+# The participant's phone and the projector see their page alone, without the navigation.
+st.navigation(pages, position=ui.navigation_position()).run()

@@ -41,13 +41,12 @@ def main() -> None:
         lock = threading.Lock()
         for round_no in range(args.rounds):
             barrier = threading.Barrier(len(people))
-            touchpoint = touchpoints[0]
 
             def submit(person: int, index: int, round_no: int = round_no, barrier: threading.Barrier = barrier) -> None:
                 point = (index + round_no) % 5 + 1
                 barrier.wait()
                 started = time.perf_counter()
-                sql.record_vote(store, person, touchpoint, str(point), (point - 3) / 2)
+                sql.record_vote(store, person, touchpoints[0], str(point), (point - 3) / 2)
                 elapsed = time.perf_counter() - started
                 with lock:
                     latencies.append(elapsed)

@@ -7,6 +7,8 @@ functions and render; they never see SQL.
 
 from __future__ import annotations
 
+from typing import Literal
+
 import pandas as pd
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
@@ -81,3 +83,31 @@ def touchpoint_summary(scope: Scope = EVERYTHING) -> pd.DataFrame:
 
 def counts() -> dict[str, int]:
     return _counts(_version())
+
+
+# --- issue 8: workshop ---
+
+BARE_PAGES = ("join", "present")
+"""Pages shown without the app's navigation: the participant's phone and the projector."""
+
+
+def requested_page() -> str:
+    """The last part of the address the browser asked for (``join`` for ``…/join?code=K7QM``)."""
+    url = st.context.url or ""
+    return url.split("?", 1)[0].rstrip("/").rsplit("/", 1)[-1]
+
+
+def navigation_position() -> Literal["sidebar", "hidden"]:
+    """Hidden for the bare pages, which open from their own links (a QR code, a new tab)."""
+    return "hidden" if requested_page() in BARE_PAGES else "sidebar"
+
+
+def bare_page_style(font_px: int) -> None:
+    """Larger type and no sidebar for the projector and the phone (fixed CSS, no user data)."""
+    st.html(
+        "<style>"
+        f"html, body, [data-testid=stAppViewContainer] {{ font-size: {int(font_px)}px; }}"
+        "[data-testid=stSidebar], [data-testid=stSidebarCollapsedControl],"
+        " [data-testid=stExpandSidebarButton] { display: none; }"
+        "</style>"
+    )

@@ -84,7 +84,7 @@ def neighbour(order: Sequence[int], current: int | None, step: int) -> int | Non
     """The touchpoint ``step`` places after (or before) the current one; None past either end."""
     if not order:
         return None
-    if current not in order:
+    if current is None or current not in order:
         return order[0]
     index = list(order).index(current) + step
     return order[index] if 0 <= index < len(order) else None
@@ -123,6 +123,11 @@ def find_session(store: Store, code_text: str | None) -> Session:
     if not found.is_live:
         raise WorkshopError(f"The workshop session {code} has ended. Thank you for taking part!")
     return found
+
+
+def markdown_safe(text: str) -> str:
+    """Text as it was typed, with Markdown's special characters escaped (ideas are shown as Markdown)."""
+    return re.sub(r"([\\`*_{}\[\]()#+\-.!<>|~])", r"\\\1", " ".join(str(text).split()))
 
 
 def clean_name(name: str) -> str:

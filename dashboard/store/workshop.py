@@ -104,7 +104,8 @@ def create_session(
         raise WorkshopError("choose at least one touchpoint")
     with store.transaction() as cur:
         known = cur.execute(
-            "select count(*) from touchpoint where cycle_id = ? and archived_at is null and list_contains(?::integer[], id)",
+            "select count(*) from touchpoint"
+            " where cycle_id = ? and archived_at is null and list_contains(?::integer[], id)",
             [cycle_id, list(touchpoint_ids)],
         ).fetchone()
         if known is None or int(known[0]) != len(set(touchpoint_ids)):
@@ -157,14 +158,14 @@ def sessions(store: Store) -> pd.DataFrame:
 
 
 def session_touchpoints(store: Store, session_id: int) -> pd.DataFrame:
-    """The session's touchpoints in order, whether each is open, and its vote count."""
+    """The session's touchpoints in order, whether each is open, its vote count and mean score."""
     with store.cursor() as cur:
         return cur.execute(
             "select w.touchpoint_id, w.position, w.is_open, t.name, t.moment, t.standard,"
-            " (select count(*) from workshop_vote v where v.session_id = w.session_id"
-            "  and v.touchpoint_id = w.touchpoint_id) as votes"
+            " count(v.participant_id) as votes, avg(v.score) as mean"
             " from workshop_touchpoint w join touchpoint t on t.id = w.touchpoint_id"
-            " where w.session_id = ? order by w.position",
+            " left join workshop_vote v on v.session_id = w.session_id and v.touchpoint_id = w.touchpoint_id"
+            " where w.session_id = ? group by all order by w.position",
             [session_id],
         ).df()
 
