@@ -106,7 +106,9 @@ def bare_page_style(font_px: int) -> None:
     """Larger type and no sidebar for the projector and the phone (fixed CSS, no user data)."""
     st.html(
         "<style>"
-        f"html, body, [data-testid=stAppViewContainer] {{ font-size: {int(font_px)}px; }}"
+        f"[data-testid=stMain] p, [data-testid=stMain] li {{ font-size: {int(font_px)}px; }}"
+        f"[data-testid=stMetricValue], [data-testid=stMetricValue] * {{ font-size: {int(font_px) * 3}px; }}"
+        f"[data-testid=stMetricLabel], [data-testid=stMetricLabel] * {{ font-size: {int(font_px)}px; }}"
         "[data-testid=stSidebar], [data-testid=stSidebarCollapsedControl],"
         " [data-testid=stExpandSidebarButton] { display: none; }"
         "</style>"

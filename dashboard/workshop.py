@@ -130,6 +130,11 @@ def markdown_safe(text: str) -> str:
     return re.sub(r"([\\`*_{}\[\]()#+\-.!<>|~])", r"\\\1", " ".join(str(text).split()))
 
 
+def votes_text(n: int) -> str:
+    """``1 vote``, ``12 votes``."""
+    return f"{n:,} vote" if n == 1 else f"{n:,} votes"
+
+
 def clean_name(name: str) -> str:
     return " ".join(name.split())[:MAX_NAME_LENGTH]
 

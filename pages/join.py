@@ -20,7 +20,7 @@ st.title("Workshop")
 def code_form() -> None:
     with st.form("enter_code"):
         typed = st.text_input("Workshop code", max_chars=8, placeholder="e.g. K7QM")
-        if st.form_submit_button("Join", type="primary"):
+        if st.form_submit_button("Join", type="primary", key="join"):
             st.query_params.clear()
             st.query_params["code"] = typed
             st.rerun()
@@ -50,7 +50,7 @@ if participant is None or participant.session_id != session.id:
 
 with st.expander(f"You: {participant.name or 'anonymous'} (add your name and group, optional)"):
     groups = workspace.groups(store)
-    group_names = dict(zip(groups["id"].astype(int), groups["name"], strict=True))
+    group_names = dict(zip(groups["id"].astype(int).tolist(), groups["name"], strict=True))
     with st.form("about_you"):
         name = st.text_input("Name", value=participant.name, max_chars=ws.MAX_NAME_LENGTH)
         options: list[int | None] = [None, *group_names]
@@ -60,7 +60,7 @@ with st.expander(f"You: {participant.name or 'anonymous'} (add your name and gro
             index=options.index(participant.group_id) if participant.group_id in options else 0,
             format_func=lambda g: "—" if g is None else group_names[g],
         )
-        if st.form_submit_button("Save"):
+        if st.form_submit_button("Save", key="save_about_you"):
             sessions_db.update_participant(store, participant.id, ws.clean_name(name), group)
             st.rerun()
 
@@ -113,7 +113,7 @@ def ideas() -> None:
     """Proposing an enhancement idea and backing other people's."""
     st.header("Enhancement ideas")
     items = sessions_db.session_touchpoints(store, session.id)
-    labels = dict(zip(items["touchpoint_id"].astype(int), items["name"], strict=True))
+    labels = dict(zip(items["touchpoint_id"].astype(int).tolist(), items["name"], strict=True))
     now = sessions_db.session(store, session.id)
     first = now.current_touchpoint_id if now and now.current_touchpoint_id in labels else next(iter(labels))
     with st.form("idea", clear_on_submit=True):
@@ -121,14 +121,14 @@ def ideas() -> None:
             "For touchpoint", list(labels), index=list(labels).index(first), format_func=labels.__getitem__
         )
         text = st.text_area("Your idea", max_chars=ws.MAX_IDEA_LENGTH, placeholder="How could we serve better here?")
-        if st.form_submit_button("Add idea", type="primary"):
+        if st.form_submit_button("Add idea", type="primary", key="add_idea"):
             try:
                 ws.propose(store, me, touchpoint_id, text)
             except ws.WorkshopError as error:
                 st.error(str(error))
             else:
                 st.toast("Idea added. Thank you!")
-    st.button("Refresh ideas", icon=":material/refresh:")
+    st.button("Refresh ideas", key="refresh_ideas", icon=":material/refresh:")
     for idea in sessions_db.session_ideas(store, session.id, me.id).itertuples():
         with st.container(border=True):
             st.text(f"{idea.text}")

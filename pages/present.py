@@ -22,6 +22,12 @@ session_id = session.id
 join_url = ws.join_link(ws.base_url(st.context.url), session.code)
 
 
+if session.is_live:
+    head, qr = st.columns([5, 1], vertical_alignment="center")
+    head.markdown(f"# Join at **{ws.base_url(join_url)}/{ws.JOIN_PATH}** with code **{session.code}**")
+    qr.image(ws.qr_png(join_url), width=200)
+
+
 @st.fragment(run_every=REFRESH_SECONDS)
 def live_view() -> None:
     """Everything that changes while people vote; reruns by itself, alone."""
@@ -31,18 +37,12 @@ def live_view() -> None:
     items = sessions_db.session_touchpoints(store, session_id)
     current = items[items["touchpoint_id"] == now.current_touchpoint_id]
 
-    head, qr = st.columns([4, 1])
-    with head:
-        if now.is_live:
-            st.markdown(f"# Join at **{ws.base_url(join_url)}/{ws.JOIN_PATH}** with code **{now.code}**")
-        else:
-            st.markdown("# This workshop session has ended")
-        counts = st.columns(3)
-        counts[0].metric("Participants", fmt.count(totals["participants"]))
-        counts[1].metric("Votes so far", fmt.count(totals["votes"]))
-        counts[2].metric("Enhancement ideas", fmt.count(totals["ideas"]))
-    if now.is_live:
-        qr.image(ws.qr_png(join_url), width=220)
+    if not now.is_live:
+        st.markdown("# This workshop session has ended")
+    counts = st.columns(3)
+    counts[0].metric("Participants", fmt.count(totals["participants"]))
+    counts[1].metric("Votes so far", fmt.count(totals["votes"]))
+    counts[2].metric("Enhancement ideas", fmt.count(totals["ideas"]))
 
     chart, wall = st.columns([3, 2], gap="large")
     with chart:
@@ -54,10 +54,10 @@ def live_view() -> None:
             st.markdown(f"## {row['position']}. {ws.markdown_safe(row['name'])} · {state}")
             dist = ws.distribution(now.scale, sessions_db.tally(store, session_id, int(row["touchpoint_id"])))
             if now.revealed:
-                st.markdown(f"### {fmt.count(dist.total)} votes · mean {fmt.signed(dist.mean)} (−1 … +1)")
+                st.markdown(f"### {ws.votes_text(dist.total)} · mean {fmt.signed(dist.mean)} (−1 … +1)")
                 st.plotly_chart(charts_workshop.vote_distribution(dist), config={"displayModeBar": False})
             else:
-                st.markdown(f"### {fmt.count(dist.total)} votes · results hidden until voting ends")
+                st.markdown(f"### {ws.votes_text(dist.total)} · results hidden until voting ends")
     with wall:
         st.markdown("## Ideas wall")
         ideas = sessions_db.session_ideas(store, session_id).head(8)
@@ -65,7 +65,7 @@ def live_view() -> None:
             st.markdown("No ideas yet: add yours from your phone.")
         for idea in ideas.itertuples():
             with st.container(border=True):
-                st.markdown(f"**{idea.votes} ▲** {ws.markdown_safe(idea.text)}")
+                st.markdown(f"**{ws.votes_text(int(idea.votes))}** · {ws.markdown_safe(idea.text)}")
                 st.caption(f"{idea.touchpoint}")
 
 

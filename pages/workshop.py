@@ -31,11 +31,11 @@ with st.expander("Start a new workshop session", expanded=sessions_db.sessions(s
     if all_cycles.empty:
         st.info("The workspace has no service cycles yet. Map one first, then score it here.")
     else:
-        cycle_names = dict(zip(all_cycles["id"].astype(int), all_cycles["name"], strict=True))
+        cycle_names = dict(zip(all_cycles["id"].astype(int).tolist(), all_cycles["name"], strict=True))
         cycle_id = st.selectbox("Service cycle", list(cycle_names), format_func=cycle_names.__getitem__)
         points = workspace.touchpoints(store, cycle_id)
-        labels = dict(zip(points["id"].astype(int), points["name"], strict=True))
-        with st.form("start_session"):
+        labels = dict(zip(points["id"].astype(int).tolist(), points["name"], strict=True))
+        with st.container(border=True):
             title = st.text_input("Title (optional)", placeholder="e.g. Front desk team, March")
             chosen = st.multiselect(
                 "Touchpoints to score",
@@ -47,7 +47,7 @@ with st.expander("Start a new workshop session", expanded=sessions_db.sessions(s
             scale = st.selectbox(
                 "Scale", [s.spec for s in COMMON_SCALES], format_func=lambda spec: str(Scale.parse(spec))
             )
-            if st.form_submit_button("Start session", type="primary"):
+            if st.button("Start session", type="primary", key="start"):
                 ordered = [t for t in labels if t in chosen]
                 try:
                     started = ws.start(store, cycle_id, ordered, scale, title)
@@ -78,7 +78,7 @@ if "workshop_error" in st.session_state:
     st.error(st.session_state.pop("workshop_error"))
 
 items = sessions_db.session_touchpoints(store, session.id)
-names = dict(zip(items["touchpoint_id"].astype(int), items["name"], strict=True))
+names = dict(zip(items["touchpoint_id"].astype(int).tolist(), items["name"], strict=True))
 totals = sessions_db.totals(store, session.id)
 app_url = ws.base_url(st.context.url)
 
@@ -107,36 +107,38 @@ if session.is_live:
     is_open = bool(items.loc[items["touchpoint_id"] == current, "is_open"].any())
     st.subheader(f"On screen: {names.get(current or -1, '—')} ({'open' if is_open else 'closed'} for votes)")
     buttons = st.columns(8)
-    if buttons[0].button("Previous", icon=":material/arrow_back:", use_container_width=True):
+    if buttons[0].button("Previous", key="previous", icon=":material/arrow_back:", use_container_width=True):
         _act(ws.step_to, store, session, -1)
         st.rerun()
-    if buttons[1].button("Open", icon=":material/how_to_vote:", disabled=is_open, use_container_width=True):
+    if buttons[1].button("Open", key="open", icon=":material/how_to_vote:", disabled=is_open, use_container_width=True):
         _act(sessions_db.set_open, store, session.id, True, current)
         st.rerun()
-    if buttons[2].button("Close", icon=":material/block:", disabled=not is_open, use_container_width=True):
+    if buttons[2].button("Close", key="close", icon=":material/block:", disabled=not is_open, use_container_width=True):
         _act(sessions_db.set_open, store, session.id, False, current)
         st.rerun()
-    if buttons[3].button("Next", icon=":material/arrow_forward:", use_container_width=True):
+    if buttons[3].button("Next", key="next", icon=":material/arrow_forward:", use_container_width=True):
         _act(ws.step_to, store, session, 1)
         st.rerun()
-    if buttons[4].button("Open all", icon=":material/select_all:", use_container_width=True):
+    if buttons[4].button("Open all", key="open_all", icon=":material/select_all:", use_container_width=True):
         _act(sessions_db.set_open, store, session.id, True, None)
         st.rerun()
-    if buttons[5].button("Close all", icon=":material/deselect:", use_container_width=True):
+    if buttons[5].button("Close all", key="close_all", icon=":material/deselect:", use_container_width=True):
         _act(sessions_db.set_open, store, session.id, False, None)
         st.rerun()
     reveal_label = "Hide results" if session.revealed else "Reveal results"
-    if buttons[6].button(reveal_label, icon=":material/visibility:", use_container_width=True):
+    if buttons[6].button(reveal_label, key="reveal", icon=":material/visibility:", use_container_width=True):
         _act(sessions_db.set_revealed, store, session.id, not session.revealed)
         st.rerun()
-    if buttons[7].button("End session", icon=":material/stop_circle:", type="primary", use_container_width=True):
+    if buttons[7].button(
+        "End session", key="end", icon=":material/stop_circle:", type="primary", use_container_width=True
+    ):
         _act(sessions_db.end_session, store, session.id)
         st.rerun()
     st.caption(
         "Next and Previous put one touchpoint on the screen, open it alone and hide its results until you reveal "
         "them. Open all lets people score every touchpoint at their own pace."
     )
-elif st.button("Reopen session", icon=":material/replay:"):
+elif st.button("Reopen session", key="reopen", icon=":material/replay:"):
     _act(ws.reopen, store, session.id)
     st.rerun()
 
