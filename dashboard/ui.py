@@ -107,8 +107,8 @@ def bare_page_style(font_px: int) -> None:
     st.html(
         "<style>"
         f"[data-testid=stMain] p, [data-testid=stMain] li {{ font-size: {int(font_px)}px; }}"
-        f"[data-testid=stMetricValue], [data-testid=stMetricValue] * {{ font-size: {int(font_px) * 3}px; }}"
-        f"[data-testid=stMetricLabel], [data-testid=stMetricLabel] * {{ font-size: {int(font_px)}px; }}"
+        f"[data-testid=stMain] [data-testid=stMetricValue] p {{ font-size: {int(font_px) * 3}px; font-weight: 700; }}"
+        f"[data-testid=stMain] [data-testid=stMetricLabel] p {{ font-size: {int(font_px)}px; }}"
         "[data-testid=stSidebar], [data-testid=stSidebarCollapsedControl],"
         " [data-testid=stExpandSidebarButton] { display: none; }"
         "</style>"

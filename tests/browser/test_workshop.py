@@ -74,10 +74,13 @@ def test_ten_phones_vote_at_once_and_the_presenter_view_shows_the_exact_totals(
     SHOTS.mkdir(parents=True, exist_ok=True)
     facilitator = open_page(browser, f"{workshop_server.url}/workshop", PROJECTOR)
     click(facilitator, "Start session")
-    heading = facilitator.get_by_text(re.compile(r"^Join code: [A-Z0-9]{4}$")).inner_text()
+    heading = facilitator.get_by_text(re.compile(r"^Join code: [A-Z0-9]{4}$"))
+    expect(heading).to_be_visible(timeout=60_000)
+    heading = heading.inner_text()
     code = heading.removeprefix("Join code: ")
     session_id = re.search(r"session=(\d+)", facilitator.url).group(1)  # type: ignore[union-attr]
     click(facilitator, "Open")
+    expect(facilitator.get_by_text("(open for votes)")).to_be_visible(timeout=60_000)
 
     presenter = open_page(browser, f"{workshop_server.url}/present?session={session_id}", PROJECTOR)
     assert presenter.locator("[data-testid=stSidebarNav]").count() == 0
@@ -104,9 +107,11 @@ def test_ten_phones_vote_at_once_and_the_presenter_view_shows_the_exact_totals(
     # The presenter view refreshes itself every 1.5 s; 15 s leaves room for a busy machine.
     expect(presenter.get_by_text(f"{PHONES} votes · results hidden")).to_be_visible(timeout=15_000)
     click(facilitator, "Reveal results")
+    expect(facilitator.get_by_text("Hide results")).to_be_visible(timeout=60_000)
     expected_counts = Counter(final.values())
     mean = sum((int(v) - 3) / 2 for v in final.values()) / PHONES
     expect(presenter.get_by_text(f"{PHONES} votes · mean {mean:+.2f}".replace("-", "−"))).to_be_visible(timeout=30_000)
+    expect(presenter.locator(".js-plotly-plot .bartext")).to_have_count(5, timeout=30_000)
     bars = presenter.locator(".js-plotly-plot .bartext").all_inner_texts()
     assert bars == [str(expected_counts.get(str(p), 0)) for p in range(1, 6)]
     metrics = presenter.locator("[data-testid=stMetric]").all_inner_texts()
