@@ -9,11 +9,20 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from dashboard import demo
 from dashboard.store import Store
-from tests.browser.conftest import PHONE, PROJECTOR, Server, exceptions_on, settle, start_server
+from tests.browser.conftest import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    PHONE,
+    PROJECTOR,
+    Server,
+    exceptions_on,
+    settle,
+    start_server,
+)
 from tests.conftest import DEMO_END, SMALL_DEMO
 
 PHONES = 10
@@ -31,6 +40,25 @@ def workshop_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server
     yield running
     process.terminate()
     process.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def room_browser() -> Iterator[Browser]:
+    """Chromium that keeps every tab awake: a dozen tabs share one window here, and Chromium
+    slows the timers of hidden tabs to one wake-up a minute after five minutes, which would
+    freeze the phones' and the projector's connections to the app."""
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"no Chromium at {CHROMIUM}: run ./scripts/ensure-chromium.sh (make test does)")
+    args = [
+        *CHROMIUM_ARGS,
+        "--disable-background-timer-throttling",
+        "--disable-renderer-backgrounding",
+        "--disable-backgrounding-occluded-windows",
+    ]
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=args)
+        yield launched
+        launched.close()
 
 
 def open_pages(browser: Browser, url: str, viewport: dict[str, int], count: int = 1) -> list[Page]:
@@ -55,11 +83,13 @@ def open_page(browser: Browser, url: str, viewport: dict[str, int]) -> Page:
 
 def click(page: Page, name: str) -> None:
     """Clicks the app's button whose label ends with ``name`` (icons add their own text before it)."""
+    page.bring_to_front()
     page.locator("button[data-testid^=stBaseButton]").filter(has_text=re.compile(rf"{re.escape(name)}$")).click()
     settle(page, timeout_s=120)
 
 
 def tap_score(page: Page, point: str) -> None:
+    page.bring_to_front()
     page.locator("[data-testid=stButtonGroup] button").filter(has_text=re.compile(rf"^{point}$")).click()
 
 
@@ -69,8 +99,9 @@ def presenter_text(page: Page) -> str:
 
 @pytest.mark.timeout(900)
 def test_ten_phones_vote_at_once_and_the_presenter_view_shows_the_exact_totals(
-    workshop_server: Server, browser: Browser
+    workshop_server: Server, room_browser: Browser
 ):
+    browser = room_browser
     SHOTS.mkdir(parents=True, exist_ok=True)
     facilitator = open_page(browser, f"{workshop_server.url}/workshop", PROJECTOR)
     click(facilitator, "Start session")
@@ -132,8 +163,8 @@ def test_ten_phones_vote_at_once_and_the_presenter_view_shows_the_exact_totals(
     overview.close()
 
 
-def test_a_wrong_code_gets_a_clear_message_and_no_navigation(workshop_server: Server, browser: Browser):
-    phone = open_page(browser, f"{workshop_server.url}/join?code=ZZZZ", PHONE)
+def test_a_wrong_code_gets_a_clear_message_and_no_navigation(workshop_server: Server, room_browser: Browser):
+    phone = open_page(room_browser, f"{workshop_server.url}/join?code=ZZZZ", PHONE)
     assert "No workshop session has the code ZZZZ" in phone.locator("[data-testid=stAlert]").inner_text()
     assert phone.locator("[data-testid=stSidebarNav]").count() == 0
     phone.close()
