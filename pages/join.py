@@ -89,9 +89,11 @@ def voting() -> None:
             if item.standard:
                 st.caption(f"Standard: {item.standard}")
             key = f"vote-{session.id}-{touchpoint_id}"
-            choice = st.pills(
-                "Your score", scale_points, default=current_vote, key=key, help="Tap again to take the score back."
-            )
+            # Seeded once from the stored vote, never through ``default``: a default that changes
+            # with each vote would give the widget a new identity and drop the next tap.
+            if key not in st.session_state:
+                st.session_state[key] = current_vote
+            choice = st.pills("Your score", scale_points, key=key, help="Tap again to take the score back.")
             if choice != current_vote:
                 try:
                     ws.vote(store, now, me, touchpoint_id, choice)
