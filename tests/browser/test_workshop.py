@@ -143,7 +143,7 @@ def test_ten_phones_vote_at_once_and_the_presenter_view_shows_the_exact_totals(
     mean = sum((int(v) - 3) / 2 for v in final.values()) / PHONES
     expect(presenter.get_by_text(f"{PHONES} votes · mean {mean:+.2f}".replace("-", "−"))).to_be_visible(timeout=30_000)
     expect(presenter.locator(".js-plotly-plot .bartext")).to_have_count(5, timeout=30_000)
-    bars = presenter.locator(".js-plotly-plot .bartext").all_inner_texts()
+    bars = presenter.locator(".js-plotly-plot .bartext").evaluate_all("texts => texts.map(t => t.textContent)")
     assert bars == [str(expected_counts.get(str(p), 0)) for p in range(1, 6)]
     metrics = presenter.locator("[data-testid=stMetric]").all_inner_texts()
     assert any(m.startswith("Participants") and m.endswith(str(PHONES)) for m in metrics)
