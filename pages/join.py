@@ -104,7 +104,10 @@ def voting() -> None:
             if current_vote is None:
                 st.caption("Not scored: skip it if you have no view.")
             else:
-                st.success(f"Your score: {current_vote}. You can change it while voting is open.", icon="✅")
+                st.success(
+                    f"Your score: {current_vote}. You can change it while voting is open.",
+                    icon=":material/check_circle:",
+                )
 
 
 voting()
