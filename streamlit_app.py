@@ -2,12 +2,17 @@
 
 import streamlit as st
 
+from dashboard import ui
+
 overview = st.Page("pages/overview.py", title="Overview", icon=":material/dashboard:", url_path="overview")
 upload = st.Page("pages/upload.py", title="Upload surveys", icon=":material/upload_file:", url_path="upload")
 reputation = st.Page("pages/reputation.py", title="Reputation plan", icon=":material/flag:", url_path="reputation")
 cycle_map = st.Page("pages/map.py", title="Service cycle map", icon=":material/route:", url_path="map")
 settings = st.Page("pages/settings.py", title="Settings", icon=":material/settings:", url_path="settings")
 impressions = st.Page("pages/impressions.py", title="Impressions", icon=":material/grid_on:", url_path="impressions")
+workshop = st.Page("pages/workshop.py", title="Workshop", icon=":material/groups:", url_path="workshop")
+join = st.Page("pages/join.py", title="Join a workshop", url_path="join", visibility="hidden")
+present = st.Page("pages/present.py", title="Presenter view", url_path="present", visibility="hidden")
 
 
 def _home() -> None:
@@ -22,8 +27,12 @@ pages = [
     cycle_map,
     upload,
     reputation,
+    workshop,
     settings,
+    join,
+    present,
 ]
 
 st.set_page_config(page_title="Touchpoint dashboard", page_icon=":material/hub:", layout="wide")
-st.navigation(pages).run()
+# The participant's phone and the projector see their page alone, without the navigation.
+st.navigation(pages, position=ui.navigation_position()).run()

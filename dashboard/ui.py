@@ -11,7 +11,7 @@ import shutil
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -602,3 +602,33 @@ def _comments(version: int, scope: Scope, search: str) -> pd.DataFrame:
 
 def comments(scope: Scope, search: str = "") -> pd.DataFrame:
     return _comments(_version(), scope, search.strip())
+
+
+# --- issue 8: workshop ---
+
+BARE_PAGES = ("join", "present")
+"""Pages shown without the app's navigation: the participant's phone and the projector."""
+
+
+def requested_page() -> str:
+    """The last part of the address the browser asked for (``join`` for ``…/join?code=K7QM``)."""
+    url = st.context.url or ""
+    return url.split("?", 1)[0].rstrip("/").rsplit("/", 1)[-1]
+
+
+def navigation_position() -> Literal["sidebar", "hidden"]:
+    """Hidden for the bare pages, which open from their own links (a QR code, a new tab)."""
+    return "hidden" if requested_page() in BARE_PAGES else "sidebar"
+
+
+def bare_page_style(font_px: int) -> None:
+    """Larger type and no sidebar for the projector and the phone (fixed CSS, no user data)."""
+    st.html(
+        "<style>"
+        f"[data-testid=stMain] p, [data-testid=stMain] li {{ font-size: {int(font_px)}px; }}"
+        f"[data-testid=stMain] [data-testid=stMetricValue] p {{ font-size: {int(font_px) * 3}px; font-weight: 700; }}"
+        f"[data-testid=stMain] [data-testid=stMetricLabel] p {{ font-size: {int(font_px)}px; }}"
+        "[data-testid=stSidebar], [data-testid=stSidebarCollapsedControl],"
+        " [data-testid=stExpandSidebarButton] { display: none; }"
+        "</style>"
+    )

@@ -57,3 +57,26 @@ def test_sources_retracted_one_by_one_leave_the_others_exact(demo_store: Store, 
         rollup.retract(cur, "source = ?", [source])
         cur.execute("delete from impression where source = ?", [source])
     _agree(demo_store)
+
+
+def test_changed_withdrawn_and_regrouped_workshop_votes_reach_the_leadership_roll_up(demo_store: Store):
+    from dashboard.store import workshop, workspace
+
+    touchpoints = workspace.touchpoints(demo_store)
+    cycle_id = int(touchpoints["cycle_id"].iloc[0])
+    ids = [int(t) for t in touchpoints.loc[touchpoints["cycle_id"] == cycle_id, "id"].head(2)]
+    group = int(workspace.groups(demo_store)["id"].iloc[0])
+    only_group = Scope(touchpoint_ids=(ids[0],), sources=("workshop",), group_ids=(group,))
+    before = analytics.total_stats(demo_store, only_group)[["n", "total"]].iloc[0]
+    session = workshop.create_session(demo_store, cycle_id, ids, "1-5", iter(["WXYZ"]).__next__)
+    workshop.set_open(demo_store, session.id, True)
+    ann = workshop.join(demo_store, session.id, "token-ann")
+    workshop.record_vote(demo_store, ann.id, ids[0], "1", -1.0)
+    workshop.record_vote(demo_store, ann.id, ids[1], "2", -0.5)
+    _agree(demo_store)
+    workshop.record_vote(demo_store, ann.id, ids[0], "5", 1.0)  # changed
+    workshop.record_vote(demo_store, ann.id, ids[1], None, None)  # withdrawn
+    workshop.update_participant(demo_store, ann.id, "Ann", group)  # regrouped
+    _agree(demo_store)
+    after = analytics.total_stats(demo_store, only_group)[["n", "total"]].iloc[0]
+    assert (after - before).tolist() == pytest.approx([1, 1.0])  # Ann's changed vote, in her new group

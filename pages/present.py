@@ -1,0 +1,72 @@
+"""Presenter view: what the projector shows during a workshop, refreshed every second and a half."""
+
+import streamlit as st
+
+from dashboard import charts_workshop, ui
+from dashboard import formatting as fmt
+from dashboard import workshop as ws
+from dashboard.store import workshop as sessions_db
+
+ui.route_through_navigation()
+ui.bare_page_style(22)
+
+REFRESH_SECONDS = 1.5
+store = ui.store()
+
+wanted = st.query_params.get("session", "")
+session = sessions_db.session(store, int(wanted)) if wanted.isdigit() else None
+if session is None:
+    st.error("No workshop session to present. Open the presenter view from the Workshop page.")
+    st.stop()
+session_id = session.id
+join_url = ws.join_link(ws.base_url(st.context.url), session.code)
+
+
+if session.is_live:
+    head, qr = st.columns([5, 1], vertical_alignment="center")
+    head.markdown(f"# Join at **{ws.base_url(join_url)}/{ws.JOIN_PATH}** with code **{session.code}**")
+    qr.image(ws.qr_png(join_url), width=200)
+
+
+@st.fragment(run_every=REFRESH_SECONDS)
+def live_view() -> None:
+    """Everything that changes while people vote; reruns by itself, alone."""
+    now = sessions_db.session(store, session_id)
+    assert now is not None
+    totals = sessions_db.totals(store, session_id)
+    items = sessions_db.session_touchpoints(store, session_id)
+    current = items[items["touchpoint_id"] == now.current_touchpoint_id]
+
+    if not now.is_live:
+        st.markdown("# This workshop session has ended")
+    counts = st.columns(3)
+    counts[0].metric("Participants", fmt.count(totals["participants"]))
+    counts[1].metric("Votes so far", fmt.count(totals["votes"]))
+    counts[2].metric("Enhancement ideas", fmt.count(totals["ideas"]))
+
+    chart, wall = st.columns([3, 2], gap="large")
+    with chart:
+        if current.empty:
+            st.markdown("## Waiting for the first touchpoint…")
+        else:
+            row = current.iloc[0]
+            state = "voting open" if row["is_open"] else "voting closed"
+            st.markdown(f"## {row['position']}. {ws.markdown_safe(row['name'])} · {state}")
+            dist = ws.distribution(now.scale, sessions_db.tally(store, session_id, int(row["touchpoint_id"])))
+            if now.revealed:
+                st.markdown(f"### {ws.votes_text(dist.total)} · mean {fmt.signed(dist.mean)} (−1 … +1)")
+                st.plotly_chart(charts_workshop.vote_distribution(dist), config={"displayModeBar": False})
+            else:
+                st.markdown(f"### {ws.votes_text(dist.total)} · results hidden until voting ends")
+    with wall:
+        st.markdown("## Ideas wall")
+        ideas = sessions_db.session_ideas(store, session_id).head(8)
+        if ideas.empty:
+            st.markdown("No ideas yet: add yours from your phone.")
+        for idea in ideas.itertuples():
+            with st.container(border=True):
+                st.markdown(f"**{ws.votes_text(int(idea.votes))}** · {ws.markdown_safe(idea.text)}")
+                st.caption(f"{idea.touchpoint}")
+
+
+live_view()

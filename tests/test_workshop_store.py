@@ -1,0 +1,194 @@
+"""Workshop storage: sessions, one vote per participant per touchpoint, ideas, and a room of
+300 people voting at once without a vote lost or counted twice."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+
+import pytest
+
+from dashboard.store import Store, workspace
+from dashboard.store import workshop as sql
+
+ROOM = 300
+
+
+@pytest.fixture
+def cycle(store: Store) -> tuple[int, list[int]]:
+    """A service cycle of three touchpoints in a fresh workspace."""
+    cycle_id = workspace.add_cycle(store, "Repair job")
+    touchpoints = [
+        workspace.add_touchpoint(store, cycle_id, name, moment)
+        for name, moment in [("Booking call", "now_or_never"), ("Quote", "make_or_break"), ("Invoice", "keep_or_lose")]
+    ]
+    return cycle_id, touchpoints
+
+
+def codes(*values: str) -> Iterator[str]:
+    yield from values
+
+
+def start(store: Store, cycle: tuple[int, list[int]], code: str = "ABCD") -> sql.Session:
+    cycle_id, touchpoints = cycle
+    return sql.create_session(store, cycle_id, touchpoints, "1-5", codes(code).__next__)
+
+
+def workshop_impressions(store: Store) -> list[tuple[int, str, float, str, int]]:
+    with store.cursor() as cur:
+        return cur.execute(
+            "select touchpoint_id, raw_value, score, source, workshop_session_id from impression"
+            " where source = 'workshop' order by touchpoint_id, raw_value"
+        ).fetchall()
+
+
+def test_a_new_session_is_live_shows_its_first_touchpoint_and_has_nothing_open(store, cycle):
+    session = start(store, cycle)
+    assert session.status == "live"
+    assert session.code == "ABCD"
+    assert session.current_touchpoint_id == cycle[1][0]
+    assert session.revealed is False
+    items = sql.session_touchpoints(store, session.id)
+    assert items[["touchpoint_id", "position", "is_open", "votes"]].values.tolist() == [
+        [cycle[1][0], 1, False, 0],
+        [cycle[1][1], 2, False, 0],
+        [cycle[1][2], 3, False, 0],
+    ]
+
+
+def test_a_join_code_is_unique_among_live_sessions_but_an_ended_sessions_code_can_return(store, cycle):
+    first = start(store, cycle, "ABCD")
+    second = sql.create_session(store, cycle[0], cycle[1], "1-5", codes("ABCD", "WXYZ").__next__)
+    assert second.code == "WXYZ"
+    sql.end_session(store, first.id)
+    third = sql.create_session(store, cycle[0], cycle[1], "1-5", codes("ABCD").__next__)
+    assert third.code == "ABCD"
+    assert sql.session_by_code(store, "ABCD") == third
+
+
+def test_a_reopened_session_keeps_its_code_unless_a_live_session_took_it(store, cycle):
+    first = start(store, cycle, "ABCD")
+    sql.end_session(store, first.id)
+    start(store, cycle, "ABCD")
+    reopened = sql.reopen_session(store, first.id, codes("QRST").__next__)
+    assert (reopened.status, reopened.code) == ("live", "QRST")
+
+
+def test_touchpoints_of_another_cycle_cannot_join_a_session(store, cycle):
+    other = workspace.add_cycle(store, "Renewal")
+    stray = workspace.add_touchpoint(store, other, "Reminder", "multiplier")
+    with pytest.raises(sql.WorkshopError, match="must belong"):
+        sql.create_session(store, cycle[0], [cycle[1][0], stray], "1-5", codes("ABCD").__next__)
+    assert sql.sessions(store).empty
+
+
+def test_showing_a_touchpoint_opens_it_alone_and_hides_results_again(store, cycle):
+    session = start(store, cycle)
+    sql.set_open(store, session.id, True)
+    sql.set_revealed(store, session.id, True)
+    sql.show_touchpoint(store, session.id, cycle[1][1])
+    items = sql.session_touchpoints(store, session.id)
+    assert items["is_open"].tolist() == [False, True, False]
+    after = sql.session(store, session.id)
+    assert after is not None
+    assert (after.current_touchpoint_id, after.revealed) == (cycle[1][1], False)
+
+
+def test_a_changed_vote_replaces_the_old_one_and_a_withdrawn_vote_disappears(store, cycle):
+    session = start(store, cycle)
+    sql.set_open(store, session.id, True)
+    alice = sql.join(store, session.id, "token-a", "Alice")
+    sql.record_vote(store, alice.id, cycle[1][0], "2", -0.5)
+    sql.record_vote(store, alice.id, cycle[1][0], "5", 1.0)
+    sql.record_vote(store, alice.id, cycle[1][1], "3", 0.0)
+    assert workshop_impressions(store) == [
+        (cycle[1][0], "5", 1.0, "workshop", session.id),
+        (cycle[1][1], "3", 0.0, "workshop", session.id),
+    ]
+    assert sql.participant_votes(store, alice.id) == {cycle[1][0]: "5", cycle[1][1]: "3"}
+    sql.record_vote(store, alice.id, cycle[1][1], None, None)
+    assert workshop_impressions(store) == [(cycle[1][0], "5", 1.0, "workshop", session.id)]
+    assert sql.totals(store, session.id) == {"participants": 1, "votes": 1, "ideas": 0}
+
+
+def test_votes_on_a_closed_touchpoint_or_an_ended_session_are_refused_and_nothing_is_written(store, cycle):
+    session = start(store, cycle)
+    alice = sql.join(store, session.id, "token-a")
+    with pytest.raises(sql.WorkshopError, match="closed"):
+        sql.record_vote(store, alice.id, cycle[1][0], "4", 0.5)
+    sql.set_open(store, session.id, True)
+    sql.end_session(store, session.id)
+    with pytest.raises(sql.WorkshopError, match="ended"):
+        sql.record_vote(store, alice.id, cycle[1][0], "4", 0.5)
+    assert workshop_impressions(store) == []
+
+
+def test_a_participant_group_follows_their_votes(store, cycle):
+    session = start(store, cycle)
+    sql.set_open(store, session.id, True)
+    group = workspace.add_group(store, "Front desk")
+    bob = sql.join(store, session.id, "token-b")
+    sql.record_vote(store, bob.id, cycle[1][0], "4", 0.5)
+    sql.update_participant(store, bob.id, "Bob", group)
+    with store.cursor() as cur:
+        assert cur.execute("select group_id from impression where source = 'workshop'").fetchall() == [(group,)]
+
+
+def test_an_idea_takes_one_vote_per_participant_and_becomes_the_touchpoints_enhancement_idea(store, cycle):
+    session = start(store, cycle)
+    alice = sql.join(store, session.id, "token-a", "Alice")
+    bob = sql.join(store, session.id, "token-b", "Bob")
+    idea = sql.propose_idea(store, alice.id, cycle[1][2], "Send the invoice with a thank-you note", "Alice")
+    sql.vote_for_idea(store, bob.id, idea)
+    sql.vote_for_idea(store, bob.id, idea)
+    sql.vote_for_idea(store, alice.id, idea)
+    sql.vote_for_idea(store, alice.id, idea, in_favour=False)
+    ideas = sql.session_ideas(store, session.id, bob.id)
+    assert ideas[["text", "votes", "author", "mine", "backed"]].values.tolist() == [
+        ["Send the invoice with a thank-you note", 1, "Alice", False, True]
+    ]
+    assert workspace.ideas(store, cycle[1][2])["text"].tolist() == ["Send the invoice with a thank-you note"]
+
+
+def test_three_hundred_people_voting_at_once_lose_no_vote_and_count_none_twice(store, cycle):
+    session = start(store, cycle)
+    sql.set_open(store, session.id, True)
+    people = [sql.join(store, session.id, f"token-{i}") for i in range(ROOM)]
+    first, second = cycle[1][0], cycle[1][1]
+    barrier = threading.Barrier(ROOM)
+    errors: list[BaseException] = []
+
+    def take_part(index: int) -> None:
+        try:
+            barrier.wait()
+            person = people[index].id
+            # Everyone votes 1 on the first touchpoint, then changes their mind to a point
+            # that depends on who they are; on the second touchpoint they vote once.
+            sql.record_vote(store, person, first, "1", -1.0)
+            point = index % 5 + 1
+            sql.record_vote(store, person, first, str(point), (point - 3) / 2)
+            sql.record_vote(store, person, second, "4", 0.5)
+        except BaseException as error:  # pragma: no cover - reported below
+            errors.append(error)
+
+    threads = [threading.Thread(target=take_part, args=(i,)) for i in range(ROOM)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert sql.tally(store, session.id, first).sort_values("raw_value")[["raw_value", "votes"]].values.tolist() == [
+        ["1", 60],
+        ["2", 60],
+        ["3", 60],
+        ["4", 60],
+        ["5", 60],
+    ]
+    assert sql.tally(store, session.id, second)[["raw_value", "votes"]].values.tolist() == [["4", 300]]
+    with store.cursor() as cur:
+        per_touchpoint = cur.execute(
+            "select touchpoint_id, count(*), count(distinct id) from impression where workshop_session_id = ?"
+            " group by touchpoint_id order by touchpoint_id",
+            [session.id],
+        ).fetchall()
+    assert per_touchpoint == [(first, 300, 300), (second, 300, 300)]
