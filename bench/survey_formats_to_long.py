@@ -1,0 +1,54 @@
+"""Time detect and to_long on a wide export of 100,000 respondents x 20 touchpoints.
+
+Run: /work/main/.venv/bin/python bench/survey_formats_to_long.py [RESPONDENTS]
+The grid is built in memory as a reader would hand it over (every cell a string), in the
+Qualtrics layout: three header rows, metadata columns, a 20-row matrix, a comment column.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+
+import numpy as np
+import pandas as pd
+
+from dashboard.survey_formats import detect, to_long
+
+TOUCHPOINTS = [f"Touchpoint {number:02d}" for number in range(1, 21)]
+LABELS = np.array(["Very dissatisfied", "Dissatisfied", "Neither satisfied nor dissatisfied", "Satisfied", "Very satisfied", ""], dtype=object)
+
+
+def build(respondents: int) -> pd.DataFrame:
+    rng = np.random.default_rng(7)
+    ids = ["StartDate", "EndDate", "RecordedDate", "ResponseId"] + [f"Q1_{n}" for n in range(1, 21)] + ["Q2_TEXT"]
+    texts = ["Start Date", "End Date", "Recorded Date", "Response ID"]
+    texts += [f"How satisfied were you with each step? - {name}" for name in TOUCHPOINTS] + ["Anything else?"]
+    imports = [f'{{"ImportId":"{i}"}}' for i in ids]
+    header = pd.DataFrame([ids, texts, imports], dtype=object)
+    stamps = pd.date_range("2026-01-01", periods=respondents, freq="min").strftime("%Y-%m-%d %H:%M:%S").to_numpy(dtype=object)
+    body = {0: stamps, 1: stamps, 2: stamps, 3: np.char.add("R_", np.arange(respondents).astype(str)).astype(object)}
+    for offset in range(20):
+        body[4 + offset] = LABELS[rng.integers(0, len(LABELS), respondents)]
+    body[24] = np.full(respondents, "Fine, thanks for asking, it was a pleasant visit overall really", dtype=object)
+    return pd.concat([header, pd.DataFrame(body)], ignore_index=True)
+
+
+def main() -> None:
+    respondents = int(sys.argv[1]) if len(sys.argv) > 1 else 100_000
+    grid = build(respondents)
+    detect_times, long_times = [], []
+    for _ in range(3):
+        started = time.perf_counter()
+        layout = detect(grid, TOUCHPOINTS)
+        detected = time.perf_counter()
+        impressions = to_long(grid, layout)
+        detect_times.append(detected - started)
+        long_times.append(time.perf_counter() - detected)
+    print(f"grid {respondents:,} respondents x {grid.shape[1]} columns; tool {layout.tool}, {len(layout.mapping)} touchpoints")
+    print(f"detect  best {min(detect_times):.3f} s, median {sorted(detect_times)[1]:.3f} s (3 runs)")
+    print(f"to_long best {min(long_times):.3f} s, median {sorted(long_times)[1]:.3f} s -> {len(impressions):,} impressions")
+
+
+if __name__ == "__main__":
+    main()

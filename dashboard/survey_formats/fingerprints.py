@@ -1,0 +1,291 @@
+"""How each survey tool's export announces itself, and what its standard columns are.
+
+Tools are told apart by the identifiers in their first header row (Qualtrics' ``ResponseId``,
+SurveyMonkey's ``Respondent ID``, Google Forms' ``Timestamp``...). Header depth comes from
+the tool where the tool fixes it, otherwise from the first rows themselves: a header row holds
+text, a data row holds numbers, scale labels, dates, addresses.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+
+from dashboard.survey_formats import label_scales
+from dashboard.survey_formats.text import fold, key
+
+IMPORT_ID = re.compile(r'^\s*\{\s*"ImportId"', re.IGNORECASE)
+_LEGACY_CODE = re.compile(r"^v\d+$")
+_DATE_LIKE = re.compile(r"^\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}")
+_IP_LIKE = re.compile(r"^\d{1,3}(\.\d{1,3}){3}$|^[0-9a-f]{0,4}(:[0-9a-f]{0,4}){2,7}$", re.IGNORECASE)
+_EMAIL_LIKE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_NUMBER = re.compile(r"^[+-]?\d+(\.\d+)?$")
+_QUALTRICS_RESPONSE = re.compile(r"^R_[0-9A-Za-z]{6,}$")
+_LABELS = frozenset(fold(label) for scale in label_scales.LABEL_SCALES for label in scale.labels)
+
+MAX_HEADER_ROWS = 3
+
+LONG_COLUMNS = frozenset({"date", "servicecycle", "touchpoint", "group", "score", "scale", "comment"})
+
+# Columns every tool adds around the answers, by the reason they are left out.
+ID_KEYS = frozenset(
+    {
+        "id",
+        "responseid",
+        "respondentid",
+        "collectorid",
+        "sessionid",
+        "contactid",
+        "externalreference",
+        "externaldatareference",
+        "responseset",
+        "seed",
+        "token",
+        "recipientid",
+        "userid",
+    }
+)
+DATE_KEYS = frozenset(
+    {
+        "date",
+        "startdate",
+        "enddate",
+        "recordeddate",
+        "timestamp",
+        "starttime",
+        "completiontime",
+        "lastmodifiedtime",
+        "timestarted",
+        "datesubmitted",
+        "submitdate",
+        "datestamp",
+        "startdateutc",
+        "submitdateutc",
+        "stagedateutc",
+        "submissiondate",
+        "submitted",
+        "responsedate",
+        "completed",
+        "completeddate",
+        "datelastaction",
+        "dateoflastaction",
+    }
+)
+IP_KEYS = frozenset({"ipaddress", "ipaddr", "ip"})
+EMAIL_KEYS = frozenset({"email", "emailaddress", "recipientemail", "emailaddr"})
+PERSONAL_KEYS = frozenset(
+    {"name", "firstname", "lastname", "fullname", "recipientfirstname", "recipientlastname", "phone"}
+)
+METADATA_KEYS = frozenset(
+    {
+        "status",
+        "progress",
+        "duration",
+        "durationinseconds",
+        "finished",
+        "distributionchannel",
+        "userlanguage",
+        "locationlatitude",
+        "locationlongitude",
+        "locationaccuracy",
+        "lastpage",
+        "startlanguage",
+        "refurl",
+        "referer",
+        "useragent",
+        "tags",
+        "latitude",
+        "longitude",
+        "country",
+        "city",
+        "stateregion",
+        "postal",
+        "language",
+        "networkid",
+        "responsetype",
+        "ending",
+        "customdata1",
+        "customdata",
+        "score",
+        "totalscore",
+        "points",
+        "quizfeedback",
+        "legacycomments",
+        "qrecaptchascore",
+        "qrelevantidduplicate",
+        "qrelevantidduplicatescore",
+        "qrelevantidfraudscore",
+        "qrelevantidlaststartdate",
+        "interviewtime",
+    }
+)
+GROUP_KEYS = frozenset(
+    {
+        "group",
+        "segment",
+        "stakeholdergroup",
+        "respondentgroup",
+        "customergroup",
+        "customertype",
+        "customersegment",
+        "usertype",
+        "audience",
+        "persona",
+        "membertype",
+    }
+)
+
+# Where each tool puts the submission date, best first.
+DATE_COLUMNS: dict[str, tuple[str, ...]] = {
+    "qualtrics": ("recordeddate", "enddate", "startdate"),
+    "qualtrics_legacy": ("enddate", "startdate"),
+    "surveymonkey": ("enddate", "startdate"),
+    "google_forms": ("timestamp",),
+    "microsoft_forms": ("completiontime", "lastmodifiedtime", "starttime"),
+    "typeform": ("submitdateutc", "startdateutc"),
+    "limesurvey": ("submitdate", "datesubmitted", "datestamp", "datelastaction", "startdate"),
+    "alchemer": ("datesubmitted", "timestarted"),
+    "generic_wide": (
+        "date",
+        "submitdate",
+        "datesubmitted",
+        "submissiondate",
+        "submitted",
+        "responsedate",
+        "timestamp",
+        "enddate",
+        "completiontime",
+        "recordeddate",
+        "completeddate",
+        "completed",
+        "startdate",
+    ),
+}
+
+
+def row_keys(grid: pd.DataFrame, row: int) -> list[str]:
+    """The cells of one grid row as identifiers (``"IP Address"`` -> ``"ipaddress"``)."""
+    if row >= len(grid):
+        return []
+    return [key(cell) if isinstance(cell, str) else "" for cell in grid.iloc[row]]
+
+
+def _cell(grid: pd.DataFrame, row: int, column: int) -> str:
+    value = grid.iat[row, column]
+    return value.strip() if isinstance(value, str) else ""
+
+
+def import_id_row(grid: pd.DataFrame) -> int | None:
+    """The row of Qualtrics' ``{"ImportId": ...}`` JSON among the first three, if any."""
+    for row in range(min(MAX_HEADER_ROWS, len(grid))):
+        if any(isinstance(cell, str) and IMPORT_ID.match(cell) for cell in grid.iloc[row]):
+            return row
+    return None
+
+
+def detect_tool(grid: pd.DataFrame) -> str:
+    """The tool that wrote the export, from its header identifiers; ``generic_wide`` if none."""
+    first = set(row_keys(grid, 0))
+    first_two = first | set(row_keys(grid, 1))
+    first_cell = _cell(grid, 0, 0) if grid.shape[1] and len(grid) else ""
+    if {"date", "touchpoint", "score"} <= first and first <= LONG_COLUMNS | {""}:
+        return "long"
+    if import_id_row(grid) is not None:
+        return "qualtrics"
+    row0 = [k for k in row_keys(grid, 0) if k]
+    if "responseset" in first_two or (len(row0) >= 3 and all(_LEGACY_CODE.match(k) for k in row0[:3])):
+        return "qualtrics_legacy"
+    if "responseid" in first and ({"startdate", "enddate"} <= first or "recordeddate" in first):
+        return "qualtrics"
+    if {"lastpage", "startlanguage"} <= first and ({"id", "submitdate"} <= first or "datesubmitted" in first):
+        return "limesurvey"
+    if {"responseid", "timestarted", "datesubmitted"} <= first:
+        return "alchemer"
+    if "respondentid" in first and ("collectorid" in first or {"startdate", "enddate"} <= first):
+        return "surveymonkey"
+    if {"id", "starttime", "completiontime"} <= first:
+        return "microsoft_forms"
+    if first_cell == "#" and first & {"submitdateutc", "networkid", "startdateutc"}:
+        return "typeform"
+    if key(first_cell) == "timestamp":
+        return "google_forms"
+    return "generic_wide"
+
+
+def looks_like_data(cell: object) -> bool:
+    """True for a cell only a data row would hold: a number, date, scale label, address, id."""
+    if not isinstance(cell, str):
+        return False
+    text = cell.strip()
+    if not text:
+        return False
+    return bool(
+        _NUMBER.match(text)
+        or _DATE_LIKE.match(text)
+        or _IP_LIKE.match(text)
+        or _EMAIL_LIKE.match(text)
+        or _QUALTRICS_RESPONSE.match(text)
+        or text.casefold() in {"true", "false"}
+        or fold(text) in _LABELS
+        or ("/" in text and label_scales.detect_scale(pd.Series([text])) is not None)
+        or (label_scales.is_missing(text) and not IMPORT_ID.match(text))
+    )
+
+
+def is_header_row(cells: list[object]) -> bool:
+    """A row is a header row when fewer than half of its filled cells look like data."""
+    filled = [cell for cell in cells if isinstance(cell, str) and cell.strip()]
+    if not filled:
+        return True
+    data = sum(looks_like_data(cell) for cell in filled)
+    return data * 2 < len(filled)
+
+
+def header_depth(grid: pd.DataFrame) -> int:
+    """How many rows at the top are headers (1 to 3): the first always, then rows of text."""
+    depth = 1
+    while depth < min(MAX_HEADER_ROWS, len(grid)) and is_header_row(list(grid.iloc[depth])):
+        depth += 1
+    return depth
+
+
+def tool_header_depth(grid: pd.DataFrame, tool: str) -> int:
+    """The header depth the tool fixes (Qualtrics' JSON row, SurveyMonkey's two rows), else measured."""
+    if tool == "qualtrics":
+        json_row = import_id_row(grid)
+        if json_row is not None:
+            return json_row + 1
+    if tool == "surveymonkey":
+        return min(2, len(grid))
+    if tool in {"long", "google_forms", "microsoft_forms", "typeform", "alchemer"}:
+        return 1
+    return header_depth(grid)
+
+
+def metadata_reason(keys: set[str], first_cell: str) -> str | None:
+    """Why a standard column records no impression, from its header identifiers; None for others."""
+    if first_cell == "#" or keys & ID_KEYS:
+        return "id"
+    if keys & DATE_KEYS:
+        return "date"
+    if keys & IP_KEYS:
+        return "ip address"
+    if keys & EMAIL_KEYS:
+        return "email"
+    if keys & PERSONAL_KEYS:
+        return "personal details"
+    if keys & METADATA_KEYS:
+        return "metadata"
+    return None
+
+
+def values_reason(answers: list[str]) -> str | None:
+    """Why a column's values show it is not a rating (emails, addresses, dates); None otherwise."""
+    sample = answers[:50]
+    if not sample:
+        return None
+    for pattern, reason in ((_EMAIL_LIKE, "email"), (_IP_LIKE, "ip address"), (_DATE_LIKE, "date")):
+        if sum(bool(pattern.match(answer)) for answer in sample) * 2 > len(sample):
+            return reason
+    return None

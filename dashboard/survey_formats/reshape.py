@@ -1,0 +1,105 @@
+"""Turning a wide export into impressions: one row per answered rating cell, without row loops."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+import pandas as pd
+
+from dashboard.survey_formats.label_scales import is_missing
+from dashboard.survey_formats.layout import WideLayout
+
+LONG_COLUMNS: tuple[str, ...] = ("respondent_row", "column", "touchpoint", "raw_value", "date", "group", "comment")
+
+
+def to_long(
+    grid: pd.DataFrame,
+    layout: WideLayout,
+    mapping_overrides: dict[int, str | None] | None = None,
+    *,
+    keep_missing: bool = False,
+) -> pd.DataFrame:
+    """One row per answered rating cell, respondents in file order, columns left to right.
+
+    ``respondent_row`` is the 1-based row number in the file (the grid's index + 1, so keep
+    the file's row positions as the index), ``column`` the 0-based column, ``raw_value`` the
+    cell verbatim, ``date``, ``group`` and ``comment`` the respondent's cells verbatim (None
+    where the layout has no such column). Empty cells are skipped, and so are answers that
+    mean "no score" (N/A, Don't know, -99...) unless ``keep_missing``.
+    """
+    if layout.tool == "long":
+        raise ValueError("this file is in the long format (one impression per row), not a wide export")
+    mapping = layout.with_overrides(mapping_overrides or {}).mapping
+    data = grid.iloc[layout.header_rows :]
+    columns = sorted(mapping)
+    if not columns or data.empty:
+        return _empty()
+    skipped = _is_blank if keep_missing else is_missing
+    # Each column is factorised once: answers are codes into a table of its distinct values,
+    # so skipping missing answers and building the result never touch one cell in Python.
+    codes, table = _codes(data, columns, skipped)
+    answered = (codes >= 0).ravel()
+    flat = codes.ravel()[answered]
+    width = len(columns)
+    rows = _row_numbers(data)
+    touchpoints = np.asarray([mapping[c] for c in columns], dtype=object)
+    frame = pd.DataFrame(
+        {
+            "respondent_row": pd.Series(np.repeat(rows, width)[answered], dtype=np.int64),
+            "column": pd.Series(np.tile(np.asarray(columns, dtype=np.int64), len(data))[answered], dtype=np.int64),
+            "touchpoint": pd.Series(np.tile(touchpoints, len(data))[answered], dtype=object),
+            "raw_value": pd.Series(table[flat], dtype=object),
+            "date": _per_respondent(data, layout.date_column, width, answered),
+            "group": _per_respondent(data, layout.group_column, width, answered),
+            "comment": _per_respondent(data, layout.comment_column, width, answered),
+        }
+    )
+    return frame
+
+
+def _codes(data: pd.DataFrame, columns: list[int], skipped: Callable[[object], bool]) -> tuple[np.ndarray, np.ndarray]:
+    """Per cell (respondents x columns) a code into one table of distinct answers; -1 where skipped."""
+    codes = np.empty((len(data), len(columns)), dtype=np.int64)
+    tables: list[np.ndarray] = []
+    offset = 0
+    for position, column in enumerate(columns):
+        column_codes, uniques = pd.factorize(data.iloc[:, column], use_na_sentinel=True)
+        values = np.asarray(uniques, dtype=object)
+        keep = np.array([not skipped(value) for value in values], dtype=bool)
+        remap = np.where(keep, np.arange(offset, offset + len(values)), -1)
+        codes[:, position] = np.where(column_codes >= 0, remap[column_codes], -1)
+        tables.append(values)
+        offset += len(values)
+    table = np.concatenate(tables) if tables else np.empty(0, dtype=object)
+    return codes, table
+
+
+def _is_blank(value: object) -> bool:
+    return not str(value).strip()
+
+
+def _row_numbers(data: pd.DataFrame) -> np.ndarray:
+    if pd.api.types.is_integer_dtype(data.index):
+        return np.asarray(data.index, dtype=np.int64) + 1
+    return np.arange(1, len(data) + 1, dtype=np.int64)
+
+
+def _per_respondent(data: pd.DataFrame, column: int | None, width: int, answered: np.ndarray) -> pd.Series:
+    """A respondent's cell repeated for each of their answers, verbatim; None without a column."""
+    if column is None:
+        return pd.Series(np.full(int(answered.sum()), None, dtype=object), dtype=object)
+    codes, uniques = pd.factorize(data.iloc[:, column], use_na_sentinel=True)
+    values = np.append(np.asarray(uniques, dtype=object), None)
+    repeated = np.repeat(np.where(codes >= 0, codes, len(values) - 1), width)[answered]
+    return pd.Series(values[repeated], dtype=object)
+
+
+def _empty() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "respondent_row": pd.Series(dtype=np.int64),
+            "column": pd.Series(dtype=np.int64),
+            **{name: pd.Series(dtype=object) for name in LONG_COLUMNS[2:]},
+        }
+    )
