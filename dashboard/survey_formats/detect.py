@@ -72,7 +72,7 @@ def detect(
         date_column=date_column,
         group_column=group_column,
         comment_column=comment_column,
-        columns=tuple(columns),
+        columns=tuple(sorted(columns, key=lambda column: column.column_index)),
         left_out=tuple(sorted(left_out, key=lambda column: column.column_index)),
         scale=detect_scale(pd.Series(overall, dtype=object)),
         touchpoint_names=names,

@@ -67,8 +67,9 @@ def _codes(data: pd.DataFrame, columns: list[int], skipped: Callable[[object], b
         column_codes, uniques = pd.factorize(data.iloc[:, column], use_na_sentinel=True)
         values = np.asarray(uniques, dtype=object)
         keep = np.array([not skipped(value) for value in values], dtype=bool)
-        remap = np.where(keep, np.arange(offset, offset + len(values)), -1)
-        codes[:, position] = np.where(column_codes >= 0, remap[column_codes], -1)
+        # The last entry answers for missing cells (code -1), which index it from the end.
+        remap = np.append(np.where(keep, np.arange(offset, offset + len(values)), -1), -1)
+        codes[:, position] = remap[column_codes]
         tables.append(values)
         offset += len(values)
     table = np.concatenate(tables) if tables else np.empty(0, dtype=object)

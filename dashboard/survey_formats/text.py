@@ -59,9 +59,11 @@ def sub_label_candidates(text: str) -> list[str]:
     if parenthesised:
         found.append(parenthesised.group(1))
     found.append(whole)
+    hyphenated = whole.split("-")  # the legacy Qualtrics form, "Question-Row", with no spaces
+    found.extend("-".join(hyphenated[start:]) for start in range(len(hyphenated) - 1, 0, -1))
     unique: list[str] = []
-    for candidate in found:
-        candidate = candidate.strip()
+    for part in found:
+        candidate = part.strip()
         if fold(candidate) and candidate not in unique:
             unique.append(candidate)
     return unique
