@@ -16,7 +16,10 @@ import pandas as pd
 from dashboard.survey_formats import detect, to_long
 
 TOUCHPOINTS = [f"Touchpoint {number:02d}" for number in range(1, 21)]
-LABELS = np.array(["Very dissatisfied", "Dissatisfied", "Neither satisfied nor dissatisfied", "Satisfied", "Very satisfied", ""], dtype=object)
+LABELS = np.array(
+    ["Very dissatisfied", "Dissatisfied", "Neither satisfied nor dissatisfied", "Satisfied", "Very satisfied", ""],
+    dtype=object,
+)
 
 
 def build(respondents: int) -> pd.DataFrame:
@@ -26,7 +29,11 @@ def build(respondents: int) -> pd.DataFrame:
     texts += [f"How satisfied were you with each step? - {name}" for name in TOUCHPOINTS] + ["Anything else?"]
     imports = [f'{{"ImportId":"{i}"}}' for i in ids]
     header = pd.DataFrame([ids, texts, imports], dtype=object)
-    stamps = pd.date_range("2026-01-01", periods=respondents, freq="min").strftime("%Y-%m-%d %H:%M:%S").to_numpy(dtype=object)
+    stamps = (
+        pd.date_range("2026-01-01", periods=respondents, freq="min")
+        .strftime("%Y-%m-%d %H:%M:%S")
+        .to_numpy(dtype=object)
+    )
     body = {0: stamps, 1: stamps, 2: stamps, 3: np.char.add("R_", np.arange(respondents).astype(str)).astype(object)}
     for offset in range(20):
         body[4 + offset] = LABELS[rng.integers(0, len(LABELS), respondents)]
@@ -45,9 +52,11 @@ def main() -> None:
         impressions = to_long(grid, layout)
         detect_times.append(detected - started)
         long_times.append(time.perf_counter() - detected)
-    print(f"grid {respondents:,} respondents x {grid.shape[1]} columns; tool {layout.tool}, {len(layout.mapping)} touchpoints")
+    shape = f"{respondents:,} respondents x {grid.shape[1]} columns"
+    print(f"grid {shape}; {layout.tool}, {len(layout.mapping)} touchpoints")
     print(f"detect  best {min(detect_times):.3f} s, median {sorted(detect_times)[1]:.3f} s (3 runs)")
-    print(f"to_long best {min(long_times):.3f} s, median {sorted(long_times)[1]:.3f} s -> {len(impressions):,} impressions")
+    print(f"to_long best {min(long_times):.3f} s, median {sorted(long_times)[1]:.3f} s")
+    print(f"        -> {len(impressions):,} impressions")
 
 
 if __name__ == "__main__":

@@ -5,6 +5,7 @@ test states the tool it must be recognised as, the impressions each touchpoint g
 raw answers, respondent by respondent) and the columns left out, with why.
 """
 
+# ruff: noqa: RUF005 - export rows read best as "metadata cells + answers"
 from __future__ import annotations
 
 import time
@@ -12,6 +13,8 @@ import time
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from dashboard.scales import AGREEMENT, QUALITY, SATISFACTION, Scale
 from dashboard.survey_formats import (
@@ -23,6 +26,7 @@ from dashboard.survey_formats import (
     survey_fingerprint,
     to_long,
 )
+from dashboard.survey_formats import fingerprints as fp
 from dashboard.survey_formats import label_scales as ls
 
 TOUCHPOINTS = ["Reception", "Waiting room", "Consultation", "Payment", "Follow-up call"]
@@ -347,10 +351,12 @@ def test_a_surveymonkey_export_carries_the_matrix_question_over_its_row_labels()
             "Which group best describes you?",
             "Anything else?",
         ],
-        [None] * 9 + ["Reception", "Waiting room", "Consultation", "Other (please specify)"]
+        [None] * 9
+        + ["Reception", "Waiting room", "Consultation", "Other (please specify)"]
         + ["Response", "Response", "Open-Ended Response"],
         surveymonkey_meta(1) + ["Very satisfied", "Satisfied", "Very satisfied", "", "Good", "Patient", "Great"],
-        surveymonkey_meta(2) + ["Dissatisfied", "", "Neither satisfied nor dissatisfied", "The parking"]
+        surveymonkey_meta(2)
+        + ["Dissatisfied", "", "Neither satisfied nor dissatisfied", "The parking"]
         + ["Excellent", "Visitor", ""],
         surveymonkey_meta(3) + ["Satisfied", "Very dissatisfied", "", "", "Poor", "Patient", ""],
     )
@@ -393,7 +399,11 @@ def test_a_google_forms_export_reads_grid_rows_in_brackets_and_keeps_its_timesta
         "Consultation": ["Agree"],
     }
     assert list(to_long(raw, layout)["date"].unique()) == ["2026/09/27 3:00:00 PM GMT+3", "2026/09/28 9:15:02 AM GMT+3"]
-    assert left_out(layout) == {1: "email", 5: "rating: names no touchpoint of the cycle", 6: "answers not on a known scale"}
+    assert left_out(layout) == {
+        1: "email",
+        5: "rating: names no touchpoint of the cycle",
+        6: "answers not on a known scale",
+    }
 
 
 # --- Microsoft Forms --------------------------------------------------------------------------
@@ -441,7 +451,11 @@ def test_a_typeform_export_has_its_metadata_at_the_end_and_opinion_scales_from_z
     assert (layout.tool, layout.header_rows, layout.date_column, layout.time_zone) == ("typeform", 1, 6, "UTC")
     assert layout.scale == Scale.numeric(0, 10)
     assert impressions(raw, layout) == {"Reception": ["10", "6"], "Payment": ["0"], "Follow-up call": ["7", "3"]}
-    assert [c.reason for c in layout.imported] == ["named in the header", "named in the header", "name found in the question"]
+    assert [c.reason for c in layout.imported] == [
+        "named in the header",
+        "named in the header",
+        "name found in the question",
+    ]
     assert left_out(layout) == {0: "id", 4: "answers not on a known scale", 5: "date", 7: "metadata"}
 
 
@@ -676,3 +690,71 @@ def test_a_large_export_is_reshaped_without_a_loop_over_respondents():
     assert time.perf_counter() - started < 5.0
     assert len(long) == int((answers != None).sum())  # noqa: E711 - element-wise comparison
     assert long.groupby("touchpoint")["raw_value"].count().sum() == len(long)
+
+
+# --- properties -------------------------------------------------------------------------------
+
+HEADER_WORDS = ["How", "satisfaction", "were", "you", "with", "Reception", "Q1_1", "Start Date", "Response ID", "rate"]
+DATA_CELLS = ["1", "4", "10", "0", "Satisfied", "Strongly agree", "Poor", "2026-09-27 10:00:00", "a@b.org", "N/A"]
+ALL_SCALES = [*ls.NUMERIC_SCALES, *ls.LABEL_SCALES]
+
+
+@st.composite
+def exports(draw: st.DrawFn, most_header_rows: int = 3) -> tuple[pd.DataFrame, int]:
+    """A grid with 1 to 3 header rows of question text (some cells blank) over rows of answers."""
+    width = draw(st.integers(2, 8))
+    depth = draw(st.integers(1, most_header_rows))
+    text = st.lists(st.sampled_from(HEADER_WORDS), min_size=1, max_size=4).map(" ".join)
+    header = [draw(st.lists(st.one_of(text, st.just("")), min_size=width, max_size=width)) for _ in range(depth)]
+    answer = st.one_of(st.sampled_from(DATA_CELLS), st.just(""))
+    body = [draw(st.lists(answer, min_size=width, max_size=width).filter(any)) for _ in range(draw(st.integers(1, 5)))]
+    return grid(*header, *body), depth
+
+
+@settings(max_examples=150, deadline=None)
+@given(exports())
+def test_header_depth_is_the_number_of_rows_of_text_above_the_answers(case: tuple[pd.DataFrame, int]):
+    raw, depth = case
+    assert fp.header_depth(raw) == depth
+
+
+@settings(max_examples=60, deadline=None)
+@given(exports(most_header_rows=2), st.sampled_from(["Europe/Berlin", "America/Denver", ""]))
+def test_a_qualtrics_json_row_ends_the_header_wherever_it_stands(case: tuple[pd.DataFrame, int], zone: str):
+    raw, depth = case
+    json_cells = [f'{{"ImportId":"QID{n}","timeZone":"{zone}"}}' for n in range(raw.shape[1])]
+    with_json = pd.concat([raw.iloc[:depth], grid(json_cells), raw.iloc[depth:]], ignore_index=True)
+    assert fp.tool_header_depth(with_json, "qualtrics") == depth + 1
+
+
+def _variants(label: str) -> st.SearchStrategy[str]:
+    return st.sampled_from([label, label.upper(), label.lower(), f"  {label} ", label.replace(" ", "  ")])
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.sampled_from(ALL_SCALES), st.data())
+def test_every_point_of_a_known_scale_in_any_order_and_spelling_detects_that_scale(scale: Scale, data: st.DataObject):
+    answers = [data.draw(_variants(point)) for point in scale.points]
+    extra = data.draw(st.lists(st.sampled_from(scale.points), max_size=10))
+    missing = data.draw(st.lists(st.sampled_from(["", "N/A", "Don't know", "-99", None]), max_size=4))
+    shuffled = data.draw(st.permutations(answers + extra + missing))
+    assert ls.detect_scale(pd.Series(shuffled, dtype=object)) == scale
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.sampled_from(ALL_SCALES), st.data())
+def test_some_answers_of_a_known_scale_detect_a_scale_no_larger_that_holds_them_all(scale: Scale, data: st.DataObject):
+    answers = data.draw(st.lists(st.sampled_from(scale.points), min_size=1, max_size=12))
+    detected = ls.detect_scale(pd.Series(answers, dtype=object))
+    assert detected is not None
+    assert len(detected.points) <= len(scale.points)
+    assert all(-1.0 <= detected.normalise(answer) <= 1.0 for answer in answers)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.integers(-5, 15).map(str), min_size=1, max_size=12))
+def test_numbers_detect_the_smallest_known_range_around_them_or_none(answers: list[str]):
+    detected = ls.detect_scale(pd.Series(answers, dtype=object))
+    numbers = [int(answer) for answer in answers]
+    holding = [s for s in ls.NUMERIC_SCALES if s.low <= min(numbers) and max(numbers) <= s.high]
+    assert detected == (min(holding, key=lambda s: s.high - s.low) if holding else None)

@@ -58,7 +58,7 @@ def detect(
     left_out += [LeftOut(i, headers[i], "group") for i in found.groups if i != group_column]
     columns: list[ColumnMapping] = []
     for index, match in match_columns(found.ratings, names).items():
-        kind, scale, answers = found.kinds[index]
+        kind, scale, _ = found.kinds[index]
         if match.touchpoint is None and kind != "scale":
             left_out.append(LeftOut(index, headers[index], kind))
         else:
@@ -164,21 +164,20 @@ def _could_be_groups(answers: list[str]) -> bool:
 
 def _classify(answers: list[str], keys: set[str]) -> tuple[str | None, str, Scale | None]:
     """(reason to leave out or None, what kind of rating it would be, its scale) for a column."""
-    if "openendedresponse" in keys:
-        return "free text", "", None
     scale = detect_scale(pd.Series(answers, dtype="object")) if len(answers) < ANSWERS_LOOKED_AT else None
-    if scale is not None:
-        return None, "scale", scale
-    if not answers:
-        return None, "no answers", None
-    by_values = fp.values_reason(answers)
-    if by_values:
-        return by_values, "", None
-    if any(len(answer) > FREE_TEXT_LENGTH for answer in answers) or len(answers) > FREE_TEXT_DISTINCT:
-        return "free text", "", None
-    if all(fp.looks_like_data(answer) for answer in answers):
-        return None, "numbers off the known scales", None
-    return None, "answers not on a known scale", None
+    if "openendedresponse" in keys:
+        reason: str | None = "free text"
+    elif scale is not None or not answers:
+        return None, "scale" if scale else "no answers", scale
+    else:
+        reason = fp.values_reason(answers)
+    long_answers = any(len(answer) > FREE_TEXT_LENGTH for answer in answers) or len(answers) > FREE_TEXT_DISTINCT
+    if reason is None and long_answers:
+        reason = "free text"
+    if reason is not None:
+        return reason, "", None
+    numbers = all(fp.looks_like_data(answer) for answer in answers)
+    return None, "numbers off the known scales" if numbers else "answers not on a known scale", None
 
 
 def _pick_date(tool: str, dates: list[tuple[int, set[str]]], left_out: list[tuple[int, str]]) -> int | None:

@@ -186,31 +186,26 @@ def import_id_row(grid: pd.DataFrame) -> int | None:
 
 def detect_tool(grid: pd.DataFrame) -> str:
     """The tool that wrote the export, from its header identifiers; ``generic_wide`` if none."""
-    first = set(row_keys(grid, 0))
+    first = set(row_keys(grid, 0)) - {""}
     first_two = first | set(row_keys(grid, 1))
     first_cell = _cell(grid, 0, 0) if grid.shape[1] and len(grid) else ""
-    if {"date", "touchpoint", "score"} <= first and first <= LONG_COLUMNS | {""}:
-        return "long"
-    if import_id_row(grid) is not None:
-        return "qualtrics"
-    row0 = [k for k in row_keys(grid, 0) if k]
-    if "responseset" in first_two or (len(row0) >= 3 and all(_LEGACY_CODE.match(k) for k in row0[:3])):
-        return "qualtrics_legacy"
-    if "responseid" in first and ({"startdate", "enddate"} <= first or "recordeddate" in first):
-        return "qualtrics"
-    if {"lastpage", "startlanguage"} <= first and ({"id", "submitdate"} <= first or "datesubmitted" in first):
-        return "limesurvey"
-    if {"responseid", "timestarted", "datesubmitted"} <= first:
-        return "alchemer"
-    if "respondentid" in first and ("collectorid" in first or {"startdate", "enddate"} <= first):
-        return "surveymonkey"
-    if {"id", "starttime", "completiontime"} <= first:
-        return "microsoft_forms"
-    if first_cell == "#" and first & {"submitdateutc", "networkid", "startdateutc"}:
-        return "typeform"
-    if key(first_cell) == "timestamp":
-        return "google_forms"
-    return "generic_wide"
+    codes = [k for k in row_keys(grid, 0) if k][:3]
+    rules: tuple[tuple[str, bool], ...] = (
+        ("long", {"date", "touchpoint", "score"} <= first <= LONG_COLUMNS),
+        ("qualtrics", import_id_row(grid) is not None),
+        ("qualtrics_legacy", "responseset" in first_two or (len(codes) == 3 and all(map(_LEGACY_CODE.match, codes)))),
+        ("qualtrics", "responseid" in first and ({"startdate", "enddate"} <= first or "recordeddate" in first)),
+        (
+            "limesurvey",
+            {"lastpage", "startlanguage"} <= first and ({"id", "submitdate"} <= first or "datesubmitted" in first),
+        ),
+        ("alchemer", {"responseid", "timestarted", "datesubmitted"} <= first),
+        ("surveymonkey", "respondentid" in first and ("collectorid" in first or {"startdate", "enddate"} <= first)),
+        ("microsoft_forms", {"id", "starttime", "completiontime"} <= first),
+        ("typeform", first_cell == "#" and bool(first & {"submitdateutc", "networkid", "startdateutc"})),
+        ("google_forms", key(first_cell) == "timestamp"),
+    )
+    return next((tool for tool, holds in rules if holds), "generic_wide")
 
 
 def looks_like_data(cell: object) -> bool:
@@ -263,21 +258,21 @@ def tool_header_depth(grid: pd.DataFrame, tool: str) -> int:
     return header_depth(grid)
 
 
+_STANDARD_COLUMNS: tuple[tuple[frozenset[str], str], ...] = (
+    (ID_KEYS, "id"),
+    (DATE_KEYS, "date"),
+    (IP_KEYS, "ip address"),
+    (EMAIL_KEYS, "email"),
+    (PERSONAL_KEYS, "personal details"),
+    (METADATA_KEYS, "metadata"),
+)
+
+
 def metadata_reason(keys: set[str], first_cell: str) -> str | None:
     """Why a standard column records no impression, from its header identifiers; None for others."""
-    if first_cell == "#" or keys & ID_KEYS:
+    if first_cell == "#":
         return "id"
-    if keys & DATE_KEYS:
-        return "date"
-    if keys & IP_KEYS:
-        return "ip address"
-    if keys & EMAIL_KEYS:
-        return "email"
-    if keys & PERSONAL_KEYS:
-        return "personal details"
-    if keys & METADATA_KEYS:
-        return "metadata"
-    return None
+    return next((reason for known, reason in _STANDARD_COLUMNS if keys & known), None)
 
 
 def values_reason(answers: list[str]) -> str | None:

@@ -43,7 +43,9 @@ SATISFACTION_SOMEWHAT = Scale.from_labels(
         "Very satisfied",
     ]
 )
-SATISFACTION_NEUTRAL = Scale.from_labels(["Very dissatisfied", "Dissatisfied", "Neutral", "Satisfied", "Very satisfied"])
+SATISFACTION_NEUTRAL = Scale.from_labels(
+    ["Very dissatisfied", "Dissatisfied", "Neutral", "Satisfied", "Very satisfied"]
+)
 SATISFACTION_EXTREMELY_5 = Scale.from_labels(
     [
         "Extremely dissatisfied",

@@ -188,7 +188,14 @@ class WideLayout:
         for index, role in roles.items():
             if index is not None:
                 rows.append(
-                    {"column": index, "header": self.header_of(index), "role": role, "touchpoint": None, "why": role, "scale": None}
+                    {
+                        "column": index,
+                        "header": self.header_of(index),
+                        "role": role,
+                        "touchpoint": None,
+                        "why": role,
+                        "scale": None,
+                    }
                 )
         frame = pd.DataFrame(rows, columns=["column", "header", "role", "touchpoint", "why", "scale"])
         return frame.sort_values("column", kind="stable").reset_index(drop=True)

@@ -34,45 +34,66 @@ class Match:
 
 
 def match_columns(candidates: dict[int, list[str]], touchpoints: list[str] | tuple[str, ...]) -> dict[int, Match]:
-    """Column index -> Match, for columns given as their header parts, most specific first."""
-    folded_names: dict[str, str] = {}
-    for name in touchpoints:
-        folded_names.setdefault(fold(name), name)
-    taken: dict[str, int] = {}
-    found: dict[int, Match] = {}
+    """Column index -> Match, for columns given as their header parts, most specific first.
 
-    def claim(index: int, name: str, sub_label: str, reason: str) -> None:
-        if name in taken:
-            found[index] = Match(None, sub_label, f"also names {name}, which column {taken[name] + 1} records")
+    Reasons name other columns by their number as a person counts them (the first is 1).
+    """
+    matcher = _Matcher(touchpoints)
+    for index, parts in candidates.items():
+        matcher.exact(index, parts)
+    for index, parts in candidates.items():
+        matcher.inside(index, parts)
+    for index, parts in candidates.items():
+        matcher.close(index, parts)
+    for index, parts in candidates.items():
+        if index not in matcher.found:
+            matcher.found[index] = Match(None, parts[0] if parts else "", "names no touchpoint of the cycle")
+    return matcher.found
+
+
+class _Matcher:
+    """The passes of matching, sharing which touchpoints are taken and by which column."""
+
+    def __init__(self, touchpoints: list[str] | tuple[str, ...]) -> None:
+        self.names: dict[str, str] = {}
+        for name in touchpoints:
+            self.names.setdefault(fold(name), name)
+        self.taken: dict[str, int] = {}
+        self.found: dict[int, Match] = {}
+
+    def claim(self, index: int, name: str, sub_label: str, reason: str) -> None:
+        if name in self.taken:
+            holder = self.taken[name] + 1
+            self.found[index] = Match(None, sub_label, f"also names {name}, which column {holder} records")
         else:
-            taken[name] = index
-            found[index] = Match(name, sub_label, reason)
+            self.taken[name] = index
+            self.found[index] = Match(name, sub_label, reason)
 
-    for index, parts in candidates.items():
+    def exact(self, index: int, parts: list[str]) -> None:
         for part in parts:
-            name = folded_names.get(fold(part))
+            name = self.names.get(fold(part))
             if name is not None:
-                claim(index, name, part, "named in the header")
-                break
-    for index, parts in candidates.items():
-        if index in found or not parts:
-            continue
-        inside = _names_inside(fold(parts[0]), folded_names)
+                self.claim(index, name, part, "named in the header")
+                return
+
+    def inside(self, index: int, parts: list[str]) -> None:
+        if index in self.found or not parts:
+            return
+        inside = _names_inside(fold(parts[0]), self.names)
         if len(inside) == 1:
-            claim(index, inside[0], parts[0], "name found in the question")
-    for index, parts in candidates.items():
-        if index in found or not parts:
-            continue
-        close = _closest(fold(parts[0]), folded_names)
-        if close is not None:
-            if close in taken:
-                found[index] = Match(None, parts[0], f"close to {close}, which column {taken[close] + 1} records")
-            else:
-                claim(index, close, parts[0], f"close to the name {close}")
-    for index, parts in candidates.items():
-        if index not in found:
-            found[index] = Match(None, parts[0] if parts else "", "names no touchpoint of the cycle")
-    return found
+            self.claim(index, inside[0], parts[0], "name found in the question")
+
+    def close(self, index: int, parts: list[str]) -> None:
+        if index in self.found or not parts:
+            return
+        close = _closest(fold(parts[0]), self.names)
+        if close is None:
+            return
+        if close in self.taken:
+            holder = self.taken[close] + 1
+            self.found[index] = Match(None, parts[0], f"close to {close}, which column {holder} records")
+        else:
+            self.claim(index, close, parts[0], f"close to the name {close}")
 
 
 def _names_inside(text: str, folded_names: dict[str, str]) -> list[str]:

@@ -91,7 +91,8 @@ def _per_respondent(data: pd.DataFrame, column: int | None, width: int, answered
     if column is None:
         return pd.Series(np.full(int(answered.sum()), None, dtype=object), dtype=object)
     codes, uniques = pd.factorize(data.iloc[:, column], use_na_sentinel=True)
-    values = np.append(np.asarray(uniques, dtype=object), None)
+    values = np.empty(len(uniques) + 1, dtype=object)  # the last entry, None, answers for empty cells
+    values[:-1] = np.asarray(uniques, dtype=object)
     repeated = np.repeat(np.where(codes >= 0, codes, len(values) - 1), width)[answered]
     return pd.Series(values[repeated], dtype=object)
 
