@@ -758,3 +758,37 @@ def test_numbers_detect_the_smallest_known_range_around_them_or_none(answers: li
     numbers = [int(answer) for answer in answers]
     holding = [s for s in ls.NUMERIC_SCALES if s.low <= min(numbers) and max(numbers) <= s.high]
     assert detected == (min(holding, key=lambda s: s.high - s.low) if holding else None)
+
+
+def test_a_short_free_text_question_mentioning_a_touchpoint_is_not_taken_for_its_rating():
+    raw = grid(["Reception", "Anything to add about the reception?"], ["5", "no"], ["4", "fine"])
+    layout = detect(raw, TOUCHPOINTS)
+    assert layout.mapping == {0: "Reception"}
+    assert left_out(layout) == {1: "answers not on a known scale"}
+
+
+def test_a_surveymonkey_expanded_export_reads_a_run_of_option_columns_as_one_answer():
+    raw = grid(
+        [*SURVEYMONKEY_META, "How would you rate: Payment?", None, None, None, None]
+        + ["How satisfied were you with each part of your visit?", None, None, None],
+        [None] * 9
+        + ["Very poor", "Poor", "Fair", "Good", "Excellent"]
+        + ["Reception - Very dissatisfied", "Reception - Very satisfied"]
+        + ["Waiting room - Very dissatisfied", "Waiting room - Very satisfied"],
+        surveymonkey_meta(1) + [None, None, None, "Good", None, "Very dissatisfied", None, None, "Very satisfied"],
+        surveymonkey_meta(2) + ["Very poor", None, None, None, None, None, "Very satisfied", None, None],
+        surveymonkey_meta(3) + [None, None, None, None, None, None, None, None, None],
+    )
+    layout = detect(raw, TOUCHPOINTS)
+    assert (layout.tool, layout.header_rows) == ("surveymonkey", 2)
+    assert [(c.column_index, c.source_columns, c.touchpoint, c.scale) for c in layout.columns] == [
+        (9, (9, 10, 11, 12, 13), "Payment", QUALITY),
+        (14, (14, 15), "Reception", Scale.from_labels(["Very dissatisfied", "Very satisfied"])),
+        (16, (16, 17), "Waiting room", Scale.from_labels(["Very dissatisfied", "Very satisfied"])),
+    ]
+    assert impressions(raw, layout) == {
+        "Payment": ["Good", "Very poor"],
+        "Reception": ["Very dissatisfied", "Very satisfied"],
+        "Waiting room": ["Very satisfied"],
+    }
+    assert left_out(layout) == SURVEYMONKEY_LEFT_OUT

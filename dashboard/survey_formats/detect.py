@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import pandas as pd
 
 from dashboard.scales import Scale
+from dashboard.survey_formats import expanded
 from dashboard.survey_formats import fingerprints as fp
 from dashboard.survey_formats.label_scales import detect_scale, distinct_answers
 from dashboard.survey_formats.layout import ColumnMapping, LeftOut, WideLayout
@@ -47,8 +48,12 @@ def detect(
     data = grid.iloc[depth:]
     chosen = {index for index in (date_column, group_column, comment_column) if index is not None}
     found = _Columns()
+    runs = expanded.choice_runs(header_cells, data) if tool == "surveymonkey" else {}
+    in_runs = {member for members in runs.values() for member in members}
+    for first, members in runs.items():
+        found.add_run(first, members, header_cells)
     for index, cells in enumerate(header_cells):
-        if index not in chosen:
+        if index not in chosen and index not in in_runs:
             found.sort(index, cells, header_cells, grid, data)
     if date_column is None:
         date_column = _pick_date(tool, found.dates, found.left_out)
@@ -57,14 +62,15 @@ def detect(
     left_out = [LeftOut(i, headers[i], reason) for i, reason in found.left_out if i != date_column]
     left_out += [LeftOut(i, headers[i], "group") for i in found.groups if i != group_column]
     columns: list[ColumnMapping] = []
-    for index, match in match_columns(found.ratings, names).items():
+    unsure = frozenset(index for index, kind in found.kinds.items() if kind[0] == "answers not on a known scale")
+    for index, match in match_columns(found.ratings, names, unsure).items():
         kind, scale, _ = found.kinds[index]
         if match.touchpoint is None and kind != "scale":
             left_out.append(LeftOut(index, headers[index], kind))
         else:
-            columns.append(
-                ColumnMapping(index, headers[index], clean(match.sub_label), match.touchpoint, match.reason, scale)
-            )
+            header = found.run_headers.get(index, headers[index])
+            mapping = ColumnMapping(index, header, clean(match.sub_label), match.touchpoint, match.reason, scale)
+            columns.append(replace(mapping, source_columns=runs.get(index, ())))
     overall = [answer for column in columns if column.touchpoint for answer in found.kinds[column.column_index][2]]
     return WideLayout(
         tool=tool,
@@ -91,6 +97,17 @@ class _Columns:
     groups: list[int] = field(default_factory=list)
     ratings: dict[int, list[str]] = field(default_factory=dict)
     kinds: dict[int, tuple[str, Scale | None, list[str]]] = field(default_factory=dict)
+    run_headers: dict[int, str] = field(default_factory=dict)
+
+    def add_run(self, first: int, members: tuple[int, ...], header_cells: list[list[str]]) -> None:
+        """Files a run of option columns (SurveyMonkey expanded) as one rating column."""
+        options = [expanded.option_of(header_cells[index][-1]) for index in members]
+        row = options[0][0] if options[0] else ""
+        question = header_cells[first][0]
+        self.ratings[first] = [*([row] if row else []), *sub_label_candidates(question)]
+        labels = [option[1] for option in options if option]
+        self.kinds[first] = ("scale", expanded.run_scale(labels), labels)
+        self.run_headers[first] = " | ".join(part for part in (clean(question), row) if part)
 
     def sort(
         self, index: int, cells: list[str], header_cells: list[list[str]], grid: pd.DataFrame, data: pd.DataFrame

@@ -45,6 +45,8 @@ class ColumnMapping:
 
     ``touchpoint`` is None for a rating question that names no touchpoint of the cycle (an
     overall question, say): such a column is not imported unless the user maps it.
+    ``scale`` is the smallest known scale holding this column's answers; the layout's
+    ``scale`` (over every imported column) is the one to import with.
     """
 
     column_index: int
@@ -53,6 +55,8 @@ class ColumnMapping:
     touchpoint: str | None
     reason: str
     scale: Scale | None = None
+    source_columns: tuple[int, ...] = ()
+    """For SurveyMonkey's expanded layout, every option column read as this one; else empty."""
 
 
 @dataclass(frozen=True)
@@ -95,6 +99,11 @@ class WideLayout:
     def mapping(self) -> dict[int, str]:
         """Column index -> touchpoint, for the columns that record impressions."""
         return {column.column_index: column.touchpoint for column in self.imported if column.touchpoint}
+
+    @property
+    def sources(self) -> dict[int, tuple[int, ...]]:
+        """Column index -> the option columns read as it (SurveyMonkey expanded), where there are several."""
+        return {column.column_index: column.source_columns for column in self.columns if column.source_columns}
 
     @property
     def unmatched(self) -> tuple[ColumnMapping, ...]:

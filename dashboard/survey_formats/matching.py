@@ -33,17 +33,24 @@ class Match:
     reason: str
 
 
-def match_columns(candidates: dict[int, list[str]], touchpoints: list[str] | tuple[str, ...]) -> dict[int, Match]:
+def match_columns(
+    candidates: dict[int, list[str]],
+    touchpoints: list[str] | tuple[str, ...],
+    exact_only: frozenset[int] = frozenset(),
+) -> dict[int, Match]:
     """Column index -> Match, for columns given as their header parts, most specific first.
 
-    Reasons name other columns by their number as a person counts them (the first is 1).
+    Columns in ``exact_only`` (those whose answers are on no known scale, which may well be
+    free text) match only a header that names a touchpoint exactly. Reasons name other
+    columns by their number as a person counts them (the first is 1).
     """
     matcher = _Matcher(touchpoints)
     for index, parts in candidates.items():
         matcher.exact(index, parts)
-    for index, parts in candidates.items():
+    loose = {index: parts for index, parts in candidates.items() if index not in exact_only}
+    for index, parts in loose.items():
         matcher.inside(index, parts)
-    for index, parts in candidates.items():
+    for index, parts in loose.items():
         matcher.close(index, parts)
     for index, parts in candidates.items():
         if index not in matcher.found:

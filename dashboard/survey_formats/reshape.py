@@ -7,6 +7,7 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 
+from dashboard.survey_formats import expanded
 from dashboard.survey_formats.label_scales import is_missing
 from dashboard.survey_formats.layout import WideLayout
 
@@ -30,7 +31,8 @@ def to_long(
     """
     if layout.tool == "long":
         raise ValueError("this file is in the long format (one impression per row), not a wide export")
-    mapping = layout.with_overrides(mapping_overrides or {}).mapping
+    corrected = layout.with_overrides(mapping_overrides or {})
+    mapping, sources = corrected.mapping, corrected.sources
     data = grid.iloc[layout.header_rows :]
     columns = sorted(mapping)
     if not columns or data.empty:
@@ -38,7 +40,8 @@ def to_long(
     skipped = _is_blank if keep_missing else is_missing
     # Each column is factorised once: answers are codes into a table of its distinct values,
     # so skipping missing answers and building the result never touch one cell in Python.
-    codes, table = _codes(data, columns, skipped)
+    cells = [expanded.combined(data, sources[c]) if c in sources else data.iloc[:, c] for c in columns]
+    codes, table = _codes(cells, skipped)
     answered = (codes >= 0).ravel()
     flat = codes.ravel()[answered]
     width = len(columns)
@@ -58,13 +61,13 @@ def to_long(
     return frame
 
 
-def _codes(data: pd.DataFrame, columns: list[int], skipped: Callable[[object], bool]) -> tuple[np.ndarray, np.ndarray]:
+def _codes(cells: list[pd.Series], skipped: Callable[[object], bool]) -> tuple[np.ndarray, np.ndarray]:
     """Per cell (respondents x columns) a code into one table of distinct answers; -1 where skipped."""
-    codes = np.empty((len(data), len(columns)), dtype=np.int64)
+    codes = np.empty((len(cells[0]), len(cells)), dtype=np.int64)
     tables: list[np.ndarray] = []
     offset = 0
-    for position, column in enumerate(columns):
-        column_codes, uniques = pd.factorize(data.iloc[:, column], use_na_sentinel=True)
+    for position, column in enumerate(cells):
+        column_codes, uniques = pd.factorize(column, use_na_sentinel=True)
         values = np.asarray(uniques, dtype=object)
         keep = np.array([not skipped(value) for value in values], dtype=bool)
         # The last entry answers for missing cells (code -1), which index it from the end.
