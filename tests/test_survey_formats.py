@@ -792,3 +792,21 @@ def test_a_surveymonkey_expanded_export_reads_a_run_of_option_columns_as_one_ans
         "Waiting room": ["Very satisfied"],
     }
     assert left_out(layout) == SURVEYMONKEY_LEFT_OUT
+
+
+def test_the_preview_shows_the_option_columns_of_an_expanded_answer_under_their_first_column():
+    raw = grid(
+        ["Respondent ID", "Collector ID", "Start Date", "End Date", "How would you rate: Payment?", None, None],
+        [None, None, None, None, "Poor", "Fair", "Good"],
+        ["1", "2", "09/21/2026 10:00:00 AM", "09/21/2026 10:05:00 AM", None, "Fair", None],
+    )
+    preview = detect(raw, TOUCHPOINTS).preview()
+    assert preview[["column", "role", "touchpoint"]].values.tolist() == [
+        [0, "left out", None],
+        [1, "left out", None],
+        [2, "left out", None],
+        [3, "date", None],
+        [4, "rating", "Payment"],
+        [5, "option of column 5", "Payment"],
+        [6, "option of column 5", "Payment"],
+    ]

@@ -169,42 +169,29 @@ class WideLayout:
         )
 
     def preview(self) -> pd.DataFrame:
-        """One row per column of the export: what it is and what it records, for a table."""
+        """One row per column of the export: what it is and what it records, for a table.
+
+        Columns: ``column`` (0-based), ``header``, ``role`` (rating, left out, date, group,
+        comment, option of column N), ``touchpoint``, ``why``, ``scale`` (its spec).
+        """
         rows: list[dict[str, object]] = []
         roles = {self.date_column: "date", self.group_column: "group", self.comment_column: "comment"}
         for column in self.columns:
-            rows.append(
-                {
-                    "column": column.column_index,
-                    "header": column.header_text,
-                    "role": "rating" if column.touchpoint else "left out",
-                    "touchpoint": column.touchpoint,
-                    "why": column.reason,
-                    "scale": column.scale.spec if column.scale else None,
-                }
-            )
+            role = "rating" if column.touchpoint else "left out"
+            scale = column.scale.spec if column.scale else None
+            rows.append(_row(column.column_index, column.header_text, role, column.touchpoint, column.reason, scale))
+            for member in column.source_columns[1:]:
+                part = f"option of column {column.column_index + 1}"
+                rows.append(_row(member, self.header_of(member), part, column.touchpoint, part, None))
         for left in self.left_out:
-            rows.append(
-                {
-                    "column": left.column_index,
-                    "header": left.header_text,
-                    "role": "left out",
-                    "touchpoint": None,
-                    "why": left.reason,
-                    "scale": None,
-                }
-            )
+            rows.append(_row(left.column_index, left.header_text, "left out", None, left.reason, None))
         for index, role in roles.items():
             if index is not None:
-                rows.append(
-                    {
-                        "column": index,
-                        "header": self.header_of(index),
-                        "role": role,
-                        "touchpoint": None,
-                        "why": role,
-                        "scale": None,
-                    }
-                )
-        frame = pd.DataFrame(rows, columns=["column", "header", "role", "touchpoint", "why", "scale"])
+                rows.append(_row(index, self.header_of(index), role, None, role, None))
+        frame = pd.DataFrame(rows, columns=["column", "header", "role", "touchpoint", "why", "scale"], dtype=object)
+        frame["column"] = frame["column"].astype("int64")
         return frame.sort_values("column", kind="stable").reset_index(drop=True)
+
+
+def _row(column: int, header: str, role: str, touchpoint: str | None, why: str, scale: str | None) -> dict[str, object]:
+    return {"column": column, "header": header, "role": role, "touchpoint": touchpoint, "why": why, "scale": scale}
