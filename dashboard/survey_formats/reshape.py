@@ -45,20 +45,21 @@ def to_long(
     answered = (codes >= 0).ravel()
     flat = codes.ravel()[answered]
     width = len(columns)
-    rows = _row_numbers(data)
+    respondent = np.repeat(np.arange(len(data), dtype=np.int64), width)[answered]
+    position = np.tile(np.arange(width, dtype=np.int64), len(data))[answered]
     touchpoints = np.asarray([mapping[c] for c in columns], dtype=object)
-    frame = pd.DataFrame(
-        {
-            "respondent_row": pd.Series(np.repeat(rows, width)[answered], dtype=np.int64),
-            "column": pd.Series(np.tile(np.asarray(columns, dtype=np.int64), len(data))[answered], dtype=np.int64),
-            "touchpoint": pd.Series(np.tile(touchpoints, len(data))[answered], dtype=object),
-            "raw_value": pd.Series(table[flat], dtype=object),
-            "date": _per_respondent(data, layout.date_column, width, answered),
-            "group": _per_respondent(data, layout.group_column, width, answered),
-            "comment": _per_respondent(data, layout.comment_column, width, answered),
-        }
-    )
-    return frame
+    parts = {
+        "respondent_row": pd.Series(_row_numbers(data)[respondent], dtype=np.int64),
+        "column": pd.Series(np.asarray(columns, dtype=np.int64)[position], dtype=np.int64),
+        "touchpoint": pd.Series(touchpoints[position], dtype=object),
+        "raw_value": pd.Series(table[flat], dtype=object),
+        "date": _per_respondent(data, layout.date_column, respondent),
+        "group": _per_respondent(data, layout.group_column, respondent),
+        "comment": _per_respondent(data, layout.comment_column, respondent),
+    }
+    # concat keeps one block per column; the dict constructor would copy the text columns
+    # into one block, which costs more than everything else here.
+    return pd.concat(parts, axis=1)
 
 
 def _codes(cells: list[pd.Series], skipped: Callable[[object], bool]) -> tuple[np.ndarray, np.ndarray]:
@@ -89,15 +90,14 @@ def _row_numbers(data: pd.DataFrame) -> np.ndarray:
     return np.arange(1, len(data) + 1, dtype=np.int64)
 
 
-def _per_respondent(data: pd.DataFrame, column: int | None, width: int, answered: np.ndarray) -> pd.Series:
-    """A respondent's cell repeated for each of their answers, verbatim; None without a column."""
+def _per_respondent(data: pd.DataFrame, column: int | None, respondent: np.ndarray) -> pd.Series:
+    """Each impression's respondent's cell in a column, verbatim; None without a column."""
     if column is None:
-        return pd.Series(np.full(int(answered.sum()), None, dtype=object), dtype=object)
+        return pd.Series(np.full(len(respondent), None, dtype=object), dtype=object)
     codes, uniques = pd.factorize(data.iloc[:, column], use_na_sentinel=True)
     values = np.empty(len(uniques) + 1, dtype=object)  # the last entry, None, answers for empty cells
     values[:-1] = np.asarray(uniques, dtype=object)
-    repeated = np.repeat(np.where(codes >= 0, codes, len(values) - 1), width)[answered]
-    return pd.Series(values[repeated], dtype=object)
+    return pd.Series(values[codes[respondent]], dtype=object)
 
 
 def _empty() -> pd.DataFrame:
