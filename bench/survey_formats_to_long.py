@@ -15,7 +15,6 @@ import time
 from pathlib import Path
 
 import duckdb
-
 import numpy as np
 import pandas as pd
 
@@ -75,9 +74,8 @@ def main() -> None:
             pd.read_csv(path, header=None, dtype=str, keep_default_na=False)
             pandas_read.append(time.perf_counter() - started)
         size = path.stat().st_size / 1e6
-    print(
-        f"file {size:.1f} MB: duckdb read_csv best {min(duck):.3f} s; pandas read_csv (strings) best {min(pandas_read):.3f} s"
-    )
+    print(f"file {size:.1f} MB: duckdb read_csv best {min(duck):.3f} s")
+    print(f"pandas read_csv (header=None, dtype=str) best {min(pandas_read):.3f} s")
 
 
 if __name__ == "__main__":
