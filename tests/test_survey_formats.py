@@ -701,13 +701,21 @@ ALL_SCALES = [*ls.NUMERIC_SCALES, *ls.LABEL_SCALES]
 
 @st.composite
 def exports(draw: st.DrawFn, most_header_rows: int = 3) -> tuple[pd.DataFrame, int]:
-    """A grid with 1 to 3 header rows of question text (some cells blank) over rows of answers."""
+    """1 to 3 header rows of question text (some cells blank) over rows of answers.
+
+    Some columns hold ratings, dates, addresses (data), others free text; every respondent
+    answered at least one of the data columns.
+    """
     width = draw(st.integers(2, 8))
     depth = draw(st.integers(1, most_header_rows))
     text = st.lists(st.sampled_from(HEADER_WORDS), min_size=1, max_size=4).map(" ".join)
     header = [draw(st.lists(st.one_of(text, st.just("")), min_size=width, max_size=width)) for _ in range(depth)]
-    answer = st.one_of(st.sampled_from(DATA_CELLS), st.just(""))
-    body = [draw(st.lists(answer, min_size=width, max_size=width).filter(any)) for _ in range(draw(st.integers(1, 5)))]
+    is_data = draw(st.lists(st.booleans(), min_size=width, max_size=width).filter(any))
+    data_cell = st.one_of(st.sampled_from(DATA_CELLS), st.just(""))
+    free_text = st.one_of(st.sampled_from(["All good", "too slow at the desk", "1 Sept", ""]))
+    row = st.tuples(*(data_cell if flag else free_text for flag in is_data)).map(list)
+    answered = row.filter(lambda cells: any(c for c, flag in zip(cells, is_data, strict=True) if flag))
+    body = [draw(answered) for _ in range(draw(st.integers(1, 5)))]
     return grid(*header, *body), depth
 
 
@@ -810,3 +818,28 @@ def test_the_preview_shows_the_option_columns_of_an_expanded_answer_under_their_
         [5, "option of column 5", "Payment"],
         [6, "option of column 5", "Payment"],
     ]
+
+
+def test_a_qualtrics_side_by_side_matrix_names_the_touchpoint_between_question_and_column():
+    raw = grid(
+        ["StartDate", "EndDate", "ResponseId", "Q5#1_1", "Q5#1_2"],
+        ["Start Date", "End Date", "Response ID", "Your visit - Reception - Rating", "Your visit - Payment - Rating"],
+        ['{"ImportId":"startDate"}', '{"ImportId":"endDate"}', '{"ImportId":"_recordId"}']
+        + ['{"ImportId":"QID5#1_1"}', '{"ImportId":"QID5#1_2"}'],
+        ["2026-09-01 10:00:00", "2026-09-01 10:02:00", "R_3kLmNoPqRs", "4", "5"],
+    )
+    layout = detect(raw, TOUCHPOINTS)
+    assert (layout.tool, layout.date_column) == ("qualtrics", 1)
+    assert impressions(raw, layout) == {"Reception": ["4"], "Payment": ["5"]}
+
+
+def test_the_date_group_and_comment_columns_can_be_set_by_hand():
+    raw = grid(["When", "Team", "Reception", "Why?"], ["1 Sept", "North", "5", "quick"], ["2 Sept", "South", "4", "ok"])
+    layout = detect(raw, TOUCHPOINTS).with_columns(date=0, group=1, comment=3)
+    assert (layout.date_column, layout.group_column, layout.comment_column, layout.left_out) == (0, 1, 3, ())
+    assert to_long(raw, layout)[["date", "group", "comment"]].values.tolist() == [
+        ["1 Sept", "North", "quick"],
+        ["2 Sept", "South", "ok"],
+    ]
+    with pytest.raises(ValueError, match="cannot also be"):
+        layout.with_columns(comment=2)

@@ -228,19 +228,42 @@ def looks_like_data(cell: object) -> bool:
     )
 
 
-def is_header_row(cells: list[object]) -> bool:
-    """A row is a header row when fewer than half of its filled cells look like data."""
-    filled = [cell for cell in cells if isinstance(cell, str) and cell.strip()]
-    if not filled:
+REFERENCE_ROWS = 5
+"""How many rows below the deepest possible header are read to learn which columns hold data."""
+
+
+def _filled(cell: object) -> bool:
+    return isinstance(cell, str) and bool(cell.strip())
+
+
+def data_columns(grid: pd.DataFrame) -> set[int]:
+    """Columns whose answers, in rows that can only be answers, all look like data.
+
+    The rows read are those below the deepest possible header (up to ``REFERENCE_ROWS`` of
+    them), or the last row when the grid is too short to have any.
+    """
+    first = MAX_HEADER_ROWS if len(grid) > MAX_HEADER_ROWS else len(grid) - 1
+    reference = grid.iloc[first : first + REFERENCE_ROWS]
+    typed: set[int] = set()
+    for index in range(grid.shape[1]):
+        cells = [cell for cell in reference.iloc[:, index] if _filled(cell)]
+        if cells and all(looks_like_data(cell) for cell in cells):
+            typed.add(index)
+    return typed
+
+
+def is_header_row(cells: list[object], typed: set[int]) -> bool:
+    """A header row has text where answers hold data (``typed`` columns), or no data at all."""
+    if any(_filled(cell) and not looks_like_data(cell) for index, cell in enumerate(cells) if index in typed):
         return True
-    data = sum(looks_like_data(cell) for cell in filled)
-    return data * 2 < len(filled)
+    return not any(_filled(cell) and looks_like_data(cell) for cell in cells)
 
 
 def header_depth(grid: pd.DataFrame) -> int:
     """How many rows at the top are headers (1 to 3): the first always, then rows of text."""
+    typed = data_columns(grid)
     depth = 1
-    while depth < min(MAX_HEADER_ROWS, len(grid)) and is_header_row(list(grid.iloc[depth])):
+    while depth < min(MAX_HEADER_ROWS, len(grid)) and is_header_row(list(grid.iloc[depth]), typed):
         depth += 1
     return depth
 

@@ -52,6 +52,7 @@ def sub_label_candidates(text: str) -> list[str]:
     parts = _DASH.split(whole)
     for start in range(len(parts) - 1, 0, -1):
         found.append(" - ".join(parts[start:]))
+    found.extend(reversed(parts[1:-1]))  # "Question - Row - Column" of a side-by-side matrix
     if ":" in whole:
         head, _, tail = whole.partition(":")
         found.extend([whole.rpartition(":")[2], tail, head])
