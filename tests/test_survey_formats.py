@@ -843,3 +843,12 @@ def test_the_date_group_and_comment_columns_can_be_set_by_hand():
     ]
     with pytest.raises(ValueError, match="cannot also be"):
         layout.with_columns(comment=2)
+
+
+def test_choosing_another_date_column_lists_the_detected_one_as_left_out():
+    raw = grid(["Date", "Visited on", "Reception"], ["2026-09-30", "2026-09-01", "5"])
+    layout = detect(raw, TOUCHPOINTS)
+    assert (layout.date_column, left_out(layout)) == (0, {1: "date"})
+    chosen = layout.with_columns(date=1)
+    assert (chosen.date_column, left_out(chosen)) == (1, {0: "date"})
+    assert to_long(raw, chosen)["date"].tolist() == ["2026-09-01"]

@@ -155,16 +155,25 @@ class WideLayout:
     def with_columns(
         self, *, date: int | None = None, group: int | None = None, comment: int | None = None
     ) -> WideLayout:
-        """The layout with the date, group or comment column set by the user (None keeps it)."""
+        """The layout with the date, group or comment column set by the user (None keeps it).
+
+        A column this replaces goes back among the left-out columns, as the date or group it was.
+        """
         chosen_indexes = {index for index in (date, group, comment) if index is not None}
         if any(index in self.mapping for index in chosen_indexes):
             raise ValueError("a column recording impressions cannot also be the date, group or comment")
+        replaced = [
+            LeftOut(old, self.header_of(old), role)
+            for role, old, new in (("date", self.date_column, date), ("group", self.group_column, group))
+            if new is not None and old is not None and old != new and old not in chosen_indexes
+        ]
+        kept = [column for column in self.left_out if column.column_index not in chosen_indexes]
         return replace(
             self,
             date_column=date if date is not None else self.date_column,
             group_column=group if group is not None else self.group_column,
             comment_column=comment if comment is not None else self.comment_column,
-            left_out=tuple(column for column in self.left_out if column.column_index not in chosen_indexes),
+            left_out=tuple(sorted(kept + replaced, key=lambda column: column.column_index)),
             columns=tuple(column for column in self.columns if column.column_index not in chosen_indexes),
         )
 
