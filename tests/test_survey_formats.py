@@ -852,3 +852,10 @@ def test_choosing_another_date_column_lists_the_detected_one_as_left_out():
     chosen = layout.with_columns(date=1)
     assert (chosen.date_column, left_out(chosen)) == (1, {0: "date"})
     assert to_long(raw, chosen)["date"].tolist() == ["2026-09-01"]
+
+
+def test_a_grid_holding_stray_numbers_instead_of_text_is_still_read():
+    raw = pd.DataFrame([["Reception", "Payment"], [4, 5], [3, None]], dtype=object)
+    layout = detect(raw, TOUCHPOINTS)
+    assert (layout.header_rows, layout.mapping) == (1, {0: "Reception", 1: "Payment"})
+    assert impressions(raw, layout) == {"Reception": [4, 3], "Payment": [5]}

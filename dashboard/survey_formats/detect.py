@@ -13,7 +13,14 @@ from dashboard.survey_formats import fingerprints as fp
 from dashboard.survey_formats.label_scales import detect_scale, distinct_answers
 from dashboard.survey_formats.layout import ColumnMapping, LeftOut, WideLayout
 from dashboard.survey_formats.matching import match_columns
-from dashboard.survey_formats.text import clean, fold, key, sub_label_candidates, without_duplicate_suffix
+from dashboard.survey_formats.text import (
+    clean,
+    fold,
+    key,
+    sub_label_candidates,
+    text_of,
+    without_duplicate_suffix,
+)
 
 SUB_HEADERS = frozenset({"response", "openendedresponse"})
 """SurveyMonkey's sub-headers under a question that has no matrix rows."""
@@ -115,7 +122,7 @@ class _Columns:
         """Files one column: left out (and why), a date, a group, or a rating to match."""
         keys = {key(cell) for cell in cells if cell}
         first = grid.iat[0, index]
-        reason = fp.metadata_reason(keys, first.strip() if isinstance(first, str) else "")
+        reason = fp.metadata_reason(keys, text_of(first))
         if reason is not None:
             if reason == "date":
                 self.dates.append((index, keys))
@@ -144,7 +151,7 @@ def _header_cells(grid: pd.DataFrame, depth: int, tool: str) -> list[list[str]]:
     """
     rows: list[list[str]] = []
     for row in range(depth):
-        cells = [cell.strip() if isinstance(cell, str) else "" for cell in grid.iloc[row]]
+        cells = [text_of(cell) for cell in grid.iloc[row]]
         if any(fp.IMPORT_ID.match(cell) for cell in cells):
             continue
         rows.append(cells)

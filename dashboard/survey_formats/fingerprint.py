@@ -14,7 +14,7 @@ import pandas as pd
 
 from dashboard.survey_formats.fingerprints import IMPORT_ID
 from dashboard.survey_formats.layout import WideLayout
-from dashboard.survey_formats.text import fold
+from dashboard.survey_formats.text import fold, text_of
 
 
 def column_identities(grid: pd.DataFrame, layout: WideLayout) -> tuple[str, ...]:
@@ -57,9 +57,8 @@ def overrides_from_identity(
     return found
 
 
-def _identity(cell: object) -> str:
-    if not isinstance(cell, str):
-        return ""
+def _identity(value: object) -> str:
+    cell = text_of(value)
     if IMPORT_ID.match(cell):
         try:
             stated = json.loads(cell)

@@ -13,7 +13,7 @@ import re
 import pandas as pd
 
 from dashboard.survey_formats import label_scales
-from dashboard.survey_formats.text import fold, key
+from dashboard.survey_formats.text import fold, key, text_of
 
 IMPORT_ID = re.compile(r'^\s*\{\s*"ImportId"', re.IGNORECASE)
 _LEGACY_CODE = re.compile(r"^v\d+$")
@@ -168,18 +168,18 @@ def row_keys(grid: pd.DataFrame, row: int) -> list[str]:
     """The cells of one grid row as identifiers (``"IP Address"`` -> ``"ipaddress"``)."""
     if row >= len(grid):
         return []
-    return [key(cell) if isinstance(cell, str) else "" for cell in grid.iloc[row]]
+    return [key(text_of(cell)) for cell in grid.iloc[row]]
 
 
 def _cell(grid: pd.DataFrame, row: int, column: int) -> str:
     value = grid.iat[row, column]
-    return value.strip() if isinstance(value, str) else ""
+    return text_of(value)
 
 
 def import_id_row(grid: pd.DataFrame) -> int | None:
     """The row of Qualtrics' ``{"ImportId": ...}`` JSON among the first three, if any."""
     for row in range(min(MAX_HEADER_ROWS, len(grid))):
-        if any(isinstance(cell, str) and IMPORT_ID.match(cell) for cell in grid.iloc[row]):
+        if any(IMPORT_ID.match(text_of(cell)) for cell in grid.iloc[row]):
             return row
     return None
 
@@ -210,9 +210,7 @@ def detect_tool(grid: pd.DataFrame) -> str:
 
 def looks_like_data(cell: object) -> bool:
     """True for a cell only a data row would hold: a number, date, scale label, address, id."""
-    if not isinstance(cell, str):
-        return False
-    text = cell.strip()
+    text = text_of(cell)
     if not text:
         return False
     return bool(
@@ -233,7 +231,7 @@ REFERENCE_ROWS = 5
 
 
 def _filled(cell: object) -> bool:
-    return isinstance(cell, str) and bool(cell.strip())
+    return bool(text_of(cell))
 
 
 def data_columns(grid: pd.DataFrame) -> set[int]:

@@ -10,8 +10,11 @@ lists the parts of a header that may be the name, most specific first.
 from __future__ import annotations
 
 import html
+import math
 import re
 import unicodedata
+
+import pandas as pd
 
 _TAG = re.compile(r"<[^>]{0,200}>")
 _NOT_WORD = re.compile(r"[^\w]+")
@@ -19,6 +22,15 @@ _BRACKETED = re.compile(r"\[([^\[\]]+)\]\s*$")
 _PARENTHESISED = re.compile(r"\(([^()]+)\)\s*$")
 _DASH = re.compile(r"\s+[-–—]\s+")
 _DUPLICATE_SUFFIX = re.compile(r"^(.*?\D)\s*\.?(\d{1,2})$")
+
+
+def text_of(cell: object) -> str:
+    """A grid cell as stripped text: "" for a missing cell, ``str()`` of a stray number."""
+    if isinstance(cell, str):
+        return cell.strip()
+    if cell is None or cell is pd.NA or (isinstance(cell, float) and math.isnan(cell)):
+        return ""
+    return str(cell).strip()
 
 
 def clean(text: str) -> str:
