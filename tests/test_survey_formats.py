@@ -641,6 +641,9 @@ def test_remembered_corrections_follow_their_columns_when_a_new_export_moves_the
         (["4 / 5", "5/5"], Scale.numeric(1, 5)),
         (["0 / 10", "9 / 10"], Scale.numeric(0, 10)),
         (["3 / 4", "1 / 4"], Scale.numeric(1, 4)),
+        (["5 - Very satisfied", "1 - Very dissatisfied", "3 - Neutral"], Scale.numeric(1, 5)),
+        (["Very likely (10)", "Not at all likely (0)"], Scale.numeric(0, 10)),
+        (["2026-09-27", "2026-09-28"], None),
         (["very SATISFIED", "Dissatisfied", "N/A"], SATISFACTION),
         (["Somewhat satisfied", "Very dissatisfied"], ls.SATISFACTION_SOMEWHAT),
         (["Moderately satisfied", "Extremely dissatisfied"], ls.SATISFACTION_EXTREMELY_7),
@@ -670,8 +673,8 @@ def test_a_user_can_order_labels_no_known_set_holds_but_not_forget_one():
 
 
 def test_answer_values_turn_points_out_of_into_numbers_and_missing_answers_into_na():
-    values = ls.answer_values(pd.Series(["4 / 5", " 3/5", "N/A", None, "Good"], dtype=object))
-    assert values.tolist() == ["4", "3", pd.NA, pd.NA, "Good"]
+    values = ls.answer_values(pd.Series(["4 / 5", " 3/5", "N/A", None, "Good", "2 - Poor"], dtype=object))
+    assert values.tolist() == ["4", "3", pd.NA, pd.NA, "Good", "2"]
     assert Scale.numeric(1, 5).normalise_many(values).tolist()[:2] == [0.5, 0.0]
 
 
@@ -696,6 +699,7 @@ def test_a_large_export_is_reshaped_without_a_loop_over_respondents():
 
 HEADER_WORDS = ["How", "satisfaction", "were", "you", "with", "Reception", "Q1_1", "Start Date", "Response ID", "rate"]
 DATA_CELLS = ["1", "4", "10", "0", "Satisfied", "Strongly agree", "Poor", "2026-09-27 10:00:00", "a@b.org", "N/A"]
+DATA_CELLS += ["4 / 5", "5 - Very satisfied", "Likely (4)", "198.51.100.7", "R_1aBcDeFgHi", "True"]
 ALL_SCALES = [*ls.NUMERIC_SCALES, *ls.LABEL_SCALES]
 
 

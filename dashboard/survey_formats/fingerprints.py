@@ -221,7 +221,7 @@ def looks_like_data(cell: object) -> bool:
         or _QUALTRICS_RESPONSE.match(text)
         or text.casefold() in {"true", "false"}
         or fold(text) in _LABELS
-        or ("/" in text and label_scales.detect_scale(pd.Series([text])) is not None)
+        or label_scales.is_numbered_answer(text)
         or (label_scales.is_missing(text) and not IMPORT_ID.match(text))
     )
 

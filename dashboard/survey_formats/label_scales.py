@@ -131,6 +131,10 @@ NUMERIC_SCALES: tuple[Scale, ...] = (
 
 _NUMBER = re.compile(r"^[+-]?\d+(?:\.0+)?$")
 _OUT_OF = re.compile(r"^\s*([+-]?\d+)(?:\.0+)?\s*/\s*(\d+)\s*$")
+_NUMBERED = (
+    re.compile(r"^\s*([+-]?\d+)\s*(?:[:=.)]|\s[-–]\s)\s*[^\d\s].*$"),  # "5 - Very satisfied", "5: Good"
+    re.compile(r"^\s*[^\d\s].*\(\s*([+-]?\d+)\s*\)\s*$"),  # "Very satisfied (5)"
+)
 _LABEL_INDEX: tuple[tuple[Scale, frozenset[str]], ...] = tuple(
     (scale, frozenset(_fold(label) for label in scale.labels)) for scale in LABEL_SCALES
 )
@@ -161,8 +165,9 @@ def distinct_answers(values: pd.Series, limit: int | None = None) -> list[str]:
 def detect_scale(values: pd.Series) -> Scale | None:
     """The smallest known scale holding every non-missing answer, or None when none does.
 
-    Numbers (``4``, ``4.0``) are matched to the numeric ranges, ``4 / 5`` answers to the range
-    their denominator names, words to the known label sets (ignoring case, spacing, accents).
+    Numbers (``4``, ``4.0``) and numbered labels (``5 - Very satisfied``, ``Good (4)``) are
+    matched to the numeric ranges, ``4 / 5`` answers to the range their denominator names,
+    words to the known label sets (ignoring case, spacing, accents).
     """
     answers = distinct_answers(values)
     if not answers:
@@ -172,9 +177,26 @@ def detect_scale(values: pd.Series) -> Scale | None:
     out_of = [_OUT_OF.match(answer) for answer in answers]
     if all(out_of):
         return _out_of_scale([(int(m.group(1)), int(m.group(2))) for m in out_of if m])
+    numbered = [_number_of(answer) for answer in answers]
+    if all(number is not None for number in numbered):
+        return _numeric_scale([number for number in numbered if number is not None])
     folded = {_fold(answer) for answer in answers}
     holding = [scale for scale, labels in _LABEL_INDEX if folded <= labels]
     return min(holding, key=lambda scale: len(scale.labels)) if holding else None
+
+
+def is_numbered_answer(answer: str) -> bool:
+    """True for ``4 / 5``, ``5 - Very satisfied`` or ``Very satisfied (5)``."""
+    return bool(_OUT_OF.match(answer)) or _number_of(answer) is not None
+
+
+def _number_of(answer: str) -> int | None:
+    """The number of a numbered label ("5 - Very satisfied", "Very satisfied (5)"), else None."""
+    for pattern in _NUMBERED:
+        match = pattern.match(answer)
+        if match:
+            return int(match.group(1))
+    return None
 
 
 def _numeric_scale(numbers: list[int]) -> Scale | None:
@@ -198,7 +220,7 @@ def _out_of_scale(pairs: list[tuple[int, int]]) -> Scale | None:
 
 
 def answer_values(raw: pd.Series) -> pd.Series:
-    """Answers ready for ``Scale.normalise_many``: ``4 / 5`` becomes ``4``, missing answers NA.
+    """Answers ready for ``Scale.normalise_many``: ``4 / 5`` and ``4 - Good`` become ``4``, missing answers NA.
 
     Vectorised over the column's distinct values, so it costs little on millions of rows.
     """
@@ -207,10 +229,13 @@ def answer_values(raw: pd.Series) -> pd.Series:
     cleaned: dict[str, object] = {}
     for value in uniques:
         match = _OUT_OF.match(value)
+        number = _number_of(value)
         if is_missing(value):
             cleaned[value] = pd.NA
         elif match:
             cleaned[value] = match.group(1).lstrip("+")
+        elif number is not None:
+            cleaned[value] = str(number)
         else:
             cleaned[value] = value
     return text.map(cleaned).astype("string")
