@@ -863,3 +863,9 @@ def test_a_grid_holding_stray_numbers_instead_of_text_is_still_read():
     layout = detect(raw, TOUCHPOINTS)
     assert (layout.header_rows, layout.mapping) == (1, {0: "Reception", 1: "Payment"})
     assert impressions(raw, layout) == {"Reception": [4, 3], "Payment": [5]}
+
+
+def test_a_touchpoint_named_like_a_standard_column_is_still_rated_when_its_answers_are_scores():
+    raw = grid(["Date", "Email", "Phone call", "Email address"], ["2026-09-01", "4", "5", "a@b.org"])
+    layout = detect(raw, ["Email", "Phone call"])
+    assert (layout.date_column, layout.mapping, left_out(layout)) == (0, {1: "Email", 2: "Phone call"}, {3: "email"})

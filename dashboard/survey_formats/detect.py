@@ -54,7 +54,7 @@ def detect(
         return WideLayout(tool="long", header_rows=1, touchpoint_names=names, headers=headers)
     data = grid.iloc[depth:]
     chosen = {index for index in (date_column, group_column, comment_column) if index is not None}
-    found = _Columns()
+    found = _Columns(touchpoints=frozenset(fold(name) for name in names))
     runs = expanded.choice_runs(header_cells, data) if tool == "surveymonkey" else {}
     in_runs = {member for members in runs.values() for member in members}
     for first, members in runs.items():
@@ -105,6 +105,8 @@ class _Columns:
     ratings: dict[int, list[str]] = field(default_factory=dict)
     kinds: dict[int, tuple[str, Scale | None, list[str]]] = field(default_factory=dict)
     run_headers: dict[int, str] = field(default_factory=dict)
+    touchpoints: frozenset[str] = frozenset()
+    """The cycle's touchpoint names, folded."""
 
     def add_run(self, first: int, members: tuple[int, ...], header_cells: list[list[str]]) -> None:
         """Files a run of option columns (SurveyMonkey expanded) as one rating column."""
@@ -116,6 +118,12 @@ class _Columns:
         self.kinds[first] = ("scale", expanded.run_scale(labels), labels)
         self.run_headers[first] = " | ".join(part for part in (clean(question), row) if part)
 
+    def _rates_a_touchpoint(self, cells: list[str], values: pd.Series) -> bool:
+        if not any(fold(cell) in self.touchpoints for cell in cells if cell):
+            return False
+        answers = distinct_answers(values, limit=ANSWERS_LOOKED_AT)
+        return bool(answers) and detect_scale(pd.Series(answers, dtype=object)) is not None
+
     def sort(
         self, index: int, cells: list[str], header_cells: list[list[str]], grid: pd.DataFrame, data: pd.DataFrame
     ) -> None:
@@ -123,6 +131,8 @@ class _Columns:
         keys = {key(cell) for cell in cells if cell}
         first = grid.iat[0, index]
         reason = fp.metadata_reason(keys, text_of(first))
+        if reason is not None and self._rates_a_touchpoint(cells, data.iloc[:, index]):
+            reason = None  # a touchpoint called "Email" or "Date", say, rated on a known scale
         if reason is not None:
             if reason == "date":
                 self.dates.append((index, keys))
