@@ -46,9 +46,7 @@ def impressions(raw: pd.DataFrame, layout: WideLayout, **kwargs: object) -> dict
 
 def left_out(layout: WideLayout) -> dict[int, str]:
     """Column -> why it records nothing, for every column left out (unmatched ratings included)."""
-    found = {column.column_index: column.reason for column in layout.left_out}
-    found.update({column.column_index: "rating: " + column.reason for column in layout.unmatched})
-    return dict(sorted(found.items()))
+    return {column.column_index: column.reason for column in layout.left_out_all}
 
 
 # --- Qualtrics --------------------------------------------------------------------------------

@@ -111,6 +111,12 @@ class WideLayout:
         return tuple(column for column in self.columns if column.touchpoint is None)
 
     @property
+    def left_out_all(self) -> tuple[LeftOut, ...]:
+        """Every column that records nothing: ``left_out`` plus the unmatched rating columns."""
+        unmatched = [LeftOut(c.column_index, c.header_text, "rating: " + c.reason) for c in self.unmatched]
+        return tuple(sorted([*self.left_out, *unmatched], key=lambda column: column.column_index))
+
+    @property
     def touchpoints_without_column(self) -> tuple[str, ...]:
         """The cycle's touchpoints that no column records."""
         taken = set(self.mapping.values())
