@@ -867,3 +867,16 @@ def test_a_touchpoint_named_like_a_standard_column_is_still_rated_when_its_answe
     raw = grid(["Date", "Email", "Phone call", "Email address"], ["2026-09-01", "4", "5", "a@b.org"])
     layout = detect(raw, ["Email", "Phone call"])
     assert (layout.date_column, layout.mapping, left_out(layout)) == (0, {1: "Email", 2: "Phone call"}, {3: "email"})
+
+
+def test_the_demo_repair_cycle_as_a_google_forms_grid_maps_every_step_and_leaves_the_overall_question_out():
+    steps = ["Breakdown call", "Online booking", "Appointment confirmation", "Engineer arrival"]
+    steps += ["Diagnosis and price", "Repair", "Clean-up", "Repair invoice", "Follow-up mail"]
+    question = "How did we do at each step of your repair?"
+    raw = grid(
+        ["Timestamp", *(f"{question} [{step}]" for step in steps), "Overall, how happy are you with the repair?"],
+        ["2026/10/01 9:00:00 AM GMT+1", "4", "5", "3", "1", "4", "5", "5", "2", "4", "4"],
+    )
+    layout = detect(raw, steps)
+    assert layout.mapping == dict(enumerate(steps, start=1))
+    assert left_out(layout) == {10: "rating: also names Repair, which column 7 records"}
