@@ -3,6 +3,8 @@
 import streamlit as st
 
 overview = st.Page("pages/overview.py", title="Overview", icon=":material/dashboard:", url_path="overview")
+upload = st.Page("pages/upload.py", title="Upload surveys", icon=":material/upload_file:", url_path="upload")
+reputation = st.Page("pages/reputation.py", title="Reputation plan", icon=":material/flag:", url_path="reputation")
 
 
 def _home() -> None:
@@ -13,6 +15,8 @@ def _home() -> None:
 pages = [
     st.Page(_home, title="Home", url_path="home", default=True, visibility="hidden"),
     overview,
+    upload,
+    reputation,
 ]
 
 st.set_page_config(page_title="Touchpoint dashboard", page_icon=":material/hub:", layout="wide")

@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import argparse
+import getpass
+import json
 import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
 
 from dashboard import demo
-from dashboard.store import Store, database_path
+from dashboard.scales import Scale
+from dashboard.store import Store, database_path, imports
+from dashboard.surveys import dates, pipeline, reading
+from dashboard.surveys.reading import SurveyError
 
 
 def _positive(text: str) -> int:
@@ -33,6 +38,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     demo_cmd.add_argument("--seed", type=int, default=demo.DEFAULT_SEED, help="random seed (default %(default)s)")
     demo_cmd.set_defaults(run=run_demo)
+    _add_survey_commands(commands)
     return parser
 
 
@@ -48,6 +54,82 @@ def run_demo(args: argparse.Namespace) -> int:
         f"demo workspace written to {path}: {summary.cycles} service cycles, {summary.touchpoints} touchpoints, "
         f"{summary.impressions:,} impressions from {summary.first_day} to {summary.last_day} in {seconds:.1f} s"
     )
+    return 0
+
+
+# --- issue 4: survey import ---
+
+
+def _add_survey_commands(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    survey = commands.add_parser("survey", help="import survey files")
+    survey_commands = survey.add_subparsers(dest="survey_command", required=True)
+    imp = survey_commands.add_parser("import", help="import a long-format survey file (CSV, TSV or XLSX)")
+    imp.add_argument("file", type=Path, help="the survey file")
+    imp.add_argument("--cycle", required=True, help="the service cycle the impressions belong to")
+    imp.add_argument("--db", type=Path, help="database file (default: $DASHBOARD_DB or data/dashboard.duckdb)")
+    imp.add_argument("--strict", action="store_true", help="refuse the whole file if any row is rejected")
+    imp.add_argument("--scale", help="the scale of the scores when not detected, e.g. 1-5, 0-10, labels:Bad|OK|Good")
+    imp.add_argument("--date-order", choices=dates.ORDERS, default=dates.AUTO, help="for dates such as 03/04/2026")
+    imp.add_argument("--sheet", help="the sheet of an XLSX workbook (default: the first)")
+    imp.add_argument("--json", action="store_true", help="print the outcome as JSON")
+    imp.set_defaults(run=run_survey_import)
+
+    stats_cmd = commands.add_parser("stats", help="impressions recorded, in total and per touchpoint")
+    stats_cmd.add_argument("--db", type=Path, help="database file (default: $DASHBOARD_DB or data/dashboard.duckdb)")
+    stats_cmd.add_argument("--json", action="store_true", help="print JSON (the only format so far)")
+    stats_cmd.set_defaults(run=run_stats)
+
+
+def _who() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return ""
+
+
+def run_survey_import(args: argparse.Namespace) -> int:
+    """Imports one file; exit 0 only when the import committed, else one line on stderr."""
+    path: Path = args.file
+    if path.stat().st_size > reading.MAX_BYTES:
+        raise SurveyError(f"{path.name} is larger than {reading.MAX_BYTES / 1e6:.0f} MB; split it")
+    data = path.read_bytes()
+    scale = Scale.parse(args.scale) if args.scale else None
+    with Store(args.db or database_path()) as store:
+        digest = pipeline.fingerprint(data)
+        earlier = imports.batch_for_hash(store, digest)
+        if earlier is not None:
+            raise SurveyError(f"{path.name} was already imported (import {earlier['id']}, {earlier['file_name']})")
+        context = imports.cycle_context(store, args.cycle)
+        options = pipeline.Options(scale=scale, date_order=args.date_order, sheet=args.sheet)
+        preview = pipeline.prepare(data, path.name, context, options, content_hash=digest)
+        refusal = preview.refusal(strict=args.strict)
+        if refusal:
+            raise SurveyError(" ".join(refusal.split()))  # one line, even when a quoted cell holds breaks
+        result = imports.commit(store, preview, imported_by=_who())
+    outcome = {
+        "import": result.batch_id,
+        "file": path.name,
+        "cycle": context.cycle_name,
+        "impressions": result.impressions,
+        "rejected": len(preview.rejected),
+        "missing_answers": preview.missing_answers,
+        "per_touchpoint": preview.counts(),
+        "detected": preview.detected,
+    }
+    if args.json:
+        print(json.dumps(outcome, indent=2, default=str))
+    else:
+        print(
+            f"imported {result.impressions:,} impressions from {path.name} into {context.cycle_name} "
+            f"(import {result.batch_id}); {len(preview.rejected):,} rows rejected, "
+            f"{preview.missing_answers:,} missing answers skipped"
+        )
+    return 0
+
+
+def run_stats(args: argparse.Namespace) -> int:
+    with Store(args.db or database_path()) as store:
+        print(json.dumps(imports.stats(store), indent=2))
     return 0
 
 

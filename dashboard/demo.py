@@ -18,13 +18,13 @@ NumPy and the rows go to DuckDB in bulk, so ten million impressions take seconds
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 import numpy as np
 import pandas as pd
 
 from dashboard.scales import SATISFACTION, Scale
-from dashboard.store import Store, workspace
+from dashboard.store import Store, plan, workspace
 from dashboard.store.impressions import insert_coded_impressions
 
 DEFAULT_SEED = 7
@@ -384,6 +384,7 @@ def build(
     ids_by_name = {(cycle, name): tp_id for tp_id, _, cycle, name, _, _ in tp_rows}
     _add_ideas(store, ids_by_name, last_day)
     _add_plan(store, last_day)
+    _add_plan_content(store, ids_by_name, group_ids, last_day)
     _add_impressions(store, tps, group_ids, impressions, seed, first_day)
     return DemoSummary(len(CYCLES), len(tps), impressions, first_day, last_day)
 
@@ -399,9 +400,28 @@ def _add_ideas(store: Store, ids: dict[tuple[str, str], int], last_day: date) ->
 
 
 def _add_plan(store: Store, last_day: date) -> None:
-    for step, moment, status, owner, due_in, notes in PLAN:
+    """The plan as it stands, reached through a little history: every cell that is done or at
+    risk was first in progress; changes are spread over the months before the last day."""
+    noon = datetime.combine(last_day, time(12))
+    for index, (step, moment, status, owner, due_in, notes) in enumerate(PLAN):
         due_on = None if due_in is None else last_day + timedelta(days=due_in)
-        workspace.set_plan_cell(store, step, moment, status=status, owner=owner, due_on=due_on, notes=notes)
+        if status != "in_progress":
+            started = noon - timedelta(days=300 - 9 * index)
+            workspace.set_plan_cell(
+                store, step, moment, status="in_progress", owner=owner, changed_by=owner, changed_at=started
+            )
+        changed = noon - timedelta(days=200 - 8 * index)
+        workspace.set_plan_cell(
+            store,
+            step,
+            moment,
+            status=status,
+            owner=owner,
+            due_on=due_on,
+            notes=notes,
+            changed_by=owner,
+            changed_at=changed,
+        )
 
 
 def _scales() -> tuple[list[Scale], pd.DataFrame]:
@@ -507,3 +527,32 @@ def ids_match(tps: pd.DataFrame, key: tuple[str, str]) -> int:
     """The id of the touchpoint named ``key = (cycle, touchpoint)``."""
     hit = tps.loc[(tps["cycle"] == key[0]) & (tps["name"] == key[1]), "id"]
     return int(hit.iloc[0])
+
+
+# --- issue 7: reputation plan ---
+# Desired reputation: Homeowners and Landlords for every moment, Business customers only at
+# first contact. So "decide the reputation" is proven for Now-or-Never and not yet elsewhere.
+STATEMENTS = (
+    ("Homeowners", None, "They turn up when they say, explain the job plainly and leave the home tidy."),
+    ("Landlords", None, "One call sorts it: quick repairs, clear invoices, no chasing."),
+    ("Business customers", "now_or_never", "They answer the first call and quote a firm date."),
+)
+# Review cadence (days) and days since the last review, for the standards of Make-or-Break.
+# The renewal offer's review is overdue.
+REVIEWS = (
+    ("New installation", "Home survey visit", 90, 30),
+    ("New installation", "Written quote", 90, 45),
+    ("Repair job", "Diagnosis and price", 180, 60),
+    ("Repair job", "Engineer arrival", 30, 10),
+    ("Repair job", "Appointment confirmation", 90, 20),
+    ("Annual service renewal", "Renewal offer", 60, 75),
+    ("New installation", "Website", 180, 20),
+)
+
+
+def _add_plan_content(store: Store, ids: dict[tuple[str, str], int], group_ids: dict[str, int], last_day: date) -> None:
+    """What the plan's steps need beyond the map: desired reputation and standard reviews."""
+    for group, moment, text in STATEMENTS:
+        plan.set_statement(store, group_ids[group], moment, text)
+    for cycle, touchpoint, every, ago in REVIEWS:
+        plan.set_review(store, ids[(cycle, touchpoint)], every, last_day - timedelta(days=ago))

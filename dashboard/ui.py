@@ -7,13 +7,20 @@ functions and render; they never see SQL.
 
 from __future__ import annotations
 
+from datetime import date
+from pathlib import Path
+
 import pandas as pd
 import streamlit as st
+from streamlit.errors import StreamlitAPIException
 from streamlit.runtime.pages_manager import PagesManager
 
-from dashboard import demo, metrics
-from dashboard.store import Store, database_path, impressions, workspace
+from dashboard import demo, evidence, metrics
+from dashboard.store import Store, database_path, imports, impressions, plan, workspace
 from dashboard.store.scope import EVERYTHING, Scope
+from dashboard.surveys import pipeline, reading
+
+PAGES_DIR = Path(__file__).resolve().parent.parent / "pages"
 
 
 def route_through_navigation() -> None:
@@ -81,3 +88,140 @@ def touchpoint_summary(scope: Scope = EVERYTHING) -> pd.DataFrame:
 
 def counts() -> dict[str, int]:
     return _counts(_version())
+
+
+# --- issue 4: survey import ---
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _cycles(version: int) -> pd.DataFrame:
+    return workspace.cycles(store())
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _cycle_touchpoints(version: int, cycle_id: int) -> pd.DataFrame:
+    return workspace.touchpoints(store(), cycle_id)
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _groups(version: int) -> pd.DataFrame:
+    return workspace.groups(store())
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _import_history(version: int) -> pd.DataFrame:
+    return imports.history(store())
+
+
+def cycles() -> pd.DataFrame:
+    """Service cycles: ``id, name, description, touchpoints``."""
+    return _cycles(_version())
+
+
+def cycle_touchpoints(cycle_id: int) -> pd.DataFrame:
+    return _cycle_touchpoints(_version(), cycle_id)
+
+
+def groups() -> pd.DataFrame:
+    return _groups(_version())
+
+
+def import_history() -> pd.DataFrame:
+    return _import_history(_version())
+
+
+def survey_preview(
+    data: bytes, digest: str, file_name: str, cycle_id: int, options: pipeline.Options
+) -> pipeline.Preview:
+    """The preview of one uploaded file (``digest`` its fingerprint), kept for this session so
+    reruns do not reread it. Raises ``SurveyError`` for a file that cannot be imported.
+    """
+    key = ("survey_preview", digest, file_name, cycle_id, repr(options), _version())
+    kept = st.session_state.setdefault("_survey_previews", {})
+    if key not in kept:
+        context = imports.cycle_context(store(), cycle_id)
+        kept.clear()  # one file's preview at a time in memory is plenty; the rest are recomputed
+        kept[key] = pipeline.prepare(data, file_name, context, options, content_hash=digest)
+    preview: pipeline.Preview = kept[key]
+    return preview
+
+
+def workbook_sheets(data: bytes) -> list[str]:
+    """The sheets of an uploaded workbook (raises ``SurveyError`` for a bad one)."""
+    return reading.list_sheets(data)
+
+
+def earlier_import(content_hash: str) -> dict[str, object] | None:
+    return imports.batch_for_hash(store(), content_hash)
+
+
+def commit_import(preview: pipeline.Preview, imported_by: str, new_touchpoint_moment: str) -> imports.ImportResult:
+    """Writes a preview with a progress bar; one transaction, all or nothing."""
+    bar = st.progress(0.0, text=f"Importing {preview.file_name}…")
+
+    def advance(share: float) -> None:
+        bar.progress(share, text=f"Importing {preview.file_name}… {share:.0%}")
+
+    result = imports.commit(
+        store(), preview, imported_by=imported_by, new_touchpoint_moment=new_touchpoint_moment, progress=advance
+    )
+    bar.progress(1.0, text=f"Imported {preview.file_name}.")
+    return result
+
+
+def undo_import(batch_id: int) -> int:
+    return imports.undo(store(), batch_id)
+
+
+def record_manual(frame: pd.DataFrame) -> int:
+    return imports.record_manual(store(), frame)
+
+
+# --- issue 7: reputation plan ---
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _plan_evidence(version: int, as_of: date) -> list[evidence.CellEvidence]:
+    thresholds = evidence.Thresholds.from_settings(plan.settings(store()))
+    figures = plan.evidence_figures(store(), as_of, thresholds.recent_days)
+    return evidence.assess(figures, workspace.plan_cells(store()), thresholds)
+
+
+def plan_evidence(as_of: date) -> list[evidence.CellEvidence]:
+    """The 28 plan cells, each with what the data proves on ``as_of``."""
+    return _plan_evidence(_version(), as_of)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _plan_progress(version: int, by: str) -> pd.DataFrame:
+    return plan.progress_over_time(store(), by)
+
+
+def plan_progress(by: str) -> pd.DataFrame:
+    return _plan_progress(_version(), by)
+
+
+def plan_thresholds() -> evidence.Thresholds:
+    return evidence.Thresholds.from_settings(plan.settings(store()))
+
+
+def page_exists(url_path: str) -> bool:
+    """Whether the app ships a page with this URL path (page files are named after it)."""
+    return (PAGES_DIR / f"{url_path}.py").is_file()
+
+
+def link_to_page(url_path: str, label: str) -> None:
+    """A link to another page when the app has it; plain text otherwise, never an error."""
+    if page_exists(url_path):
+        try:
+            st.page_link(f"pages/{url_path}.py", label=label, icon=":material/arrow_forward:")
+            return
+        except StreamlitAPIException:
+            pass  # the file exists but the router does not list it (yet)
+    st.caption(f"{label} (that page is not part of this app yet)")
+
+
+def plan_grid(as_of: date) -> pd.DataFrame:
+    """The 28 cells as one frame (``evidence.grid_frame``), ready for ``charts_plan.plan_grid``;
+    the Overview draws it with ``compact=True``."""
+    return evidence.grid_frame(plan_evidence(as_of))

@@ -8,6 +8,8 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+import streamlit.testing.v1.app_test as app_test_module
+from streamlit.runtime.pages_manager import PagesManager
 
 from dashboard import demo
 from dashboard.store import Store
@@ -40,3 +42,19 @@ def demo_store(demo_db: Path, tmp_path: Path) -> Iterator[Store]:
     copy.write_bytes(demo_db.read_bytes())
     with Store(copy) as opened:
         yield opened
+
+
+class _RouterAlreadyRan(PagesManager):
+    """AppTest forgets between runs that ``st.navigation`` ran (a live server remembers after
+    its first run), so every AppTest run would start in the old pages-folder mode and
+    ``ui.route_through_navigation`` would rerun, dropping button clicks and form submits.
+    This restores the live server's steady state after AppTest's reset."""
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        PagesManager.uses_pages_directory = False
+
+
+@pytest.fixture(autouse=True)
+def _live_server_navigation(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(app_test_module, "PagesManager", _RouterAlreadyRan)

@@ -52,17 +52,20 @@ def _registered(cur: duckdb.DuckDBPyConnection, frames: dict[str, pd.DataFrame])
                 cur.unregister(name)
 
 
-def insert_impressions(cur: duckdb.DuckDBPyConnection, frame: pd.DataFrame) -> int:
+def insert_impressions(cur: duckdb.DuckDBPyConnection, frame: pd.DataFrame, import_id: int | None = None) -> int:
     """Appends impressions inside the caller's transaction; returns how many were written.
 
     ``frame`` has the columns of ``IMPRESSION_COLUMNS``. One bulk statement, no row loop.
+    ``import_id`` ties the rows to the survey import they came from (None for none).
     """
     rows = frame.loc[:, list(IMPRESSION_COLUMNS)]
     with _registered(cur, {"incoming_impressions": rows}):
         cur.execute(
-            "insert into impression (touchpoint_id, observed_on, raw_value, scale, score, group_id, source, comment)"
+            "insert into impression"
+            " (touchpoint_id, observed_on, raw_value, scale, score, group_id, source, comment, import_id)"
             " select touchpoint_id::integer, observed_on::date, raw_value::varchar, scale::varchar, score::double,"
-            " group_id::integer, source::varchar, comment::varchar from incoming_impressions"
+            " group_id::integer, source::varchar, comment::varchar, ?::integer from incoming_impressions",
+            [import_id],
         )
     return len(rows)
 

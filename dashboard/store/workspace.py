@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, datetime
 
 import pandas as pd
 
@@ -112,13 +112,34 @@ def set_plan_cell(
     owner: str = "",
     due_on: date | None = None,
     notes: str = "",
+    changed_by: str = "",
+    changed_at: datetime | None = None,
 ) -> None:
-    """Creates or replaces the plan cell for one reputation step at one moment."""
+    """Creates or replaces the plan cell for one reputation step at one moment.
+
+    Every change is also kept in the cell's history, with who made it and when (``changed_at``
+    defaults to now; the demo passes earlier times to give the plan a past). Saving a cell
+    unchanged adds nothing to the history.
+    """
+    if step not in domain.STEP_KEYS or moment not in domain.MOMENT_KEYS:
+        raise ValueError(f"unknown plan cell {step!r} x {moment!r}")
+    if status not in domain.PLAN_STATUS_KEYS:
+        raise ValueError(f"unknown plan status {status!r}")
     with store.transaction() as cur:
+        before = cur.execute(
+            "select status, owner, due_on, notes from plan_cell where step = ? and moment = ?", [step, moment]
+        ).fetchone()
+        if before == (status, owner, due_on, notes):
+            return
         cur.execute(
             "insert or replace into plan_cell (step, moment, status, owner, due_on, notes, updated_at)"
-            " values (?, ?, ?, ?, ?, ?, current_timestamp)",
-            [step, moment, status, owner, due_on, notes],
+            " values (?, ?, ?, ?, ?, ?, coalesce(?, current_timestamp))",
+            [step, moment, status, owner, due_on, notes, changed_at],
+        )
+        cur.execute(
+            "insert into plan_cell_history (step, moment, status, owner, due_on, notes, changed_by, changed_at)"
+            " values (?, ?, ?, ?, ?, ?, ?, coalesce(?, current_timestamp))",
+            [step, moment, status, owner, due_on, notes, changed_by, changed_at],
         )
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from playwright.sync_api import Browser
+from playwright.sync_api import Browser, expect
 
 from tests.browser.conftest import PHONE, PROJECTOR, Server, exceptions_on, open_app
 
@@ -21,7 +21,7 @@ def test_a_leader_opens_the_overview_and_sees_the_kpis_and_where_the_chain_break
     assert any(t.startswith("Net impression") for t in texts)
     assert any(t.startswith("Perfection rate") for t in texts)
     assert "The chain breaks at Make-or-Break" in page.locator("[data-testid=stAlert]").first.inner_text()
-    assert page.locator(".js-plotly-plot").count() == 2
+    expect(page.locator(".js-plotly-plot")).to_have_count(2, timeout=30_000)
     page.close()
 
 

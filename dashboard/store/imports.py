@@ -1,0 +1,173 @@
+"""SQL for survey imports: the batch each import writes, its history, undo, and duplicates.
+
+An import is one transaction: the touchpoints it adds, its ``import_batch`` row and every
+impression it records commit together or not at all. Each impression carries its batch id,
+so undoing an import removes exactly what it wrote. A file's content hash recognises the
+same file uploaded again (under any name) while its earlier import stands.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from dashboard import domain
+from dashboard.store import Store
+from dashboard.store.impressions import insert_impressions
+from dashboard.surveys.matching import fold_key
+from dashboard.surveys.pipeline import Context, Preview
+from dashboard.surveys.reading import SurveyError
+
+CHUNK_ROWS = 500_000
+"""Impressions written per statement, so a progress bar can move during a large import."""
+
+
+class DuplicateImportError(SurveyError):
+    """The same file was imported before and that import has not been undone."""
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    batch_id: int
+    impressions: int
+    new_touchpoints: int
+
+
+def cycle_context(store: Store, cycle: str | int) -> Context:
+    """The service cycle an import goes to (by id, or by name tolerant of case and spacing)."""
+    with store.cursor() as cur:
+        rows = cur.execute("select id, name from service_cycle order by id").fetchall()
+        if isinstance(cycle, int):
+            found = [r for r in rows if r[0] == cycle]
+        else:
+            found = [r for r in rows if fold_key(r[1]) == fold_key(cycle)]
+        if not found:
+            known = ", ".join(r[1] for r in rows) or "none yet"
+            raise SurveyError(f"There is no service cycle {cycle!r} (service cycles: {known}).")
+        cycle_id, name = found[0]
+        touchpoints = cur.execute(
+            "select name, id from touchpoint where cycle_id = ? and archived_at is null order by position", [cycle_id]
+        ).fetchall()
+        groups = cur.execute("select name, id from stakeholder_group order by name").fetchall()
+    return Context(int(cycle_id), str(name), dict(touchpoints), dict(groups))
+
+
+def batch_for_hash(store: Store, content_hash: str) -> dict[str, Any] | None:
+    """The standing import of a file with this content, if there is one."""
+    with store.cursor() as cur:
+        row = cur.execute(
+            "select id, file_name, imported_at from import_batch where content_hash = ? and undone_at is null"
+            " order by id limit 1",
+            [content_hash],
+        ).fetchone()
+    return None if row is None else {"id": int(row[0]), "file_name": row[1], "imported_at": row[2]}
+
+
+def commit(
+    store: Store,
+    preview: Preview,
+    *,
+    imported_by: str = "",
+    new_touchpoint_moment: str = "keep_or_lose",
+    progress: Callable[[float], None] | None = None,
+) -> ImportResult:
+    """Writes a preview's impressions (and the touchpoints it adds) as one transaction."""
+    if new_touchpoint_moment not in domain.MOMENT_KEYS:
+        raise ValueError(f"unknown moment {new_touchpoint_moment!r}")
+    frame = preview.impressions
+    with store.transaction() as cur:
+        earlier = cur.execute(
+            "select file_name from import_batch where content_hash = ? and undone_at is null limit 1",
+            [preview.content_hash],
+        ).fetchone()
+        if earlier is not None:
+            raise DuplicateImportError(f"this file was already imported (as {earlier[0]}); nothing was added")
+        created = []
+        for name in preview.new_touchpoints:
+            row = cur.execute(
+                "insert into touchpoint (cycle_id, position, name, moment)"
+                " values (?, (select coalesce(max(position), 0) + 1 from touchpoint where cycle_id = ?), ?, ?)"
+                " returning id",
+                [preview.cycle_id, preview.cycle_id, name, new_touchpoint_moment],
+            ).fetchone()
+            assert row is not None
+            created.append(int(row[0]))
+        if created:
+            new_ids = np.asarray(created, dtype=np.int64)
+            ids = frame["touchpoint_id"].to_numpy()
+            frame = frame.assign(touchpoint_id=np.where(ids < 0, new_ids[np.clip(-ids - 1, 0, None)], ids))
+        row = cur.execute(
+            "insert into import_batch (file_name, content_hash, cycle_id, imported_by, rows_read, impressions,"
+            " rejected, missing_answers, detected) values (?, ?, ?, ?, ?, ?, ?, ?, ?) returning id",
+            [
+                preview.file_name,
+                preview.content_hash,
+                preview.cycle_id,
+                imported_by,
+                preview.rows_read,
+                len(frame),
+                len(preview.rejected),
+                preview.missing_answers,
+                json.dumps(preview.detected),
+            ],
+        ).fetchone()
+        assert row is not None
+        batch_id = int(row[0])
+        for start in range(0, len(frame), CHUNK_ROWS):
+            insert_impressions(cur, frame.iloc[start : start + CHUNK_ROWS], import_id=batch_id)
+            if progress:
+                progress(min(1.0, (start + CHUNK_ROWS) / len(frame)))
+    return ImportResult(batch_id, len(frame), len(created))
+
+
+def history(store: Store) -> pd.DataFrame:
+    """Every import, newest first, with its cycle's name and whether it was undone."""
+    with store.cursor() as cur:
+        return cur.execute(
+            "select b.id, b.file_name, c.name as cycle, b.imported_at, b.imported_by, b.rows_read, b.impressions,"
+            " b.rejected, b.missing_answers, b.undone_at"
+            " from import_batch b left join service_cycle c on c.id = b.cycle_id order by b.id desc"
+        ).df()
+
+
+def undo(store: Store, batch_id: int) -> int:
+    """Removes every impression an import recorded; returns how many. The history keeps the row."""
+    with store.transaction() as cur:
+        row = cur.execute("select undone_at from import_batch where id = ?", [batch_id]).fetchone()
+        if row is None:
+            raise SurveyError(f"there is no import {batch_id}")
+        if row[0] is not None:
+            raise SurveyError(f"import {batch_id} was already undone")
+        removed = cur.execute("delete from impression where import_id = ? returning 1", [batch_id]).fetchall()
+        cur.execute("update import_batch set undone_at = current_timestamp where id = ?", [batch_id])
+    return len(removed)
+
+
+def record_manual(store: Store, frame: pd.DataFrame) -> int:
+    """Records impressions typed in by hand (one transaction)."""
+    with store.transaction() as cur:
+        return insert_impressions(cur, frame)
+
+
+def stats(store: Store) -> dict[str, Any]:
+    """Total impressions and, per touchpoint with any: cycle, name, moment, count, mean score."""
+    with store.cursor() as cur:
+        total = cur.execute("select count(*) from impression").fetchone()
+        rows = cur.execute(
+            "select c.name, t.name, t.moment, count(*), avg(i.score)"
+            " from impression i join touchpoint t on t.id = i.touchpoint_id join service_cycle c on c.id = t.cycle_id"
+            " group by c.name, t.name, t.moment, t.position order by c.name, t.position"
+        ).fetchall()
+    assert total is not None
+    return {
+        "impressions": int(total[0]),
+        "touchpoints": [
+            {"cycle": r[0], "touchpoint": r[1], "moment": r[2], "impressions": int(r[3]), "mean_score": round(r[4], 4)}
+            for r in rows
+        ],
+    }

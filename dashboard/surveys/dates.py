@@ -1,0 +1,85 @@
+"""The dates of a survey column, whatever form a survey tool or spreadsheet wrote them in.
+
+Accepted: ISO (``2026-09-27``, with or without a time, ``T`` or ``Z``), slash, dot or dash
+forms with the day or the month first (``27/09/2026``, ``9/27/2026 3:05 PM``, ``27.09.26``),
+and Excel serial day numbers (``46292``). Only the calendar day is kept: an impression is
+dated, not timed, so a time of day (24-hour or AM/PM) is read past.
+
+Whether ``03/04/2026`` is the 3rd of April or the 4th of March is decided for the whole
+column: a first part above 12 proves day-first, a second part above 12 proves month-first.
+When nothing proves either, day-first is assumed and the preview says so; the person
+importing can choose the order.
+
+Every function works on the distinct values of a column (a few hundred dates for a million
+rows), vectorised with pandas.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+AUTO, DAY_FIRST, MONTH_FIRST = "auto", "day_first", "month_first"
+ORDERS = (AUTO, DAY_FIRST, MONTH_FIRST)
+EXCEL_EPOCH = pd.Timestamp("1899-12-30")
+EXCEL_SERIALS = (20_000, 80_000)  # 1954 .. 2119: any other number is not a plausible survey date
+_TIME = (  # a time of day after the date: read past, never used
+    r"(?:(?:[T ]|\s+)\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?\s*(?:[AaPp]\.?[Mm]\.?)?"
+    r"\s*(?:Z|[+-]\d{2}:?\d{2}|[A-Za-z]{1,5}(?:[+-]\d{1,2}(?::?\d{2})?)?)?)?"
+)
+_ISO = rf"^(?P<y>\d{{4}})[-/.](?P<m>\d{{1,2}})[-/.](?P<d>\d{{1,2}}){_TIME}$"
+_SLASH = rf"^(?P<a>\d{{1,2}})[-/.](?P<b>\d{{1,2}})[-/.](?P<c>\d{{4}}|\d{{2}}){_TIME}$"
+_SERIAL = r"^(?P<n>\d{5})(?:\.\d+)?$"
+
+
+def _assemble(year: pd.Series, month: pd.Series, day: pd.Series) -> pd.Series:
+    parts = pd.DataFrame({"year": year, "month": month, "day": day}).astype("float64")
+    return pd.to_datetime(parts, errors="coerce")
+
+
+def parse_dates(values: Sequence[str] | np.ndarray, order: str = AUTO) -> tuple[np.ndarray, str]:
+    """Each value as a ``datetime64[D]`` (NaT when it is not a date) and the form found, in words."""
+    if order not in ORDERS:
+        raise ValueError(f"unknown date order {order!r}")
+    text = pd.Series(np.asarray(values, dtype=object), dtype="string").str.strip()
+    result = pd.Series(pd.NaT, index=text.index, dtype="datetime64[ns]")
+    forms: list[str] = []
+
+    iso = text.str.extract(_ISO)
+    found = iso["y"].notna()
+    if found.any():
+        result[found] = _assemble(iso.loc[found, "y"], iso.loc[found, "m"], iso.loc[found, "d"])
+        forms.append("ISO year-month-day")
+
+    slash = text.str.extract(_SLASH)
+    found = slash["a"].notna()
+    if found.any():
+        first, second = slash.loc[found, "a"].astype(int), slash.loc[found, "b"].astype(int)
+        year = slash.loc[found, "c"].astype(int)
+        year = year.where(year >= 100, year + 2000)
+        chosen = order
+        assumed = ""
+        if order == AUTO:
+            if (first > 12).any():
+                chosen = DAY_FIRST
+            elif (second > 12).any():
+                chosen = MONTH_FIRST
+            else:
+                chosen, assumed = DAY_FIRST, " (assumed: no value proves the order)"
+        if chosen == DAY_FIRST:
+            result[found] = _assemble(year, second, first)
+            forms.append("day/month/year" + assumed)
+        else:
+            result[found] = _assemble(year, first, second)
+            forms.append("month/day/year")
+
+    serial = pd.to_numeric(text.str.extract(_SERIAL)["n"], errors="coerce")
+    found = serial.between(*EXCEL_SERIALS)
+    if found.any():
+        result[found] = EXCEL_EPOCH + pd.to_timedelta(serial[found], unit="D")
+        forms.append("Excel day numbers")
+
+    description = " and ".join(forms) if forms else "no dates recognised"
+    return result.to_numpy().astype("datetime64[D]"), description

@@ -1,0 +1,245 @@
+"""Upload surveys: preview what a file will record, import it in one click, undo an import."""
+
+from datetime import date
+from pathlib import Path
+
+import streamlit as st
+
+from dashboard import domain, exports, ui
+from dashboard import formatting as fmt
+from dashboard.scales import COMMON_SCALES, Scale
+from dashboard.surveys import SurveyError, dates, pipeline
+
+ui.route_through_navigation()
+
+DETECT = "Recognise from the answers"
+SKIP_LABEL = "Skip these rows"
+CREATE_LABEL = "Add as a new touchpoint"
+ORDER_LABELS = {dates.AUTO: "Recognise", dates.DAY_FIRST: "Day first (27/09)", dates.MONTH_FIRST: "Month first (09/27)"}
+
+st.title("Upload surveys")
+st.caption(
+    "Bring in survey answers as impressions. Nothing is written until you press Import, and every import "
+    "can be undone later."
+)
+
+cycles = ui.cycles()
+if cycles.empty:
+    st.info("There are no service cycles yet. Map a cycle and its touchpoints first, then upload its surveys.")
+    st.stop()
+
+cycle_ids = dict(zip(cycles["name"], cycles["id"], strict=True))
+cycle_name = st.selectbox("Service cycle", list(cycle_ids), help="The impressions are recorded on this cycle's map.")
+cycle_id = int(cycle_ids[cycle_name])
+touchpoints = ui.cycle_touchpoints(cycle_id)
+touchpoint_ids = dict(zip(touchpoints["name"], touchpoints["id"], strict=True))
+
+import_tab, history_tab, manual_tab, template_tab = st.tabs(
+    ["Import files", "Import history", "Record one impression", "Template"]
+)
+
+with import_tab:
+    files = st.file_uploader(
+        "Survey files (CSV, TSV or XLSX)",
+        type=["csv", "tsv", "txt", "xlsx", "xlsm"],
+        accept_multiple_files=True,
+        help="One impression per row: date, touchpoint and score, optionally service cycle, group, scale, comment.",
+    )
+    with st.expander("Import options"):
+        scale_choice = st.selectbox(
+            "Scale of the scores",
+            [DETECT, *(s.spec for s in COMMON_SCALES), "Other…"],
+            help="Used for rows that do not name their own scale.",
+        )
+        if scale_choice == "Other…":
+            custom = st.text_input("Scale", placeholder="1-4, -3..3 or labels:Poor|Fair|Good")
+            scale_choice = custom or DETECT
+        order = st.radio(
+            "Dates such as 03/04/2026",
+            list(ORDER_LABELS),
+            format_func=ORDER_LABELS.__getitem__,
+            horizontal=True,
+        )
+        strict = st.toggle("Strict: refuse a file if any row is rejected", value=False)
+        new_moment = st.selectbox(
+            "Moment of touchpoints added during an import",
+            domain.MOMENT_KEYS,
+            format_func=domain.moment_label,
+            index=2,
+        )
+        imported_by = st.text_input("Your name (shown in the import history)", max_chars=80)
+    try:
+        chosen_scale = None if scale_choice == DETECT else Scale.parse(scale_choice)
+    except ValueError as error:
+        st.error(str(error))
+        st.stop()
+
+    done: dict[str, str] = st.session_state.setdefault("imports_done", {})
+    for number, upload in enumerate(files or []):
+        data = upload.getvalue()
+        digest = pipeline.fingerprint(data)
+        st.subheader(upload.name, divider="gray")
+        if digest in done:
+            st.success(done[digest])
+            continue
+        earlier = ui.earlier_import(digest)
+        if earlier is not None:
+            st.warning(
+                f"This file was already imported (import {earlier['id']}, {earlier['file_name']}, "
+                f"{earlier['imported_at']:%d %b %Y %H:%M}). Importing it again would count every answer twice, "
+                "so it is left out. Undo that import first to replace it."
+            )
+            continue
+        sheet = None
+        if Path(upload.name).suffix.lower() in (".xlsx", ".xlsm"):
+            try:
+                sheets = ui.workbook_sheets(data)
+            except SurveyError as error:
+                st.error(str(error))
+                continue
+            if len(sheets) > 1:
+                first = pipeline.likely_sheet(data, sheets)
+                sheet = st.selectbox("Sheet", sheets, index=first, key=f"sheet-{number}-{digest[:12]}")
+        name_map: dict[str, int | str] = st.session_state.setdefault(f"names-{digest}", {})
+        options = pipeline.Options(scale=chosen_scale, date_order=order, name_map=dict(name_map), sheet=sheet)
+        try:
+            with st.spinner(f"Reading {upload.name}…"):
+                preview = ui.survey_preview(data, digest, upload.name, cycle_id, options)
+        except SurveyError as error:
+            st.error(str(error))
+            continue
+
+        with st.container(border=True):
+            st.markdown("**What was detected**")
+            st.table({"": list(preview.detected), "Detected": list(preview.detected.values())}, border="horizontal")
+        kpi = st.columns(4)
+        kpi[0].metric("Rows read", fmt.count(preview.rows_read), border=True)
+        kpi[1].metric("Impressions to record", fmt.count(len(preview.impressions)), border=True)
+        kpi[2].metric("Rows rejected", fmt.count(len(preview.rejected)), border=True)
+        kpi[3].metric(
+            "Missing answers",
+            fmt.count(preview.missing_answers),
+            border=True,
+            help="Empty, N/A, Not applicable, Don't know or -99: not a score, so not recorded.",
+        )
+        if len(preview.per_touchpoint):
+            st.dataframe(preview.per_touchpoint, hide_index=True, width="stretch")
+
+        if len(preview.unmatched):
+            st.warning(
+                f"{len(preview.unmatched)} touchpoint name(s) match nothing on the map of {cycle_name}. "
+                "Choose what to do with each; until then their rows are rejected."
+            )
+            choices = [SKIP_LABEL, CREATE_LABEL, *touchpoint_ids]
+            for row in preview.unmatched.itertuples():
+                picked = st.selectbox(
+                    f"“{row.name}” ({fmt.count(row.rows)} rows)",
+                    choices,
+                    key=f"map-{digest[:12]}-{row.Index}",
+                )
+                if picked == SKIP_LABEL:
+                    name_map.pop(str(row.name), None)
+                else:
+                    name_map[str(row.name)] = pipeline.CREATE if picked == CREATE_LABEL else int(touchpoint_ids[picked])
+            if st.button("Apply these choices", key=f"apply-{digest[:12]}"):
+                st.rerun()
+        if name_map and st.button("Forget my choices for unmatched names", key=f"reset-{digest[:12]}"):
+            name_map.clear()
+            st.rerun()
+
+        if len(preview.rejected):
+            with st.expander(f"Rejected rows ({fmt.count(len(preview.rejected))})"):
+                st.dataframe(preview.rejected.head(500), hide_index=True, width="stretch")
+                st.download_button(
+                    "Download the rejected rows (CSV)",
+                    exports.to_csv_bytes(preview.rejected),
+                    file_name=f"{Path(upload.name).stem}-rejected.csv",
+                    mime="text/csv",
+                    key=f"rejected-{digest[:12]}",
+                )
+
+        refusal = preview.refusal(strict=strict)
+        if refusal:
+            st.error(f"Not imported: {refusal}.")
+            continue
+        label = f"Import {fmt.count(len(preview.impressions))} impressions"
+        if st.button(label, type="primary", key=f"import-{digest[:12]}"):
+            try:
+                result = ui.commit_import(preview, imported_by.strip(), new_moment)
+            except SurveyError as error:
+                st.error(str(error))
+                continue
+            done[digest] = (
+                f"Imported {fmt.count(result.impressions)} impressions into {cycle_name} (import {result.batch_id})."
+            )
+            st.rerun()
+
+with history_tab:
+    history = ui.import_history()
+    if history.empty:
+        st.info("No imports yet.")
+    else:
+        st.dataframe(history, hide_index=True, width="stretch")
+        standing = history[history["undone_at"].isna()]
+        if len(standing):
+            labels = {
+                int(row.id): f"{row.id}: {row.file_name} ({fmt.count(row.impressions)} impressions)"
+                for row in standing.itertuples()
+            }
+            batch = st.selectbox("Import to undo", list(labels), format_func=labels.__getitem__)
+            if st.button("Undo this import", help="Removes every impression it recorded."):
+                removed = ui.undo_import(int(batch))
+                st.session_state["imports_done"] = {}
+                st.success(f"Undone: {fmt.count(removed)} impressions removed.")
+
+with manual_tab:
+    if not touchpoint_ids:
+        st.info(f"{cycle_name} has no touchpoints yet.")
+    else:
+        manual_scale = Scale.parse(
+            st.selectbox("Scale", [s.spec for s in COMMON_SCALES], key="manual-scale", format_func=str)
+        )
+        groups = ui.groups()
+        group_ids = dict(zip(groups["name"], groups["id"], strict=True))
+        with st.form("manual-entry", clear_on_submit=True):
+            touchpoint = st.selectbox("Touchpoint", list(touchpoint_ids))
+            observed_on = st.date_input("Date", value=date.today(), max_value=date.today())
+            answer = st.select_slider("Score", options=list(manual_scale.points))
+            group = st.selectbox("Stakeholder group", ["(none)", *group_ids])
+            comment = st.text_area("Comment", max_chars=2000)
+            if st.form_submit_button("Record the impression"):
+                try:
+                    frame = pipeline.manual_impression(
+                        int(touchpoint_ids[touchpoint]),
+                        observed_on,
+                        str(answer),
+                        manual_scale,
+                        int(group_ids[group]) if group in group_ids else None,
+                        comment,
+                    )
+                except SurveyError as error:
+                    st.error(str(error))
+                else:
+                    ui.record_manual(frame)
+                    st.success(f"Recorded {answer} for {touchpoint}.")
+
+with template_tab:
+    st.markdown(
+        "The long format holds one impression per row. **date**, **touchpoint** and **score** are required; "
+        "**service_cycle** may be left empty (the cycle chosen above is used), **group** names a stakeholder "
+        "group, **scale** gives the row's own scale (such as `0-10` or `labels:Poor|Fair|Good`), and "
+        "**comment** is kept exactly as written."
+    )
+    left, right = st.columns(2)
+    left.download_button(
+        "Download the template (CSV)",
+        exports.to_csv_bytes(pipeline.template_frame()),
+        file_name="impressions-template.csv",
+        mime="text/csv",
+    )
+    right.download_button(
+        "Download a filled example (CSV)",
+        exports.to_csv_bytes(pipeline.example_frame(cycle_name, list(touchpoint_ids))),
+        file_name="impressions-example.csv",
+        mime="text/csv",
+    )

@@ -1,0 +1,46 @@
+"""A team member uploads a survey in a real browser, imports it, sees it counted, and undoes it."""
+
+from __future__ import annotations
+
+from playwright.sync_api import Browser, expect
+
+from tests.browser.conftest import PROJECTOR, Server, exceptions_on, open_app, settle
+from tests.survey_files import csv_bytes
+
+SURVEY = csv_bytes(
+    [
+        "2026-09-01,Annual service renewal,Renewal reminder,,4,,Clear letter",
+        "27/09/2026,,service visit,,5,,",
+        "28/09/2026,,Service visit,,2,,Late again",
+        "2026-09-02,,Service visit,,Don't know,,",
+    ]
+)
+
+
+def test_a_team_member_uploads_previews_imports_and_undoes_a_survey(server: Server, browser: Browser):
+    page = open_app(browser, f"{server.url}/upload", PROJECTOR)
+    assert page.locator("h1").first.inner_text().startswith("Upload surveys")
+
+    page.locator("input[type=file]").set_input_files(
+        files=[{"name": "renewal-september.csv", "mimeType": "text/csv", "buffer": SURVEY}]
+    )
+    expect(page.get_by_text("What was detected")).to_be_visible(timeout=30_000)
+    settle(page)
+    metric = page.locator("[data-testid=stMetric]")
+    expect(metric.filter(has_text="Impressions to record")).to_contain_text("3")
+    expect(metric.filter(has_text="Missing answers")).to_contain_text("1")
+    expect(metric.filter(has_text="Rows rejected")).to_contain_text("0")
+    expect(page.get_by_text("date: ISO year-month-day and day/month/year")).to_be_visible()
+
+    page.get_by_role("button", name="Import 3 impressions").click()
+    expect(page.get_by_text("Imported 3 impressions into Annual service renewal")).to_be_visible(timeout=30_000)
+    settle(page)
+
+    page.get_by_role("tab", name="Import history").click()
+    history = page.locator("[data-testid=stDataFrame]").last
+    expect(history).to_be_visible()
+    page.get_by_role("button", name="Undo this import").click()
+    expect(page.get_by_text("Undone: 3 impressions removed.")).to_be_visible(timeout=30_000)
+    settle(page)
+    assert exceptions_on(page) == []
+    page.close()

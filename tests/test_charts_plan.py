@@ -1,0 +1,56 @@
+"""The plan's figures: the grid in step and moment order with flags framed, its compact twin for
+the Overview, and progress lines that carry the last value to today."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+
+from dashboard import charts_plan, evidence
+from dashboard.store import Store, plan, workspace
+
+AS_OF = date(2026, 6, 30)
+
+
+def grid_of(store: Store) -> pd.DataFrame:
+    t = evidence.Thresholds()
+    return evidence.grid_frame(
+        evidence.assess(plan.evidence_figures(store, AS_OF, t.recent_days), workspace.plan_cells(store), t)
+    )
+
+
+def test_the_grid_puts_steps_down_and_moments_across_coloured_by_status_and_frames_unproven_claims(store: Store):
+    workspace.set_plan_cell(store, "measure", "keep_or_lose", status="done")  # no impressions: unproven
+    workspace.set_plan_cell(store, "perform", "now_or_never", status="at_risk")
+    fig = charts_plan.plan_grid(grid_of(store))
+    heatmap, cells = fig.data[0], fig.data[1]
+    assert list(heatmap.x) == ["Now-or-<br>Never", "Make-or-<br>Break", "Keep-or-<br>Lose", "Multiplier"]
+    assert heatmap.y[0] == "1. Identify<br>groups" and heatmap.y[6] == "7. Institute<br>standards"
+    assert heatmap.z[5][2] == 2 and heatmap.z[4][0] == 3 and heatmap.z[0][0] == 0  # done, at risk, not started
+    assert heatmap.text[5][2] == "Done<br>0/2<br><b>⚠</b>"
+    assert [(s.x0, s.y0) for s in fig.layout.shapes] == [(2 - 0.45, 5 - 0.42)]
+    assert len(cells.customdata) == 28 and list(cells.customdata[0]) == ["identify_groups", "now_or_never"]
+
+
+def test_the_compact_grid_for_the_overview_only_marks_the_flags_and_cannot_be_selected(store: Store):
+    workspace.set_plan_cell(store, "measure", "keep_or_lose", status="done")
+    fig = charts_plan.plan_grid(grid_of(store), compact=True)
+    assert len(fig.data) == 1
+    assert fig.data[0].text[5][2] == "⚠" and fig.data[0].text[0][0] == ""
+    assert len(fig.layout.shapes) == 1
+    assert fig.layout.height == 300 and fig.layout.dragmode is False
+
+
+def test_progress_lines_show_the_share_of_cells_done_per_moment_up_to_today(store: Store):
+    progress = pd.DataFrame(
+        {"day": pd.to_datetime(["2026-06-01", "2026-06-03"]), "moment": ["multiplier", "multiplier"], "done": [1, 2]}
+    )
+    fig = charts_plan.progress_lines(progress, "moment", AS_OF)
+    assert [t.name for t in fig.data] == ["Now-or-Never", "Make-or-Break", "Keep-or-Lose", "Multiplier"]
+    multiplier = fig.data[3]
+    assert list(multiplier.x) == [date(2026, 6, 1), date(2026, 6, 3), AS_OF]
+    assert list(multiplier.y) == [1 / 7, 2 / 7, 2 / 7]
+    assert list(fig.data[0].y) == [0, 0, 0]
+    empty = charts_plan.progress_lines(progress.iloc[0:0], "step", AS_OF)
+    assert empty.layout.annotations[0].text == "No plan changes recorded yet"

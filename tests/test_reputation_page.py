@@ -1,0 +1,111 @@
+"""AppTest: on the Reputation page a leader edits a plan cell, sees whether the data backs it,
+records the missing evidence, and changes the thresholds."""
+
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from dashboard import ui
+from dashboard.store import Store, plan, workspace
+from tests.test_pages import app
+
+PAGE = "pages/reputation.py"
+CELL = "decide_reputation:keep_or_lose"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_streamlit_caches():
+    """Each test opens its own workspace; the cached store of a previous test must not leak in."""
+    import streamlit as st
+
+    st.cache_resource.clear()
+    st.cache_data.clear()
+
+
+def open_page(demo_store: Store, monkeypatch: pytest.MonkeyPatch) -> AppTest:
+    """The Reputation page on the given workspace.
+
+    After ``switch_page`` AppTest runs the page with Streamlit's old pages-folder flag set, so
+    ``ui.route_through_navigation`` would rerun every run, and a rerun drops the click that
+    started it. In a real server the flag is cleared once and for all; here it is switched off.
+    """
+    monkeypatch.setattr(ui, "route_through_navigation", lambda: None)
+    at = app(demo_store.path, monkeypatch).run()
+    at.switch_page(PAGE).run()
+    assert not at.exception
+    return at
+
+
+def by_label(elements, label: str):
+    return next(e for e in elements if e.label == label)
+
+
+def test_the_page_shows_the_grid_the_counts_and_the_first_cell(demo_store: Store, monkeypatch: pytest.MonkeyPatch):
+    at = open_page(demo_store, monkeypatch)
+    assert at.title[0].value == "Reputation plan"
+    kpis = {m.label: m.value for m in at.metric}
+    assert kpis["Cells done"] == "13 of 28"
+    assert kpis["At risk"] == "2"
+    assert at.subheader[0].value == "1. Identify groups · Now-or-Never"
+    assert len(at.get("plotly_chart")) == 3  # the grid and two progress charts
+
+
+def test_a_leader_marks_a_cell_done_sees_it_unproven_and_clears_the_flag_by_recording_the_evidence(
+    demo_store: Store, monkeypatch: pytest.MonkeyPatch
+):
+    at = open_page(demo_store, monkeypatch)
+    at.selectbox(key="plan_cell").set_value(CELL).run()
+    assert at.subheader[0].value == "2. Decide the reputation · Keep-or-Lose"
+    by_label(at.selectbox, "Status").set_value("done")
+    by_label(at.text_input, "Owner").input("Customer care")
+    by_label(at.text_area, "Notes").input("Agreed at the board meeting.")
+    at.text_input(key="plan_changed_by").input("Dana")
+    by_label(at.button, "Save cell").click().run()
+    assert not at.exception
+    assert "Marked done, but the data does not back it yet" in at.warning[0].value
+    cells = workspace.plan_cells(demo_store).set_index(["step", "moment"])
+    assert cells.loc[("decide_reputation", "keep_or_lose"), ["status", "owner", "notes"]].tolist() == [
+        "done",
+        "Customer care",
+        "Agreed at the board meeting.",
+    ]
+    assert plan.cell_history(demo_store, "decide_reputation", "keep_or_lose")[["status", "changed_by"]].to_dict(
+        "records"
+    ) == [{"status": "done", "changed_by": "Dana"}]
+
+    at.selectbox(key="statement_group").set_value("Business customers")
+    at.selectbox(key="statement_moment").set_value("keep_or_lose").run()
+    by_label(at.text_area, "Desired reputation").input("They fix it first time and say so plainly.")
+    at.button(key="save_statement").click().run()
+    assert not at.exception
+    assert [w.value for w in at.warning if "Marked done" in w.value] == []
+    assert at.success[0].value == "Done, and the data proves it."
+
+
+def test_thresholds_out_of_bounds_are_refused_with_a_message_and_nothing_is_stored(
+    demo_store: Store, monkeypatch: pytest.MonkeyPatch
+):
+    at = open_page(demo_store, monkeypatch)
+    at.number_input(key="threshold_min_meeting_share").set_value(1.5)
+    by_label(at.button, "Save thresholds").click().run()
+    assert not at.exception
+    assert at.error[0].value == "Share of recent impressions at or above target must be between 0 and 1"
+    assert plan.settings(demo_store) == {}
+    at.number_input(key="threshold_min_meeting_share").set_value(0.5)
+    by_label(at.button, "Save thresholds").click().run()
+    assert plan.settings(demo_store)["min_meeting_share"] == 0.5
+
+
+def test_evidence_links_to_pages_the_app_has_and_names_those_it_lacks(
+    demo_store: Store, monkeypatch: pytest.MonkeyPatch
+):
+    # Pretend the app has only the pages of this branch, whatever other pages exist by now.
+    monkeypatch.setattr(ui, "page_exists", lambda url_path: url_path in {"overview", "reputation"})
+    at = open_page(demo_store, monkeypatch)
+    at.selectbox(key="plan_cell").set_value("perform:make_or_break").run()
+    links = at.get("page_link")
+    assert [(link.proto.label, link.proto.page) for link in links] == [("Where this comes from: Overview", "overview")]
+    at.selectbox(key="plan_cell").set_value("isolate_contacts:multiplier").run()
+    assert at.get("page_link") == []
+    assert "Where this comes from: Map (that page is not part of this app yet)" in [c.value for c in at.caption]
