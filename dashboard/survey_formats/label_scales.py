@@ -15,21 +15,25 @@ import pandas as pd
 
 from dashboard.scales import AGREEMENT, QUALITY, SATISFACTION, Scale, _fold
 
+MISSING_ANSWER_TEXTS: tuple[str, ...] = (
+    "",
+    "N/A",
+    "NA",
+    "n.a.",
+    "Not applicable",
+    "Don't know",
+    "Don’t know",
+    "Dont know",
+    "Do not know",
+    "-99",
+    "-99.0",
+    "-",
+    "No answer",
+    "Prefer not to say",
+)
+"""The one list of missing answers, shared by the long format (``dashboard.surveys.answers``) and wide exports."""
 MISSING_ANSWERS: frozenset[str] = frozenset(
-    _fold(text)
-    for text in (
-        "",
-        "N/A",
-        "NA",
-        "n.a.",
-        "Not applicable",
-        "Don't know",
-        "Don’t know",
-        "Dont know",
-        "Do not know",
-        "-99",
-        "-99.0",
-    )
+    _fold(form) for text in MISSING_ANSWER_TEXTS for form in (text, text.replace("’", "'"))
 )
 """Answers that say "no score here": they are skipped, never scored (folded forms)."""
 _LONGEST_MISSING = 2 * max(len(text) for text in MISSING_ANSWERS)

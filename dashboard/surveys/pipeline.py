@@ -24,9 +24,12 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from dashboard import survey_formats
 from dashboard.scales import SATISFACTION, Scale
+from dashboard.survey_formats import WideLayout
+from dashboard.survey_formats.label_scales import distinct_answers
 from dashboard.surveys import answers, dates, matching
-from dashboard.surveys.reading import SurveyError, Table, read_table
+from dashboard.surveys.reading import Grid, SurveyError, Table, peek_header, read_grid, read_table
 
 CREATE = "create"
 """A decision for an unmatched touchpoint name: add it to the cycle during the import."""
@@ -68,6 +71,25 @@ class Options:
     name_map: dict[str, int | str] = field(default_factory=dict)
     """For touchpoint names that match nothing: a touchpoint id, ``CREATE`` or ``SKIP``."""
     sheet: str | None = None
+    overrides: tuple[tuple[int, str | None], ...] = ()
+    """Wide exports: the user's corrections, (0-based column, touchpoint name or None = leave out)."""
+    comment_column: int | None = None
+    """Wide exports: the column whose free text becomes each impression's comment."""
+    group_column: int | None = None
+    """Wide exports: the column naming each respondent's stakeholder group (detected when None)."""
+    label_order: tuple[str, ...] = ()
+    """Wide exports: answers no known scale holds, worst first (see ``UnknownLabels``)."""
+
+
+class UnknownLabels(SurveyError):
+    """A wide export's answers are words no known scale holds: the person must order them."""
+
+    def __init__(self, labels: list[str]) -> None:
+        self.labels = labels
+        shown = ", ".join(labels[:12])
+        super().__init__(
+            f"The answers ({shown}) are on no scale the product knows; put them in order from worst to best."
+        )
 
 
 @dataclass
@@ -90,6 +112,14 @@ class Preview:
     new_touchpoints: list[str]
     """Names to add to the cycle; their impressions carry ids -1, -2, ... until then."""
     sheets: tuple[str, ...] = ()
+    layout: WideLayout | None = None
+    """Wide exports: what was detected (tool, columns, mapping); None for the long format."""
+    survey_key: str = ""
+    """Wide exports: the survey's fingerprint, under which corrected mappings are remembered."""
+    remember: dict[str, str | None] = field(default_factory=dict)
+    """Wide exports: corrections to remember for this survey (column identity -> touchpoint)."""
+    recalled: dict[int, str | None] = field(default_factory=dict)
+    """Wide exports: remembered corrections applied automatically (column -> touchpoint)."""
 
     def counts(self) -> dict[str, int]:
         """Impressions per touchpoint name."""
@@ -121,15 +151,160 @@ def fingerprint(data: bytes) -> str:
 
 
 def prepare(
-    data: bytes, file_name: str, context: Context, options: Options | None = None, *, content_hash: str = ""
+    data: bytes,
+    file_name: str,
+    context: Context,
+    options: Options | None = None,
+    *,
+    content_hash: str = "",
+    recall: Callable[[str], dict[str, str | None]] | None = None,
 ) -> Preview:
-    """Reads a long-format file and checks every row against the workspace; writes nothing.
+    """Reads a survey file and checks every impression against the workspace; writes nothing.
 
-    Pass ``content_hash`` (``fingerprint(data)``) when it is known already, to save hashing twice.
+    The long format (its header names date, touchpoint and score) takes issue 4's path; any other
+    file is read as a raw grid, its survey tool and layout detected (``dashboard.survey_formats``)
+    and its answers reshaped into the same rows, checked the same way. ``recall(survey_key)``
+    gives the corrections remembered for a survey. Pass ``content_hash`` (``fingerprint(data)``)
+    when it is known already, to save hashing twice.
     """
     options = options or Options()
+    content_hash = content_hash or fingerprint(data)
+    header = peek_header(data, file_name, sheet=options.sheet, header_names=HEADER_NAMES)
+    if not _is_long(header):
+        grid = read_grid(data, file_name, sheet=options.sheet)
+        preview = prepare_wide(grid, context, options, file_name=file_name, content_hash=content_hash, recall=recall)
+        if preview is not None:
+            return preview
     table = read_table(data, file_name, sheet=options.sheet, header_names=HEADER_NAMES)
-    return analyse(table, context, options, file_name=file_name, content_hash=content_hash or fingerprint(data))
+    return analyse(table, context, options, file_name=file_name, content_hash=content_hash)
+
+
+def _is_long(header: list[str]) -> bool:
+    try:
+        find_columns(header)
+    except SurveyError:
+        return False
+    return True
+
+
+def prepare_wide(
+    grid: Grid,
+    context: Context,
+    options: Options,
+    *,
+    file_name: str,
+    content_hash: str,
+    recall: Callable[[str], dict[str, str | None]] | None = None,
+) -> Preview | None:
+    """A survey tool's export (a respondent per row) as impressions; None when it has no rating column.
+
+    Each answered rating cell becomes one row of the long format (date = the submission date,
+    touchpoint = the column's, group and comment from the respondent's row) and goes through
+    ``analyse`` like a long-format file: same scales, dates, rejections and impressions.
+    """
+    raw = grid.frame
+    try:
+        layout = survey_formats.detect(
+            raw, list(context.touchpoints), group_column=options.group_column, comment_column=options.comment_column
+        )
+    except ValueError as error:
+        raise SurveyError(f"The file cannot be read as a survey export: {error}.") from None
+    if layout.tool == "long":
+        return None
+    key = survey_formats.survey_fingerprint(raw, layout)
+    recalled = survey_formats.overrides_from_identity(raw, layout, recall(key)) if recall else {}
+    chosen = dict(options.overrides)
+    corrections = {**recalled, **chosen}
+    try:
+        mapped = layout.with_overrides(corrections) if corrections else layout
+    except ValueError as error:
+        raise SurveyError(f"That mapping cannot be used: {error}.") from None
+    if not mapped.mapping:
+        if not layout.columns:
+            return None  # no rating column at all: let the long-format reader say what is missing
+        raise SurveyError(
+            f"No column of this {layout.tool_name} export names a touchpoint of {context.cycle_name}; "
+            "map the rating columns to touchpoints."
+        )
+    long = survey_formats.to_long(raw, mapped)
+    scale = _wide_scale(long, mapped, options)
+    values = survey_formats.answer_values(long["raw_value"]).fillna(long["raw_value"].astype("string"))
+    columns: dict[str, pa.Array] = {
+        "date": _strings(long["date"]),
+        "touchpoint": _strings(long["touchpoint"]),
+        "score": _strings(values),
+    }
+    if mapped.group_column is not None:
+        columns["group"] = _strings(long["group"])
+    if mapped.comment_column is not None:
+        columns["comment"] = _strings(long["comment"])
+    table = Table(
+        pa.table(columns),
+        long["respondent_row"].to_numpy(dtype=np.int64),
+        mapped.header_rows,
+        grid.encoding,
+        grid.delimiter,
+        sheet=grid.sheet,
+        sheets=grid.sheets,
+    )
+    wide_options = Options(scale=scale, date_order=options.date_order, name_map=options.name_map)
+    preview = analyse(table, context, wide_options, file_name=file_name, content_hash=content_hash)
+    preview.rows_read = max(len(raw) - mapped.header_rows, 0)
+    preview.missing_answers = _missing_answers(raw, mapped)
+    preview.detected = _describe(grid, mapped, scale, options, recalled)
+    preview.layout = mapped
+    preview.survey_key = key
+    preview.recalled = recalled
+    preview.remember = survey_formats.overrides_by_identity(raw, layout, corrections) if chosen else {}
+    return preview
+
+
+def _strings(values: pd.Series) -> pa.Array:
+    return pa.array(values.astype(object).where(values.notna(), None), type=pa.string(), from_pandas=True)
+
+
+def _wide_scale(long: pd.DataFrame, layout: WideLayout, options: Options) -> Scale:
+    if options.scale is not None:
+        return options.scale
+    if options.label_order:
+        try:
+            return survey_formats.scale_from_order(options.label_order, long["raw_value"])
+        except ValueError as error:
+            raise SurveyError(f"That order cannot be used: {error}.") from None
+    if layout.scale is not None:
+        return layout.scale
+    raise UnknownLabels(distinct_answers(long["raw_value"], limit=200))
+
+
+def _missing_answers(raw: pd.DataFrame, layout: WideLayout) -> int:
+    """Answers such as N/A or Don't know in the imported columns (blank cells are not counted)."""
+    total = 0
+    for column in layout.mapping:
+        counts = raw.iloc[layout.header_rows :, column].value_counts()
+        total += sum(int(n) for value, n in counts.items() if str(value).strip() and answers.is_missing(str(value)))
+    return total
+
+
+def _describe(
+    grid: Grid, layout: WideLayout, scale: Scale, options: Options, recalled: dict[int, str | None]
+) -> dict[str, str]:
+    def column(index: int | None) -> str:
+        return "none" if index is None else f"column {index + 1}: {layout.header_of(index)}"
+
+    detected = {"layout": f"{layout.tool_name} export (one respondent per row)", **grid.describe()}
+    detected["header rows"] = str(layout.header_rows)
+    detected["date column"] = column(layout.date_column)
+    if layout.time_zone:
+        detected["time zone"] = f"{layout.time_zone} (the calendar day as the export writes it)"
+    detected["group column"] = column(layout.group_column)
+    detected["comment column"] = column(layout.comment_column)
+    chosen = options.scale is not None or bool(options.label_order)
+    detected["scale"] = f"{scale} ({scale.spec})" + (" (chosen)" if chosen else " (detected)")
+    if recalled:
+        detected["remembered mapping"] = f"{len(recalled)} column(s) mapped as corrected for this survey before"
+    for number, note in enumerate(layout.notes, start=1):
+        detected[f"note {number}"] = note
+    return detected
 
 
 def find_columns(names: list[str]) -> dict[str, str]:
