@@ -194,6 +194,6 @@ def _remember_mapping(cur: Any, preview: Preview) -> None:
     cur.execute(
         "insert into survey_mapping (fingerprint, tool, columns) values (?, ?, ?)"
         " on conflict (fingerprint) do update set tool = excluded.tool, columns = excluded.columns,"
-        " updated_at = current_timestamp",
+        " updated_at = now()",
         [preview.survey_key, tool, json.dumps(preview.remember, sort_keys=True)],
     )

@@ -78,10 +78,10 @@ class Options:
     group_column: int | None = None
     """Wide exports: the column naming each respondent's stakeholder group (detected when None)."""
     label_order: tuple[str, ...] = ()
-    """Wide exports: answers no known scale holds, worst first (see ``UnknownLabels``)."""
+    """Wide exports: answers no known scale holds, worst first (see ``UnknownLabelsError``)."""
 
 
-class UnknownLabels(SurveyError):
+class UnknownLabelsError(SurveyError):
     """A wide export's answers are words no known scale holds: the person must order them."""
 
     def __init__(self, labels: list[str]) -> None:
@@ -223,8 +223,8 @@ def prepare_wide(
         if not layout.columns:
             return None  # no rating column at all: let the long-format reader say what is missing
         raise SurveyError(
-            f"No column of this {layout.tool_name} export names a touchpoint of {context.cycle_name}; "
-            "map the rating columns to touchpoints."
+            f"No column of this file ({layout.tool_name}) names a touchpoint of {context.cycle_name}. "
+            "Map its rating columns to touchpoints on the upload page; the mapping is remembered for its next export."
         )
     long = survey_formats.to_long(raw, mapped)
     scale = _wide_scale(long, mapped, options)
@@ -234,6 +234,11 @@ def prepare_wide(
         "touchpoint": _strings(long["touchpoint"]),
         "score": _strings(values),
     }
+    if scale is None:
+        specs = np.asarray([""] * len(mapped.headers), dtype=object)
+        for mapping in mapped.imported:
+            specs[mapping.column_index] = mapping.scale.spec if mapping.scale else ""
+        columns["scale"] = pa.array(specs[long["column"].to_numpy()], type=pa.string())
     if mapped.group_column is not None:
         columns["group"] = _strings(long["group"])
     if mapped.comment_column is not None:
@@ -263,7 +268,7 @@ def _strings(values: pd.Series) -> pa.Array:
     return pa.array(values.astype(object).where(values.notna(), None), type=pa.string(), from_pandas=True)
 
 
-def _wide_scale(long: pd.DataFrame, layout: WideLayout, options: Options) -> Scale:
+def _wide_scale(long: pd.DataFrame, layout: WideLayout, options: Options) -> Scale | None:
     if options.scale is not None:
         return options.scale
     if options.label_order:
@@ -273,7 +278,9 @@ def _wide_scale(long: pd.DataFrame, layout: WideLayout, options: Options) -> Sca
             raise SurveyError(f"That order cannot be used: {error}.") from None
     if layout.scale is not None:
         return layout.scale
-    raise UnknownLabels(distinct_answers(long["raw_value"], limit=200))
+    if all(column.scale is not None for column in layout.imported):
+        return None  # each column on its own known scale (e.g. a satisfaction matrix and a quality question)
+    raise UnknownLabelsError(distinct_answers(long["raw_value"], limit=200))
 
 
 def _missing_answers(raw: pd.DataFrame, layout: WideLayout) -> int:
@@ -286,7 +293,7 @@ def _missing_answers(raw: pd.DataFrame, layout: WideLayout) -> int:
 
 
 def _describe(
-    grid: Grid, layout: WideLayout, scale: Scale, options: Options, recalled: dict[int, str | None]
+    grid: Grid, layout: WideLayout, scale: Scale | None, options: Options, recalled: dict[int, str | None]
 ) -> dict[str, str]:
     def column(index: int | None) -> str:
         return "none" if index is None else f"column {index + 1}: {layout.header_of(index)}"
@@ -299,7 +306,12 @@ def _describe(
     detected["group column"] = column(layout.group_column)
     detected["comment column"] = column(layout.comment_column)
     chosen = options.scale is not None or bool(options.label_order)
-    detected["scale"] = f"{scale} ({scale.spec})" + (" (chosen)" if chosen else " (detected)")
+    if scale is None:
+        detected["scale"] = "per column: " + "; ".join(
+            f"{m.touchpoint}: {m.scale.spec}" for m in layout.imported if m.scale is not None
+        )
+    else:
+        detected["scale"] = f"{scale} ({scale.spec})" + (" (chosen)" if chosen else " (detected)")
     if recalled:
         detected["remembered mapping"] = f"{len(recalled)} column(s) mapped as corrected for this survey before"
     for number, note in enumerate(layout.notes, start=1):
@@ -635,3 +647,14 @@ def likely_sheet(data: bytes, sheets: list[str]) -> int:
             continue
         return index
     return 0
+
+
+def layout_table(layout: WideLayout) -> pd.DataFrame:
+    """Every column of a wide export with its role and touchpoint, columns counted from 1 as reasons do."""
+    table = layout.preview()
+    return table.assign(column=table["column"] + 1)
+
+
+def column_choices(layout: WideLayout) -> dict[int, str]:
+    """Every column of a wide export (0-based) -> how a person recognises it (``3: header``)."""
+    return {index: f"{index + 1}: {layout.header_of(index)}" for index in range(len(layout.headers))}

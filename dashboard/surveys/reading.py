@@ -434,7 +434,9 @@ def _kind(data: bytes, file_name: str) -> str:
     return "text"
 
 
-def peek_header(data: bytes, file_name: str, *, sheet: str | None = None, header_names: Collection[str] = ()) -> list[str]:
+def peek_header(
+    data: bytes, file_name: str, *, sheet: str | None = None, header_names: Collection[str] = ()
+) -> list[str]:
     """The header row issue 4's reader would take (column names), read from the start of the file only.
 
     Returns [] when no header row is found. Cheap: a text file's first 256 KB are decoded, not the whole file.
