@@ -47,7 +47,8 @@ def write_export(path: Path, responses: int, seed: int = 5) -> None:
     question = "How satisfied were you with each step of your visit?"
     ids = [*IDS, *(f"Q1_{i + 1}" for i in range(len(TOUCHPOINTS))), "Q2_TEXT"]
     texts = [*TEXTS, *(f"{question} - {t}" for t in TOUCHPOINTS), "Anything else?"]
-    json_row = [f'{{"ImportId":"{i}","timeZone":"Europe/Berlin"}}' if "Date" in i else f'{{"ImportId":"{i}"}}' for i in ids]
+    zone = ',"timeZone":"Europe/Berlin"'
+    json_row = [f'{{"ImportId":"{i}"{zone if "Date" in i else ""}}}' for i in ids]
     out = io.StringIO()
     csv.writer(out, lineterminator="\n").writerows([ids, texts, json_row])
     stamps = pd.Timestamp("2025-06-01") + pd.to_timedelta(rng.integers(0, 480 * 86400, responses), unit="s")

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 import numpy as np
@@ -226,23 +226,36 @@ def prepare_wide(
             f"No column of this file ({layout.tool_name}) names a touchpoint of {context.cycle_name}. "
             "Map its rating columns to touchpoints on the upload page; the mapping is remembered for its next export."
         )
-    long = survey_formats.to_long(raw, mapped)
+    # The respondent's date, group and comment are taken by position below, not copied per answer here.
+    long = survey_formats.to_long(raw, replace(mapped, date_column=None, group_column=None, comment_column=None))
     scale = _wide_scale(long, mapped, options)
-    values = survey_formats.answer_values(long["raw_value"]).fillna(long["raw_value"].astype("string"))
+    # Every column goes to ``analyse`` dictionary-encoded: codes into distinct values, so nothing
+    # is encoded twice and the respondent's cells (date, group, comment) are taken by position.
+    positions = raw.index.get_indexer(long["respondent_row"].to_numpy() - 1)
+    raw_codes, raw_values = pd.factorize(long["raw_value"])
+    answers_given = pd.Series(raw_values, dtype=object)
+    cleaned = survey_formats.answer_values(answers_given).fillna(answers_given.astype("string"))
+    names = sorted(set(mapped.mapping.values()))
+    by_column = np.zeros(len(mapped.headers), dtype=np.int32)
+    for index, name in mapped.mapping.items():
+        by_column[index] = names.index(name)
     columns: dict[str, pa.Array] = {
-        "date": _strings(long["date"]),
-        "touchpoint": _strings(long["touchpoint"]),
-        "score": _strings(values),
+        "date": _per_respondent(raw, mapped.date_column, positions),
+        "touchpoint": _dictionary(by_column[long["column"].to_numpy()], names),
+        "score": _dictionary(raw_codes, [str(v) for v in cleaned]),
     }
     if scale is None:
-        specs = np.asarray([""] * len(mapped.headers), dtype=object)
+        specs = [""] * len(mapped.headers)
         for mapping in mapped.imported:
             specs[mapping.column_index] = mapping.scale.spec if mapping.scale else ""
-        columns["scale"] = pa.array(specs[long["column"].to_numpy()], type=pa.string())
+        distinct_specs = sorted(set(specs))
+        spec_codes = np.asarray([distinct_specs.index(spec) for spec in specs], dtype=np.int32)
+        columns["scale"] = _dictionary(spec_codes[long["column"].to_numpy()], distinct_specs)
     if mapped.group_column is not None:
-        columns["group"] = _strings(long["group"])
+        columns["group"] = _per_respondent(raw, mapped.group_column, positions)
     if mapped.comment_column is not None:
-        columns["comment"] = _strings(long["comment"])
+        text = pa.array(raw.iloc[:, mapped.comment_column].to_numpy(dtype=object), type=pa.string(), from_pandas=True)
+        columns["comment"] = text.take(pa.array(positions))
     table = Table(
         pa.table(columns),
         long["respondent_row"].to_numpy(dtype=np.int64),
@@ -264,8 +277,16 @@ def prepare_wide(
     return preview
 
 
-def _strings(values: pd.Series) -> pa.Array:
-    return pa.array(values.astype(object).where(values.notna(), None), type=pa.string(), from_pandas=True)
+def _dictionary(codes: np.ndarray, values: list[str]) -> pa.DictionaryArray:
+    return pa.DictionaryArray.from_arrays(pa.array(codes.astype(np.int32)), pa.array(values, type=pa.string()))
+
+
+def _per_respondent(raw: pd.DataFrame, column: int | None, positions: np.ndarray) -> pa.DictionaryArray:
+    """A respondent's cell of ``column`` (blank when there is none) for every impression."""
+    if column is None:
+        return _dictionary(np.zeros(len(positions), dtype=np.int32), [""])
+    codes, values = pd.factorize(raw.iloc[:, column].fillna("").astype(object))
+    return _dictionary(codes[positions], [str(v) for v in values])
 
 
 def _wide_scale(long: pd.DataFrame, layout: WideLayout, options: Options) -> Scale | None:
@@ -341,6 +362,8 @@ def _codes(column: pa.ChunkedArray | pa.Array) -> tuple[np.ndarray, list[str]]:
     """Each row's index into the column's distinct values, and those values."""
     if isinstance(column, pa.ChunkedArray):
         column = column.combine_chunks()
+    if isinstance(column, pa.DictionaryArray) and column.null_count == 0:  # wide exports: encoded already
+        return column.indices.to_numpy(zero_copy_only=False), column.dictionary.to_pylist()
     encoded = pc.dictionary_encode(pc.fill_null(column, ""))
     return encoded.indices.to_numpy(zero_copy_only=False), encoded.dictionary.to_pylist()
 
