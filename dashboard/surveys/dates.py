@@ -52,7 +52,7 @@ def _assemble(year: pd.Series, month: pd.Series, day: pd.Series) -> pd.Series:
 
 def _extract(text: pd.Series, pattern: str) -> pd.DataFrame:
     """``text.str.extract(pattern)``, run by pyarrow's regex engine in C (ten times faster on 100,000 values)."""
-    values = pa.array(text.to_numpy(dtype=object, na_value=None), type=pa.string())
+    values = pa.array(text.astype(object), type=pa.string(), from_pandas=True)
     found = pc.extract_regex(values, pattern)
     names = [found.type.field(i).name for i in range(found.type.num_fields)]
     if isinstance(found, pa.ChunkedArray):

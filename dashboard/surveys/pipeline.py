@@ -231,7 +231,7 @@ def prepare_wide(
     scale = _wide_scale(long, mapped, options)
     # Every column goes to ``analyse`` dictionary-encoded: codes into distinct values, so nothing
     # is encoded twice and the respondent's cells (date, group, comment) are taken by position.
-    positions = raw.index.get_indexer(long["respondent_row"].to_numpy() - 1)
+    positions = raw.index.get_indexer(pd.Index(long["respondent_row"].to_numpy() - 1))
     raw_codes, raw_values = pd.factorize(long["raw_value"])
     answers_given = pd.Series(raw_values, dtype=object)
     cleaned = survey_formats.answer_values(answers_given).fillna(answers_given.astype("string"))
