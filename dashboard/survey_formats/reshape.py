@@ -20,6 +20,7 @@ def to_long(
     mapping_overrides: dict[int, str | None] | None = None,
     *,
     keep_missing: bool = False,
+    categorical: bool = False,
 ) -> pd.DataFrame:
     """One row per answered rating cell, respondents in file order, columns left to right.
 
@@ -27,7 +28,9 @@ def to_long(
     the file's row positions as the index), ``column`` the 0-based column, ``raw_value`` the
     cell verbatim, ``date``, ``group`` and ``comment`` the respondent's cells verbatim (None
     where the layout has no such column). Empty cells are skipped, and so are answers that
-    mean "no score" (N/A, Don't know, -99...) unless ``keep_missing``.
+    mean "no score" (N/A, Don't know, -99...) unless ``keep_missing``. With ``categorical``,
+    ``raw_value`` comes as a pandas Categorical (codes into the distinct answers): no Python
+    string per answer is built, which is what an importer of millions of answers wants.
     """
     if layout.tool == "long":
         raise ValueError("this file is in the long format (one impression per row), not a wide export")
@@ -52,7 +55,7 @@ def to_long(
         "respondent_row": pd.Series(_row_numbers(data)[respondent], dtype=np.int64),
         "column": pd.Series(np.asarray(columns, dtype=np.int64)[position], dtype=np.int64),
         "touchpoint": pd.Series(touchpoints[position], dtype=object),
-        "raw_value": pd.Series(table[flat], dtype=object),
+        "raw_value": _answers(table, flat, categorical),
         "date": _per_respondent(data, layout.date_column, respondent),
         "group": _per_respondent(data, layout.group_column, respondent),
         "comment": _per_respondent(data, layout.comment_column, respondent),
@@ -78,6 +81,13 @@ def _codes(cells: list[pd.Series], skipped: Callable[[object], bool]) -> tuple[n
         offset += len(values)
     table = np.concatenate(tables) if tables else np.empty(0, dtype=object)
     return codes, table
+
+
+def _answers(table: np.ndarray, flat: np.ndarray, categorical: bool) -> pd.Series:
+    if not categorical:
+        return pd.Series(table[flat], dtype=object)
+    distinct_codes, distinct = pd.factorize(pd.Series(table, dtype=object))
+    return pd.Series(pd.Categorical.from_codes(distinct_codes[flat], categories=pd.Index(distinct)))
 
 
 def _is_blank(value: object) -> bool:

@@ -227,13 +227,16 @@ def prepare_wide(
             "Map its rating columns to touchpoints on the upload page; the mapping is remembered for its next export."
         )
     # The respondent's date, group and comment are taken by position below, not copied per answer here.
-    long = survey_formats.to_long(raw, replace(mapped, date_column=None, group_column=None, comment_column=None))
+    long = survey_formats.to_long(
+        raw, replace(mapped, date_column=None, group_column=None, comment_column=None), categorical=True
+    )
     scale = _wide_scale(long, mapped, options)
     # Every column goes to ``analyse`` dictionary-encoded: codes into distinct values, so nothing
     # is encoded twice and the respondent's cells (date, group, comment) are taken by position.
     positions = raw.index.get_indexer(pd.Index(long["respondent_row"].to_numpy() - 1))
-    raw_codes, raw_values = pd.factorize(long["raw_value"])
-    answers_given = pd.Series(raw_values, dtype=object)
+    given = pd.Categorical(long["raw_value"])
+    raw_codes = np.asarray(given.codes)
+    answers_given = pd.Series(np.asarray(given.categories, dtype=object), dtype=object)
     cleaned = survey_formats.answer_values(answers_given).fillna(answers_given.astype("string"))
     names = sorted(set(mapped.mapping.values()))
     by_column = np.zeros(len(mapped.headers), dtype=np.int32)
@@ -575,7 +578,10 @@ def analyse(
             "score": scores[kept_scores],
             "group_id": pd.arrays.IntegerArray(group.astype(np.int64), group == 0),
             "source": _categorical(["survey"], np.zeros(int(keep.sum()), dtype=np.int32)),
-            "comment": comment.reset_index(drop=True) if comment is not None else None,
+            "comment": comment.reset_index(drop=True)
+            if comment is not None
+            else pd.Series(pd.arrays.ArrowExtensionArray(pa.nulls(int(keep.sum()), pa.string()))),
+            # (arrow nulls, not None objects: DuckDB reads them without looking at 2 million objects)
         }
     )
 
