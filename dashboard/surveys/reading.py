@@ -444,7 +444,7 @@ def peek_header(
     _check_size(data)
     known = {fold_key(name) for name in header_names}
     if _kind(data, file_name) == "xlsx":
-        rows = [list(row) for row in _xlsx_rows(data, sheet)[0][:HEADER_SEARCH_ROWS]]
+        rows = _xlsx_rows(data, sheet, limit=HEADER_SEARCH_ROWS)[0]
     else:
         encoding = _declared_encoding(data[:4096]) or "utf-8"
         head = data[: SAMPLE_CHARS * 2].decode(encoding, errors="ignore").removeprefix("\ufeff")
@@ -506,8 +506,11 @@ def read_grid(data: bytes, file_name: str, *, sheet: str | None = None) -> Grid:
     return Grid(frame, encoding=encoding, delimiter=delimiter)
 
 
-def _xlsx_rows(data: bytes, sheet: str | None) -> tuple[list[list[str]], list[int], str, list[str]]:
-    """A sheet's non-blank rows as text, their 1-based row numbers, the sheet's name and all sheet names."""
+def _xlsx_rows(
+    data: bytes, sheet: str | None, limit: int | None = None
+) -> tuple[list[list[str]], list[int], str, list[str]]:
+    """A sheet's non-blank rows as text (the first ``limit`` of them, or all), their 1-based row
+    numbers, the sheet's name and all sheet names."""
     book = _open_workbook(data)
     try:
         names = list(book.sheetnames)  # type: ignore[attr-defined]
@@ -524,6 +527,8 @@ def _xlsx_rows(data: bytes, sheet: str | None) -> tuple[list[list[str]], list[in
             if row:
                 rows.append(row)
                 numbers.append(number)
+                if limit is not None and len(rows) >= limit:
+                    break
     except SurveyError:
         raise
     except Exception as error:
