@@ -64,7 +64,9 @@ def run_demo(args: argparse.Namespace) -> int:
 def _add_survey_commands(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     survey = commands.add_parser("survey", help="import survey files")
     survey_commands = survey.add_subparsers(dest="survey_command", required=True)
-    imp = survey_commands.add_parser("import", help="import a long-format survey file (CSV, TSV or XLSX)")
+    imp = survey_commands.add_parser(
+        "import", help="import a survey file (CSV, TSV or XLSX): the long format or a survey tool's export"
+    )
     imp.add_argument("file", type=Path, help="the survey file")
     imp.add_argument("--cycle", required=True, help="the service cycle the impressions belong to")
     imp.add_argument("--db", type=Path, help="database file (default: $DASHBOARD_DB or data/dashboard.duckdb)")
@@ -102,7 +104,14 @@ def run_survey_import(args: argparse.Namespace) -> int:
             raise SurveyError(f"{path.name} was already imported (import {earlier['id']}, {earlier['file_name']})")
         context = imports.cycle_context(store, args.cycle)
         options = pipeline.Options(scale=scale, date_order=args.date_order, sheet=args.sheet)
-        preview = pipeline.prepare(data, path.name, context, options, content_hash=digest)
+        preview = pipeline.prepare(
+            data,
+            path.name,
+            context,
+            options,
+            content_hash=digest,
+            recall=lambda key: imports.remembered_mapping(store, key),
+        )
         refusal = preview.refusal(strict=args.strict)
         if refusal:
             raise SurveyError(" ".join(refusal.split()))  # one line, even when a quoted cell holds breaks

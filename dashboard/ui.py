@@ -20,7 +20,9 @@ from streamlit.errors import StreamlitAPIException
 from streamlit.runtime.pages_manager import PagesManager
 
 from dashboard import demo, domain, evidence, exports, leadership, metrics
+from dashboard import maps as _maps
 from dashboard.store import Store, analytics, database_path, imports, impressions, plan, workspace
+from dashboard.store import maps as _store_maps
 from dashboard.store.scope import EVERYTHING, Scope
 from dashboard.surveys import pipeline, reading
 
@@ -145,7 +147,14 @@ def survey_preview(
     if key not in kept:
         context = imports.cycle_context(store(), cycle_id)
         kept.clear()  # one file's preview at a time in memory is plenty; the rest are recomputed
-        kept[key] = pipeline.prepare(data, file_name, context, options, content_hash=digest)
+        kept[key] = pipeline.prepare(
+            data,
+            file_name,
+            context,
+            options,
+            content_hash=digest,
+            recall=lambda k: imports.remembered_mapping(store(), k),
+        )
     preview: pipeline.Preview = kept[key]
     return preview
 
@@ -232,8 +241,6 @@ def plan_grid(as_of: date) -> pd.DataFrame:
 
 
 # --- issue 3: service cycle map ---
-from dashboard import maps as _maps  # noqa: E402
-from dashboard.store import maps as _store_maps  # noqa: E402
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
@@ -632,3 +639,72 @@ def bare_page_style(font_px: int) -> None:
         " [data-testid=stExpandSidebarButton] { display: none; }"
         "</style>"
     )
+
+
+# --- issue 5: survey-tool exports ---
+
+LEAVE_OUT = "(leave this column out)"
+NO_COLUMN = "(none)"
+
+
+def wide_layout_editor(
+    preview: pipeline.Preview, state: dict[str, object], touchpoint_names: list[str], key: str
+) -> None:
+    """What was detected in a survey tool's export, and the widgets to correct it.
+
+    ``state`` (kept per file in the session) collects the person's choices: ``overrides``
+    {column: touchpoint or None}, ``comment`` and ``group`` columns; a choice reruns the preview.
+    """
+    layout = preview.layout
+    if layout is None:
+        return
+    if preview.recalled:
+        st.info(
+            f"This survey was imported before: {len(preview.recalled)} column(s) are mapped the way you corrected "
+            "them then."
+        )
+    with st.expander(f"Columns of the {layout.tool_name} export and their touchpoints", expanded=True):
+        st.dataframe(pipeline.layout_table(layout), hide_index=True, width="stretch")
+        if layout.touchpoints_without_column:
+            st.caption("Touchpoints no column records: " + ", ".join(layout.touchpoints_without_column))
+        choices = pipeline.column_choices(layout)
+        left, middle, right = st.columns([3, 3, 1], vertical_alignment="bottom")
+        column = left.selectbox("Column", list(choices), format_func=choices.__getitem__, key=f"col-{key}")
+        current = layout.mapping.get(int(column))
+        options = [LEAVE_OUT, *touchpoint_names]
+        target = middle.selectbox(
+            "Records the touchpoint",
+            options,
+            index=options.index(current) if current in options else 0,
+            key=f"tp-{key}-{column}",
+        )
+        if right.button("Apply", key=f"apply-col-{key}", help="Remembered for this survey when you import it."):
+            overrides = dict(state.get("overrides", {}))  # type: ignore[call-overload]
+            overrides[int(column)] = None if target == LEAVE_OUT else str(target)
+            state["overrides"] = overrides
+            st.rerun()
+        free = [c.column_index for c in layout.free_text_columns]
+        if layout.comment_column is not None and layout.comment_column not in free:
+            free.insert(0, layout.comment_column)
+        comment_options = [None, *free]
+        picked = st.selectbox(
+            "Comment column (free text kept with each impression)",
+            comment_options,
+            index=comment_options.index(layout.comment_column),
+            format_func=lambda c: NO_COLUMN if c is None else choices[c],
+            key=f"comment-{key}",
+        )
+        rating = set(layout.mapping)
+        group_options = [c for c in choices if c not in rating and c != layout.date_column]
+        group_pick = st.selectbox(
+            "Stakeholder group column",
+            [None, *group_options],
+            index=([None, *group_options].index(layout.group_column) if layout.group_column in group_options else 0),
+            format_func=lambda c: NO_COLUMN if c is None else choices[c],
+            key=f"group-{key}",
+        )
+        if picked != layout.comment_column or (group_pick is not None and group_pick != layout.group_column):
+            state["comment"] = picked
+            if group_pick is not None:
+                state["group"] = group_pick
+            st.rerun()

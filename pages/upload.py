@@ -43,7 +43,9 @@ with import_tab:
         "Survey files (CSV, TSV or XLSX)",
         type=["csv", "tsv", "txt", "xlsx", "xlsm"],
         accept_multiple_files=True,
-        help="One impression per row: date, touchpoint and score, optionally service cycle, group, scale, comment.",
+        help="The long format (one impression per row: date, touchpoint, score, ...) or a survey tool's export "
+        "as downloaded (Qualtrics, SurveyMonkey, Google Forms, Microsoft Forms, Typeform, LimeSurvey, Alchemer, "
+        "or a sheet whose column headers name the touchpoints).",
     )
     with st.expander("Import options"):
         scale_choice = st.selectbox(
@@ -101,10 +103,29 @@ with import_tab:
                 first = pipeline.likely_sheet(data, sheets)
                 sheet = st.selectbox("Sheet", sheets, index=first, key=f"sheet-{number}-{digest[:12]}")
         name_map: dict[str, int | str] = st.session_state.setdefault(f"names-{digest}", {})
-        options = pipeline.Options(scale=chosen_scale, date_order=order, name_map=dict(name_map), sheet=sheet)
+        wide: dict[str, object] = st.session_state.setdefault(f"wide-{digest}", {})
+        options = pipeline.Options(
+            scale=chosen_scale,
+            date_order=order,
+            name_map=dict(name_map),
+            sheet=sheet,
+            overrides=tuple(sorted(dict(wide.get("overrides", {})).items())),  # type: ignore[call-overload]
+            comment_column=wide.get("comment"),  # type: ignore[arg-type]
+            group_column=wide.get("group"),  # type: ignore[arg-type]
+            label_order=tuple(wide.get("order", ())),  # type: ignore[call-overload]
+        )
         try:
             with st.spinner(f"Reading {upload.name}…"):
                 preview = ui.survey_preview(data, digest, upload.name, cycle_id, options)
+        except pipeline.UnknownLabelsError as error:
+            st.warning(str(error))
+            picked_order = st.multiselect(
+                "The answers from worst to best (pick them in that order)", error.labels, key=f"order-{digest[:12]}"
+            )
+            if st.button("Use this order", key=f"use-order-{digest[:12]}", disabled=not picked_order):
+                wide["order"] = list(picked_order)
+                st.rerun()
+            continue
         except SurveyError as error:
             st.error(str(error))
             continue
@@ -112,6 +133,8 @@ with import_tab:
         with st.container(border=True):
             st.markdown("**What was detected**")
             st.table({"": list(preview.detected), "Detected": list(preview.detected.values())}, border="horizontal")
+        if preview.layout is not None:
+            ui.wide_layout_editor(preview, wide, list(touchpoint_ids), key=digest[:12])
         kpi = st.columns(4)
         kpi[0].metric("Rows read", fmt.count(preview.rows_read), border=True)
         kpi[1].metric("Impressions to record", fmt.count(len(preview.impressions)), border=True)

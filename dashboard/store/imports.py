@@ -118,6 +118,8 @@ def commit(
         ).fetchone()
         assert row is not None
         batch_id = int(row[0])
+        if preview.survey_key and preview.remember:
+            _remember_mapping(cur, preview)
         for start in range(0, len(frame), CHUNK_ROWS):
             insert_impressions(cur, frame.iloc[start : start + CHUNK_ROWS], import_id=batch_id)
             if progress:
@@ -172,3 +174,27 @@ def stats(store: Store) -> dict[str, Any]:
             for r in rows
         ],
     }
+
+
+# --- issue 5: remembered column mappings of wide survey exports ---
+
+
+def remembered_mapping(store: Store, fingerprint: str) -> dict[str, str | None]:
+    """The corrections remembered for a survey (column identity -> touchpoint name, None = left out)."""
+    with store.cursor() as cur:
+        row = cur.execute("select columns from survey_mapping where fingerprint = ?", [fingerprint]).fetchone()
+    if row is None:
+        return {}
+    stored = json.loads(row[0])
+    return {str(k): (None if v is None else str(v)) for k, v in stored.items()} if isinstance(stored, dict) else {}
+
+
+def _remember_mapping(cur: Any, preview: Preview) -> None:
+    """Keeps a preview's corrections for its survey (inside the import's transaction)."""
+    tool = preview.layout.tool if preview.layout is not None else ""
+    cur.execute(
+        "insert into survey_mapping (fingerprint, tool, columns) values (?, ?, ?)"
+        " on conflict (fingerprint) do update set tool = excluded.tool, columns = excluded.columns,"
+        " updated_at = now()",
+        [preview.survey_key, tool, json.dumps(preview.remember, sort_keys=True)],
+    )

@@ -13,23 +13,10 @@ from collections.abc import Iterable
 import pandas as pd
 
 from dashboard.scales import COMMON_SCALES, Scale, _fold
+from dashboard.survey_formats.label_scales import MISSING_ANSWERS
 
-MISSING_TOKENS = frozenset(
-    {
-        "",
-        "n/a",
-        "na",
-        "n.a.",
-        "not applicable",
-        "don't know",
-        "dont know",
-        "do not know",
-        "-99",
-        "-",
-        "no answer",
-        "prefer not to say",
-    }
-)
+MISSING_TOKENS = MISSING_ANSWERS
+"""One list for every format: kept in ``dashboard.survey_formats.label_scales``."""
 NUMERIC_PREFERENCE: tuple[Scale, ...] = tuple(s for s in COMMON_SCALES if not s.is_labelled)
 LABEL_SCALES: tuple[Scale, ...] = tuple(s for s in COMMON_SCALES if s.is_labelled)
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 import numpy as np
@@ -24,9 +24,12 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from dashboard import survey_formats
 from dashboard.scales import SATISFACTION, Scale
+from dashboard.survey_formats import WideLayout
+from dashboard.survey_formats.label_scales import distinct_answers
 from dashboard.surveys import answers, dates, matching
-from dashboard.surveys.reading import SurveyError, Table, read_table
+from dashboard.surveys.reading import Grid, SurveyError, Table, peek_header, read_grid, read_table
 
 CREATE = "create"
 """A decision for an unmatched touchpoint name: add it to the cycle during the import."""
@@ -68,6 +71,25 @@ class Options:
     name_map: dict[str, int | str] = field(default_factory=dict)
     """For touchpoint names that match nothing: a touchpoint id, ``CREATE`` or ``SKIP``."""
     sheet: str | None = None
+    overrides: tuple[tuple[int, str | None], ...] = ()
+    """Wide exports: the user's corrections, (0-based column, touchpoint name or None = leave out)."""
+    comment_column: int | None = None
+    """Wide exports: the column whose free text becomes each impression's comment."""
+    group_column: int | None = None
+    """Wide exports: the column naming each respondent's stakeholder group (detected when None)."""
+    label_order: tuple[str, ...] = ()
+    """Wide exports: answers no known scale holds, worst first (see ``UnknownLabelsError``)."""
+
+
+class UnknownLabelsError(SurveyError):
+    """A wide export's answers are words no known scale holds: the person must order them."""
+
+    def __init__(self, labels: list[str]) -> None:
+        self.labels = labels
+        shown = ", ".join(labels[:12])
+        super().__init__(
+            f"The answers ({shown}) are on no scale the product knows; put them in order from worst to best."
+        )
 
 
 @dataclass
@@ -90,6 +112,14 @@ class Preview:
     new_touchpoints: list[str]
     """Names to add to the cycle; their impressions carry ids -1, -2, ... until then."""
     sheets: tuple[str, ...] = ()
+    layout: WideLayout | None = None
+    """Wide exports: what was detected (tool, columns, mapping); None for the long format."""
+    survey_key: str = ""
+    """Wide exports: the survey's fingerprint, under which corrected mappings are remembered."""
+    remember: dict[str, str | None] = field(default_factory=dict)
+    """Wide exports: corrections to remember for this survey (column identity -> touchpoint)."""
+    recalled: dict[int, str | None] = field(default_factory=dict)
+    """Wide exports: remembered corrections applied automatically (column -> touchpoint)."""
 
     def counts(self) -> dict[str, int]:
         """Impressions per touchpoint name."""
@@ -121,15 +151,210 @@ def fingerprint(data: bytes) -> str:
 
 
 def prepare(
-    data: bytes, file_name: str, context: Context, options: Options | None = None, *, content_hash: str = ""
+    data: bytes,
+    file_name: str,
+    context: Context,
+    options: Options | None = None,
+    *,
+    content_hash: str = "",
+    recall: Callable[[str], dict[str, str | None]] | None = None,
 ) -> Preview:
-    """Reads a long-format file and checks every row against the workspace; writes nothing.
+    """Reads a survey file and checks every impression against the workspace; writes nothing.
 
-    Pass ``content_hash`` (``fingerprint(data)``) when it is known already, to save hashing twice.
+    The long format (its header names date, touchpoint and score) takes issue 4's path; any other
+    file is read as a raw grid, its survey tool and layout detected (``dashboard.survey_formats``)
+    and its answers reshaped into the same rows, checked the same way. ``recall(survey_key)``
+    gives the corrections remembered for a survey. Pass ``content_hash`` (``fingerprint(data)``)
+    when it is known already, to save hashing twice.
     """
     options = options or Options()
+    content_hash = content_hash or fingerprint(data)
+    header = peek_header(data, file_name, sheet=options.sheet, header_names=HEADER_NAMES)
+    if not _is_long(header):
+        grid = read_grid(data, file_name, sheet=options.sheet)
+        preview = prepare_wide(grid, context, options, file_name=file_name, content_hash=content_hash, recall=recall)
+        if preview is not None:
+            return preview
     table = read_table(data, file_name, sheet=options.sheet, header_names=HEADER_NAMES)
-    return analyse(table, context, options, file_name=file_name, content_hash=content_hash or fingerprint(data))
+    return analyse(table, context, options, file_name=file_name, content_hash=content_hash)
+
+
+def _is_long(header: list[str]) -> bool:
+    try:
+        find_columns(header)
+    except SurveyError:
+        return False
+    return True
+
+
+def prepare_wide(
+    grid: Grid,
+    context: Context,
+    options: Options,
+    *,
+    file_name: str,
+    content_hash: str,
+    recall: Callable[[str], dict[str, str | None]] | None = None,
+) -> Preview | None:
+    """A survey tool's export (a respondent per row) as impressions; None when it has no rating column.
+
+    Each answered rating cell becomes one row of the long format (date = the submission date,
+    touchpoint = the column's, group and comment from the respondent's row) and goes through
+    ``analyse`` like a long-format file: same scales, dates, rejections and impressions.
+    """
+    raw = grid.frame
+    try:
+        layout = survey_formats.detect(
+            raw, list(context.touchpoints), group_column=options.group_column, comment_column=options.comment_column
+        )
+    except ValueError as error:
+        raise SurveyError(f"The file cannot be read as a survey export: {error}.") from None
+    if layout.tool == "long":
+        return None
+    key = survey_formats.survey_fingerprint(raw, layout)
+    recalled = survey_formats.overrides_from_identity(raw, layout, recall(key)) if recall else {}
+    chosen = dict(options.overrides)
+    corrections = {**recalled, **chosen}
+    try:
+        mapped = layout.with_overrides(corrections) if corrections else layout
+    except ValueError as error:
+        raise SurveyError(f"That mapping cannot be used: {error}.") from None
+    if not mapped.mapping:
+        if not layout.columns:
+            return None  # no rating column at all: let the long-format reader say what is missing
+        raise SurveyError(
+            f"No column of this file ({layout.tool_name}) names a touchpoint of {context.cycle_name}. "
+            "Map its rating columns to touchpoints on the upload page; the mapping is remembered for its next export."
+        )
+    # The respondent's date, group and comment are taken by position below, not copied per answer here.
+    long = survey_formats.to_long(
+        raw, replace(mapped, date_column=None, group_column=None, comment_column=None), categorical=True
+    )
+    scale = _wide_scale(long, mapped, options)
+    # Every column goes to ``analyse`` dictionary-encoded: codes into distinct values, so nothing
+    # is encoded twice and the respondent's cells (date, group, comment) are taken by position.
+    positions = raw.index.get_indexer(pd.Index(long["respondent_row"].to_numpy() - 1))
+    given = pd.Categorical(long["raw_value"])
+    raw_codes = np.asarray(given.codes)
+    answers_given = pd.Series(np.asarray(given.categories, dtype=object), dtype=object)
+    cleaned = survey_formats.answer_values(answers_given).fillna(answers_given.astype("string"))
+    names = sorted(set(mapped.mapping.values()))
+    by_column = np.zeros(len(mapped.headers), dtype=np.int32)
+    for index, name in mapped.mapping.items():
+        by_column[index] = names.index(name)
+    columns: dict[str, pa.Array] = {
+        "date": _per_respondent(raw, mapped.date_column, positions, drop_time=True),
+        "touchpoint": _dictionary(by_column[long["column"].to_numpy()], names),
+        "score": _dictionary(raw_codes, [str(v) for v in cleaned]),
+    }
+    if scale is None:
+        specs = [""] * len(mapped.headers)
+        for mapping in mapped.imported:
+            specs[mapping.column_index] = mapping.scale.spec if mapping.scale else ""
+        distinct_specs = sorted(set(specs))
+        spec_codes = np.asarray([distinct_specs.index(spec) for spec in specs], dtype=np.int32)
+        columns["scale"] = _dictionary(spec_codes[long["column"].to_numpy()], distinct_specs)
+    if mapped.group_column is not None:
+        columns["group"] = _per_respondent(raw, mapped.group_column, positions)
+    if mapped.comment_column is not None:
+        text = pa.array(raw.iloc[:, mapped.comment_column].to_numpy(dtype=object), type=pa.string(), from_pandas=True)
+        columns["comment"] = text.take(pa.array(positions))
+    table = Table(
+        pa.table(columns),
+        long["respondent_row"].to_numpy(dtype=np.int64),
+        mapped.header_rows,
+        grid.encoding,
+        grid.delimiter,
+        sheet=grid.sheet,
+        sheets=grid.sheets,
+    )
+    wide_options = Options(scale=scale, date_order=options.date_order, name_map=options.name_map)
+    preview = analyse(table, context, wide_options, file_name=file_name, content_hash=content_hash)
+    preview.rows_read = max(len(raw) - mapped.header_rows, 0)
+    preview.missing_answers = _missing_answers(raw, mapped)
+    preview.detected = _describe(grid, mapped, scale, options, recalled)
+    preview.layout = mapped
+    preview.survey_key = key
+    preview.recalled = recalled
+    preview.remember = survey_formats.overrides_by_identity(raw, layout, corrections) if chosen else {}
+    return preview
+
+
+def _dictionary(codes: np.ndarray, values: list[str]) -> pa.DictionaryArray:
+    return pa.DictionaryArray.from_arrays(pa.array(codes.astype(np.int32)), pa.array(values, type=pa.string()))
+
+
+_TIME_OF_DAY = r"^(\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4})[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:\s*[AaPp]\.?[Mm]\.?)?$"
+"""A numeric date followed by a plain time of day: only the day is kept, so the time is dropped before parsing."""
+
+
+def _per_respondent(
+    raw: pd.DataFrame, column: int | None, positions: np.ndarray, *, drop_time: bool = False
+) -> pa.DictionaryArray:
+    """A respondent's cell of ``column`` (blank when there is none) for every impression.
+
+    ``drop_time`` cuts a plain time of day off dates first (in C), so 100,000 submission times
+    become a few hundred days to parse.
+    """
+    if column is None:
+        return _dictionary(np.zeros(len(positions), dtype=np.int32), [""])
+    cells = raw.iloc[:, column].fillna("").astype(object)
+    if drop_time:
+        text = pc.replace_substring_regex(pa.array(cells, type=pa.string()), _TIME_OF_DAY, r"\1")
+        cells = pd.Series(text.to_numpy(zero_copy_only=False), dtype=object)
+    codes, values = pd.factorize(cells)
+    return _dictionary(codes[positions], [str(v) for v in values])
+
+
+def _wide_scale(long: pd.DataFrame, layout: WideLayout, options: Options) -> Scale | None:
+    if options.scale is not None:
+        return options.scale
+    if options.label_order:
+        try:
+            return survey_formats.scale_from_order(options.label_order, long["raw_value"])
+        except ValueError as error:
+            raise SurveyError(f"That order cannot be used: {error}.") from None
+    if layout.scale is not None:
+        return layout.scale
+    if all(column.scale is not None for column in layout.imported):
+        return None  # each column on its own known scale (e.g. a satisfaction matrix and a quality question)
+    raise UnknownLabelsError(distinct_answers(long["raw_value"], limit=200))
+
+
+def _missing_answers(raw: pd.DataFrame, layout: WideLayout) -> int:
+    """Answers such as N/A or Don't know in the imported columns (blank cells are not counted)."""
+    total = 0
+    for column in layout.mapping:
+        counts = raw.iloc[layout.header_rows :, column].value_counts()
+        total += sum(int(n) for value, n in counts.items() if str(value).strip() and answers.is_missing(str(value)))
+    return total
+
+
+def _describe(
+    grid: Grid, layout: WideLayout, scale: Scale | None, options: Options, recalled: dict[int, str | None]
+) -> dict[str, str]:
+    def column(index: int | None) -> str:
+        return "none" if index is None else f"column {index + 1}: {layout.header_of(index)}"
+
+    detected = {"layout": f"{layout.tool_name} export (one respondent per row)", **grid.describe()}
+    detected["header rows"] = str(layout.header_rows)
+    detected["date column"] = column(layout.date_column)
+    if layout.time_zone:
+        detected["time zone"] = f"{layout.time_zone} (the calendar day as the export writes it)"
+    detected["group column"] = column(layout.group_column)
+    detected["comment column"] = column(layout.comment_column)
+    chosen = options.scale is not None or bool(options.label_order)
+    if scale is None:
+        detected["scale"] = "per column: " + "; ".join(
+            f"{m.touchpoint}: {m.scale.spec}" for m in layout.imported if m.scale is not None
+        )
+    else:
+        detected["scale"] = f"{scale} ({scale.spec})" + (" (chosen)" if chosen else " (detected)")
+    if recalled:
+        detected["remembered mapping"] = f"{len(recalled)} column(s) mapped as corrected for this survey before"
+    for number, note in enumerate(layout.notes, start=1):
+        detected[f"note {number}"] = note
+    return detected
 
 
 def find_columns(names: list[str]) -> dict[str, str]:
@@ -154,6 +379,8 @@ def _codes(column: pa.ChunkedArray | pa.Array) -> tuple[np.ndarray, list[str]]:
     """Each row's index into the column's distinct values, and those values."""
     if isinstance(column, pa.ChunkedArray):
         column = column.combine_chunks()
+    if isinstance(column, pa.DictionaryArray) and column.null_count == 0:  # wide exports: encoded already
+        return column.indices.to_numpy(zero_copy_only=False), column.dictionary.to_pylist()
     encoded = pc.dictionary_encode(pc.fill_null(column, ""))
     return encoded.indices.to_numpy(zero_copy_only=False), encoded.dictionary.to_pylist()
 
@@ -351,7 +578,10 @@ def analyse(
             "score": scores[kept_scores],
             "group_id": pd.arrays.IntegerArray(group.astype(np.int64), group == 0),
             "source": _categorical(["survey"], np.zeros(int(keep.sum()), dtype=np.int32)),
-            "comment": comment.reset_index(drop=True) if comment is not None else None,
+            "comment": comment.reset_index(drop=True)
+            if comment is not None
+            else pd.Series(pd.arrays.ArrowExtensionArray(pa.nulls(int(keep.sum()), pa.string()))),
+            # (arrow nulls, not None objects: DuckDB reads them without looking at 2 million objects)
         }
     )
 
@@ -460,3 +690,14 @@ def likely_sheet(data: bytes, sheets: list[str]) -> int:
             continue
         return index
     return 0
+
+
+def layout_table(layout: WideLayout) -> pd.DataFrame:
+    """Every column of a wide export with its role and touchpoint, columns counted from 1 as reasons do."""
+    table = layout.preview()
+    return table.assign(column=table["column"] + 1)
+
+
+def column_choices(layout: WideLayout) -> dict[int, str]:
+    """Every column of a wide export (0-based) -> how a person recognises it (``3: header``)."""
+    return {index: f"{index + 1}: {layout.header_of(index)}" for index in range(len(layout.headers))}

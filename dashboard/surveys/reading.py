@@ -30,6 +30,7 @@ from datetime import date, datetime, time
 
 import numpy as np
 import openpyxl
+import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
@@ -387,3 +388,153 @@ def _read_xlsx(data: bytes, sheet: str | None, known: set[str]) -> Table:
         sheet=chosen,
         sheets=tuple(names),
     )
+
+
+# --- raw grids (issue 5: survey-tool exports) -------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Grid:
+    """A file's cells with no header taken: strings or None, index = the 0-based file row."""
+
+    frame: pd.DataFrame
+    encoding: str = ""
+    delimiter: str = ""
+    sheet: str = ""
+    sheets: tuple[str, ...] = ()
+
+    def describe(self) -> dict[str, str]:
+        if self.sheet:
+            return {"sheet": self.sheet}
+        return {"encoding": self.encoding, "delimiter": DELIMITER_NAMES.get(self.delimiter, repr(self.delimiter))}
+
+
+def _check_size(data: bytes) -> None:
+    if len(data) > MAX_BYTES:
+        raise SurveyError(
+            f"The file is {len(data) / 1e6:.0f} MB; files up to {MAX_BYTES / 1e6:.0f} MB can be imported. "
+            "Split it into smaller files."
+        )
+    blank = b" \t\r\n\xef\xbb\xbf\xff\xfe\x00"
+    if not data[:4096].strip(blank) and not data[4096:].strip(blank):
+        raise SurveyError("The file is empty.")
+
+
+def _kind(data: bytes, file_name: str) -> str:
+    """``xlsx`` or ``text``; raises SurveyError for anything else."""
+    if data.startswith(b"PK\x03\x04"):
+        return "xlsx"
+    if data.startswith(b"\xd0\xcf\x11\xe0"):
+        raise SurveyError("This is an old Excel (.xls) workbook. Save it as .xlsx or CSV and upload that.")
+    lower = file_name.lower()
+    if lower.endswith(XLSX_EXTENSIONS):
+        raise SurveyError("The file is named .xlsx but is not an Excel workbook (it may be damaged).")
+    if not lower.endswith(TEXT_EXTENSIONS):
+        raise SurveyError("Only CSV, TSV (or .txt) and XLSX files can be imported.")
+    return "text"
+
+
+def peek_header(
+    data: bytes, file_name: str, *, sheet: str | None = None, header_names: Collection[str] = ()
+) -> list[str]:
+    """The header row issue 4's reader would take (column names), read from the start of the file only.
+
+    Returns [] when no header row is found. Cheap: a text file's first 256 KB are decoded, not the whole file.
+    """
+    _check_size(data)
+    known = {fold_key(name) for name in header_names}
+    if _kind(data, file_name) == "xlsx":
+        rows = _xlsx_rows(data, sheet, limit=HEADER_SEARCH_ROWS)[0]
+    else:
+        encoding = _declared_encoding(data[:4096]) or "utf-8"
+        head = data[: SAMPLE_CHARS * 2].decode(encoding, errors="ignore").removeprefix("\ufeff")
+        rows = _sample_rows(head, sniff_delimiter(head))
+    try:
+        return column_names(rows[find_header_row(rows, known)])
+    except SurveyError:
+        return []
+
+
+def read_grid(data: bytes, file_name: str, *, sheet: str | None = None) -> Grid:
+    """Every cell of a CSV, TSV or XLSX file as text (blank cells None), no header taken.
+
+    The same checks as ``read_table``: size, NUL bytes, encodings, delimiter, column count,
+    and for workbooks the zip and XML checks before anything is parsed.
+    """
+    _check_size(data)
+    if _kind(data, file_name) == "xlsx":
+        rows, numbers, chosen, names = _xlsx_rows(data, sheet)
+        width = max((len(row) for row in rows), default=0)
+        frame = pd.DataFrame(
+            [[cell if cell.strip() else None for cell in row] + [None] * (width - len(row)) for row in rows],
+            index=pd.Index(np.asarray(numbers, dtype=np.int64) - 1),
+            dtype=object,
+        )
+        return Grid(frame, sheet=chosen, sheets=tuple(names))
+    text, encoding = decode(data)
+    delimiter = sniff_delimiter(text)
+    sample = _sample_rows(text, delimiter)
+    width = max((len(row) for row in sample), default=0)
+    _check_width(width)
+    names = [f"c{i}" for i in range(width)]
+    utf8 = data[3:] if encoding == "utf-8-sig" else data if encoding == "utf-8" else text.encode("utf-8")
+    try:
+        cells = pacsv.read_csv(
+            io.BytesIO(utf8),
+            read_options=pacsv.ReadOptions(column_names=names),
+            parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=True, ignore_empty_lines=False),
+            convert_options=pacsv.ConvertOptions(
+                column_types=dict.fromkeys(names, pa.string()),
+                null_values=[""],
+                strings_can_be_null=True,
+                quoted_strings_can_be_null=True,
+            ),
+        )
+        frame = cells.to_pandas()
+        frame.columns = pd.RangeIndex(width)
+    except pa.ArrowInvalid:  # ragged or blank rows: the csv module, row by row, padded to the widest row
+        try:
+            rows = list(csv.reader(io.StringIO(text), delimiter=delimiter))
+        except csv.Error as error:
+            raise SurveyError(f"The file cannot be parsed as delimited text: {error}.") from None
+        width = max((len(row) for row in rows), default=0)
+        _check_width(width)
+        frame = pd.DataFrame(
+            [[cell if cell.strip() else None for cell in row] + [None] * (width - len(row)) for row in rows],
+            dtype=object,
+        )
+    return Grid(frame, encoding=encoding, delimiter=delimiter)
+
+
+def _xlsx_rows(
+    data: bytes, sheet: str | None, limit: int | None = None
+) -> tuple[list[list[str]], list[int], str, list[str]]:
+    """A sheet's non-blank rows as text (the first ``limit`` of them, or all), their 1-based row
+    numbers, the sheet's name and all sheet names."""
+    book = _open_workbook(data)
+    try:
+        names = list(book.sheetnames)  # type: ignore[attr-defined]
+        chosen = sheet if sheet is not None else names[0]
+        if chosen not in names:
+            raise SurveyError(f"The workbook has no sheet {chosen!r}; it has: {', '.join(names)}.")
+        rows: list[list[str]] = []
+        numbers: list[int] = []
+        for number, values in enumerate(book[chosen].iter_rows(values_only=True), start=1):  # type: ignore[index]
+            _check_width(len(values))
+            row = [cell_text(v) for v in values]
+            while row and not row[-1].strip():
+                row.pop()
+            if row:
+                rows.append(row)
+                numbers.append(number)
+                if limit is not None and len(rows) >= limit:
+                    break
+    except SurveyError:
+        raise
+    except Exception as error:
+        raise SurveyError(f"The workbook cannot be read: {type(error).__name__}.") from None
+    finally:
+        book.close()  # type: ignore[attr-defined]
+    if not rows:
+        raise SurveyError(f"The sheet {chosen!r} is empty.")
+    return rows, numbers, chosen, names

@@ -1,0 +1,145 @@
+"""Benchmark: importing a wide Qualtrics export (100,000 responses x 20 touchpoints = 2 million
+impressions) against DuckDB's bare read_csv of the same file, in the same run.
+
+Run: /work/main/.venv/bin/python bench/import_wide.py [--responses 100000] [--repeat 3]
+
+The import goes through exactly what `python -m dashboard survey import FILE --cycle NAME`
+runs (``dashboard.cli.main`` in this process: raw grid read by pyarrow, tool and layout
+detected, reshaped to one row per answer, every row checked, one transaction into a
+workspace file). The baseline is DuckDB reading the CSV into an in-memory table
+(``read_csv`` with the three header rows skipped) and nothing else. Target (issue 5): at most
+3x the baseline. Peak memory is measured on a separate run of the command line in a child
+process (its maximum resident set size).
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import csv
+import io
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import duckdb
+import numpy as np
+import pandas as pd
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from dashboard import cli  # noqa: E402
+from dashboard.store import Store, workspace  # noqa: E402
+
+CYCLE = "Clinic visit"
+TOUCHPOINTS = tuple(f"Step {chr(ord('A') + i)}" for i in range(20))
+IDS = ["StartDate", "EndDate", "Status", "IPAddress", "Progress", "RecordedDate", "ResponseId"]
+TEXTS = ["Start Date", "End Date", "Response Type", "IP Address", "Progress", "Recorded Date", "Response ID"]
+
+
+def write_export(path: Path, responses: int, seed: int = 5) -> None:
+    """Three header rows (ids, texts, ImportId JSON), then one respondent per row, answers 1-5."""
+    rng = np.random.default_rng(seed)
+    question = "How satisfied were you with each step of your visit?"
+    ids = [*IDS, *(f"Q1_{i + 1}" for i in range(len(TOUCHPOINTS))), "Q2_TEXT"]
+    texts = [*TEXTS, *(f"{question} - {t}" for t in TOUCHPOINTS), "Anything else?"]
+    zone = ',"timeZone":"Europe/Berlin"'
+    json_row = [f'{{"ImportId":"{i}"{zone if "Date" in i else ""}}}' for i in ids]
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows([ids, texts, json_row])
+    stamps = pd.Timestamp("2025-06-01") + pd.to_timedelta(rng.integers(0, 480 * 86400, responses), unit="s")
+    recorded = stamps.strftime("%Y-%m-%d %H:%M:%S")
+    frame = pd.DataFrame(
+        {
+            "StartDate": recorded,
+            "EndDate": recorded,
+            "Status": "IP Address",
+            "IPAddress": "203.0.113.7",
+            "Progress": "100",
+            "RecordedDate": recorded,
+            "ResponseId": [f"R_{n:010d}" for n in range(responses)],
+        }
+    )
+    answers = np.array(["1", "2", "3", "4", "5"])[rng.integers(0, 5, (responses, len(TOUCHPOINTS)))]
+    for i in range(len(TOUCHPOINTS)):
+        frame[f"Q1_{i + 1}"] = answers[:, i]
+    frame["Q2_TEXT"] = np.array(["", "", "", "Lovely staff", 'Waited "ages"'])[rng.integers(0, 5, responses)]
+    frame.to_csv(out, header=False, index=False)
+    path.write_text(out.getvalue(), encoding="utf-8")
+
+
+def fresh_workspace(path: Path) -> None:
+    path.unlink(missing_ok=True)
+    with Store(path) as store:
+        cycle = workspace.add_cycle(store, CYCLE)
+        for name in TOUCHPOINTS:
+            workspace.add_touchpoint(store, cycle, name, "keep_or_lose")
+
+
+def bare_read_csv(path: Path) -> tuple[float, float]:
+    """Wall and CPU seconds of DuckDB reading the file into an in-memory table."""
+    con = duckdb.connect()
+    started, cpu = time.perf_counter(), time.process_time()
+    con.execute(
+        "create table survey as select * from read_csv(?, skip = 3, header = false)",
+        [str(path)],
+    )
+    seconds, cpu_seconds = time.perf_counter() - started, time.process_time() - cpu
+    con.close()
+    return seconds, cpu_seconds
+
+
+def our_import(path: Path, db: Path) -> tuple[float, float]:
+    fresh_workspace(db)
+    started, cpu = time.perf_counter(), time.process_time()
+    with contextlib.redirect_stdout(io.StringIO()):
+        code = cli.main(["survey", "import", str(path), "--cycle", CYCLE, "--db", str(db)])
+    seconds, cpu_seconds = time.perf_counter() - started, time.process_time() - cpu
+    assert code == 0, "the import did not commit"
+    return seconds, cpu_seconds
+
+
+def peak_memory_mb(path: Path, db: Path) -> tuple[float, float]:
+    fresh_workspace(db)
+    started = time.perf_counter()
+    subprocess.run(
+        [sys.executable, "-m", "dashboard", "survey", "import", str(path), "--cycle", CYCLE, "--db", str(db)],
+        check=True,
+        cwd=ROOT,
+        capture_output=True,
+    )
+    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, time.perf_counter() - started
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--responses", type=int, default=100_000)
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as folder:
+        csv_path, db = Path(folder) / "export.csv", Path(folder) / "bench.duckdb"
+        write_export(csv_path, args.responses)
+        size_mb = csv_path.stat().st_size / 1e6
+        ours, bare = [], []
+        for _ in range(args.repeat):  # interleaved, so a busy moment on the machine hits both alike
+            bare.append(bare_read_csv(csv_path))
+            ours.append(our_import(csv_path, db))
+        with Store(db) as store:
+            recorded = workspace.counts(store)["impressions"]
+        peak, cli_seconds = peak_memory_mb(csv_path, db)
+    runs = lambda pairs: ", ".join(f"{w:.2f} s ({c:.2f} s CPU)" for w, c in pairs)  # noqa: E731
+    print(f"file: {args.responses:,} responses x {len(TOUCHPOINTS)} touchpoints, {size_mb:.0f} MB")
+    print(f"impressions recorded: {recorded:,}")
+    print(f"DuckDB read_csv (bare):   runs {runs(bare)}")
+    print(f"survey import (CLI path): runs {runs(ours)}")
+    print(f"ratio, best wall time:    {min(ours)[0] / min(bare)[0]:.2f}x   (target <= 3x)")
+    print(f"ratio, best CPU time:     {min(c for _, c in ours) / min(c for _, c in bare):.2f}x")
+    print(f"peak memory, CLI subprocess: {peak:.0f} MB; its wall time {cli_seconds:.2f} s")
+
+
+if __name__ == "__main__":
+    main()

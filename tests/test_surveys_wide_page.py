@@ -1,0 +1,98 @@
+"""AppTest: a team uploads a survey tool's export, corrects one column, imports, and next month's export follows."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from dashboard.store import DB_ENV_VAR, Store, imports, workspace
+from tests.test_survey_formats import QUALTRICS_ANSWERS, TOUCHPOINTS, qualtrics_export
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(autouse=True)
+def _fresh_caches() -> Iterator[None]:
+    import streamlit as st
+
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    yield
+
+
+@pytest.fixture
+def clinic_db(tmp_path: Path) -> Path:
+    path = tmp_path / "wide.duckdb"
+    with Store(path) as store:
+        cycle = workspace.add_cycle(store, "Clinic")
+        for name in TOUCHPOINTS:
+            workspace.add_touchpoint(store, cycle, name, "keep_or_lose")
+    return path
+
+
+def export(month_day: int = 20) -> bytes:
+    raw = qualtrics_export(QUALTRICS_ANSWERS)
+    text = raw.to_csv(header=False, index=False)
+    return text.replace("2026-09-", f"2026-{month_day:02d}-").encode("utf-8")
+
+
+def page(db: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
+    monkeypatch.setenv(DB_ENV_VAR, str(db))
+    at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=60).run()
+    at.switch_page("pages/upload.py").run()
+    next(s for s in at.selectbox if s.label == "Service cycle").set_value("Clinic").run()
+    return at
+
+
+def selectbox(at: AppTest, label: str):  # type: ignore[no-untyped-def]
+    return next(s for s in at.selectbox if s.label == label)
+
+
+def button(at: AppTest, prefix: str):  # type: ignore[no-untyped-def]
+    return next(b for b in at.button if b.label.startswith(prefix))
+
+
+def test_a_qualtrics_export_shows_what_was_detected_takes_a_correction_and_is_remembered(
+    clinic_db: Path, monkeypatch: pytest.MonkeyPatch
+):
+    at = page(clinic_db, monkeypatch)
+    at.file_uploader[0].upload("september.csv", export(9), "text/csv")
+    at.run()
+    assert not at.exception
+    detected = at.table[0].value
+    assert detected.iloc[0].tolist() == ["layout", "Qualtrics export (one respondent per row)"]
+    assert {m.label: m.value for m in at.metric} == {
+        "Rows read": "3",
+        "Impressions to record": "8",
+        "Rows rejected": "0",
+        "Missing answers": "2",
+    }
+    columns = at.dataframe[0].value
+    assert columns.loc[columns["column"] == 17, ["role", "why"]].values.tolist() == [
+        ["left out", "names no touchpoint of the cycle"]
+    ]
+
+    selectbox(at, "Column").set_value(16).run()  # "Overall, how satisfied ...": the person maps it to Payment
+    selectbox(at, "Records the touchpoint").set_value("Payment").run()
+    button(at, "Apply").click().run()
+    assert {m.label: m.value for m in at.metric}["Impressions to record"] == "11"
+    button(at, "Import 11").click().run()
+    assert [s.value for s in at.success] == ["Imported 11 impressions into Clinic (import 1)."]
+    with Store(clinic_db) as store:
+        assert {t["touchpoint"]: t["impressions"] for t in imports.stats(store)["touchpoints"]} == {
+            "Reception": 2,
+            "Waiting room": 2,
+            "Consultation": 2,
+            "Payment": 3,
+            "Follow-up call": 2,
+        }
+
+    at.file_uploader[0].upload("october.csv", export(10), "text/csv")
+    at.run()
+    assert [i.value for i in at.info] == [
+        "This survey was imported before: 1 column(s) are mapped the way you corrected them then."
+    ]
+    assert button(at, "Import").label == "Import 11 impressions"
