@@ -9,17 +9,16 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, Playwright, expect
 
 from dashboard import demo
 from dashboard.store import Store
 from tests.browser.conftest import (
-    CHROMIUM,
-    CHROMIUM_ARGS,
     PHONE,
     PROJECTOR,
     Server,
     exceptions_on,
+    launch,
     settle,
     start_server,
 )
@@ -43,22 +42,18 @@ def workshop_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server
 
 
 @pytest.fixture(scope="module")
-def room_browser() -> Iterator[Browser]:
+def room_browser(playwright: Playwright) -> Iterator[Browser]:
     """Chromium that keeps every tab awake: a dozen tabs share one window here, and Chromium
     slows the timers of hidden tabs to one wake-up a minute after five minutes, which would
     freeze the phones' and the projector's connections to the app."""
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"no Chromium at {CHROMIUM}: run ./scripts/ensure-chromium.sh (make test does)")
-    args = [
-        *CHROMIUM_ARGS,
+    launched = launch(
+        playwright,
         "--disable-background-timer-throttling",
         "--disable-renderer-backgrounding",
         "--disable-backgrounding-occluded-windows",
-    ]
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=args)
-        yield launched
-        launched.close()
+    )
+    yield launched
+    launched.close()
 
 
 def open_pages(browser: Browser, url: str, viewport: dict[str, int], count: int = 1) -> list[Page]:
