@@ -352,30 +352,7 @@ def cell_text(value: object) -> str:
 
 
 def _read_xlsx(data: bytes, sheet: str | None, known: set[str]) -> Table:
-    book = _open_workbook(data)
-    try:
-        names = list(book.sheetnames)  # type: ignore[attr-defined]
-        chosen = sheet if sheet is not None else names[0]
-        if chosen not in names:
-            raise SurveyError(f"The workbook has no sheet {chosen!r}; it has: {', '.join(names)}.")
-        rows: list[list[str]] = []
-        numbers: list[int] = []
-        for number, values in enumerate(book[chosen].iter_rows(values_only=True), start=1):  # type: ignore[index]
-            _check_width(len(values))
-            row = [cell_text(v) for v in values]
-            while row and not row[-1].strip():
-                row.pop()
-            if row:
-                rows.append(row)
-                numbers.append(number)
-    except SurveyError:
-        raise
-    except Exception as error:
-        raise SurveyError(f"The workbook cannot be read: {type(error).__name__}.") from None
-    finally:
-        book.close()  # type: ignore[attr-defined]
-    if not rows:
-        raise SurveyError(f"The sheet {chosen!r} is empty.")
+    rows, numbers, chosen, names = _xlsx_rows(data, sheet)
     header_index = find_header_row(rows, known)
     header = column_names(rows[header_index])
     width = len(header)
