@@ -10,6 +10,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -87,17 +88,27 @@ def start_server(db: Path, log: Path) -> tuple[subprocess.Popen[bytes], Server]:
     raise RuntimeError(f"streamlit did not start; its log:\n{log.read_text(errors='replace')}")
 
 
-@pytest.fixture(scope="session")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    """The app on a small demo workspace, for the whole browser session."""
-    folder = tmp_path_factory.mktemp("server")
-    db = folder / "browser.duckdb"
+@contextmanager
+def demo_server(tmp_path_factory: pytest.TempPathFactory, name: str) -> Iterator[Server]:
+    """The app on a fresh small demo workspace of its own, stopped afterwards. Journeys that
+    write (plan, workshop) take their own, so the counts other tests read stay put."""
+    folder = tmp_path_factory.mktemp(name)
+    db = folder / f"{name}.duckdb"
     with Store(db) as store:
         demo.build(store, impressions=SMALL_DEMO, end=DEMO_END)
     process, running = start_server(db, folder / "streamlit.log")
-    yield running
-    process.terminate()
-    process.wait(timeout=10)
+    try:
+        yield running
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """The app on a small demo workspace, for the whole browser session."""
+    with demo_server(tmp_path_factory, "browser") as running:
+        yield running
 
 
 @pytest.fixture(scope="session")

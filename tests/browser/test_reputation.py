@@ -10,23 +10,14 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
-from dashboard import demo
-from dashboard.store import Store
-from tests.browser.conftest import PHONE, PROJECTOR, Server, exceptions_on, open_app, settle, start_server
-from tests.conftest import DEMO_END, SMALL_DEMO
+from tests.browser.conftest import PHONE, PROJECTOR, Server, demo_server, exceptions_on, open_app, settle
 
 
 @pytest.fixture(scope="module")
 def plan_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     """A server of its own: this journey writes to the plan, which other tests must not see."""
-    folder = tmp_path_factory.mktemp("plan-server")
-    db = folder / "plan.duckdb"
-    with Store(db) as store:
-        demo.build(store, impressions=SMALL_DEMO, end=DEMO_END)
-    process, running = start_server(db, folder / "streamlit.log")
-    yield running
-    process.terminate()
-    process.wait(timeout=10)
+    with demo_server(tmp_path_factory, "plan") as running:
+        yield running
 
 
 def choose(page: Page, label: str, option: str) -> None:

@@ -11,18 +11,16 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, Playwright, expect
 
-from dashboard import demo
-from dashboard.store import Store
 from tests.browser.conftest import (
     PHONE,
     PROJECTOR,
     Server,
+    demo_server,
     exceptions_on,
     launch,
     settle,
-    start_server,
 )
-from tests.conftest import DEMO_END, SMALL_DEMO
+from tests.conftest import SMALL_DEMO
 
 PHONES = 10
 SHOTS = Path("/tmp/issue8/shots")
@@ -31,14 +29,8 @@ SHOTS = Path("/tmp/issue8/shots")
 @pytest.fixture(scope="module")
 def workshop_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     """The app on its own demo workspace: this journey writes impressions other tests count."""
-    folder = tmp_path_factory.mktemp("workshop-server")
-    db = folder / "workshop.duckdb"
-    with Store(db) as store:
-        demo.build(store, impressions=SMALL_DEMO, end=DEMO_END)
-    process, running = start_server(db, folder / "streamlit.log")
-    yield running
-    process.terminate()
-    process.wait(timeout=10)
+    with demo_server(tmp_path_factory, "workshop") as running:
+        yield running
 
 
 @pytest.fixture(scope="module")
