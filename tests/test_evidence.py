@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from dashboard import evidence
-from dashboard.store import Store, impressions, plan, workspace
+from dashboard.store import Store, impressions, plan, rollup, workspace
 from tests.conftest import DEMO_END
 
 AS_OF = date(2026, 6, 30)
@@ -306,3 +306,20 @@ def test_the_demo_plan_has_proven_cells_unproven_claims_cells_at_risk_and_a_hist
     overdue = plan.reviews(demo_store, DEMO_END)
     assert list(overdue[overdue["overdue"]]["name"]) == ["Renewal offer"]
     assert len(plan.cell_history(demo_store)) > len(workspace.plan_cells(demo_store))
+
+
+def test_recent_figures_come_from_the_roll_up_and_forget_impressions_taken_back(store: Store, cycle: int):
+    """The recent window is read from the daily roll-up, where a deletion is a negative count:
+    a touchpoint whose impressions were all taken back is no longer "heard from"."""
+    kept = workspace.add_touchpoint(store, cycle, "Repair visit", "make_or_break")
+    dropped = workspace.add_touchpoint(store, cycle, "Invoice", "make_or_break")
+    record(store, kept, [0.5, 0.9, -0.5])
+    record(store, dropped, [1.0, 1.0], days_ago=3)
+    record(store, kept, [1.0], days_ago=200)  # outside the 90-day window
+    with store.transaction() as cur:
+        rollup.retract(cur, "touchpoint_id = ?", [dropped])
+        cur.execute("delete from impression where touchpoint_id = ?", [dropped])
+    row = plan.evidence_figures(store, AS_OF, 90).set_index("moment").loc["make_or_break"]
+    # A new touchpoint's target is +0.5: 0.5 and 0.9 meet it, -0.5 does not.
+    assert (row["recent_impressions"], row["recent_meeting"]) == (3, 2)
+    assert (row["touchpoints_recent"], row["touchpoints"]) == (1, 2)

@@ -136,11 +136,16 @@ def evidence_figures(store: Store, as_of: date, recent_days: int) -> pd.DataFram
         return cur.execute(
             "with m as (select unnest(?::varchar[]) as moment, generate_subscripts(?::varchar[], 1) as ord),"
             " tp as (select * from touchpoint where archived_at is null),"
+            # Recent impressions come from the daily roll-up (counts per touchpoint, day and
+            # score; retractions are negative counts, so a touchpoint counts once its net is > 0).
+            " recent_tp as ("
+            "  select t.moment, i.touchpoint_id, sum(i.n) as n,"
+            "   coalesce(sum(i.n) filter (where i.score >= t.target), 0) as meeting"
+            "  from impression_daily i join tp t on t.id = i.touchpoint_id"
+            "  where i.observed_on between ? and ? group by all),"
             " recent as ("
-            "  select t.moment, count(*) as n, count(*) filter (where i.score >= t.target) as meeting,"
-            "   count(distinct i.touchpoint_id) as tps"
-            "  from impression i join tp t on t.id = i.touchpoint_id"
-            "  where i.observed_on between ? and ? group by t.moment),"
+            "  select moment, sum(n) as n, sum(meeting) as meeting, count(*) filter (where n > 0) as tps"
+            "  from recent_tp group by moment),"
             " per_tp as ("
             "  select moment, count(*) as touchpoints, count(*) filter (where standard <> '') as with_standard,"
             "   count(*) filter (where standard <> '' and review_every_days is not null) as with_cadence,"
