@@ -120,6 +120,7 @@ def main() -> None:
             + ", ".join(f"{s / 1024:.0f} KB" for s in sizes)
             + f" (largest {max(sizes) / 1024:.0f} KB)"
         )
+        print(f"{'':<22} each run (ms): " + ", ".join(f"{w:.0f}" for w, _ in RUNS))
 
 
 if __name__ == "__main__":

@@ -16,7 +16,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard import domain
-from dashboard.charts import BREAK_COLOUR, DIVERGING, TARGET_COLOUR, _layout, impression_colour
+from dashboard.charts import BREAK_COLOUR, DIVERGING, TARGET_COLOUR, figure, impression_colour
 
 NEGATIVE, NEUTRAL, POSITIVE = "#b2182b", "#d9d9d9", "#2166ac"
 MOMENT_COLOURS = {
@@ -36,10 +36,23 @@ def _colour(score: float) -> str:
     return _PALETTE[round((max(-1.0, min(1.0, score)) + 1) * 20)]
 
 
-def _selectable(fig: go.Figure) -> go.Figure:
-    """Click picks the nearest point, however far; no drag-to-zoom that would fight the click."""
-    fig.update_layout(clickmode="event+select", hovermode="closest", hoverdistance=-1, dragmode=False)
-    return fig
+# Layout of the clickable charts: a click picks the nearest point, however far; no drag-to-zoom
+# that would fight the click.
+SELECTABLE: dict[str, object] = {
+    "clickmode": "event+select",
+    "hovermode": "closest",
+    "hoverdistance": -1,
+    "dragmode": False,
+}
+
+
+def _vline(x: object, line: dict[str, object]) -> dict[str, object]:
+    """A vertical line across the whole plot at ``x`` (what ``add_vline`` draws), as a shape."""
+    return {"type": "line", "x0": x, "x1": x, "xref": "x", "y0": 0, "y1": 1, "yref": "y domain", "line": line}
+
+
+def _hline(y: object, line: dict[str, object]) -> dict[str, object]:
+    return {"type": "line", "x0": 0, "x1": 1, "xref": "x domain", "y0": y, "y1": y, "yref": "y", "line": line}
 
 
 def _short(label: str, limit: int = 26) -> str:
@@ -72,66 +85,75 @@ def heatmap(cells: pd.DataFrame, focus_touchpoint: int | None = None, focus_mont
     month_keys = {m: pd.Timestamp(m).strftime("%Y-%m-%d") for m in months}
     x = cells["month"].map(month_names).to_numpy(dtype=object)
     y = cells["label"].to_numpy(dtype=object)
-    fig = go.Figure()
-    fig.add_heatmap(
-        x=x,
-        y=y,
-        z=cells["mean"].to_numpy(),
-        zmin=-1,
-        zmax=1,
-        colorscale=DIVERGING,
-        colorbar={"title": {"text": "Mean"}, "thickness": 12},
-        hoverinfo="skip",
-        xgap=1,
-        ygap=1,
-    )
-    fig.add_scatter(
-        x=x,
-        y=y,
-        mode="markers",
-        # Small and invisible: with hoverdistance -1 a click anywhere picks the nearest cell.
-        marker={"symbol": "square", "size": 6, "color": "rgba(0,0,0,0.01)"},
-        selected={"marker": {"color": "rgba(0,0,0,0.01)"}},
-        unselected={"marker": {"opacity": 1}},
-        customdata=np.column_stack(
-            [
-                cells["touchpoint_id"].astype(int).to_numpy(dtype=object),
-                cells["month"].map(month_keys).to_numpy(dtype=object),
-            ]
-        ),
-        text=np.array(
-            [
-                f"{name}<br>{when}: {m:+.2f} · {n:,} impressions"
-                for name, when, m, n in zip(full, x, cells["mean"], cells["n"], strict=True)
-            ],
-            dtype=object,
-        ),
-        hovertemplate="%{text}<extra></extra>",
-        name="cells",
-    )
+    traces: list[dict[str, object]] = [
+        {
+            "type": "heatmap",
+            "x": x,
+            "y": y,
+            "z": cells["mean"].to_numpy(),
+            "zmin": -1,
+            "zmax": 1,
+            "colorscale": DIVERGING,
+            "colorbar": {"title": {"text": "Mean"}, "thickness": 12},
+            "hoverinfo": "skip",
+            "xgap": 1,
+            "ygap": 1,
+        },
+        {
+            "type": "scatter",
+            "x": x,
+            "y": y,
+            "mode": "markers",
+            # Small and invisible: with hoverdistance -1 a click anywhere picks the nearest cell.
+            "marker": {"symbol": "square", "size": 6, "color": "rgba(0,0,0,0.01)"},
+            "selected": {"marker": {"color": "rgba(0,0,0,0.01)"}},
+            "unselected": {"marker": {"opacity": 1}},
+            "customdata": np.column_stack(
+                [
+                    cells["touchpoint_id"].astype(int).to_numpy(dtype=object),
+                    cells["month"].map(month_keys).to_numpy(dtype=object),
+                ]
+            ),
+            "text": np.array(
+                [
+                    f"{name}<br>{when}: {m:+.2f} · {n:,} impressions"
+                    for name, when, m, n in zip(full, x, cells["mean"], cells["n"], strict=True)
+                ],
+                dtype=object,
+            ),
+            "hovertemplate": "%{text}<extra></extra>",
+            "name": "cells",
+        },
+    ]
     if focus_touchpoint is not None and focus_month is not None:
         hit = cells[
             (cells["touchpoint_id"] == focus_touchpoint) & (pd.to_datetime(cells["month"]) == pd.Timestamp(focus_month))
         ]
         if not hit.empty:
-            fig.add_scatter(
-                x=[pd.Timestamp(focus_month).strftime("%b %Y")],
-                y=[hit["label"].iloc[0]],
-                mode="markers",
-                marker={"symbol": "square-open", "size": 26, "line": {"width": 3, "color": "#000000"}},
-                hoverinfo="skip",
-                name="focus",
+            traces.append(
+                {
+                    "type": "scatter",
+                    "x": [pd.Timestamp(focus_month).strftime("%b %Y")],
+                    "y": [hit["label"].iloc[0]],
+                    "mode": "markers",
+                    "marker": {"symbol": "square-open", "size": 26, "line": {"width": 3, "color": "#000000"}},
+                    "hoverinfo": "skip",
+                    "name": "focus",
+                }
             )
-    fig.update_yaxes(categoryorder="array", categoryarray=labels[::-1], automargin=True, title=None)
-    fig.update_xaxes(
-        categoryorder="array",
-        categoryarray=[pd.Timestamp(m).strftime("%b %Y") for m in months],
-        title=None,
-        tickangle=-45,
+    return figure(
+        traces,
+        120 + ROW_HEIGHT * len(labels),
+        xaxis={
+            "categoryorder": "array",
+            "categoryarray": [pd.Timestamp(m).strftime("%b %Y") for m in months],
+            "title": None,
+            "tickangle": -45,
+        },
+        yaxis={"categoryorder": "array", "categoryarray": labels[::-1], "automargin": True, "title": None},
+        plot_bgcolor="#f4f4f4",
+        **SELECTABLE,
     )
-    _layout(fig, 120 + ROW_HEIGHT * len(labels))
-    fig.update_layout(plot_bgcolor="#f4f4f4")
-    return _selectable(fig)
 
 
 def moment_trends(trends: pd.DataFrame, focus_month: date | None = None) -> go.Figure:
@@ -139,44 +161,68 @@ def moment_trends(trends: pd.DataFrame, focus_month: date | None = None) -> go.F
 
     ``trends`` is ``summarise`` output with ``moment, month``.
     """
-    fig = go.Figure()
+    traces: list[dict[str, object]] = []
     for key in domain.MOMENT_KEYS:
         rows = trends[trends["moment"] == key].sort_values("month")
         if rows.empty:
             continue
         colour = MOMENT_COLOURS[key]
-        band_colour = colour + "33"
         months = pd.to_datetime(rows["month"])
-        fig.add_scatter(
-            x=list(months) + list(months[::-1]),
-            y=list(rows["mean_high"].fillna(rows["mean"])) + list(rows["mean_low"].fillna(rows["mean"])[::-1]),
-            fill="toself",
-            fillcolor=band_colour,
-            line={"width": 0},
-            hoverinfo="skip",
-            showlegend=False,
-            legendgroup=key,
+        traces.append(
+            {
+                "type": "scatter",
+                # Arrays: plotly checks a list of timestamps element by element.
+                "x": np.concatenate([months.to_numpy(), months.to_numpy()[::-1]]),
+                "y": np.concatenate(
+                    [
+                        rows["mean_high"].fillna(rows["mean"]).to_numpy(),
+                        rows["mean_low"].fillna(rows["mean"]).to_numpy()[::-1],
+                    ]
+                ),
+                "fill": "toself",
+                "fillcolor": colour + "33",
+                "line": {"width": 0},
+                "hoverinfo": "skip",
+                "showlegend": False,
+                "legendgroup": key,
+            }
         )
-        fig.add_scatter(
-            x=months,
-            y=rows["mean"],
-            mode="lines+markers",
-            name=domain.moment_label(key),
-            legendgroup=key,
-            line={"color": colour, "width": 3},
-            customdata=[[None, _month_text(m)] for m in months],
-            text=[
-                f"{domain.moment_label(key)}: {m:+.2f} ({n:,})" for m, n in zip(rows["mean"], rows["n"], strict=True)
-            ],
-            hovertemplate="%{x|%b %Y}<br>%{text}<extra></extra>",
+        traces.append(
+            {
+                "type": "scatter",
+                "x": months,
+                "y": rows["mean"],
+                "mode": "lines+markers",
+                "name": domain.moment_label(key),
+                "legendgroup": key,
+                "line": {"color": colour, "width": 3},
+                "customdata": [[None, _month_text(m)] for m in months],
+                "text": [
+                    f"{domain.moment_label(key)}: {m:+.2f} ({n:,})"
+                    for m, n in zip(rows["mean"], rows["n"], strict=True)
+                ],
+                "hovertemplate": "%{x|%b %Y}<br>%{text}<extra></extra>",
+            }
         )
+    shapes = []
     if focus_month is not None:
-        fig.add_vline(x=pd.Timestamp(focus_month).timestamp() * 1000, line={"color": TARGET_COLOUR, "dash": "dot"})
-    fig.update_yaxes(range=[-1, 1], title="Mean impression", zeroline=True, zerolinecolor="#999999", gridcolor="#eee")
-    fig.update_xaxes(title=None, dtick="M1", tickformat="%b %Y", tickangle=-45)
-    _layout(fig, 420)
-    fig.update_layout(showlegend=True, legend={"orientation": "h", "y": 1.12, "x": 0})
-    return _selectable(fig)
+        shapes.append(_vline(pd.Timestamp(focus_month).timestamp() * 1000, {"color": TARGET_COLOUR, "dash": "dot"}))
+    return figure(
+        traces,
+        420,
+        xaxis={"title": None, "dtick": "M1", "tickformat": "%b %Y", "tickangle": -45},
+        yaxis={
+            "range": [-1, 1],
+            "title": "Mean impression",
+            "zeroline": True,
+            "zerolinecolor": "#999999",
+            "gridcolor": "#eee",
+        },
+        shapes=shapes,
+        showlegend=True,
+        legend={"orientation": "h", "y": 1.12, "x": 0},
+        **SELECTABLE,
+    )
 
 
 def diverging_shares(shares: pd.DataFrame) -> go.Figure:
@@ -184,29 +230,42 @@ def diverging_shares(shares: pd.DataFrame) -> go.Figure:
     rows = shares.iloc[::-1]
     half_neutral = rows["neutral_share"] / 2
     custom = [[int(t), None] for t in rows["touchpoint_id"]]
-    fig = go.Figure()
-    for name, values, base, colour in (
-        ("Negative", rows["negative_share"], -half_neutral - rows["negative_share"], NEGATIVE),
-        ("Neutral", rows["neutral_share"], -half_neutral, NEUTRAL),
-        ("Positive", rows["positive_share"], half_neutral, POSITIVE),
-    ):
-        fig.add_bar(
-            y=rows["label"],
-            x=values,
-            base=base,
-            orientation="h",
-            name=name,
-            marker_color=colour,
-            customdata=custom,
-            text=[f"{v:.0%}" for v in values],
-            hovertemplate="%{y}<br>" + name + " %{text}<extra></extra>",
-            textposition="none",
+    traces = [
+        {
+            "type": "bar",
+            "y": rows["label"],
+            "x": values,
+            "base": base,
+            "orientation": "h",
+            "name": name,
+            "marker": {"color": colour},
+            "customdata": custom,
+            "text": [f"{v:.0%}" for v in values],
+            "hovertemplate": "%{y}<br>" + name + " %{text}<extra></extra>",
+            "textposition": "none",
+        }
+        for name, values, base, colour in (
+            ("Negative", rows["negative_share"], -half_neutral - rows["negative_share"], NEGATIVE),
+            ("Neutral", rows["neutral_share"], -half_neutral, NEUTRAL),
+            ("Positive", rows["positive_share"], half_neutral, POSITIVE),
         )
-    fig.update_xaxes(range=[-1, 1], tickformat=".0%", title="Share of impressions", zeroline=True, gridcolor="#eee")
-    fig.update_yaxes(title=None, automargin=True)
-    _layout(fig, 110 + ROW_HEIGHT * len(rows))
-    fig.update_layout(barmode="overlay", showlegend=True, legend={"orientation": "h", "y": 1.05, "x": 0})
-    return _selectable(fig)
+    ]
+    return figure(
+        traces,
+        110 + ROW_HEIGHT * len(rows),
+        xaxis={
+            "range": [-1, 1],
+            "tickformat": ".0%",
+            "title": "Share of impressions",
+            "zeroline": True,
+            "gridcolor": "#eee",
+        },
+        yaxis={"title": None, "automargin": True},
+        barmode="overlay",
+        showlegend=True,
+        legend={"orientation": "h", "y": 1.05, "x": 0},
+        **SELECTABLE,
+    )
 
 
 def group_comparison(groups: pd.DataFrame, flagged: set[int]) -> go.Figure:
@@ -215,45 +274,57 @@ def group_comparison(groups: pd.DataFrame, flagged: set[int]) -> go.Figure:
     ``groups`` is ``summarise`` output with ``label, touchpoint_id, stakeholder_group``;
     rows in ``flagged`` (touchpoint ids) are marked where the gap between groups matters.
     """
-    fig = go.Figure()
     labels = groups.drop_duplicates("touchpoint_id")["label"].tolist()
     marked = {lab: f"⚠ {lab}" for lab in groups.loc[groups["touchpoint_id"].isin(flagged), "label"]}
-    for name, rows in groups.groupby("stakeholder_group", sort=True):
-        fig.add_scatter(
-            x=rows["mean"],
-            y=[marked.get(lab, lab) for lab in rows["label"]],
-            mode="markers",
-            name=str(name),
-            marker={"size": 14, "line": {"width": 1, "color": "#333"}},
-            error_x={
+    traces = [
+        {
+            "type": "scatter",
+            "x": rows["mean"],
+            "y": [marked.get(lab, lab) for lab in rows["label"]],
+            "mode": "markers",
+            "name": str(name),
+            "marker": {"size": 14, "line": {"width": 1, "color": "#333"}},
+            "error_x": {
                 "type": "data",
                 "symmetric": False,
                 "array": rows["mean_high"] - rows["mean"],
                 "arrayminus": rows["mean"] - rows["mean_low"],
                 "thickness": 1,
             },
-            customdata=[[int(t), None] for t in rows["touchpoint_id"]],
-            text=[f"{name}: {m:+.2f} ({n:,})" for m, n in zip(rows["mean"], rows["n"], strict=True)],
-            hovertemplate="%{y}<br>%{text}<extra></extra>",
-        )
+            "customdata": [[int(t), None] for t in rows["touchpoint_id"]],
+            "text": [f"{name}: {m:+.2f} ({n:,})" for m, n in zip(rows["mean"], rows["n"], strict=True)],
+            "hovertemplate": "%{y}<br>%{text}<extra></extra>",
+        }
+        for name, rows in groups.groupby("stakeholder_group", sort=True)
+    ]
     order = [marked.get(lab, lab) for lab in labels][::-1]
-    fig.update_yaxes(categoryorder="array", categoryarray=order, automargin=True, title=None)
-    fig.update_xaxes(range=[-1, 1], title="Mean impression", zeroline=True, zerolinecolor="#999", gridcolor="#eee")
-    _layout(fig, 110 + ROW_HEIGHT * len(labels))
-    fig.update_layout(showlegend=True, legend={"orientation": "h", "y": 1.05, "x": 0})
-    return _selectable(fig)
+    return figure(
+        traces,
+        110 + ROW_HEIGHT * len(labels),
+        xaxis={
+            "range": [-1, 1],
+            "title": "Mean impression",
+            "zeroline": True,
+            "zerolinecolor": "#999",
+            "gridcolor": "#eee",
+        },
+        yaxis={"categoryorder": "array", "categoryarray": order, "automargin": True, "title": None},
+        showlegend=True,
+        legend={"orientation": "h", "y": 1.05, "x": 0},
+        **SELECTABLE,
+    )
 
 
 def priority_quadrant(priorities: pd.DataFrame, focus_touchpoint: int | None = None) -> go.Figure:
     """Importance (x) against mean impression (y); the weak, important corner is "Fix first"."""
-    fig = go.Figure()
     split = float(priorities["importance"].median())
     target = float(priorities["target"].mean())
-    fig.add_scatter(
-        x=priorities["importance"],
-        y=priorities["mean"],
-        mode="markers",
-        marker={
+    points = {
+        "type": "scatter",
+        "x": priorities["importance"],
+        "y": priorities["mean"],
+        "mode": "markers",
+        "marker": {
             "size": [22 if t == focus_touchpoint else 14 for t in priorities["touchpoint_id"]],
             "color": [_colour(v) for v in priorities["mean"]],
             "line": {
@@ -261,32 +332,40 @@ def priority_quadrant(priorities: pd.DataFrame, focus_touchpoint: int | None = N
                 "color": "#222",
             },
         },
-        customdata=[[int(t), None] for t in priorities["touchpoint_id"]],
-        text=priorities["label"] + "<br>" + priorities["quadrant"],
-        hovertemplate="%{text}<br>importance %{x:.1%}<br>mean %{y:+.2f}<extra></extra>",
-    )
-    fig.add_vline(x=split, line={"color": "#999", "dash": "dot"})
-    fig.add_hline(y=target, line={"color": TARGET_COLOUR, "dash": "dot"})
+        "customdata": [[int(t), None] for t in priorities["touchpoint_id"]],
+        "text": priorities["label"] + "<br>" + priorities["quadrant"],
+        "hovertemplate": "%{text}<br>importance %{x:.1%}<br>mean %{y:+.2f}<extra></extra>",
+    }
     x_max = float(priorities["importance"].max()) * 1.1 if len(priorities) else 1.0
-    for text, x, y, anchor in (
-        ("Fix first", x_max, -0.95, "right"),
-        ("Keep it up", x_max, 0.95, "right"),
-        ("Watch", 0, -0.95, "left"),
-        ("Maintain", 0, 0.95, "left"),
-    ):
-        fig.add_annotation(
-            x=x,
-            y=y,
-            text=text,
-            showarrow=False,
-            xanchor=anchor,
-            font={"color": BREAK_COLOUR if text == "Fix first" else "#666"},
+    corners = [
+        {
+            "x": x,
+            "y": y,
+            "text": text,
+            "showarrow": False,
+            "xanchor": anchor,
+            "font": {"color": BREAK_COLOUR if text == "Fix first" else "#666"},
+        }
+        for text, x, y, anchor in (
+            ("Fix first", x_max, -0.95, "right"),
+            ("Keep it up", x_max, 0.95, "right"),
+            ("Watch", 0, -0.95, "left"),
+            ("Maintain", 0, 0.95, "left"),
         )
+    ]
     basis = priorities["importance_basis"].iloc[0] if len(priorities) else "volume"
-    fig.update_xaxes(range=[0, x_max], tickformat=".0%", title=f"Importance ({basis}: share of impressions)")
-    fig.update_yaxes(range=[-1, 1], title="Mean impression", gridcolor="#eee")
-    _layout(fig, 460)
-    return _selectable(fig)
+    return figure(
+        [points],
+        460,
+        xaxis={"range": [0, x_max], "tickformat": ".0%", "title": f"Importance ({basis}: share of impressions)"},
+        yaxis={"range": [-1, 1], "title": "Mean impression", "gridcolor": "#eee"},
+        shapes=[
+            _vline(split, {"color": "#999", "dash": "dot"}),
+            _hline(target, {"color": TARGET_COLOUR, "dash": "dot"}),
+        ],
+        annotations=corners,
+        **SELECTABLE,
+    )
 
 
 def mover_bars(changes: pd.DataFrame) -> go.Figure:
@@ -297,22 +376,26 @@ def mover_bars(changes: pd.DataFrame) -> go.Figure:
         (POSITIVE if c > 0 else NEGATIVE) if s else "#bbbbbb"
         for c, s in zip(rows["mean_change"], rows["mean_significant"], strict=True)
     ]
-    fig = go.Figure()
-    fig.add_bar(
-        y=labels,
-        x=rows["mean_change"],
-        orientation="h",
-        marker_color=colours,
-        error_x={
+    bars = {
+        "type": "bar",
+        "y": labels,
+        "x": rows["mean_change"],
+        "orientation": "h",
+        "marker": {"color": colours},
+        "error_x": {
             "type": "data",
             "symmetric": False,
             "array": rows["mean_change_high"] - rows["mean_change"],
             "arrayminus": rows["mean_change"] - rows["mean_change_low"],
             "color": "#555",
         },
-        customdata=rows[["previous_mean", "mean"]],
-        hovertemplate="%{y}<br>change %{x:+.2f} (from %{customdata[0]:+.2f} to %{customdata[1]:+.2f})<extra></extra>",
+        "customdata": rows[["previous_mean", "mean"]],
+        "hovertemplate": "%{y}<br>change %{x:+.2f} (from %{customdata[0]:+.2f} to %{customdata[1]:+.2f})"
+        "<extra></extra>",
+    }
+    return figure(
+        [bars],
+        80 + 40 * len(rows),
+        xaxis={"title": "Change in mean impression", "zeroline": True, "zerolinecolor": "#666", "gridcolor": "#eee"},
+        yaxis={"title": None, "automargin": True},
     )
-    fig.update_xaxes(title="Change in mean impression", zeroline=True, zerolinecolor="#666", gridcolor="#eee")
-    fig.update_yaxes(title=None, automargin=True)
-    return _layout(fig, 80 + 40 * len(rows))

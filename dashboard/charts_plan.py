@@ -14,7 +14,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard import domain
-from dashboard.charts import FONT_SIZE, _layout
+from dashboard.charts import FONT_SIZE, _layout, figure
 
 STATUS_COLOURS = {"not_started": "#d9d9d9", "in_progress": "#92c5de", "done": "#2166ac", "at_risk": "#b2182b"}
 FLAG_COLOUR = "#e66101"
@@ -83,60 +83,66 @@ def plan_grid(grid: pd.DataFrame, *, compact: bool = False) -> go.Figure:
         for s, lr, pr, tr, fr in zip(steps, labels, passed, total, flags, strict=True)
     ]
     n_status = len(domain.PLAN_STATUS_KEYS)
-    fig = go.Figure(
-        go.Heatmap(
-            z=z,
-            x=moments,
-            y=steps,
-            zmin=-0.5,
-            zmax=n_status - 0.5,
-            colorscale=_status_scale(),
-            showscale=False,
-            xgap=3,
-            ygap=3,
-            text=text,
-            texttemplate="%{text}",
-            textfont={"size": FONT_SIZE - (4 if compact else 3)},
+    traces: list[dict[str, object]] = [
+        {
+            "type": "heatmap",
+            "z": z,
+            "x": moments,
+            "y": steps,
+            "zmin": -0.5,
+            "zmax": n_status - 0.5,
+            "colorscale": _status_scale(),
+            "showscale": False,
+            "xgap": 3,
+            "ygap": 3,
+            "text": text,
+            "texttemplate": "%{text}",
+            "textfont": {"size": FONT_SIZE - (4 if compact else 3)},
             # The full grid leaves hover (and so clicks) to the transparent markers above it.
-            hovertext=hover,
-            hoverinfo="text" if compact else "skip",
-        )
-    )
+            "hovertext": hover,
+            "hoverinfo": "text" if compact else "skip",
+        }
+    ]
     # Frames as shapes in axis units: category i sits at i, so a cell spans i - 0.5 .. i + 0.5.
-    for i, row in enumerate(flags):
-        for j, flagged in enumerate(row):
-            if flagged:
-                fig.add_shape(
-                    type="rect",
-                    x0=j - 0.45,
-                    x1=j + 0.45,
-                    y0=i - 0.42,
-                    y1=i + 0.42,
-                    line={"color": FLAG_COLOUR, "width": 3 if compact else 5},
-                )
+    frames = [
+        {
+            "type": "rect",
+            "x0": j - 0.45,
+            "x1": j + 0.45,
+            "y0": i - 0.42,
+            "y1": i + 0.42,
+            "line": {"color": FLAG_COLOUR, "width": 3 if compact else 5},
+        }
+        for i, row in enumerate(flags)
+        for j, flagged in enumerate(row)
+        if flagged
+    ]
     if not compact:
-        fig.add_scatter(
-            x=[m for _ in steps for m in moments],
-            y=[s for s in steps for _ in moments],
-            customdata=[[s, m] for s in domain.STEP_KEYS for m in domain.MOMENT_KEYS],
-            mode="markers",
-            marker={"size": 60, "color": "rgba(0,0,0,0)"},
-            hovertext=[text for row in hover for text in row],
-            hoverinfo="text",
-            name="cells",
+        traces.append(
+            {
+                "type": "scatter",
+                "x": [m for _ in steps for m in moments],
+                "y": [s for s in steps for _ in moments],
+                "customdata": [[s, m] for s in domain.STEP_KEYS for m in domain.MOMENT_KEYS],
+                "mode": "markers",
+                "marker": {"size": 60, "color": "rgba(0,0,0,0)"},
+                "hovertext": [text for row in hover for text in row],
+                "hoverinfo": "text",
+                "name": "cells",
+            }
         )
-    fig.update_yaxes(autorange="reversed", title=None, showgrid=False)
-    fig.update_xaxes(side="top", title=None, showgrid=False, tickangle=0)
-    fig = _layout(fig, 300 if compact else 620)
-    # No drag mode on the full grid: Streamlit then lets a click select the cell under it
-    # (with a drag mode of "select" it would only select by dragging a box).
-    fig.update_layout(margin={"l": 10, "r": 10, "t": 40, "b": 10})
-    if compact:
-        fig.update_layout(dragmode=False)
-    if compact:
-        fig.update_xaxes(tickfont={"size": FONT_SIZE - 4})
-        fig.update_yaxes(tickfont={"size": FONT_SIZE - 4})
-    return fig
+    # The compact grid (Overview) is small: smaller ticks, and no drag mode. The full grid keeps
+    # the default drag mode: Streamlit then lets a click select the cell under it (with a drag
+    # mode of "select" it would only select by dragging a box).
+    ticks = {"tickfont": {"size": FONT_SIZE - 4}} if compact else {}
+    return figure(
+        traces,
+        300 if compact else 620,
+        xaxis={"side": "top", "title": None, "showgrid": False, "tickangle": 0, **ticks},
+        yaxis={"autorange": "reversed", "title": None, "showgrid": False, **ticks},
+        shapes=frames,
+        **({"dragmode": False} if compact else {}),
+    )
 
 
 def progress_lines(progress: pd.DataFrame, by: str, as_of: date) -> go.Figure:

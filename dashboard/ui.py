@@ -314,12 +314,16 @@ _APPLIED = "_leadership_filters"  # session state: the filters in force, the URL
 def _filter_options(version: int) -> dict[str, Any]:
     s = store()
     first, last = analytics.date_range(s)
+
+    def names(frame: pd.DataFrame) -> dict[int, str]:
+        return dict(zip(frame["id"].astype(int), frame["name"], strict=True))
+
     return {
-        "cycle": dict(zip(workspace.cycles(s)["id"].astype(int), workspace.cycles(s)["name"], strict=True)),
+        "cycle": names(workspace.cycles(s)),
         "moment": {m.key: m.label for m in domain.MOMENTS},
         "channel": {c: c for c in analytics.channels(s)},
-        "group": dict(zip(workspace.groups(s)["id"].astype(int), workspace.groups(s)["name"], strict=True)),
-        "team": dict(zip(workspace.teams(s)["id"].astype(int), workspace.teams(s)["name"], strict=True)),
+        "group": names(workspace.groups(s)),
+        "team": names(workspace.teams(s)),
         "source": {t.key: t.label for t in domain.SOURCES},
         "first": first,
         "last": last,
