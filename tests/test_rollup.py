@@ -18,6 +18,18 @@ def _agree(store: Store, scope: Scope = EVERYTHING) -> None:
     rolled = analytics.moment_stats(store, scope).set_index("moment").sort_index()[STATS]
     rolled = rolled[rolled["n"] > 0]
     pd.testing.assert_frame_equal(raw.astype(float), rolled.astype(float), check_exact=False, rtol=1e-9)
+    # Row for row as well: every (touchpoint, day or month, group, source, score) nets to the raw count.
+    for table, day in (("impression_daily", "observed_on"), ("impression_monthly", "date_trunc('month', observed_on)")):
+        raw_rows = f"select touchpoint_id, {day}::date, group_id, source, score, count(*) from impression group by all"
+        rolled_rows = (
+            "select touchpoint_id, observed_on, group_id, source, score, sum(n)::bigint"
+            f" from {table} group by all having sum(n) <> 0"
+        )
+        with store.cursor() as cur:
+            differences = cur.execute(
+                f"({raw_rows} except all {rolled_rows}) union all ({rolled_rows} except all {raw_rows})"
+            ).fetchall()
+        assert differences == [], table
 
 
 def test_retracting_before_a_delete_keeps_the_roll_up_exact_without_a_rebuild(demo_store: Store):

@@ -9,7 +9,8 @@ writes only fold in the rows above the last counted id. When the count no longer
 Code that deletes or edits impressions says so, inside its transaction: ``retract`` before the
 change takes the rows out (as rows with negative counts, so every sum stays exact without
 rewriting the table), and ``restore`` after an in-place edit counts them again with their new
-values. That keeps an undo or a changed workshop vote cheap on a large workspace.
+values; ``shift`` does both at once when the old and new values are known beforehand (a
+changed workshop vote). That keeps an undo or a changed vote cheap on a large workspace.
 """
 
 from __future__ import annotations
@@ -99,3 +100,19 @@ def restore(cur: duckdb.DuckDBPyConnection, condition: str, params: list[object]
     row = cur.execute(f"select count(*) from impression where {condition}", params).fetchone()
     assert row is not None
     cur.execute("update impression_daily_state set covered = covered + ? where id = 1", [row[0]])
+
+
+def shift(cur: duckdb.DuckDBPyConnection, delta: str, params: list[object]) -> None:
+    """Adds signed counts to both roll-ups in one statement each, for an in-place edit whose old
+    and new values are both known before it runs (cheaper than ``retract`` then ``restore``).
+
+    ``delta`` is fixed SQL (values bound) returning ``touchpoint_id, observed_on, group_id,
+    source, score, n`` with ``n`` -1 for an old value and +1 for its new one. The edit must
+    leave ``comment`` alone and must not add or remove impressions (so ``covered`` holds).
+    """
+    for table, day in _DAY.items():
+        cur.execute(
+            f"insert into {table} select touchpoint_id, {day}, group_id, source, score, sum(n)"
+            f" from ({delta}) group by all having sum(n) <> 0",
+            params,
+        )

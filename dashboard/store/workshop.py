@@ -386,16 +386,24 @@ def _write_votes(store: Store, batch: list[VoteRequest]) -> None:
         existing = accepted["impression_id"].notna()
         # Only the statements this batch needs: each costs a couple of milliseconds.
         with _registered(cur, {"accepted_votes": accepted}):
-            changed = "id in (select impression_id from accepted_votes where raw_value is not null)"
             removed = "id in (select impression_id from accepted_votes where raw_value is null)"
             if (existing & ~withdrawn).any():
-                rollup.retract(cur, changed, [])  # the leadership roll-up counts the new value instead
+                # The leadership roll-up moves each changed vote from its old value to its new
+                # one (workshop impressions carry no comment).
+                rollup.shift(
+                    cur,
+                    "select i.touchpoint_id, i.observed_on, i.group_id, i.source, i.score, -1 as n"
+                    " from impression i join accepted_votes a on i.id = a.impression_id where a.raw_value is not null"
+                    " union all"
+                    " select i.touchpoint_id, current_date, i.group_id, i.source, a.score, 1"
+                    " from impression i join accepted_votes a on i.id = a.impression_id where a.raw_value is not null",
+                    [],
+                )
                 cur.execute(
                     "update impression set raw_value = a.raw_value, score = a.score, observed_on = current_date,"
                     " recorded_at = current_timestamp from accepted_votes a"
                     " where impression.id = a.impression_id and a.raw_value is not null"
                 )
-                rollup.restore(cur, changed, [])
                 cur.execute(
                     "update workshop_vote set raw_value = a.raw_value, score = a.score, voted_at = current_timestamp"
                     " from accepted_votes a where workshop_vote.participant_id = a.participant_id"
