@@ -192,3 +192,32 @@ def test_three_hundred_people_voting_at_once_lose_no_vote_and_count_none_twice(s
             [session.id],
         ).fetchall()
     assert per_touchpoint == [(first, 300, 300), (second, 300, 300)]
+
+
+def test_the_leader_waits_for_a_burst_of_votes_but_never_longer_than_the_cap(monkeypatch: pytest.MonkeyPatch):
+    """Group commit: the leader writes once the queue stops growing, or at the cap while it
+    keeps growing; a lone vote waits one step. (A fake clock: each step lets time pass and,
+    while the burst lasts, one more vote arrive.)"""
+    queue = sql._VoteQueue()
+    clock = {"now": 0.0, "steps": 0, "arrivals": 0}
+
+    def sleep(seconds: float) -> None:
+        clock["now"] += seconds
+        clock["steps"] += 1
+        if clock["arrivals"]:
+            clock["arrivals"] -= 1
+            queue.pending.append(sql.VoteRequest(1, 1, "3", 0.0))
+
+    monkeypatch.setattr(sql.time, "sleep", sleep)
+    monkeypatch.setattr(sql.time, "monotonic", lambda: clock["now"])
+
+    sql._gather(queue)  # nothing arrives: one step
+    assert clock["steps"] == 1
+
+    clock.update(steps=0, arrivals=3)  # a short burst: waits it out, plus the step that sees it end
+    sql._gather(queue)
+    assert (clock["steps"], len(queue.pending)) == (4, 3)
+
+    clock.update(steps=0, arrivals=10_000)  # a burst that goes on: stops at the cap
+    sql._gather(queue)
+    assert clock["steps"] == round(sql.GATHER_MAX_SECONDS / sql.GATHER_STEP_SECONDS)
