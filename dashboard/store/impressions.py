@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 
 import duckdb
+import numpy as np
 import pandas as pd
 
 from dashboard.store import Store
@@ -58,16 +59,29 @@ def insert_impressions(cur: duckdb.DuckDBPyConnection, frame: pd.DataFrame, impo
     ``frame`` has the columns of ``IMPRESSION_COLUMNS``. One bulk statement, no row loop.
     ``import_id`` ties the rows to the survey import they came from (None for none).
     """
-    rows = frame.loc[:, list(IMPRESSION_COLUMNS)]
+    rows = frame.loc[:, list(IMPRESSION_COLUMNS)].assign(id=new_ids(cur, len(frame)))
     with _registered(cur, {"incoming_impressions": rows}):
         cur.execute(
             "insert into impression"
-            " (touchpoint_id, observed_on, raw_value, scale, score, group_id, source, comment, import_id)"
-            " select touchpoint_id::integer, observed_on::date, raw_value::varchar, scale::varchar, score::double,"
+            " (id, touchpoint_id, observed_on, raw_value, scale, score, group_id, source, comment, import_id)"
+            " select id, touchpoint_id::integer, observed_on::date, raw_value::varchar, scale::varchar, score::double,"
             " group_id::integer, source::varchar, comment::varchar, ?::integer from incoming_impressions",
             [import_id],
         )
     return len(rows)
+
+
+def new_ids(cur: duckdb.DuckDBPyConnection, n: int) -> np.ndarray:
+    """``n`` fresh impression ids, drawn from the id sequence in one query.
+
+    Bulk inserts pass them in rather than leave the id to the column's default: DuckDB draws
+    a default sequence value row by row inside an insert, which was half the time of a
+    2-million-row import (0.55 s of 1.1 s), where this query takes 0.07 s.
+    """
+    if n == 0:
+        return np.empty(0, dtype=np.int64)
+    drawn = cur.execute("select nextval('impression_id') as id from range(?)", [n]).fetchnumpy()["id"]
+    return np.asarray(drawn, dtype=np.int64)
 
 
 def record_impressions(store: Store, frame: pd.DataFrame) -> int:
@@ -136,10 +150,12 @@ def insert_coded_impressions(
     ``text``. The database turns codes into text, which is far faster than building
     millions of Python strings.
     """
+    codes = codes.assign(id=new_ids(cur, len(codes)))
     with _registered(cur, {"gen_codes": codes, "gen_scales": scales, "gen_comments": comments}):
         cur.execute(
-            "insert into impression (touchpoint_id, observed_on, raw_value, scale, score, group_id, source, comment)"
-            " select g.touchpoint_id, (?::date + g.day::integer),"
+            "insert into impression"
+            " (id, touchpoint_id, observed_on, raw_value, scale, score, group_id, source, comment)"
+            " select g.id, g.touchpoint_id, (?::date + g.day::integer),"
             " case when s.labels is null then (s.low + g.point)::varchar else s.labels[g.point + 1] end,"
             " s.spec, -1.0 + 2.0 * g.point / (s.high - s.low),"
             " nullif(g.group_id, 0), ['survey', 'workshop', 'manual'][g.source_id + 1], c.text"
