@@ -46,8 +46,8 @@ def _one_line(label: str) -> str:
 
 def _matrix(grid: pd.DataFrame, column: str) -> list[list[object]]:
     """The grid's ``column`` as rows (steps in order) of columns (moments in order)."""
-    keyed = grid.set_index(["step", "moment"])[column]
-    return [[keyed.loc[(s, m)] for m in domain.MOMENT_KEYS] for s in domain.STEP_KEYS]
+    table = grid.pivot(index="step", columns="moment", values=column)
+    return table.loc[list(domain.STEP_KEYS), list(domain.MOMENT_KEYS)].to_numpy(dtype=object).tolist()
 
 
 def plan_grid(grid: pd.DataFrame, *, compact: bool = False) -> go.Figure:

@@ -132,6 +132,17 @@ def test_every_write_moves_the_data_version(store: Store):
     assert store.data_version() == before + 1
 
 
+def test_the_data_version_kept_in_memory_is_the_stored_one_and_survives_a_reopen(tmp_path: Path):
+    with Store(tmp_path / "w.duckdb") as first:
+        workspace.add_cycle(first, "C")
+        workspace.add_cycle(first, "D")
+        with first.cursor() as cur:
+            stored = cur.execute("select version from data_version").fetchone()
+        assert stored == (first.data_version(),)
+    with Store(tmp_path / "w.duckdb") as again:
+        assert again.data_version() == stored[0]
+
+
 def test_many_threads_reading_and_writing_at_once_lose_nothing(store: Store):
     """Streamlit runs each browser session in its own thread; this is that load, exaggerated."""
     cycle = workspace.add_cycle(store, "C")

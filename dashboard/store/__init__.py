@@ -42,6 +42,7 @@ class Store:
         self._write_lock = threading.Lock()
         with self.cursor() as cur:
             apply_migrations(cur)
+            self._version = self._read_version(cur)
 
     @contextmanager
     def cursor(self) -> Iterator[duckdb.DuckDBPyConnection]:
@@ -65,15 +66,26 @@ class Store:
                 yield cur
                 rollup.catch_up(cur)  # derived tables commit with the write that changed them
                 cur.execute("update data_version set version = version + 1 where id = 1")
+                version = self._read_version(cur)
                 cur.commit()
+                self._version = version
             except BaseException:
                 cur.rollback()
                 raise
 
     def data_version(self) -> int:
-        """A number that changes whenever anything is written."""
-        with self.cursor() as cur:
-            row = cur.execute("select version from data_version where id = 1").fetchone()
+        """A number that changes whenever anything is written.
+
+        Kept in memory: every write goes through ``transaction``, and DuckDB lets no other
+        process write the file while this one has it open. Only a committing writer updates
+        it (under the write lock), so a reader can never put back an older value. The pages
+        ask for it a dozen times a run; a query each time cost more than the answer.
+        """
+        return self._version
+
+    @staticmethod
+    def _read_version(cur: duckdb.DuckDBPyConnection) -> int:
+        row = cur.execute("select version from data_version where id = 1").fetchone()
         assert row is not None
         return int(row[0])
 
