@@ -44,10 +44,13 @@ def _one_line(label: str) -> str:
     return label.replace("<br>", " ").replace("-or- ", "-or-")
 
 
-def _matrix(grid: pd.DataFrame, column: str) -> list[list[object]]:
-    """The grid's ``column`` as rows (steps in order) of columns (moments in order)."""
-    table = grid.pivot(index="step", columns="moment", values=column)
-    return table.loc[list(domain.STEP_KEYS), list(domain.MOMENT_KEYS)].to_numpy(dtype=object).tolist()
+def _matrices(grid: pd.DataFrame, columns: list[str]) -> list[list[list[object]]]:
+    """Each of the grid's ``columns`` as rows (steps in order) of columns (moments in order)."""
+    cells = grid.set_index(["step", "moment"]).reindex(
+        pd.MultiIndex.from_product([domain.STEP_KEYS, domain.MOMENT_KEYS]), columns=columns
+    )
+    shape = (len(domain.STEP_KEYS), len(domain.MOMENT_KEYS))
+    return [cells[column].to_numpy(dtype=object).reshape(shape).tolist() for column in columns]
 
 
 def plan_grid(grid: pd.DataFrame, *, compact: bool = False) -> go.Figure:
@@ -60,10 +63,10 @@ def plan_grid(grid: pd.DataFrame, *, compact: bool = False) -> go.Figure:
     steps = [_two_lines(f"{i}. {s.label}") for i, s in enumerate(domain.REPUTATION_STEPS, start=1)]
     moments = [m.label.replace("-or-", "-or-<br>") for m in domain.MOMENTS]
     status_index = {key: i for i, key in enumerate(domain.PLAN_STATUS_KEYS)}
-    z = [[status_index[str(v)] for v in row] for row in _matrix(grid, "status")]
-    flags = _matrix(grid, "unproven_claim")
-    labels = _matrix(grid, "status_label")
-    passed, total = _matrix(grid, "evidence_passed"), _matrix(grid, "evidence_total")
+    statuses, flags, labels, passed, total = _matrices(
+        grid, ["status", "unproven_claim", "status_label", "evidence_passed", "evidence_total"]
+    )
+    z = [[status_index[str(v)] for v in row] for row in statuses]
     if compact:
         text = [["⚠" if f else "" for f in row] for row in flags]
     else:

@@ -575,8 +575,15 @@ def summary(question: str, scope: Scope) -> pd.DataFrame:
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
+def _period_stats(version: int, scope: Scope, periods: leadership.Periods) -> pd.DataFrame:
+    return analytics.period_stats(store(), scope, periods.current, periods.previous, by_touchpoint=True)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
 def _changes(version: int, scope: Scope, periods: leadership.Periods, by_touchpoint: bool) -> pd.DataFrame:
-    stats = analytics.period_stats(store(), scope, periods.current, periods.previous, by_touchpoint)
+    stats = _period_stats(version, scope, periods)
+    if not by_touchpoint:  # the statistics add up: one query serves both views
+        stats = stats.groupby("period", as_index=False)[list(metrics.STAT_COLUMNS)].sum()
     on = ["touchpoint_id"] if by_touchpoint else []
     current = stats[stats["period"] == "current"].drop(columns="period")
     previous = stats[stats["period"] == "previous"].drop(columns="period")
