@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
 
 from dashboard.store import Store, rollup
 from dashboard.store.impressions import _registered
@@ -376,6 +377,8 @@ def record_vote(
 
 
 def _write_votes(store: Store, batch: list[VoteRequest]) -> None:
+    # The frames go to DuckDB as Arrow tables: a pandas frame with text columns is sampled for
+    # its types on every statement that reads it, a few milliseconds each time.
     frame = pd.DataFrame(
         {
             "seq": range(len(batch)),
@@ -385,7 +388,10 @@ def _write_votes(store: Store, batch: list[VoteRequest]) -> None:
             "score": pd.Series([r.score for r in batch], dtype="float64"),
         }
     )
-    with store.transaction() as cur, _registered(cur, {"incoming_votes": frame}):
+    with (
+        store.transaction() as cur,
+        _registered(cur, {"incoming_votes": pa.Table.from_pandas(frame, preserve_index=False)}),
+    ):
         # Every request with whether it may be written: the participant's session is live and
         # the touchpoint is open in it. Only the newest request per participant and
         # touchpoint is applied; the older ones are answered as done.
@@ -408,7 +414,7 @@ def _write_votes(store: Store, batch: list[VoteRequest]) -> None:
         withdrawn = accepted["raw_value"].isna()
         existing = accepted["impression_id"].notna()
         # Only the statements this batch needs: each costs a couple of milliseconds.
-        with _registered(cur, {"accepted_votes": accepted}):
+        with _registered(cur, {"accepted_votes": pa.Table.from_pandas(accepted, preserve_index=False)}):
             removed = "id in (select impression_id from accepted_votes where raw_value is null)"
             if (existing & ~withdrawn).any():
                 # The leadership roll-up moves each changed vote from its old value to its new
