@@ -143,6 +143,19 @@ def test_the_data_version_kept_in_memory_is_the_stored_one_and_survives_a_reopen
         assert again.data_version() == stored[0]
 
 
+def test_two_stores_on_one_file_share_the_data_version_and_take_turns_writing(tmp_path: Path):
+    """In one process DuckDB gives both the same database, so a write through one must move
+    the version the other hands to its cached reads (a Streamlit "Clear cache" opens a
+    second Store while the first may still be in use)."""
+    with Store(tmp_path / "w.duckdb") as first, Store(tmp_path / "w.duckdb") as second:
+        before = second.data_version()
+        workspace.add_cycle(first, "C")
+        assert second.data_version() == first.data_version() == before + 1
+        assert second._shared.write_lock is first._shared.write_lock
+    with Store(tmp_path / "w.duckdb") as again:
+        assert again.data_version() == before + 1
+
+
 def test_many_threads_reading_and_writing_at_once_lose_nothing(store: Store):
     """Streamlit runs each browser session in its own thread; this is that load, exaggerated."""
     cycle = workspace.add_cycle(store, "C")

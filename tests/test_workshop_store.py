@@ -221,3 +221,24 @@ def test_the_leader_waits_for_a_burst_of_votes_but_never_longer_than_the_cap(mon
     clock.update(steps=0, arrivals=10_000)  # a burst that goes on: stops at the cap
     sql._gather(queue)
     assert clock["steps"] == round(sql.GATHER_MAX_SECONDS / sql.GATHER_STEP_SECONDS)
+
+
+def test_a_batch_that_dies_mid_write_tells_every_waiter_and_saves_nothing(store, cycle, monkeypatch):
+    """Even an interrupt (not an Exception) must not leave a request looking saved."""
+    session = start(store, cycle)
+    sql.set_open(store, session.id, True)
+    person = sql.join(store, session.id, "token-x")
+
+    class Interrupted(BaseException):
+        pass
+
+    def dies(store: Store, batch: list[sql.VoteRequest]) -> None:
+        raise Interrupted("stopped")
+
+    monkeypatch.setattr(sql, "_write_votes", dies)
+    request = sql.VoteRequest(person.id, cycle[1][0], "4", 0.5)
+    with pytest.raises(Interrupted):
+        sql.submit_votes(store, [request])
+    assert request.done.is_set()
+    assert request.error == "the vote could not be saved (stopped)"
+    assert sql.participant_votes(store, person.id) == {}

@@ -11,7 +11,8 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
@@ -28,6 +29,20 @@ def database_path() -> Path:
     return Path(os.environ.get(DB_ENV_VAR) or DEFAULT_DB_PATH)
 
 
+@dataclass
+class _FileState:
+    """What every open ``Store`` on one file in this process shares: DuckDB gives them one
+    database, so they take turns writing behind one lock and see one data version."""
+
+    write_lock: threading.Lock
+    version: int
+    stores: int = 0
+
+
+_FILES: dict[str, _FileState] = {}
+_FILES_MUTEX = threading.Lock()
+
+
 class Store:
     """An open workspace database, migrated to the newest schema on open."""
 
@@ -36,13 +51,21 @@ class Store:
         if str(self.path) != ":memory:":
             self.path.parent.mkdir(parents=True, exist_ok=True)
         self._root = duckdb.connect(str(self.path))
+        with self.cursor() as cur:
+            apply_migrations(cur)
+            version = self._read_version(cur)
         # Writers take turns. DuckDB would otherwise abort one of two transactions that touch
         # the same row (the data version is touched by every write) with a conflict error;
         # writes are short, so queueing them costs little and loses nothing. Reads never wait.
-        self._write_lock = threading.Lock()
-        with self.cursor() as cur:
-            apply_migrations(cur)
-            self._version = self._read_version(cur)
+        # The lock and the version are shared with any other Store open on the same file.
+        self._key = ":memory:" + str(id(self)) if str(self.path) == ":memory:" else str(self.path.resolve())
+        with _FILES_MUTEX:
+            shared = _FILES.get(self._key)
+            if shared is None:  # first open in this process: the file's own version counts
+                shared = _FILES[self._key] = _FileState(threading.Lock(), version)
+            shared.stores += 1
+        self._shared = shared
+        self._closed = False
 
     @contextmanager
     def cursor(self) -> Iterator[duckdb.DuckDBPyConnection]:
@@ -60,7 +83,7 @@ class Store:
         Every write goes through here, and each bumps the data version so cached reads at the
         Streamlit edge refresh, and brings the impression roll-up up to date.
         """
-        with self._write_lock, self.cursor() as cur:
+        with self._shared.write_lock, self.cursor() as cur:
             cur.begin()
             try:
                 yield cur
@@ -68,20 +91,24 @@ class Store:
                 cur.execute("update data_version set version = version + 1 where id = 1")
                 version = self._read_version(cur)
                 cur.commit()
-                self._version = version
+                self._shared.version = version
             except BaseException:
-                cur.rollback()
+                with suppress(duckdb.Error):
+                    cur.rollback()
+                with suppress(duckdb.Error), self.cursor() as fresh:  # whatever the file now says
+                    self._shared.version = self._read_version(fresh)
                 raise
 
     def data_version(self) -> int:
         """A number that changes whenever anything is written.
 
-        Kept in memory: every write goes through ``transaction``, and DuckDB lets no other
-        process write the file while this one has it open. Only a committing writer updates
-        it (under the write lock), so a reader can never put back an older value. The pages
-        ask for it a dozen times a run; a query each time cost more than the answer.
+        Kept in memory, shared by every Store open on the file in this process: every write
+        goes through ``transaction``, and DuckDB lets no other process write the file while
+        this one has it open. Only a writer holding the write lock updates it, so a reader can
+        never put back an older value. The pages ask for it a dozen times a run; a query
+        each time cost more than the answer.
         """
-        return self._version
+        return self._shared.version
 
     @staticmethod
     def _read_version(cur: duckdb.DuckDBPyConnection) -> int:
@@ -90,6 +117,13 @@ class Store:
         return int(row[0])
 
     def close(self) -> None:
+        if self._closed:
+            return
+        self._closed = True
+        with _FILES_MUTEX:
+            self._shared.stores -= 1
+            if self._shared.stores == 0 and _FILES.get(self._key) is self._shared:
+                del _FILES[self._key]  # the next open reads the version from the file again
         self._root.close()
 
     def __enter__(self) -> Store:

@@ -357,11 +357,13 @@ def submit_votes(store: Store, requests: Sequence[VoteRequest]) -> None:
             _gather(queue)
             with queue.mutex:
                 batch, queue.pending = queue.pending, []
+            if not batch:  # cannot happen while requests are only taken with their own: defensive
+                continue
             try:
                 _write_votes(store, batch)
-            except Exception as error:  # the whole batch failed: every waiter hears why
+            except BaseException as error:  # the whole batch failed: every waiter hears why
                 for item in batch:
-                    item.error = f"the vote could not be saved ({error})"
+                    item.error = f"the vote could not be saved ({error or type(error).__name__})"
                     item.done.set()
                 raise
 
