@@ -46,6 +46,7 @@ def open_tab(page: Page, name: str) -> None:
 
 def drawn_order(page: Page) -> list[str]:
     """The touchpoint labels of the journey map, top to bottom, read from the drawn figure."""
+    page.locator(".js-plotly-plot").first.wait_for()  # plotly.js draws after the script finishes
     labels = page.evaluate("() => document.querySelectorAll('.js-plotly-plot')[0].data[1].y")
     return [str(label) for label in labels]
 

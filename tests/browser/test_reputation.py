@@ -83,7 +83,8 @@ def test_the_plan_page_reads_on_a_phone(plan_server: Server, browser: Browser):
     page = open_app(browser, f"{plan_server.url}/reputation", PHONE)
     assert exceptions_on(page) == []
     expect(page.locator("h1").first).to_have_text("Reputation plan")
-    assert page.locator(".js-plotly-plot").count() >= 1
+    # plotly.js draws after the script has finished: wait for the grid rather than count at once.
+    expect(page.locator(".js-plotly-plot").first).to_be_visible(timeout=30_000)
     page.close()
 
 
