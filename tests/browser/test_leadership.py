@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from playwright.sync_api import Browser, Page
+from playwright.sync_api import Browser, Page, expect
 
 from tests.browser.conftest import PHONE, PROJECTOR, Server, exceptions_on, open_app, settle
 
@@ -28,7 +28,7 @@ def test_a_leader_filters_clicks_a_heatmap_cell_and_shares_the_narrowed_view(ser
     page.get_by_text("Filters", exact=True).click()
     _choose(page, "Moment", "Keep-or-Lose")
     assert "moment=keep_or_lose" in page.url
-    assert page.get_by_text("Filters · 1 active").is_visible()
+    expect(page.get_by_text("Filters · 1 active")).to_be_visible()
 
     page.locator("[data-testid=stSidebarNav] a", has_text="Impressions").click()
     page.wait_for_url(re.compile(r"/impressions"))
@@ -44,12 +44,12 @@ def test_a_leader_filters_clicks_a_heatmap_cell_and_shares_the_narrowed_view(ser
     narrowed = _narrowed_to(page)
     assert narrowed.startswith("Narrowed to")
     comments = page.locator("[data-testid=stDataFrame]").last
-    assert comments.is_visible()
+    expect(comments).to_be_visible()
     assert exceptions_on(page) == []
 
     shared = open_app(browser, page.url, PROJECTOR)
     assert _narrowed_to(shared) == narrowed
-    assert shared.get_by_text("Filters · 1 active").is_visible()
+    expect(shared.get_by_text("Filters · 1 active")).to_be_visible()
     assert "moment=keep_or_lose" in shared.url
     assert exceptions_on(shared) == []
     shared.close()
