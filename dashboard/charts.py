@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 from plotly.colors import get_colorscale, sample_colorscale
@@ -26,6 +27,27 @@ _DIVERGING_SCALE = get_colorscale(DIVERGING)  # resolved once: looking the name 
 def impression_colour(score: float) -> str:
     """The colour of a mean impression on the shared diverging scale (-1 red .. +1 blue)."""
     return str(sample_colorscale(_DIVERGING_SCALE, [(max(-1.0, min(1.0, score)) + 1) / 2])[0])
+
+
+def error_bars(value: pd.Series, low: pd.Series, high: pd.Series, **style: object) -> dict[str, object]:
+    """Asymmetric error bars reaching from each value down to ``low`` and up to ``high``."""
+    return {"type": "data", "symmetric": False, "array": high - value, "arrayminus": value - low, **style}
+
+
+def band(x: Any, low: Any, high: Any, colour: str, **extra: object) -> dict[str, object]:
+    """An interval drawn as a filled band, out along ``high`` and back along ``low``; no hover.
+    Arrays throughout: plotly checks a list of timestamps element by element."""
+    xs = np.asarray(x)
+    return {
+        "type": "scatter",
+        "x": np.concatenate([xs, xs[::-1]]),
+        "y": np.concatenate([np.asarray(high), np.asarray(low)[::-1]]),
+        "fill": "toself",
+        "fillcolor": colour,
+        "line": {"width": 0},
+        "hoverinfo": "skip",
+        **extra,
+    }
 
 
 def _base_layout(height: int) -> dict[str, object]:
@@ -92,13 +114,7 @@ def moment_scorecard(summary: pd.DataFrame, break_at: str | None) -> go.Figure:
                 "width": 4,
             },
         },
-        "error_y": {
-            "type": "data",
-            "symmetric": False,
-            "array": ordered["mean_high"] - ordered["mean"],
-            "arrayminus": ordered["mean"] - ordered["mean_low"],
-            "color": "#555555",
-        },
+        "error_y": error_bars(ordered["mean"], ordered["mean_low"], ordered["mean_high"], color="#555555"),
         "customdata": ordered[["n"]].fillna(0),
         "hovertemplate": "%{x}<br>mean impression %{y:+.2f}<br>%{customdata[0]:,} impressions<extra></extra>",
         "name": "Mean impression",
@@ -153,13 +169,7 @@ def weakest_touchpoints(summary: pd.DataFrame, limit: int = 8) -> go.Figure:
         "x": worst["mean"],
         "orientation": "h",
         "marker": {"color": [impression_colour(v) for v in worst["mean"]]},
-        "error_x": {
-            "type": "data",
-            "symmetric": False,
-            "array": worst["mean_high"] - worst["mean"],
-            "arrayminus": worst["mean"] - worst["mean_low"],
-            "color": "#555555",
-        },
+        "error_x": error_bars(worst["mean"], worst["mean_low"], worst["mean_high"], color="#555555"),
         "customdata": worst[["target", "n"]],
         "hovertemplate": "mean %{x:+.2f} (target %{customdata[0]:+.2f})<br>%{customdata[1]:,} impressions"
         "<extra></extra>",

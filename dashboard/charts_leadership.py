@@ -16,7 +16,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard import domain
-from dashboard.charts import BREAK_COLOUR, DIVERGING, TARGET_COLOUR, figure, impression_colour
+from dashboard.charts import BREAK_COLOUR, DIVERGING, TARGET_COLOUR, band, error_bars, figure, impression_colour
 
 NEGATIVE, NEUTRAL, POSITIVE = "#b2182b", "#d9d9d9", "#2166ac"
 MOMENT_COLOURS = {
@@ -169,23 +169,14 @@ def moment_trends(trends: pd.DataFrame, focus_month: date | None = None) -> go.F
         colour = MOMENT_COLOURS[key]
         months = pd.to_datetime(rows["month"])
         traces.append(
-            {
-                "type": "scatter",
-                # Arrays: plotly checks a list of timestamps element by element.
-                "x": np.concatenate([months.to_numpy(), months.to_numpy()[::-1]]),
-                "y": np.concatenate(
-                    [
-                        rows["mean_high"].fillna(rows["mean"]).to_numpy(),
-                        rows["mean_low"].fillna(rows["mean"]).to_numpy()[::-1],
-                    ]
-                ),
-                "fill": "toself",
-                "fillcolor": colour + "33",
-                "line": {"width": 0},
-                "hoverinfo": "skip",
-                "showlegend": False,
-                "legendgroup": key,
-            }
+            band(
+                months.to_numpy(),
+                rows["mean_low"].fillna(rows["mean"]),
+                rows["mean_high"].fillna(rows["mean"]),
+                colour + "33",
+                showlegend=False,
+                legendgroup=key,
+            )
         )
         traces.append(
             {
@@ -284,13 +275,7 @@ def group_comparison(groups: pd.DataFrame, flagged: set[int]) -> go.Figure:
             "mode": "markers",
             "name": str(name),
             "marker": {"size": 14, "line": {"width": 1, "color": "#333"}},
-            "error_x": {
-                "type": "data",
-                "symmetric": False,
-                "array": rows["mean_high"] - rows["mean"],
-                "arrayminus": rows["mean"] - rows["mean_low"],
-                "thickness": 1,
-            },
+            "error_x": error_bars(rows["mean"], rows["mean_low"], rows["mean_high"], thickness=1),
             "customdata": [[int(t), None] for t in rows["touchpoint_id"]],
             "text": [f"{name}: {m:+.2f} ({n:,})" for m, n in zip(rows["mean"], rows["n"], strict=True)],
             "hovertemplate": "%{y}<br>%{text}<extra></extra>",
@@ -382,13 +367,7 @@ def mover_bars(changes: pd.DataFrame) -> go.Figure:
         "x": rows["mean_change"],
         "orientation": "h",
         "marker": {"color": colours},
-        "error_x": {
-            "type": "data",
-            "symmetric": False,
-            "array": rows["mean_change_high"] - rows["mean_change"],
-            "arrayminus": rows["mean_change"] - rows["mean_change_low"],
-            "color": "#555",
-        },
+        "error_x": error_bars(rows["mean_change"], rows["mean_change_low"], rows["mean_change_high"], color="#555"),
         "customdata": rows[["previous_mean", "mean"]],
         "hovertemplate": "%{y}<br>change %{x:+.2f} (from %{customdata[0]:+.2f} to %{customdata[1]:+.2f})"
         "<extra></extra>",

@@ -14,8 +14,9 @@ import plotly.graph_objects as go
 
 from dashboard import domain
 from dashboard import formatting as fmt
-from dashboard.charts import BREAK_COLOUR, DIVERGING, FONT_SIZE, TARGET_COLOUR, _layout, impression_colour
+from dashboard.charts import BREAK_COLOUR, DIVERGING, FONT_SIZE, TARGET_COLOUR, _layout, band, impression_colour
 
+BAND_COLOUR = "rgba(33,102,172,0.15)"
 NO_DATA = "#d9d9d9"
 LANES = [m.label for m in domain.MOMENTS]
 
@@ -146,15 +147,7 @@ def impression_curve(summary: pd.DataFrame, break_position: int | None = None) -
     frame = summary.reset_index(drop=True)
     x = list(range(1, len(frame) + 1))
     fig = go.Figure()
-    fig.add_scatter(
-        x=x + x[::-1],
-        y=list(frame["mean_high"]) + list(frame["mean_low"])[::-1],
-        fill="toself",
-        fillcolor="rgba(33,102,172,0.15)",
-        line={"width": 0},
-        hoverinfo="skip",
-        name="95% interval",
-    )
+    fig.add_trace(band(x, frame["mean_low"], frame["mean_high"], BAND_COLOUR, name="95% interval"))
     fig.add_scatter(
         x=x,
         y=frame["target"],
@@ -206,15 +199,7 @@ def touchpoint_trend(trend: pd.DataFrame, adopted: pd.DataFrame, target: float) 
     """
     months = list(pd.to_datetime(trend["month"]))
     fig = go.Figure()
-    fig.add_scatter(
-        x=months + months[::-1],
-        y=list(trend["mean_high"]) + list(trend["mean_low"])[::-1],
-        fill="toself",
-        fillcolor="rgba(33,102,172,0.15)",
-        line={"width": 0},
-        hoverinfo="skip",
-        name="95% interval",
-    )
+    fig.add_trace(band(months, trend["mean_low"], trend["mean_high"], BAND_COLOUR, name="95% interval"))
     fig.add_scatter(
         x=months,
         y=trend["mean"],
