@@ -39,8 +39,8 @@ IMPRESSION_COLUMNS = (
 
 
 @contextmanager
-def _registered(cur: duckdb.DuckDBPyConnection, frames: dict[str, pd.DataFrame]) -> Iterator[None]:
-    """Makes data frames visible to SQL under the given names for the duration of a block."""
+def _registered(cur: duckdb.DuckDBPyConnection, frames: dict[str, object]) -> Iterator[None]:
+    """Makes data frames (pandas or Arrow) visible to SQL under the given names for the duration of a block."""
     for name, frame in frames.items():
         cur.register(name, frame)
     try:

@@ -379,21 +379,18 @@ def record_vote(
 
 
 def _write_votes(store: Store, batch: list[VoteRequest]) -> None:
-    # The frames go to DuckDB as Arrow tables: a pandas frame with text columns is sampled for
+    # The votes go to DuckDB as Arrow tables: a pandas frame with text columns is sampled for
     # its types on every statement that reads it, a few milliseconds each time.
-    frame = pd.DataFrame(
+    incoming = pa.table(
         {
-            "seq": range(len(batch)),
-            "participant_id": [r.participant_id for r in batch],
-            "touchpoint_id": [r.touchpoint_id for r in batch],
-            "raw_value": pd.Series([r.raw_value for r in batch], dtype="object"),
-            "score": pd.Series([r.score for r in batch], dtype="float64"),
+            "seq": pa.array(range(len(batch)), pa.int64()),
+            "participant_id": pa.array([r.participant_id for r in batch], pa.int64()),
+            "touchpoint_id": pa.array([r.touchpoint_id for r in batch], pa.int64()),
+            "raw_value": pa.array([r.raw_value for r in batch], pa.string()),
+            "score": pa.array([r.score for r in batch], pa.float64()),
         }
     )
-    with (
-        store.transaction() as cur,
-        _registered(cur, {"incoming_votes": pa.Table.from_pandas(frame, preserve_index=False)}),
-    ):
+    with store.transaction() as cur, _registered(cur, {"incoming_votes": incoming}):
         # Every request with whether it may be written: the participant's session is live and
         # the touchpoint is open in it. Only the newest request per participant and
         # touchpoint is applied; the older ones are answered as done.
