@@ -13,24 +13,14 @@ line in a child process (its maximum resident set size), so the baseline does no
 from __future__ import annotations
 
 import argparse
-import contextlib
-import io
-import resource
-import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
 
 import duckdb
+import import_timing as timing  # the sibling module; it also puts the project on the path
 import numpy as np
 import pandas as pd
-
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from dashboard import cli  # noqa: E402
-from dashboard.store import Store, workspace  # noqa: E402
 
 CYCLE = "Repair job"
 TOUCHPOINTS = (
@@ -66,13 +56,7 @@ def write_survey(path: Path, rows: int, seed: int = 4) -> None:
 
 
 def fresh_workspace(path: Path) -> None:
-    path.unlink(missing_ok=True)
-    with Store(path) as store:
-        cycle = workspace.add_cycle(store, CYCLE)
-        for name in TOUCHPOINTS:
-            workspace.add_touchpoint(store, cycle, name, "keep_or_lose")
-        for group in GROUPS:
-            workspace.add_group(store, group)
+    timing.fresh_workspace(path, CYCLE, TOUCHPOINTS, GROUPS)
 
 
 def bare_read_csv(path: Path) -> tuple[float, float]:
@@ -97,28 +81,14 @@ def read_csv_into_file(path: Path, db: Path) -> tuple[float, float]:
 
 
 def our_import(path: Path, db: Path) -> tuple[float, float]:
-    """Wall and CPU seconds of the command line's import, committed into a workspace file."""
+    """Wall and CPU seconds of the command line's import, committed into a fresh workspace file."""
     fresh_workspace(db)
-    started, cpu = time.perf_counter(), time.process_time()
-    with contextlib.redirect_stdout(io.StringIO()):
-        code = cli.main(["survey", "import", str(path), "--cycle", CYCLE, "--db", str(db)])
-    seconds, cpu_seconds = time.perf_counter() - started, time.process_time() - cpu
-    assert code == 0, "the import did not commit"
-    return seconds, cpu_seconds
+    return timing.timed_import(path, db, CYCLE)
 
 
 def peak_memory_mb(path: Path, db: Path) -> tuple[float, float]:
-    """Maximum resident set size of the command line importing the file, and its wall time."""
     fresh_workspace(db)
-    started = time.perf_counter()
-    subprocess.run(
-        [sys.executable, "-m", "dashboard", "survey", "import", str(path), "--cycle", CYCLE, "--db", str(db)],
-        check=True,
-        cwd=ROOT,
-        capture_output=True,
-    )
-    seconds = time.perf_counter() - started
-    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, seconds
+    return timing.peak_memory_mb(path, db, CYCLE)
 
 
 def main() -> None:
@@ -135,8 +105,7 @@ def main() -> None:
             bare.append(bare_read_csv(csv_path))
             persisted.append(read_csv_into_file(csv_path, Path(folder) / "floor.duckdb"))
             ours.append(our_import(csv_path, db))
-        with Store(db) as store:
-            recorded = workspace.counts(store)["impressions"]
+        recorded = timing.recorded_impressions(db)
         peak, cli_seconds = peak_memory_mb(csv_path, db)
     best_ours, best_bare = min(ours), min(bare)
     runs = lambda pairs: ", ".join(f"{w:.2f} s ({c:.2f} s CPU)" for w, c in pairs)  # noqa: E731

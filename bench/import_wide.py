@@ -15,25 +15,16 @@ process (its maximum resident set size).
 from __future__ import annotations
 
 import argparse
-import contextlib
 import csv
 import io
-import resource
-import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
 
 import duckdb
+import import_timing as timing  # the sibling module; it also puts the project on the path
 import numpy as np
 import pandas as pd
-
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from dashboard import cli  # noqa: E402
-from dashboard.store import Store, workspace  # noqa: E402
 
 CYCLE = "Clinic visit"
 TOUCHPOINTS = tuple(f"Step {chr(ord('A') + i)}" for i in range(20))
@@ -73,11 +64,7 @@ def write_export(path: Path, responses: int, seed: int = 5) -> None:
 
 
 def fresh_workspace(path: Path) -> None:
-    path.unlink(missing_ok=True)
-    with Store(path) as store:
-        cycle = workspace.add_cycle(store, CYCLE)
-        for name in TOUCHPOINTS:
-            workspace.add_touchpoint(store, cycle, name, "keep_or_lose")
+    timing.fresh_workspace(path, CYCLE, TOUCHPOINTS)
 
 
 def bare_read_csv(path: Path) -> tuple[float, float]:
@@ -109,25 +96,14 @@ def write_floor(workspace_db: Path, db: Path) -> tuple[float, float]:
 
 
 def our_import(path: Path, db: Path) -> tuple[float, float]:
+    """Wall and CPU seconds of the command line's import, committed into a fresh workspace file."""
     fresh_workspace(db)
-    started, cpu = time.perf_counter(), time.process_time()
-    with contextlib.redirect_stdout(io.StringIO()):
-        code = cli.main(["survey", "import", str(path), "--cycle", CYCLE, "--db", str(db)])
-    seconds, cpu_seconds = time.perf_counter() - started, time.process_time() - cpu
-    assert code == 0, "the import did not commit"
-    return seconds, cpu_seconds
+    return timing.timed_import(path, db, CYCLE)
 
 
 def peak_memory_mb(path: Path, db: Path) -> tuple[float, float]:
     fresh_workspace(db)
-    started = time.perf_counter()
-    subprocess.run(
-        [sys.executable, "-m", "dashboard", "survey", "import", str(path), "--cycle", CYCLE, "--db", str(db)],
-        check=True,
-        cwd=ROOT,
-        capture_output=True,
-    )
-    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, time.perf_counter() - started
+    return timing.peak_memory_mb(path, db, CYCLE)
 
 
 def main() -> None:
@@ -144,8 +120,7 @@ def main() -> None:
             bare.append(bare_read_csv(csv_path))
             ours.append(our_import(csv_path, db))
             floor.append(write_floor(db, Path(folder) / "floor.duckdb"))
-        with Store(db) as store:
-            recorded = workspace.counts(store)["impressions"]
+        recorded = timing.recorded_impressions(db)
         peak, cli_seconds = peak_memory_mb(csv_path, db)
     runs = lambda pairs: ", ".join(f"{w:.2f} s ({c:.2f} s CPU)" for w, c in pairs)  # noqa: E731
     print(f"file: {args.responses:,} responses x {len(TOUCHPOINTS)} touchpoints, {size_mb:.0f} MB")
