@@ -7,51 +7,21 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard.store import DB_ENV_VAR, Store, workspace
+from dashboard.store import Store, workspace
 from dashboard.store import maps as store_maps
 from dashboard.store.maps import TouchpointFields
-
-ROOT = Path(__file__).resolve().parent.parent
-
-
-@pytest.fixture(autouse=True)
-def _fresh_streamlit_caches():
-    """Each test opens its own workspace; the cached store of a previous test must not leak in."""
-    import streamlit as st
-
-    st.cache_resource.clear()
-    st.cache_data.clear()
+from tests import apptest
+from tests.apptest import click, texts, widget
 
 
 def open_page(db: Path, monkeypatch: pytest.MonkeyPatch, page: str = "pages/map.py") -> AppTest:
-    monkeypatch.setenv(DB_ENV_VAR, str(db))
-    at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=60).run()
-    at.switch_page(page).run()
-    assert not at.exception
-    return at
-
-
-def widget(items, label: str, nth: int = 0):  # type: ignore[no-untyped-def]
-    """The nth widget with this label, in page order."""
-    found = [w for w in items if w.label == label]
-    assert found, f"no widget labelled {label!r}; have {[w.label for w in items]}"
-    return found[nth]
-
-
-def click(at: AppTest, label: str, nth: int = 0) -> AppTest:
-    widget(at.button, label, nth).click().run()
-    assert not at.exception
-    return at
+    return apptest.open_page(db, monkeypatch, page)
 
 
 def add_touchpoint(at: AppTest, name: str, moment: str | None) -> AppTest:
     widget(at.text_input, "Name").set_value(name)
     widget(at.selectbox, "Moment").set_value(moment)
     return click(at, "Add the touchpoint")
-
-
-def texts(at: AppTest, kind: str) -> list[str]:
-    return [e.value for e in getattr(at, kind)]
 
 
 def test_a_team_creates_a_cycle_and_fills_it_with_touchpoints(store: Store, monkeypatch: pytest.MonkeyPatch):
