@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from dashboard import maps
 from dashboard.store import Store, workspace
 from dashboard.store import maps as store_maps
 from dashboard.store.maps import TouchpointFields
@@ -112,6 +113,41 @@ def test_picking_a_touchpoint_from_the_list_opens_its_detail_and_ideas_move_to_a
     assert store_maps.touchpoint(demo_store, arrival)["standard"].endswith(
         "Text the customer when the engineer sets off"
     )
+
+
+def test_a_cycle_with_impressions_is_not_offered_for_deletion_and_the_page_says_why(
+    demo_store: Store, monkeypatch: pytest.MonkeyPatch
+):
+    at = open_page(demo_store.path, monkeypatch)
+    widget(at.selectbox, "Service cycle").set_value("Repair job").run()
+    cycle_id = int(workspace.cycles(demo_store).set_index("name").loc["Repair job", "id"])
+    kept = store_maps.cycle_impression_count(demo_store, cycle_id)
+    click(at, "Delete the cycle “Repair job”")
+    assert texts(at, "warning")[-1] == (
+        f"This cycle has {kept:,} recorded impressions, which are never deleted, so the cycle stays. "
+        "Archive its touchpoints instead, or rename it."
+    )
+    assert "Yes, delete the cycle" not in [b.label for b in at.button]
+    assert "Repair job" in set(workspace.cycles(demo_store)["name"])
+
+
+def test_an_empty_cycle_is_deleted_after_confirmation(store: Store, monkeypatch: pytest.MonkeyPatch):
+    store_maps.create_cycle(store, "First visit")
+    at = open_page(store.path, monkeypatch)
+    click(at, "Delete the cycle “First visit”")
+    assert texts(at, "warning") == ["Delete this cycle with all its touchpoints and ideas?"]
+    click(at, "Yes, delete the cycle")
+    assert workspace.cycles(store).empty
+
+
+def test_the_map_files_are_made_only_when_a_download_is_clicked(demo_store: Store, monkeypatch: pytest.MonkeyPatch):
+    made: list[tuple[object, ...]] = []
+    monkeypatch.setattr(maps, "export_bytes", lambda *args: made.append(args) or b"")
+    at = open_page(demo_store.path, monkeypatch)
+    widget(at.selectbox, "Service cycle").set_value("Repair job").run()
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert labels == ["This cycle as CSV", "This cycle as XLSX"]
+    assert made == []
 
 
 def test_a_map_file_with_bad_rows_is_refused_row_by_row_and_nothing_is_written(
