@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from dashboard import exports
 from dashboard.store import Store, plan, workspace
 from dashboard.ui import navigation
 from tests import apptest
@@ -88,3 +89,28 @@ def test_evidence_links_to_pages_the_app_has_and_names_those_it_lacks(
     at.selectbox(key="plan_cell").set_value("isolate_contacts:multiplier").run()
     assert at.get("page_link") == []
     assert "Where this comes from: Map (that page is not part of this app yet)" in [c.value for c in at.caption]
+
+
+def test_the_plan_export_files_are_made_only_when_a_download_is_clicked(
+    demo_store: Store, monkeypatch: pytest.MonkeyPatch
+):
+    made: list[str] = []
+    monkeypatch.setattr(exports, "to_csv_bytes", lambda *args: made.append("csv") or b"")
+    monkeypatch.setattr(exports, "to_xlsx_bytes", lambda *args: made.append("xlsx") or b"")
+    at = open_page(demo_store, monkeypatch)
+    assert [b.proto.label for b in at.get("download_button")] == ["Download CSV", "Download XLSX"]
+    assert made == []
+
+
+def test_without_a_settings_page_a_group_is_added_here_and_a_taken_name_is_refused_by_the_store(
+    demo_store: Store, monkeypatch: pytest.MonkeyPatch
+):
+    monkeypatch.setattr(navigation, "page_exists", lambda url_path: url_path != "settings")
+    at = open_page(demo_store, monkeypatch)
+    widget(at.text_input, "New group").input("homeowners")
+    widget(at.button, "Add group").click().run()
+    assert [e.value for e in at.error] == ["A stakeholder group called “homeowners” already exists."]
+    widget(at.text_input, "New group").input("Tenants")
+    widget(at.button, "Add group").click().run()
+    assert [s.value for s in at.success] == ["Added the stakeholder group “Tenants”.", "Done, and the data proves it."]
+    assert "Tenants" in set(workspace.groups(demo_store)["name"])

@@ -13,6 +13,7 @@ from dashboard import demo, evidence, metrics
 from dashboard import maps as _maps
 from dashboard.store import Store, database_path, plan, workspace
 from dashboard.store import maps as _store_maps
+from dashboard.thresholds import Thresholds
 
 
 @st.cache_resource(show_spinner="Opening the workspace…")
@@ -61,7 +62,7 @@ def groups() -> pd.DataFrame:
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def _plan_evidence(version: int, as_of: date) -> list[evidence.CellEvidence]:
-    thresholds = evidence.Thresholds.from_settings(plan.settings(store()))
+    thresholds = Thresholds.from_settings(plan.settings(store()))
     figures = plan.evidence_figures(store(), as_of, thresholds.recent_days)
     return evidence.assess(figures, workspace.plan_cells(store()), thresholds)
 
@@ -80,8 +81,8 @@ def plan_progress(by: str) -> pd.DataFrame:
     return _plan_progress(data_version(), by)
 
 
-def plan_thresholds() -> evidence.Thresholds:
-    return evidence.Thresholds.from_settings(plan.settings(store()))
+def plan_thresholds() -> Thresholds:
+    return Thresholds.from_settings(plan.settings(store()))
 
 
 def plan_grid(as_of: date) -> pd.DataFrame:
