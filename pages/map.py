@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 import pandas as pd
 import streamlit as st
 
@@ -173,7 +175,7 @@ with map_tab:
         st.plotly_chart(map_charts.impression_curve(summary, position), config=NO_CHART_BAR, key=f"curve_{cycle_id}")
 
         st.subheader("Touchpoint detail")
-        clicked = touchpoints.picked(event["selection"]["points"] if event else [])  # type: ignore[index]
+        clicked = touchpoints.picked(event.selection.points if event else [])
         pick_key = f"map_tp_{cycle_id}"
         if clicked is not None and clicked != st.session_state.get(f"{pick_key}_clicked"):
             st.session_state[f"{pick_key}_clicked"] = clicked
@@ -323,7 +325,7 @@ with file_tab:
         column.download_button(
             f"This cycle as {suffix.upper()}",
             # Made when clicked, not on every run of the page.
-            data=lambda name=f"{stem}.{suffix}": maps.export_bytes(store, name, cycle_id),
+            data=partial(maps.export_bytes, store, f"{stem}.{suffix}", cycle_id),
             file_name=f"{stem}.{suffix}",
             mime=mime,
             on_click="ignore",

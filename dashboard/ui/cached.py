@@ -53,10 +53,12 @@ def cycles() -> pd.DataFrame:
 
 
 def cycle_touchpoints(cycle_id: int) -> pd.DataFrame:
+    """The active touchpoints of one cycle, in order."""
     return _cycle_touchpoints(data_version(), cycle_id)
 
 
 def groups() -> pd.DataFrame:
+    """The stakeholder groups: ``id, name, description``."""
     return _groups(data_version())
 
 
@@ -78,10 +80,12 @@ def _plan_progress(version: int, by: str) -> pd.DataFrame:
 
 
 def plan_progress(by: str) -> pd.DataFrame:
+    """Share of plan cells done over time, per ``"moment"`` or per ``"step"``."""
     return _plan_progress(data_version(), by)
 
 
 def plan_thresholds() -> Thresholds:
+    """The thresholds the evidence is judged by, as stored (read fresh: they change rarely)."""
     return Thresholds.from_settings(plan.settings(store()))
 
 
@@ -117,4 +121,5 @@ def chain_breaks() -> dict[str, str | None]:
 
 
 def touchpoint_trend(touchpoint_id: int) -> pd.DataFrame:
+    """One touchpoint's metrics month by month."""
     return _touchpoint_trend(data_version(), touchpoint_id)
