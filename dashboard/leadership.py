@@ -190,8 +190,13 @@ def priorities(touchpoint_summary: pd.DataFrame) -> pd.DataFrame:
     total = out["n"].sum()
     out["importance"] = out["n"] / total if total else np.nan
     out["importance_basis"] = "volume"
-    important = out["importance"] >= out["importance"].median()
-    out["quadrant"] = [QUADRANTS[(bool(i), bool(w))] for i, w in zip(important, out["weak"], strict=True)]
+    important = (out["importance"] >= out["importance"].median()).to_numpy()
+    weak = out["weak"].astype(bool).to_numpy()
+    out["quadrant"] = np.select(
+        [important & weak, important & ~weak, ~important & weak],
+        [QUADRANTS[(True, True)], QUADRANTS[(True, False)], QUADRANTS[(False, True)]],
+        QUADRANTS[(False, False)],
+    ).astype(object)
     return out
 
 

@@ -50,3 +50,23 @@ def test_an_alert_names_the_touchpoint_and_cycle_the_fall_and_its_interval():
         "**Invoice · Repair** fell from +0.50 to +0.25 (−0.25; 95% CI −0.38 to −0.12) "
         "in the 90 days to 30 Sep 2026 vs the 90 days before."
     ]
+
+
+def test_touchpoints_fall_into_the_four_quadrants_by_volume_against_the_median_and_by_their_target():
+    summary = pd.DataFrame(
+        {
+            "touchpoint": ["A", "B", "C", "D"],
+            "cycle": ["Sale"] * 4,
+            "moment": ["now_or_never"] * 4,
+            "position": [1, 2, 3, 4],
+            "n": [6, 5, 3, 2],  # shares 0.375, 0.3125, 0.1875, 0.125; median 0.25
+            "weak": [True, False, True, False],
+        }
+    )
+    out = leadership.priorities(summary)
+    assert out[["touchpoint", "importance", "quadrant"]].values.tolist() == [
+        ["A", 0.375, "Fix first"],
+        ["B", 0.3125, "Keep it up"],
+        ["C", 0.1875, "Watch"],
+        ["D", 0.125, "Maintain"],
+    ]
