@@ -21,8 +21,9 @@ from streamlit.runtime.pages_manager import PagesManager
 
 from dashboard import demo, domain, evidence, exports, leadership, metrics
 from dashboard import maps as _maps
-from dashboard.store import Store, analytics, database_path, imports, impressions, plan, workspace
-from dashboard.store import maps as _store_maps
+from dashboard.store import Store, analytics, cycle_stats, database_path, imports, impressions, plan, workspace
+from dashboard.store import cycles as _store_cycles
+from dashboard.store import groups as _store_groups
 from dashboard.store.scope import EVERYTHING, Scope
 from dashboard.surveys import pipeline, reading
 
@@ -101,17 +102,17 @@ def counts() -> dict[str, int]:
 
 @st.cache_data(show_spinner=False, max_entries=8)
 def _cycles(version: int) -> pd.DataFrame:
-    return workspace.cycles(store())
+    return _store_cycles.cycles(store())
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def _cycle_touchpoints(version: int, cycle_id: int) -> pd.DataFrame:
-    return workspace.touchpoints(store(), cycle_id)
+    return _store_cycles.touchpoints(store(), cycle_id)
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
 def _groups(version: int) -> pd.DataFrame:
-    return workspace.groups(store())
+    return _store_groups.groups(store())
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
@@ -197,7 +198,7 @@ def record_manual(frame: pd.DataFrame) -> int:
 def _plan_evidence(version: int, as_of: date) -> list[evidence.CellEvidence]:
     thresholds = evidence.Thresholds.from_settings(plan.settings(store()))
     figures = plan.evidence_figures(store(), as_of, thresholds.recent_days)
-    return evidence.assess(figures, workspace.plan_cells(store()), thresholds)
+    return evidence.assess(figures, plan.plan_cells(store()), thresholds)
 
 
 def plan_evidence(as_of: date) -> list[evidence.CellEvidence]:
@@ -245,17 +246,17 @@ def plan_grid(as_of: date) -> pd.DataFrame:
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def _cycle_map(version: int, cycle_id: int) -> pd.DataFrame:
-    return metrics.summarise(_store_maps.cycle_touchpoint_stats(store(), cycle_id))
+    return metrics.summarise(cycle_stats.cycle_touchpoint_stats(store(), cycle_id))
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
 def _chain_breaks(version: int) -> dict[str, str | None]:
-    return _maps.chain_breaks(metrics.summarise(_store_maps.cycle_moment_stats(store())))
+    return _maps.chain_breaks(metrics.summarise(cycle_stats.cycle_moment_stats(store())))
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def _touchpoint_trend(version: int, touchpoint_id: int) -> pd.DataFrame:
-    return metrics.summarise(_store_maps.monthly_trend(store(), touchpoint_id))
+    return metrics.summarise(cycle_stats.monthly_trend(store(), touchpoint_id))
 
 
 def cycle_map(cycle_id: int) -> pd.DataFrame:
@@ -319,11 +320,11 @@ def _filter_options(version: int) -> dict[str, Any]:
         return dict(zip(frame["id"].astype(int), frame["name"], strict=True))
 
     return {
-        "cycle": names(workspace.cycles(s)),
+        "cycle": names(_store_cycles.cycles(s)),
         "moment": {m.key: m.label for m in domain.MOMENTS},
         "channel": {c: c for c in analytics.channels(s)},
-        "group": names(workspace.groups(s)),
-        "team": names(workspace.teams(s)),
+        "group": names(_store_groups.groups(s)),
+        "team": names(_store_groups.teams(s)),
         "source": {t.key: t.label for t in domain.SOURCES},
         "first": first,
         "last": last,

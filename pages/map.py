@@ -7,9 +7,11 @@ import streamlit as st
 
 from dashboard import charts_map, domain, maps, ui
 from dashboard import formatting as fmt
-from dashboard.store import maps as store_maps
-from dashboard.store import workspace
-from dashboard.store.maps import TouchpointFields
+from dashboard.store import cycle_stats
+from dashboard.store import cycles as store_cycles
+from dashboard.store import groups as store_groups
+from dashboard.store import ideas as store_ideas
+from dashboard.store.cycles import TouchpointFields
 
 ui.route_through_navigation()
 
@@ -30,13 +32,13 @@ def new_cycle_form() -> None:
         name = st.text_input("Name of the cycle", placeholder="e.g. Repair job")
         about = st.text_input("What it covers (optional)")
         if st.form_submit_button("Create the cycle") and ui.act(
-            f"Created the service cycle “{name.strip()}”.", store_maps.create_cycle, store, name, about
+            f"Created the service cycle “{name.strip()}”.", store_cycles.create_cycle, store, name, about
         ):
             st.session_state["map_cycle_name"] = " ".join(name.split())
             st.rerun()
 
 
-cycles = workspace.cycles(store)
+cycles = store_cycles.cycles(store)
 if cycles.empty:
     st.info("No service cycles yet. Create the first one, then list its touchpoints in order.")
     new_cycle_form()
@@ -55,8 +57,8 @@ if cycle["description"]:
     st.caption(str(cycle["description"]))
 
 summary = ui.cycle_map(cycle_id)
-teams = workspace.teams(store)
-groups = workspace.groups(store)
+teams = store_groups.teams(store)
+groups = store_groups.groups(store)
 team_names = dict(zip(teams["id"].astype(int), teams["name"], strict=True))
 group_names = dict(zip(groups["id"].astype(int), groups["name"], strict=True))
 tp_names = dict(zip(summary["touchpoint_id"].astype(int), summary["touchpoint"], strict=True))
@@ -80,7 +82,7 @@ def picked_on_chart(event: object) -> int | None:
 
 
 def show_detail(touchpoint_id: int) -> None:
-    record = store_maps.touchpoint(store, touchpoint_id)
+    record = store_cycles.touchpoint(store, touchpoint_id)
     row = summary.set_index("touchpoint_id").loc[touchpoint_id]
     cols = st.columns(4)
     cols[0].metric(
@@ -126,7 +128,7 @@ def show_detail(touchpoint_id: int) -> None:
     )
     st.dataframe(facts, hide_index=True, width="stretch")
 
-    ideas = workspace.ideas(store, touchpoint_id)
+    ideas = store_ideas.ideas(store, touchpoint_id)
     trend = ui.touchpoint_trend(touchpoint_id)
     left, right = st.columns(2)
     with left:
@@ -142,14 +144,14 @@ def show_detail(touchpoint_id: int) -> None:
             )
     with right:
         st.markdown("**How the impressions spread** (on the common scale)")
-        distribution = store_maps.score_distribution(store, touchpoint_id)
+        distribution = cycle_stats.score_distribution(store, touchpoint_id)
         if distribution.empty:
             st.caption("No impressions yet.")
         else:
             st.plotly_chart(
                 charts_map.score_distribution(distribution), config=NO_CHART_BAR, key=f"dist_{touchpoint_id}"
             )
-    comments = store_maps.recent_comments(store, touchpoint_id)
+    comments = cycle_stats.recent_comments(store, touchpoint_id)
     st.markdown("**Recent comments**")
     if comments.empty:
         st.caption("No comments yet.")
@@ -192,7 +194,7 @@ def show_ideas(touchpoint_id: int, ideas: pd.DataFrame, standard: str) -> None:
         text = st.text_area("A new idea", placeholder="What would make this contact better for the customer?")
         author = st.text_input("Your name (optional)")
         if st.form_submit_button("Add the idea") and ui.act(
-            "Idea added.", store_maps.add_idea, store, touchpoint_id, text, author
+            "Idea added.", store_ideas.add_idea, store, touchpoint_id, text, author
         ):
             st.rerun()
     if ideas.empty:
@@ -203,7 +205,7 @@ def show_ideas(touchpoint_id: int, ideas: pd.DataFrame, standard: str) -> None:
     status = statuses[idea_id]
     buttons = st.columns(3)
     if buttons[0].button("Vote for it", key=f"vote_{idea_id}") and ui.act(
-        "Vote counted.", store_maps.vote_idea, store, idea_id
+        "Vote counted.", store_ideas.vote_idea, store, idea_id
     ):
         st.rerun()
     nxt = {"proposed": "adopted", "adopted": "standard"}.get(status)
@@ -218,7 +220,7 @@ def show_ideas(touchpoint_id: int, ideas: pd.DataFrame, standard: str) -> None:
     label = "Adopt it" if nxt == "adopted" else "Make it a standard"
     if buttons[1].button(label, key=f"adv_{idea_id}", type="primary") and ui.act(
         f"Idea moved to “{domain.label(domain.IDEA_STATUSES, nxt)}”.",
-        store_maps.set_idea_status,
+        store_ideas.set_idea_status,
         store,
         idea_id,
         nxt,
@@ -347,7 +349,7 @@ with edit_tab:
     st.caption("New touchpoints join the end of the cycle; move them into place below.")
     added = touchpoint_form(f"add_tp_{cycle_id}", None, "Add the touchpoint")
     if added is not None and ui.act(
-        f"Added “{added.name.strip()}”.", store_maps.add_touchpoint, store, cycle_id, added
+        f"Added “{added.name.strip()}”.", store_cycles.add_touchpoint, store, cycle_id, added
     ):
         st.rerun()
 
@@ -373,42 +375,42 @@ with edit_tab:
         )
         for column, label, offset in ((row[1], "Move earlier", -1), (row[2], "Move later", +1)):
             if column.button(label, key=f"move_{offset}_{cycle_id}", width="stretch") and ui.act(
-                f"Moved “{tp_names[mover]}”.", store_maps.set_order, store, cycle_id, maps.moved(order, mover, offset)
+                f"Moved “{tp_names[mover]}”.", store_cycles.set_order, store, cycle_id, maps.moved(order, mover, offset)
             ):
                 st.rerun()
 
         st.subheader("Change or remove a touchpoint")
         target_id = st.selectbox("Touchpoint", order, format_func=lambda i: tp_names[i], key=f"edit_pick_{cycle_id}")
-        record = store_maps.touchpoint(store, target_id)
+        record = store_cycles.touchpoint(store, target_id)
         changed = touchpoint_form(f"edit_tp_{target_id}", record, "Save the changes")
         if changed is not None and ui.act(
-            f"Saved “{changed.name.strip()}”.", store_maps.update_touchpoint, store, target_id, changed
+            f"Saved “{changed.name.strip()}”.", store_cycles.update_touchpoint, store, target_id, changed
         ):
             st.rerun()
         confirm_key = f"confirm_archive_{cycle_id}"
         if st.button(f"Delete “{tp_names[target_id]}”", key=f"delete_{target_id}"):
-            count = store_maps.impression_count(store, target_id)
+            count = store_cycles.impression_count(store, target_id)
             if count == 0:
-                if ui.act(f"Deleted “{tp_names[target_id]}”.", store_maps.delete_touchpoint, store, target_id):
+                if ui.act(f"Deleted “{tp_names[target_id]}”.", store_cycles.delete_touchpoint, store, target_id):
                     st.rerun()
             else:
                 st.session_state[confirm_key] = target_id
         if st.session_state.get(confirm_key) == target_id:
             st.warning(
-                f"“{tp_names[target_id]}” has {fmt.count(store_maps.impression_count(store, target_id))} recorded "
+                f"“{tp_names[target_id]}” has {fmt.count(store_cycles.impression_count(store, target_id))} recorded "
                 "impressions. It will be archived instead: it leaves the map and the figures, its impressions "
                 "stay stored, and you can restore it at any time."
             )
             yes, no = st.columns(2)
             if yes.button("Archive it", key=f"archive_{target_id}", type="primary"):
                 st.session_state.pop(confirm_key)
-                if ui.act(f"Archived “{tp_names[target_id]}”.", store_maps.archive_touchpoint, store, target_id):
+                if ui.act(f"Archived “{tp_names[target_id]}”.", store_cycles.archive_touchpoint, store, target_id):
                     st.rerun()
             if no.button("Keep it", key=f"keep_{target_id}"):
                 st.session_state.pop(confirm_key)
                 st.rerun()
 
-    archived = store_maps.archived_touchpoints(store, cycle_id)
+    archived = store_cycles.archived_touchpoints(store, cycle_id)
     if not archived.empty:
         st.subheader("Archived touchpoints")
         for rec in archived.to_dict("records"):
@@ -417,7 +419,7 @@ with edit_tab:
             line[0].write(f"{rec['name']} · {domain.moment_label(rec['moment'])} · {kept} impressions kept")
             if line[1].button("Restore", key=f"restore_{rec['id']}") and ui.act(
                 f"Restored “{rec['name']}” at the end of the cycle.",
-                store_maps.restore_touchpoint,
+                store_cycles.restore_touchpoint,
                 store,
                 int(rec["id"]),
             ):
@@ -428,7 +430,7 @@ with edit_tab:
         new_name = st.text_input("Name of the cycle", value=cycle_name)
         new_about = st.text_input("What it covers", value=str(cycle["description"]))
         if st.form_submit_button("Rename") and ui.act(
-            "Cycle saved.", store_maps.rename_cycle, store, cycle_id, new_name, new_about
+            "Cycle saved.", store_cycles.rename_cycle, store, cycle_id, new_name, new_about
         ):
             st.session_state["map_cycle_name"] = " ".join(new_name.split())
             st.rerun()
@@ -438,7 +440,7 @@ with edit_tab:
         st.warning("Delete this cycle with all its touchpoints and ideas? A cycle with impressions cannot be deleted.")
         if st.button("Yes, delete the cycle", key=f"delete_cycle_yes_{cycle_id}", type="primary"):
             st.session_state.pop("confirm_cycle")
-            if ui.act(f"Deleted the cycle “{cycle_name}”.", store_maps.delete_cycle, store, cycle_id):
+            if ui.act(f"Deleted the cycle “{cycle_name}”.", store_cycles.delete_cycle, store, cycle_id):
                 st.session_state.pop("map_cycle", None)
                 st.rerun()
     new_cycle_form()

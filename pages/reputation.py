@@ -6,7 +6,8 @@ from datetime import date
 import streamlit as st
 
 from dashboard import charts_plan, domain, evidence, exports, ui
-from dashboard.store import plan, workspace
+from dashboard.store import groups as store_groups
+from dashboard.store import plan
 
 ui.route_through_navigation()
 
@@ -86,7 +87,7 @@ with left, st.form(f"cell_form_{choice}"):
     notes = st.text_area("Notes", cell.notes, max_chars=2000)
     changed_by = st.text_input("Your name", key="plan_changed_by", help="Kept in the cell's history.", max_chars=120)
     if st.form_submit_button("Save cell", type="primary"):
-        workspace.set_plan_cell(
+        plan.set_plan_cell(
             ui.store(),
             step,
             moment,
@@ -122,7 +123,7 @@ tab_groups, tab_reputation, tab_standards, tab_progress, tab_export = st.tabs(
 )
 
 with tab_groups:
-    groups = workspace.groups(ui.store())
+    groups = store_groups.groups(ui.store())
     st.caption("The groups whose opinion of us matters.")
     st.dataframe(groups[["name", "description"]], hide_index=True)
     if ui.page_exists("settings"):
@@ -137,7 +138,7 @@ with tab_groups:
                 elif name.strip().casefold() in {n.casefold() for n in groups["name"]}:
                     st.error(f"There already is a group called {name.strip()!r}.")
                 else:
-                    workspace.add_group(ui.store(), name.strip(), description.strip())
+                    store_groups.add_group(ui.store(), name.strip(), description.strip())
                     st.rerun()
 
 with tab_reputation:

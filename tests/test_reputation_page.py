@@ -7,7 +7,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard import ui
-from dashboard.store import Store, plan, workspace
+from dashboard.store import Store, plan
 from tests.test_pages import app
 
 PAGE = "pages/reputation.py"
@@ -59,7 +59,7 @@ def test_a_leader_marks_a_cell_done_sees_it_unproven_and_clears_the_flag_by_reco
     by_label(at.button, "Save cell").click().run()
     assert not at.exception
     assert "Marked done, but the data does not back it yet" in at.warning[0].value
-    cells = workspace.plan_cells(demo_store).set_index(["step", "moment"])
+    cells = plan.plan_cells(demo_store).set_index(["step", "moment"])
     assert cells.loc[("decide_reputation", "keep_or_lose"), ["status", "owner", "notes"]].tolist() == [
         "done",
         "Customer care",
