@@ -3,8 +3,8 @@
 An idea moves proposed -> adopted -> made a standard, never back. Its text is cleaned by
 ``text.clean_text``. ``insert_idea`` works inside the caller's transaction (the demo gives its
 ideas a past); the others are one transaction each. A refused write raises ``ValueError`` with
-a sentence for the user and changes nothing. Ideas proposed from workshop phones are written by
-``store.workshop`` with their session.
+a sentence for the user and changes nothing. Ideas proposed from workshop phones come through
+``insert_idea`` too, inside the workshop's own transaction.
 """
 
 from __future__ import annotations
@@ -28,8 +28,11 @@ def insert_idea(
     status: str = "proposed",
     votes: int = 0,
     adopted_on: date | None = None,
+    session_id: int | None = None,
+    participant_id: int | None = None,
 ) -> int:
-    """A new idea for a touchpoint; ``status``, ``votes`` and ``adopted_on`` give it a history."""
+    """A new idea for a touchpoint; ``status``, ``votes`` and ``adopted_on`` give it a history,
+    ``session_id`` and ``participant_id`` the workshop session and phone it came from."""
     cleaned = text.clean_text(idea, "idea")
     if not cleaned:
         raise ValueError("Write the idea before adding it.")
@@ -37,12 +40,13 @@ def insert_idea(
         raise ValueError(f"Unknown idea status {status!r}.")
     if votes < 0:
         raise ValueError("An idea cannot have fewer than no votes.")
+    writer = one_line(author, "author's name")
     if cur.execute("select count(*) from touchpoint where id = ?", [touchpoint_id]).fetchone() == (0,):
         raise ValueError("That touchpoint no longer exists.")
     row = cur.execute(
-        "insert into enhancement_idea (touchpoint_id, text, status, votes, author, adopted_on)"
-        " values (?, ?, ?, ?, ?, ?) returning id",
-        [touchpoint_id, cleaned, status, votes, one_line(author, "author's name"), adopted_on],
+        "insert into enhancement_idea (touchpoint_id, text, status, votes, author, adopted_on, workshop_session_id,"
+        " workshop_participant_id) values (?, ?, ?, ?, ?, ?, ?, ?) returning id",
+        [touchpoint_id, cleaned, status, votes, writer, adopted_on, session_id, participant_id],
     ).fetchone()
     assert row is not None
     return int(row[0])
