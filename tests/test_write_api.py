@@ -8,7 +8,7 @@ import pytest
 from dashboard import maps
 from dashboard.store import Store, cycles, groups, ideas, imports, map_files, plan, workspace
 from dashboard.store.cycles import TouchpointFields
-from dashboard.surveys import pipeline
+from dashboard.surveys import SurveyError, pipeline
 from tests.survey_files import csv_bytes, small_workspace
 
 HEADER = "service_cycle,touchpoint,moment,channel,owner\n"
@@ -202,8 +202,11 @@ def test_a_survey_import_creating_an_archived_touchpoint_again_is_refused(store:
     preview = pipeline.prepare(data, "survey.csv", context, pipeline.Options(name_map={"front desk": pipeline.CREATE}))
     assert preview.new_touchpoints == ["front desk"]
     version = store.data_version()
-    with pytest.raises(ValueError, match="already called “Front desk”: restore it instead"):
+    with pytest.raises(SurveyError) as refused:
         imports.commit(store, preview)
+    assert str(refused.value) == (
+        "An archived touchpoint in this cycle is already called “Front desk”: restore it instead. Nothing was imported."
+    )
     assert store.data_version() == version
     assert (names(store, repair["cycle"]), archived_names(store, repair["cycle"])) == (
         ["Café visit", "Repair"],

@@ -88,7 +88,10 @@ def commit(
         ).fetchone()
         if earlier is not None:
             raise DuplicateImportError(f"this file was already imported (as {earlier[0]}); nothing was added")
-        added = add_touchpoints(cur, preview.cycle_id, preview.new_touchpoints, new_touchpoint_moment)
+        try:  # the one touchpoint API: names cleaned, a touchpoint of the same key reused
+            added = add_touchpoints(cur, preview.cycle_id, preview.new_touchpoints, new_touchpoint_moment)
+        except ValueError as error:  # pages and the command line show a SurveyError as a message
+            raise SurveyError(f"{error} Nothing was imported.") from error
         created = [added[name] for name in preview.new_touchpoints]
         if created:
             new_ids = np.asarray(created, dtype=np.int64)
