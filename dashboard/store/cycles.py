@@ -213,7 +213,7 @@ def add_touchpoints(cur: duckdb.DuckDBPyConnection, cycle_id: int, names: Sequen
     archived = keyed((i, n) for i, n, archived in stored if archived)
     keys: dict[str, str] = {}
     new: dict[str, str] = {}
-    for given in names:
+    for given in dict.fromkeys(names):  # each distinct spelling once, however often it is given
         name = text.clean_name(given, "touchpoint")
         key = keys[given] = text.key(name)
         if key in archived and key not in active:

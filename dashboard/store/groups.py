@@ -55,7 +55,7 @@ def _add_all(cur: duckdb.DuckDBPyConnection, kind: str, wanted: Sequence[str]) -
     table, what = _table(kind)
     by_key = {key: item_id for key, (item_id, _) in keyed(_stored(cur, table)).items()}
     ids: dict[str, int] = {}
-    for given in wanted:
+    for given in dict.fromkeys(wanted):  # each distinct spelling once, however often it is given
         name = text.clean_name(given, what)
         key = text.key(name)
         if key not in by_key:
