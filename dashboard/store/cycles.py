@@ -102,6 +102,8 @@ def cycles(store: Store) -> pd.DataFrame:
 
 # --- touchpoints inside the caller's transaction ----------------------------------------------
 
+_RESTORE_INSTEAD = "An archived touchpoint in this cycle is already called “{}”: restore it instead."
+
 
 @dataclass(frozen=True)
 class TouchpointFields:
@@ -149,17 +151,13 @@ def in_cycle(cur: duckdb.DuckDBPyConnection, cycle_id: int) -> list[tuple[int, s
     return [(int(i), str(n), bool(a)) for i, n, a in rows]
 
 
-def _restore_instead(name: str) -> str:
-    return f"An archived touchpoint in this cycle is already called “{name}”: restore it instead."
-
-
 def _refuse_clash(cur: duckdb.DuckDBPyConnection, cycle_id: int, name: str, exclude: int | None) -> None:
     stored = in_cycle(cur, cycle_id)
     taken = clash([(i, n) for i, n, _ in stored], name, exclude)
     if taken is None:
         return
     if next(a for i, _, a in stored if i == taken[0]):
-        raise ValueError(_restore_instead(taken[1]))
+        raise ValueError(_RESTORE_INSTEAD.format(taken[1]))
     raise ValueError(f"This cycle already has a touchpoint called “{taken[1]}”.")
 
 
@@ -217,7 +215,7 @@ def add_touchpoints(cur: duckdb.DuckDBPyConnection, cycle_id: int, names: Sequen
         name = text.clean_name(given, "touchpoint")
         key = keys[given] = text.key(name)
         if key in archived and key not in active:
-            raise ValueError(_restore_instead(archived[key][1]))
+            raise ValueError(_RESTORE_INSTEAD.format(archived[key][1]))
         if key not in active:
             new.setdefault(key, name)
     if new:
@@ -268,7 +266,10 @@ def place(cur: duckdb.DuckDBPyConnection, cycle_id: int, touchpoint_ids: Sequenc
     """Makes the listed touchpoints active, at positions 1..n in the order given, and puts the
     cycle's other active touchpoints after them, keeping their order."""
     listed = list(dict.fromkeys(touchpoint_ids))
-    cur.execute("update touchpoint set archived_at = null where list_contains(?::integer[], id)", [listed])
+    cur.execute(
+        "update touchpoint set archived_at = null where cycle_id = ? and list_contains(?::integer[], id)",
+        [cycle_id, listed],
+    )
     cur.execute(
         "update touchpoint set position = r.rank from (select id, row_number() over"
         " (order by coalesce(list_position(?::integer[], id), 1e9), position, id) as rank"
