@@ -7,6 +7,7 @@ import pytest
 
 from dashboard import maps
 from dashboard.store import Store, cycles, groups, ideas, imports, map_files, plan, workspace
+from dashboard.store import workshop as workshop_sql
 from dashboard.store.cycles import TouchpointFields
 from dashboard.surveys import SurveyError, pipeline
 from tests.survey_files import csv_bytes, small_workspace
@@ -271,3 +272,14 @@ def test_a_map_file_stores_names_cleaned(store: Store):
     assert rows[["service_cycle", "touchpoint", "owner"]].values.tolist() == [
         ["Renewal", "Invoice gnp.exe", "Café team"]
     ]
+
+
+# --- a workshop phone -----------------------------------------------------------------------------
+
+
+def test_an_idea_from_a_workshop_phone_is_cleaned_like_every_idea(store: Store, repair: dict[str, int]):
+    touchpoint = repair["Repair"]
+    session = workshop_sql.create_session(store, repair["cycle"], [touchpoint], "1-5", iter(["ABCD"]).__next__)
+    phone = workshop_sql.join(store, session.id, "token-a", "Alice")
+    workshop_sql.propose_idea(store, phone.id, touchpoint, "Invoice \u202egnp.exe attached", "Ali\u200bce")
+    assert ideas.ideas(store, touchpoint)[["text", "author"]].values.tolist() == [["Invoice gnp.exe attached", "Alice"]]
