@@ -132,14 +132,10 @@ with tab_groups:
         with st.form("add_group", clear_on_submit=True):
             name = st.text_input("New group", max_chars=80)
             description = st.text_input("What sets the group apart", max_chars=300)
-            if st.form_submit_button("Add group"):
-                if not name.strip():
-                    st.error("Give the group a name.")
-                elif name.strip().casefold() in {n.casefold() for n in groups["name"]}:
-                    st.error(f"There already is a group called {name.strip()!r}.")
-                else:
-                    store_groups.add_group(ui.store(), name.strip(), description.strip())
-                    st.rerun()
+            if st.form_submit_button("Add group") and ui.act(
+                f"Added the group “{name.strip()}”.", store_groups.add_group, ui.store(), name, description
+            ):
+                st.rerun()
 
 with tab_reputation:
     st.caption("What each group should think and say about us; a statement may hold for every moment or for one.")
