@@ -21,10 +21,11 @@ from streamlit.runtime.pages_manager import PagesManager
 
 from dashboard import demo, domain, evidence, exports, leadership, metrics
 from dashboard import maps as _maps
+from dashboard.imports import reading
 from dashboard.store import Store, analytics, database_path, imports, impressions, plan, workspace
 from dashboard.store import maps as _store_maps
 from dashboard.store.scope import EVERYTHING, Scope
-from dashboard.surveys import pipeline, reading
+from dashboard.surveys import pipeline
 
 PAGES_DIR = Path(__file__).resolve().parent.parent / "pages"
 

@@ -34,7 +34,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
-from dashboard.surveys.matching import fold_key
+from dashboard.text import key as fold_key
 
 MAX_BYTES = 200 * 1024 * 1024
 """The largest file read (about 2.5 million long-format rows)."""
