@@ -176,3 +176,45 @@ def test_the_map_command_reports_a_refused_file_on_one_line_and_exits_non_zero(
     assert err == (
         "error: the map file was not imported, nothing was written: The workbook unpacks to 2,148 MB; at most 315 MB.\n"
     )
+
+
+def test_reading_stops_at_the_deadline_with_a_message():
+    rows = [["date", "touchpoint", "score"], *[["2026-09-01", f"Desk {i}", i % 5] for i in range(200)]]
+    no_time = reading.Limits("survey", None, None, 2_000_000, 0.0)
+    with pytest.raises(SurveyError) as caught:
+        read_table(xlsx_bytes({"S": rows}), "survey.xlsx", limits=no_time)
+    message = "Reading the survey took longer than 0 s, so it was stopped. Save it as CSV, or split it."
+    assert str(caught.value) == message
+    ragged = "date,touchpoint,score\n" + "2026-09-01,Desk,4\n2026-09-01,Desk\n" * 5_000
+    with pytest.raises(SurveyError, match="^Reading the survey took longer than 0 s"):
+        read_table(ragged.encode(), "survey.csv", limits=no_time)
+
+
+@pytest.fixture
+def _fresh_streamlit_caches():
+    """The map page caches its store; a previous test's workspace must not leak in."""
+    import streamlit as st
+
+    st.cache_resource.clear()
+    st.cache_data.clear()
+
+
+@pytest.mark.usefixtures("_fresh_streamlit_caches")
+def test_the_map_page_shows_why_a_bomb_was_refused_and_writes_nothing(store: Store, monkeypatch: pytest.MonkeyPatch):
+    from streamlit.testing.v1 import AppTest
+
+    from dashboard.store import DB_ENV_VAR
+    from dashboard.store import maps as store_maps
+
+    store_maps.create_cycle(store, "First visit")  # the import section shows once a cycle exists
+    monkeypatch.setenv(DB_ENV_VAR, str(store.path))
+    version = store.data_version()
+    at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=60).run()
+    at.switch_page("pages/map.py").run()
+    at.file_uploader[0].upload("bomb.xlsx", sheet_bomb(map_workbook(), 2_048), "application/zip")
+    at.run()
+    assert not at.exception
+    assert [e.value for e in at.error] == [
+        "The map file was not imported; nothing was written. The workbook unpacks to 2,148 MB; at most 315 MB."
+    ]
+    assert store.data_version() == version
