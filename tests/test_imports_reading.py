@@ -98,6 +98,14 @@ def test_a_survey_workbook_declaring_a1_all1048576_reads_only_its_real_cells():
     assert table.row_numbers.tolist() == [2, 3]
 
 
+def test_a_row_numbered_past_excels_last_row_is_refused_without_walking_up_to_it():
+    rows = [["date", "touchpoint", "score"], ["2026-09-01", "Front desk", 4]]
+    started = time.monotonic()
+    with pytest.raises(SurveyError, match=r"^The sheet has a row past row 1,048,576, Excel's last"):
+        read_table(declared_sheet("A1:C2000000000", rows), "survey.xlsx")
+    assert time.monotonic() - started < 3
+
+
 PEAK_SCRIPT = """
 import json, resource, sys, time
 hard = resource.getrlimit(resource.RLIMIT_AS)[1]
@@ -137,7 +145,7 @@ def test_a_map_workbook_unpacking_to_2_gb_is_refused_fast(store: Store):
     with pytest.raises(maps.MapFileError) as caught:
         maps.read_table("map.xlsx", data)
     assert time.monotonic() - started < 1
-    assert caught.value.problems == [(0, "The workbook unpacks to 2,148 MB; at most 315 MB.")]
+    assert caught.value.problems == [(0, "The workbook unpacks to 2,148 MB; at most 52 MB.")]
 
 
 def test_a_survey_sheet_with_more_cells_than_the_cap_is_refused_before_it_is_parsed():
@@ -174,7 +182,7 @@ def test_the_map_command_reports_a_refused_file_on_one_line_and_exits_non_zero(
     out, err = capsys.readouterr()
     assert (code, out) == (1, "")
     assert err == (
-        "error: the map file was not imported, nothing was written: The workbook unpacks to 2,148 MB; at most 315 MB.\n"
+        "error: the map file was not imported, nothing was written: The workbook unpacks to 2,148 MB; at most 52 MB.\n"
     )
 
 
@@ -215,6 +223,6 @@ def test_the_map_page_shows_why_a_bomb_was_refused_and_writes_nothing(store: Sto
     at.run()
     assert not at.exception
     assert [e.value for e in at.error] == [
-        "The map file was not imported; nothing was written. The workbook unpacks to 2,148 MB; at most 315 MB."
+        "The map file was not imported; nothing was written. The workbook unpacks to 2,148 MB; at most 52 MB."
     ]
     assert store.data_version() == version
