@@ -29,6 +29,7 @@ EXPORTED = frozenset(
     ]
 )
 """Encodings that spreadsheet and survey tools write when they do not write UTF-8."""
+_BINARY = "The file contains NUL bytes: it is not a text survey file (is it binary or damaged?)."
 _NAMES = {"utf_8": "utf-8", "latin_1": "latin-1", "iso8859-1": "latin-1"}
 
 
@@ -97,7 +98,7 @@ def guess_encodings(sample: bytes) -> list[str]:
     results = charset_normalizer.from_bytes(sample)
     names = [_name(match.encoding) for match in results]
     if b"\x00" in sample and not (names and names[0].startswith("utf")):
-        raise SurveyError("The file contains NUL bytes: it is not a text file (is it binary or damaged?).")
+        raise SurveyError(_BINARY)
     if not names:
         return list(WESTERN)
     # Code pages that read a sample equally cleanly (chaos within 1%) are a tie that the library
@@ -153,5 +154,5 @@ def _sample(data: bytes) -> bytes:
 
 def _text(text: str) -> str:
     if "\x00" in text:
-        raise SurveyError("The file contains NUL bytes: it is not a text file (is it binary or damaged?).")
+        raise SurveyError(_BINARY)
     return text.removeprefix("\ufeff")
