@@ -24,7 +24,7 @@ from tests.hostile_files import (
     map_workbook,
     sheet_bomb,
 )
-from tests.survey_files import xlsx_bytes
+from tests.survey_files import entity_expansion, xlsx_bytes
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -146,6 +146,12 @@ def test_a_map_workbook_unpacking_to_2_gb_is_refused_fast(store: Store):
         maps.read_table("map.xlsx", data)
     assert time.monotonic() - started < 1
     assert caught.value.problems == [(0, "The workbook unpacks to 2,148 MB; at most 52 MB.")]
+
+
+def test_a_map_workbook_declaring_xml_entities_is_not_opened():
+    with pytest.raises(maps.MapFileError) as caught:
+        maps.read_table("map.xlsx", entity_expansion())
+    assert caught.value.problems == [(0, "The workbook declares XML entities, which surveys never need; not opened.")]
 
 
 def test_a_survey_sheet_with_more_cells_than_the_cap_is_refused_before_it_is_parsed():
