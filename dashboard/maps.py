@@ -56,10 +56,12 @@ def read_table(name: str, data: bytes) -> pd.DataFrame:
     (``reading.MAP_FILE``: 20 MB, 5,000 rows, counted while the rows stream in). Blank rows
     stay in place, so row numbers in messages are the file's own.
     """
-    if Path(name).suffix.lower() not in (".csv", ".xlsx"):
+    suffix = Path(name).suffix.lower()
+    if suffix not in (".csv", ".xlsx"):
         raise MapFileError([(0, f"{name}: a map file must end in .csv or .xlsx")])
     try:
-        grid = reading.read_grid(data, name, limits=reading.MAP_FILE)
+        sheet = _map_sheet(data) if suffix == ".xlsx" and data.startswith(b"PK") else None
+        grid = reading.read_grid(data, name, sheet=sheet, limits=reading.MAP_FILE)
     except reading.SurveyError as error:
         raise MapFileError([(0, str(error))]) from None
     frame = grid.frame.reindex(range(int(grid.frame.index.max()) + 1))
@@ -68,6 +70,15 @@ def read_table(name: str, data: bytes) -> pd.DataFrame:
     body = frame.iloc[1:, keep].fillna("").reset_index(drop=True)
     body.columns = header[keep]
     return body
+
+
+def _map_sheet(data: bytes) -> str | None:
+    """The first sheet whose first row names the required columns (a workbook may open on a
+    notes sheet); None, the first sheet, when no sheet does, so the message names what is missing."""
+    for sheet, header in reading.sheet_headers(data, reading.MAP_FILE).items():
+        if set(REQUIRED) <= {_header(cell) for cell in header}:
+            return sheet
+    return None
 
 
 def _unescape(text: str) -> str:

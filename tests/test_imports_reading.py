@@ -72,6 +72,15 @@ def test_a_large_utf_8_file_is_not_sampled_for_detection(monkeypatch: pytest.Mon
     assert (table.encoding, table.cells.num_rows) == ("utf-8", 2_000)
 
 
+def test_a_map_workbook_is_read_from_the_sheet_that_holds_the_map_columns():
+    data = xlsx_bytes({"Notes": [["Exported for the spring review"]], "Map": map_workbook()})
+    table = maps.read_table("map.xlsx", data)
+    assert list(table.columns) == MAP_HEADER
+    assert table.to_numpy().tolist() == MAP_ROWS
+    with pytest.raises(maps.MapFileError, match="missing column"):
+        maps.check_table(maps.read_table("notes.xlsx", xlsx_bytes({"Notes": [["Just notes"]], "Other": [["a", "b"]]})))
+
+
 # --- workbooks that declare huge sheets -------------------------------------------------------
 
 

@@ -148,6 +148,26 @@ def sheet_rows(
     return rows, numbers, chosen, names
 
 
+def first_rows(data: bytes, limits: Limits) -> dict[str, list[str]]:
+    """Each sheet's first non-blank row as text (an empty list for an empty sheet), by sheet name:
+    enough to tell which sheet holds the expected columns."""
+    book = open_workbook(data, limits)
+    try:
+        found: dict[str, list[str]] = {}
+        for name in book.sheetnames:
+            worksheet = book[name]
+            worksheet.reset_dimensions()
+            rows = _stream(worksheet.iter_rows(values_only=True), Budget(limits), 1)[0]
+            found[name] = rows[0] if rows else []
+        return found
+    except SurveyError:
+        raise
+    except Exception as error:
+        raise SurveyError(f"The workbook cannot be read: {type(error).__name__}.") from None
+    finally:
+        book.close()
+
+
 def _stream(
     values: Iterator[tuple[object, ...]], budget: Budget, first: int | None
 ) -> tuple[list[list[str]], list[int]]:
