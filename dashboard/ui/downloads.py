@@ -24,8 +24,10 @@ def _png_browser() -> str | None:
 def downloads(fig: go.Figure | None, frame: pd.DataFrame, name: str) -> None:
     """Download buttons for a chart: PNG (made on click), and its data as CSV and XLSX.
 
-    Files are made only when a button is clicked, so reruns stay fast.
+    Files are made only when a button is clicked, so reruns stay fast. The data files speak
+    the screen's language (``exports.labelled``).
     """
+    table = exports.labelled(frame)
     with st.popover("Download", icon=":material/download:"):
         if fig is None:
             pass
@@ -42,7 +44,7 @@ def downloads(fig: go.Figure | None, frame: pd.DataFrame, name: str) -> None:
             )
         st.download_button(
             "Data as CSV",
-            data=lambda: exports.to_csv_bytes(frame),
+            data=lambda: exports.to_csv_bytes(table),
             file_name=f"{name}.csv",
             mime=exports.CSV_MIME,
             on_click="ignore",
@@ -50,7 +52,7 @@ def downloads(fig: go.Figure | None, frame: pd.DataFrame, name: str) -> None:
         )
         st.download_button(
             "Data as XLSX",
-            data=lambda: exports.to_xlsx_bytes(frame, name),
+            data=lambda: exports.to_xlsx_bytes(table, name),
             file_name=f"{name}.xlsx",
             mime=exports.XLSX_MIME,
             on_click="ignore",
