@@ -256,6 +256,20 @@ def focus_from_points(points: Iterable[Mapping[str, Any]], current: Focus) -> Fo
     )
 
 
+def moment_from_points(points: Iterable[Mapping[str, Any]]) -> str | None:
+    """The moment a click on the moments chart chose: the bar's key (its ``customdata[0]``), or
+    the moment named on the axis for a point without one (the target marks); None for none."""
+    for point in points:
+        data = list(point.get("customdata") or [])
+        if data and data[0] in domain.MOMENT_KEYS:
+            return str(data[0])
+        try:
+            return domain.moment_from_text(str(point.get("x", "")))
+        except ValueError:
+            continue
+    return None
+
+
 def group_frame(group_summary: pd.DataFrame, touchpoints: pd.DataFrame) -> pd.DataFrame:
     """Per-group statistics with each touchpoint's label, rows in journey order."""
     ordered = ordered_touchpoints(touchpoints)[["touchpoint_id", "label"]]

@@ -367,13 +367,17 @@ def mover_bars(changes: pd.DataFrame) -> go.Figure:
         "orientation": "h",
         "marker": {"color": colours},
         "error_x": error_bars(rows["mean_change"], rows["mean_change_low"], rows["mean_change_high"], color="#555"),
-        "customdata": rows[["previous_mean", "mean"]],
-        "hovertemplate": "%{y}<br>change %{x:+.2f} (from %{customdata[0]:+.2f} to %{customdata[1]:+.2f})"
+        # [touchpoint_id, month, ...]: a click narrows the page to the touchpoint (chart_focus).
+        "customdata": np.column_stack(
+            [rows["touchpoint_id"], np.full(len(rows), None), rows["previous_mean"], rows["mean"]]
+        ),
+        "hovertemplate": "%{y}<br>change %{x:+.2f} (from %{customdata[2]:+.2f} to %{customdata[3]:+.2f})"
         "<extra></extra>",
     }
     return figure(
         [bars],
         80 + 40 * len(rows),
+        **SELECTABLE,
         xaxis={"title": "Change in mean impression", "zeroline": True, "zerolinecolor": "#666", "gridcolor": "#eee"},
         yaxis={"title": None, "automargin": True},
     )

@@ -130,6 +130,13 @@ def _write_url(applied: dict[str, Any]) -> None:
             del st.query_params[key]
 
 
+def choose(key: str, values: list[Any]) -> None:
+    """Sets one filter as if the leader had picked ``values`` (a chart click narrowing the page).
+
+    For callbacks: they run before the filter bar draws its widgets, which then show the choice."""
+    st.session_state[f"filter_{key}"] = list(values)
+
+
 def _labeller(labels: dict[Any, Any]) -> Callable[[Any], str]:
     return lambda value: str(labels.get(value, value))
 
