@@ -11,10 +11,11 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from dashboard import demo
+from dashboard.imports import reading
+from dashboard.imports.reading import SurveyError
 from dashboard.scales import Scale
 from dashboard.store import Store, database_path, imports
-from dashboard.surveys import dates, pipeline, reading
-from dashboard.surveys.reading import SurveyError
+from dashboard.surveys import dates, pipeline
 
 
 def _positive(text: str) -> int:

@@ -17,11 +17,11 @@ import numpy as np
 import pandas as pd
 
 from dashboard import domain
+from dashboard.imports.reading import SurveyError
 from dashboard.store import Store, rollup
 from dashboard.store.impressions import insert_impressions
 from dashboard.surveys.matching import fold_key
 from dashboard.surveys.pipeline import Context, Preview
-from dashboard.surveys.reading import SurveyError
 
 CHUNK_ROWS = 500_000
 """Impressions written per statement, so a progress bar can move during a large import."""
