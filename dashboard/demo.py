@@ -23,6 +23,7 @@ from datetime import date, datetime, time, timedelta
 import numpy as np
 import pandas as pd
 
+from dashboard.flow import demo as flow_demo
 from dashboard.scales import SATISFACTION, Scale
 from dashboard.store import Store, plan, workspace
 from dashboard.store.impressions import insert_coded_impressions
@@ -386,6 +387,7 @@ def build(
     _add_plan(store, last_day)
     _add_plan_content(store, ids_by_name, group_ids, last_day)
     _add_impressions(store, tps, group_ids, impressions, seed, first_day)
+    flow_demo.add_flow(store, last_day, adopted=last_day - timedelta(days=IMPROVED_DAYS_BEFORE_END), seed=seed)
     return DemoSummary(len(CYCLES), len(tps), impressions, first_day, last_day)
 
 

@@ -1,0 +1,75 @@
+"""The flow's operations over a workspace, as plain functions for the command line, the Flow page
+and the HTTP API: preview and import a flow file from its bytes, and the summary figures.
+
+Both entry points the API needs take and return plain values: ``import_file(store, data,
+file_name, ...)`` returns a JSON-ready outcome (or raises ``SurveyError`` with a message for the
+person, having written nothing), and ``stats(store, ...)`` returns ``flow stats --json``'s dict.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from dashboard.flow import files, measures
+from dashboard.imports.reading import SurveyError
+from dashboard.store import Store
+from dashboard.store import flow as flow_store
+from dashboard.text import key
+
+
+def context(store: Store) -> files.Context:
+    """The cycles a flow file is checked against, with their carry-over marks."""
+    cycles = flow_store.cycles(store)
+    return files.Context.of(cycles, frozenset(int(i) for i in cycles.loc[cycles["carry_over"], "id"]))
+
+
+def preview(store: Store, data: bytes, file_name: str, *, sheet: str | None = None) -> files.Preview:
+    """What importing the file would record; SurveyError when it cannot be read."""
+    return files.prepare(data, file_name, context(store), sheet=sheet)
+
+
+def import_file(
+    store: Store, data: bytes, file_name: str, *, strict: bool = False, sheet: str | None = None, imported_by: str = ""
+) -> dict[str, Any]:
+    """Checks and imports a flow file in one transaction; returns the outcome as a JSON-ready dict
+    (``import, file, counts, rejected, rejected_rows, totals, new_sources``).
+
+    Raises SurveyError, writing nothing, for a file imported before (and not undone), a file that
+    cannot be read, one with no usable row, or, with ``strict``, one with any rejected row.
+    """
+    earlier = flow_store.import_for_hash(store, files.fingerprint(data))
+    if earlier is not None:
+        raise SurveyError(
+            f"{file_name} was already imported (flow import {earlier['id']}, {earlier['file_name']}); nothing was added"
+        )
+    checked = preview(store, data, file_name, sheet=sheet)
+    refusal = checked.refusal(strict=strict)
+    if refusal:
+        raise SurveyError(f"{file_name} was not imported: {refusal}.")
+    result = flow_store.commit(store, checked, imported_by=imported_by)
+    return {
+        "import": result.import_id,
+        "file": file_name,
+        "counts": result.counts,
+        "rejected": len(checked.rejected),
+        "rejected_rows": checked.rejected[["row", "reason"]].to_dict("records"),
+        "totals": checked.totals(),
+        "new_sources": checked.new_sources,
+    }
+
+
+def stats(
+    store: Store, *, cycle: str | None = None, start: date | None = None, end: date | None = None
+) -> dict[str, Any]:
+    """``flow stats --json``: per cycle and in total, each measure's count, conversion, churn,
+    repeat and referral rates with 95% intervals, and prospects and conversion per source.
+    ``cycle`` is a name (tolerant of case and spacing); ValueError for an unknown one."""
+    cycle_ids: tuple[int, ...] = ()
+    if cycle is not None:
+        cycles = flow_store.cycles(store)
+        match = cycles[cycles["name"].map(key) == key(cycle)]
+        if match.empty:
+            raise ValueError(f"there is no service cycle {cycle!r} (service cycles: {', '.join(cycles['name'])})")
+        cycle_ids = (int(match["id"].iloc[0]),)
+    return measures.summary(flow_store.sums(store, start, end, cycle_ids))
