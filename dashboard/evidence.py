@@ -233,6 +233,17 @@ def _specify_behaviours(n: Mapping[str, int], t: Thresholds) -> tuple[Evidence, 
 
 def _perform(n: Mapping[str, int], t: Thresholds) -> tuple[Evidence, ...]:
     recent = n["recent_impressions"]
+    base, target = n.get("flow_base", 0), n.get("flow_target_bp", 0) / 10_000
+    if recent == 0 and base > 0:  # no impressions to judge by: the customers' flow speaks instead
+        rate = n.get("flow_passed", 0) / base
+        return (
+            Evidence(
+                f"Conversion at or above target, last {t.recent_days} days",
+                f"{rate:.0%} of {base:,} (target {target:.0%})",
+                rate >= target,
+                "flow",
+            ),
+        )
     return (
         Evidence(
             f"Impressions at or above target, last {t.recent_days} days",
@@ -246,6 +257,7 @@ def _perform(n: Mapping[str, int], t: Thresholds) -> tuple[Evidence, ...]:
 def _measure(n: Mapping[str, int], t: Thresholds) -> tuple[Evidence, ...]:
     recent, tps = n["recent_impressions"], n["touchpoints"]
     return (
+        *_flow_measured(n, t),
         Evidence(
             f"Impressions in the last {t.recent_days} days",
             f"{recent:,}",
@@ -258,6 +270,16 @@ def _measure(n: Mapping[str, int], t: Thresholds) -> tuple[Evidence, ...]:
             tps > 0 and _share(n["touchpoints_recent"], tps) >= t.min_recent_coverage,
             "upload",
         ),
+    )
+
+
+def _flow_measured(n: Mapping[str, int], t: Thresholds) -> tuple[Evidence, ...]:
+    """Once a workspace records its customers' flow, monitoring a moment includes its flow."""
+    if not n.get("flow_in_use", 0):
+        return ()
+    records = n.get("flow_records", 0)
+    return (
+        Evidence(f"Flow counts recorded in the last {t.recent_days} days", f"{records:,} counts", records > 0, "flow"),
     )
 
 
@@ -371,6 +393,7 @@ SOURCE_TITLES = {
     "overview": "Overview",
     "upload": "Upload",
     "reputation": "this page",
+    "flow": "Flow",
 }
 """How each evidence source (a page's URL path) reads in a link."""
 

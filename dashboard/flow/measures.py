@@ -190,3 +190,39 @@ def summary(sums: pd.DataFrame) -> dict[str, Any]:
         "total": {**_summary(totals(sums).iloc[0]), "sources": _sources(sums)},
         "cycles": cycles,
     }
+
+
+def evidence_columns(recent: pd.DataFrame, settings: flow.Settings, *, in_use: bool) -> pd.DataFrame:
+    """The flow's figures for the reputation plan's evidence, one row per moment: ``flow_records``
+    (counts recorded for the moment's measures in the recent window), ``flow_passed`` and
+    ``flow_base`` (its conversion's two counts there), ``flow_target_bp`` (the target conversion
+    in basis points; the evidence figures are whole numbers) and ``flow_in_use`` (1 when the
+    workspace records flow at all). ``recent`` is ``store.flow.evidence_counts``."""
+    records = recent.assign(moment=recent["measure"].map(flow.MEASURE_MOMENT)).groupby("moment")["records"].sum()
+    count = recent.set_index("measure")["count"]
+    rows = []
+    for moment in domain.MOMENT_KEYS:
+        passed, base = flow.CONVERSIONS.get(moment, ("", "", ""))[:2]
+        target = settings.target(moment)
+        rows.append(
+            (
+                moment,
+                int(records.get(moment, 0)),
+                int(count.get(passed, 0)) if passed in count.index and base in count.index else 0,
+                int(count.get(base, 0)) if passed in count.index and base in count.index else 0,
+                0 if target is None else round(target * 10_000),
+                int(in_use),
+            )
+        )
+    return pd.DataFrame(
+        rows, columns=["moment", "flow_records", "flow_passed", "flow_base", "flow_target_bp", "flow_in_use"]
+    )
+
+
+def lens_months(impressions: pd.DataFrame, rates: pd.DataFrame, moment: str) -> pd.DataFrame:
+    """One moment's months with both figures: ``month, mean`` (the mean impression, from the
+    ``moment_month`` summary) and ``rate, passed, base`` (from ``monthly``)."""
+    means = impressions.loc[impressions["moment"] == moment, ["month", "mean", "n"]]
+    means = means.assign(month=pd.to_datetime(means["month"]))
+    rates = rates.assign(month=pd.to_datetime(rates["period"]))[["month", "rate", "passed", "base"]]
+    return means.merge(rates, on="month").dropna(subset=["mean", "rate"]).sort_values("month").reset_index(drop=True)

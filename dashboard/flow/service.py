@@ -8,12 +8,14 @@ person, having written nothing), and ``stats(store, ...)`` returns ``flow stats 
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
+
+import pandas as pd
 
 from dashboard.flow import files, measures
 from dashboard.imports.reading import SurveyError
-from dashboard.store import Store
+from dashboard.store import Store, plan
 from dashboard.store import flow as flow_store
 from dashboard.text import key
 
@@ -73,3 +75,14 @@ def stats(
             raise ValueError(f"there is no service cycle {cycle!r} (service cycles: {', '.join(cycles['name'])})")
         cycle_ids = (int(match["id"].iloc[0]),)
     return measures.summary(flow_store.sums(store, start, end, cycle_ids))
+
+
+def plan_figures(store: Store, as_of: date, recent_days: int) -> pd.DataFrame:
+    """The reputation plan's evidence figures per moment (``store.plan.evidence_figures``) with the
+    flow's beside them (``measures.evidence_columns``): recent flow counts for step 6, and for
+    step 5 the conversion where a moment has no recent impressions."""
+    since = as_of - timedelta(days=recent_days - 1)
+    recent = flow_store.evidence_counts(store, since, as_of)
+    in_use = flow_store.months(store)[0] is not None
+    flow_columns = measures.evidence_columns(recent, flow_store.settings(store), in_use=in_use)
+    return plan.evidence_figures(store, as_of, recent_days).merge(flow_columns, on="moment", how="left")

@@ -40,15 +40,21 @@ def cycles(store: Store) -> pd.DataFrame:
         ).df()
 
 
-def set_carry_over(store: Store, cycle_id: int, carry_over: bool) -> None:
-    """Marks whether a cycle's customers may be won in a later month than they arrived."""
+def set_carry_over(store: Store, marks: Mapping[int, bool]) -> None:
+    """Marks whether each cycle's customers may be won in a later month than they arrived
+    (cycle id -> mark), in one transaction; ValueError, nothing changed, for an unknown cycle."""
+    ids, values = list(marks), [bool(v) for v in marks.values()]
     with store.transaction() as cur:
-        if cur.execute("select 1 from service_cycle where id = ?", [cycle_id]).fetchone() is None:
-            raise ValueError(f"there is no service cycle {cycle_id}")
+        known = cur.execute(
+            "select count(*) from service_cycle where list_contains(?::integer[], id)", [ids]
+        ).fetchone()
+        if known is None or known[0] != len(set(ids)):
+            raise ValueError("there is no such service cycle")
         cur.execute(
-            "insert into flow_cycle (cycle_id, carry_over) values (?, ?)"
+            "insert into flow_cycle (cycle_id, carry_over)"
+            " select unnest(?::integer[]), unnest(?::boolean[])"
             " on conflict (cycle_id) do update set carry_over = excluded.carry_over",
-            [cycle_id, carry_over],
+            [ids, values],
         )
 
 
