@@ -114,6 +114,15 @@ with view:
     st.plotly_chart(fig, config={"displayModeBar": False})
     downloads.downloads(fig, churn, "churn-by-month")
 
+    st.header("Referrals")
+    referred = int(sources.set_index("source")["prospects"].get("Referral", 0))
+    interval = fmt.interval(*(summary["referral_rate_interval"] or [float("nan")] * 2), formatter=fmt.percent)
+    st.markdown(
+        f"Retained customers made **{summary['referrals']:,} referrals**, one for every "
+        f"{summary['retained'] / max(summary['referrals'], 1):,.0f} of the {summary['retained']:,} kept ({interval}). "
+        f"{referred:,} prospects came by referral: customers sending others are the Multiplier at work."
+    )
+
     st.header("What churn cost")
     cost = measures.churn_cost(summary["lost"], settings)
     st.markdown(

@@ -46,7 +46,7 @@ def funnel(frame: pd.DataFrame) -> go.Figure:
             "y": rows["label"],
             "x": rate,
             "marker": {"color": colours},
-            "error_x": error_bars(rate, rows["low"].where(~entry, 1.0), rows["high"].where(~entry, 1.0), color="#333"),
+            "error_x": error_bars(rate, rows["low"], rows["high"], color="#333"),
             "text": labels,
             "textposition": "auto",
             "insidetextanchor": "start",
@@ -99,7 +99,7 @@ def monthly_rate(frame: pd.DataFrame, title: str, colour: str = RATE_COLOUR) -> 
     return figure(
         traces,
         340,
-        xaxis={"title": None, "dtick": "M1", "tickformat": "%b %Y", "tickangle": -45},
+        xaxis={"title": None, "tickformat": "%b %Y"},
         yaxis={"title": title, "tickformat": ".0%", "rangemode": "tozero", "gridcolor": "#eee"},
     )
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-import numpy as np
 import pandas as pd
 import streamlit as st
 
@@ -159,17 +158,18 @@ def two_lenses(moments: pd.DataFrame, scope: Scope) -> None:
         same = "the same moment" if weak["moment"] == losing["moment"] else f"**{weak['label']}**"
         text += f"; impressions are weakest against their target at {same} (mean {fmt.signed(weak['mean'])})."
     st.markdown(text)
+    shown = frame.assign(
+        conversion=frame["conversion"].map(fmt.percent), conversion_target=frame["conversion_target"].map(fmt.percent)
+    )
     st.dataframe(
-        frame.assign(conversion=np.where(frame["moment"] == "now_or_never", np.nan, frame["conversion"]))[
-            ["label", "mean", "impression_gap", "conversion", "conversion_target", "clearly_below"]
-        ],
+        shown[["label", "mean", "impression_gap", "conversion", "conversion_target", "clearly_below"]],
         hide_index=True,
         column_config={
             "label": "Moment",
             "mean": st.column_config.NumberColumn("Mean impression", format="%+.2f"),
             "impression_gap": st.column_config.NumberColumn("vs target", format="%+.2f"),
-            "conversion": st.column_config.NumberColumn("Conversion", format="percent"),
-            "conversion_target": st.column_config.NumberColumn("Target conversion", format="percent"),
+            "conversion": st.column_config.TextColumn("Conversion", help="Now-or-Never is where prospects come in"),
+            "conversion_target": "Target conversion",
             "clearly_below": st.column_config.CheckboxColumn("Clearly below", help="Even the top of its 95% interval"),
         },
     )
