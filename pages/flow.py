@@ -54,7 +54,7 @@ with view:
         )
         clear.button("Show every source", on_click=flow_ui.set_source, args=(None,), icon=":material/close:")
     sums = flow_ui.sums(scope, source)
-    summary = measures.summary(sums)["total"]
+    summary = measures.overall(sums)
     kpi = st.columns(4)
     for tile, (label, name, count) in zip(
         kpi,

@@ -153,6 +153,12 @@ def churn_cost(lost: int, settings: flow.Settings) -> dict[str, float]:
     }
 
 
+def overall(sums: pd.DataFrame) -> dict[str, Any]:
+    """Each measure's count and the conversion, churn, repeat and referral rates (with
+    ``*_interval``) over all of ``sums``: the total of ``summary`` without the breakdowns."""
+    return _summary(totals(sums).iloc[0])
+
+
 def _summary(t: pd.Series) -> dict[str, Any]:
     """Counts and rates of one total row (a cycle, or everything)."""
     out: dict[str, Any] = {m: int(t[m]) for m in flow.MEASURE_KEYS}
