@@ -17,7 +17,6 @@ import argparse
 import os
 import statistics
 import sys
-import time
 from datetime import timedelta
 from pathlib import Path
 
@@ -25,37 +24,16 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import streamlit as st  # noqa: E402
-from streamlit.runtime.scriptrunner.script_runner import ScriptRunner  # noqa: E402
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
+# Importing the leadership bench times every script run (its RUNS) and lends its median helper.
+from bench.leadership_pages import RUNS, _median_ms  # noqa: E402
 from dashboard.flow import demo as flow_demo  # noqa: E402
 from dashboard.flow import measures  # noqa: E402
 from dashboard.store import DB_ENV_VAR, Store, analytics  # noqa: E402
 from dashboard.store import flow as flow_store  # noqa: E402
 
 MONTHS = 36
-RUNS: list[tuple[float, float]] = []
-_run_script = ScriptRunner._run_script
-
-
-def _timed_run_script(self, *args, **kwargs):  # type: ignore[no-untyped-def]
-    wall, cpu = time.perf_counter(), time.thread_time()
-    try:
-        return _run_script(self, *args, **kwargs)
-    finally:
-        RUNS.append(((time.perf_counter() - wall) * 1000, (time.thread_time() - cpu) * 1000))
-
-
-ScriptRunner._run_script = _timed_run_script
-
-
-def _median_ms(action, runs: int) -> float:  # type: ignore[no-untyped-def]
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        action()
-        times.append((time.perf_counter() - start) * 1000)
-    return statistics.median(times)
 
 
 def _three_years(store: Store) -> None:

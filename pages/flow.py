@@ -83,6 +83,19 @@ with view:
     fig = flow_charts.funnel(funnel)
     st.plotly_chart(fig, config={"displayModeBar": False})
     downloads.downloads(fig, funnel, "funnel")
+    st.dataframe(
+        funnel.iloc[1:][["label", "base", "passed", "lost", "loss", "target_loss", "clearly_below"]],
+        hide_index=True,
+        column_config={
+            "label": "Moment",
+            "base": st.column_config.NumberColumn("Reached", format="localized"),
+            "passed": st.column_config.NumberColumn("Passed on", format="localized"),
+            "lost": st.column_config.NumberColumn("Lost here", format="localized"),
+            "loss": st.column_config.NumberColumn("Loss", format="percent"),
+            "target_loss": st.column_config.NumberColumn("Loss the target allows", format="percent"),
+            "clearly_below": st.column_config.CheckboxColumn("Clearly short", help="Even the top of its 95% interval"),
+        },
+    )
 
     st.header("Conversion month by month")
     trend = measures.monthly(sums, "customers_won", "prospects")

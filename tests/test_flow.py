@@ -59,6 +59,8 @@ def test_the_funnel_gives_each_moment_its_conversion_its_target_and_its_loss():
     # Keep-or-Lose: 95% kept against 97%; Wilson's upper bound for 950/1000 is 0.9621, so clearly below.
     assert frame["clearly_below"].tolist() == [False, False, True, False]
     assert frame["loss"].round(4).tolist()[1:] == [0.75, 0.05, 0.9]
+    assert frame["lost"].tolist()[1:] == [150, 50, 855]
+    assert frame["target_loss"].round(4).tolist()[1:] == [0.75, 0.03, 0.95]
 
 
 def test_a_conversion_interval_is_wilsons():

@@ -65,7 +65,9 @@ def funnel(sums: pd.DataFrame, settings: flow.Settings) -> pd.DataFrame:
     )
     frame = pd.concat([frame, rate_frame(frame["passed"], frame["base"])], axis=1)
     frame["target"] = frame["target"].astype(float)
+    frame["lost"] = frame["base"] - frame["passed"]
     frame["loss"] = 1 - frame["rate"]
+    frame["target_loss"] = 1 - frame["target"]
     frame["below_target"] = frame["rate"] < frame["target"]
     frame["clearly_below"] = frame["high"] < frame["target"]
     return frame
