@@ -17,6 +17,7 @@ from typing import Any
 import pandas as pd
 
 from dashboard import domain
+from dashboard.flow import measures
 
 
 @dataclass(frozen=True)
@@ -233,17 +234,8 @@ def _specify_behaviours(n: Mapping[str, int], t: Thresholds) -> tuple[Evidence, 
 
 def _perform(n: Mapping[str, int], t: Thresholds) -> tuple[Evidence, ...]:
     recent = n["recent_impressions"]
-    base, target = n.get("flow_base", 0), n.get("flow_target_bp", 0) / 10_000
-    if recent == 0 and base > 0:  # no impressions to judge by: the customers' flow speaks instead
-        rate = n.get("flow_passed", 0) / base
-        return (
-            Evidence(
-                f"Conversion at or above target, last {t.recent_days} days",
-                f"{rate:.0%} of {base:,} (target {target:.0%})",
-                rate >= target,
-                "flow",
-            ),
-        )
+    if recent == 0 and n.get("flow_base", 0) > 0:  # no impressions to judge by: the customers' flow speaks
+        return (Evidence(*measures.conversion_evidence(n, t.recent_days)),)
     return (
         Evidence(
             f"Impressions at or above target, last {t.recent_days} days",
@@ -257,7 +249,7 @@ def _perform(n: Mapping[str, int], t: Thresholds) -> tuple[Evidence, ...]:
 def _measure(n: Mapping[str, int], t: Thresholds) -> tuple[Evidence, ...]:
     recent, tps = n["recent_impressions"], n["touchpoints"]
     return (
-        *_flow_measured(n, t),
+        *(Evidence(*item) for item in measures.monitoring_evidence(n, t.recent_days)),
         Evidence(
             f"Impressions in the last {t.recent_days} days",
             f"{recent:,}",
@@ -270,16 +262,6 @@ def _measure(n: Mapping[str, int], t: Thresholds) -> tuple[Evidence, ...]:
             tps > 0 and _share(n["touchpoints_recent"], tps) >= t.min_recent_coverage,
             "upload",
         ),
-    )
-
-
-def _flow_measured(n: Mapping[str, int], t: Thresholds) -> tuple[Evidence, ...]:
-    """Once a workspace records its customers' flow, monitoring a moment includes its flow."""
-    if not n.get("flow_in_use", 0):
-        return ()
-    records = n.get("flow_records", 0)
-    return (
-        Evidence(f"Flow counts recorded in the last {t.recent_days} days", f"{records:,} counts", records > 0, "flow"),
     )
 
 

@@ -10,7 +10,7 @@ zero; a correlation gets Fisher's z interval.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -225,6 +225,24 @@ def evidence_columns(recent: pd.DataFrame, settings: flow.Settings, *, in_use: b
     return pd.DataFrame(
         rows, columns=["moment", "flow_records", "flow_passed", "flow_base", "flow_target_bp", "flow_in_use"]
     )
+
+
+def conversion_evidence(figures: Mapping[str, int], recent_days: int) -> tuple[str, str, bool, str]:
+    """Step 5's evidence from the flow, for a moment with no recent impressions: its recent
+    conversion against its target (label, figure, passed, page)."""
+    base, target = figures["flow_base"], figures.get("flow_target_bp", 0) / 10_000
+    rate = figures.get("flow_passed", 0) / base
+    figure = f"{rate:.0%} of {base:,} (target {target:.0%})"
+    return f"Conversion at or above target, last {recent_days} days", figure, rate >= target, "flow"
+
+
+def monitoring_evidence(figures: Mapping[str, int], recent_days: int) -> list[tuple[str, str, bool, str]]:
+    """Step 6's evidence from the flow: once a workspace records flow at all, monitoring a
+    moment includes recent flow counts for it (none when the workspace records no flow)."""
+    if not figures.get("flow_in_use", 0):
+        return []
+    records = figures.get("flow_records", 0)
+    return [(f"Flow counts recorded in the last {recent_days} days", f"{records:,} counts", records > 0, "flow")]
 
 
 def lens_months(impressions: pd.DataFrame, rates: pd.DataFrame, moment: str) -> pd.DataFrame:
