@@ -3,7 +3,6 @@ flow file, entering a month by hand, and the Overview's second lens."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -12,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 from dashboard.flow import measures
 from dashboard.store import Store
 from dashboard.store import flow as flow_store
-from tests.test_pages import app
+from tests.apptest import app
 
 FLOW_FILE = (
     b"period,service_cycle,measure,source,count\n"
@@ -20,15 +19,6 @@ FLOW_FILE = (
     b"2026-09,Repair job,customers_won,Web site,30\n"
     b"2026-09,Repair job,lost,,-2\n"
 )
-
-
-@pytest.fixture(autouse=True)
-def _fresh_caches() -> Iterator[None]:
-    import streamlit as st
-
-    st.cache_resource.clear()
-    st.cache_data.clear()
-    yield
 
 
 @pytest.fixture
