@@ -69,9 +69,9 @@ with view:
         low_high = summary[f"{name}_interval"] or [float("nan")] * 2
         tile.metric(
             label,
-            fmt.percent(summary[name] if summary[name] is not None else float("nan")),
+            fmt.rate(summary[name]),
             border=True,
-            help=f"{count}; {fmt.interval(*low_high, formatter=fmt.percent)}.",
+            help=f"{count}; {fmt.interval(*low_high, formatter=fmt.rate)}.",
         )
 
     st.header("The four moments")
@@ -90,7 +90,7 @@ with view:
             "label": "Moment",
             "base": st.column_config.NumberColumn("Reached", format="localized"),
             "passed": st.column_config.NumberColumn("Passed on", format="localized"),
-            "lost": st.column_config.NumberColumn("Lost here", format="localized"),
+            "lost": st.column_config.NumberColumn("Did not pass on", format="localized"),
             "loss": st.column_config.NumberColumn("Loss", format="percent"),
             "target_loss": st.column_config.NumberColumn("Loss the target allows", format="percent"),
             "clearly_below": st.column_config.CheckboxColumn("Clearly short", help="Even the top of its 95% interval"),
@@ -129,7 +129,7 @@ with view:
 
     st.header("Referrals")
     referred = int(sources.set_index("source")["prospects"].get("Referral", 0))
-    interval = fmt.interval(*(summary["referral_rate_interval"] or [float("nan")] * 2), formatter=fmt.percent)
+    interval = fmt.interval(*(summary["referral_rate_interval"] or [float("nan")] * 2), formatter=fmt.rate)
     st.markdown(
         f"Retained customers made **{summary['referrals']:,} referrals**, one for every "
         f"{summary['retained'] / max(summary['referrals'], 1):,.0f} of the {summary['retained']:,} kept ({interval}). "

@@ -16,6 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from dashboard import cli, evidence, exports, flow
+from dashboard import formatting as fmt
 from dashboard.flow import files, measures, service
 from dashboard.imports.reading import SurveyError
 from dashboard.store import Store
@@ -145,6 +146,10 @@ def test_too_few_months_are_said_to_be_too_few():
 def test_what_churn_costs_follows_the_settings():
     cost = measures.churn_cost(50, flow.Settings(customer_value=1200, win_cost=300, win_to_keep_ratio=5))
     assert cost == {"lost": 50.0, "value_lost": 60_000.0, "replacing": 15_000.0, "total": 75_000.0, "keeping": 3_000.0}
+
+
+def test_a_small_rate_keeps_one_decimal_and_a_large_one_none():
+    assert [fmt.rate(v) for v in (0.006, 0.014, 0.24, float("nan"), None)] == ["0.6%", "1.4%", "24%", "—", "—"]
 
 
 # --- flow files ---

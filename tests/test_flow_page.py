@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from dashboard import formatting as fmt
 from dashboard.flow import measures
 from dashboard.store import Store
 from dashboard.store import flow as flow_store
@@ -46,10 +47,10 @@ def test_the_flow_page_shows_the_demos_figures(demo_store: Store, monkeypatch: p
     expected = measures.summary(flow_store.sums(demo_store))["total"]
     at = flow_page(demo_store.path, monkeypatch)
     assert {m.label: m.value for m in at.metric} == {
-        "Conversion": f"{expected['conversion']:.0%}",
-        "Churn": f"{expected['churn']:.0%}",
-        "Repeat purchases": f"{expected['repeat_rate']:.0%}",
-        "Referral rate": f"{expected['referral_rate']:.0%}",
+        "Conversion": fmt.rate(expected["conversion"]),
+        "Churn": fmt.rate(expected["churn"]),
+        "Repeat purchases": fmt.rate(expected["repeat_rate"]),
+        "Referral rate": fmt.rate(expected["referral_rate"]),
     }
     # funnel, conversion by month, prospects by source, conversion by source, churn, impressions beside conversion
     assert len(at.get("plotly_chart")) == 6
@@ -61,7 +62,7 @@ def test_a_source_in_the_url_narrows_the_page_to_it(demo_store: Store, monkeypat
     narrowed = measures.summary(flow_store.sums(demo_store, sources=["Advertising"]))["total"]
     at = flow_page(demo_store.path, monkeypatch, prospects_from="Advertising")
     assert at.info[0].value.startswith("Narrowed to prospects from **Advertising**")
-    assert {m.label: m.value for m in at.metric}["Conversion"] == f"{narrowed['conversion']:.0%}"
+    assert {m.label: m.value for m in at.metric}["Conversion"] == fmt.rate(narrowed["conversion"])
     button(at, "Show every source").click().run()
     assert "prospects_from" not in at.query_params
     assert not [i for i in at.info if i.value.startswith("Narrowed")]
