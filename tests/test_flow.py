@@ -247,8 +247,27 @@ def test_an_import_undone_leaves_the_workspace_as_it_was(cycles: Store):
         flow_store.undo(cycles, outcome["import"])
 
 
+def test_rows_given_as_records_are_checked_like_a_files_and_recorded(cycles: Store):
+    outcome = service.record_rows(
+        cycles,
+        [
+            {"period": "2026-09", "service_cycle": "Repair job", "measure": "lost", "count": 4},
+            {"period": "2026-09", "service_cycle": "Repair job", "measure": "lost", "source": None, "count": -1},
+        ],
+    )
+    assert outcome == {
+        "counts": 1,
+        "rejected": 1,
+        "rejected_rows": [{"row": 2, "reason": "a count cannot be negative (-1)"}],
+    }
+    with pytest.raises(SurveyError, match="strict mode refuses the whole file"):
+        good = {"period": "2026-09", "service_cycle": "Repair job", "measure": "lost", "count": 1}
+        service.record_rows(cycles, [good, {**good, "measure": "x"}], strict=True)
+    assert flow_store.sums(cycles)["count"].tolist() == [4]
+
+
 def test_a_file_with_no_usable_row_is_refused(cycles: Store):
-    with pytest.raises(SurveyError, match="no row of the file holds a count"):
+    with pytest.raises(SurveyError, match="no row holds a count that can be recorded"):
         service.import_file(cycles, (HEADER + "2026-09,Plumbing,lost,,4\n").encode(), "f.csv")
 
 

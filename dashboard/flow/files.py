@@ -67,7 +67,7 @@ class Preview:
     def refusal(self, *, strict: bool) -> str | None:
         """Why the file cannot be imported as it is, or None."""
         if self.counts.empty:
-            return "no row of the file holds a count that can be recorded"
+            return "no row holds a count that can be recorded"
         if strict and len(self.rejected):
             return f"{len(self.rejected)} row(s) were rejected and strict mode refuses the whole file"
         return None

@@ -1,13 +1,15 @@
 """The flow's operations over a workspace, as plain functions for the command line, the Flow page
 and the HTTP API: preview and import a flow file from its bytes, and the summary figures.
 
-Both entry points the API needs take and return plain values: ``import_file(store, data,
-file_name, ...)`` returns a JSON-ready outcome (or raises ``SurveyError`` with a message for the
-person, having written nothing), and ``stats(store, ...)`` returns ``flow stats --json``'s dict.
+The entry points the API needs take and return plain values: ``import_file(store, data,
+file_name, ...)`` (a flow file's bytes) and ``record_rows(store, rows, ...)`` (records with the
+file's five fields) return a JSON-ready outcome or raise ``SurveyError`` with a message for the
+person, having written nothing; ``stats(store, ...)`` returns ``flow stats --json``'s dict.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from datetime import date, timedelta
 from typing import Any
 
@@ -58,6 +60,30 @@ def import_file(
         "rejected_rows": checked.rejected[["row", "reason"]].to_dict("records"),
         "totals": checked.totals(),
         "new_sources": checked.new_sources,
+    }
+
+
+def record_rows(
+    store: Store, rows: Sequence[Mapping[str, object]], *, strict: bool = False, entered_by: str = ""
+) -> dict[str, Any]:
+    """Checks and records counts given as records with the file's five fields (a JSON body, say),
+    in one transaction, with the same checks as a flow file; returns ``counts, rejected,
+    rejected_rows`` (rows numbered from 1). Raises SurveyError, writing nothing, when no row is
+    usable or, with ``strict``, when any row is rejected."""
+    raw = pd.DataFrame(
+        {c: ["" if r.get(c) is None else str(r.get(c)) for r in rows] for c in files.COLUMNS}, dtype=object
+    )
+    raw.insert(0, "row", range(1, len(raw) + 1))
+    counts, rejected = files.check(raw, context(store))
+    preview = files.Preview("rows", "", len(raw), counts, rejected)
+    refusal = preview.refusal(strict=strict)
+    if refusal:
+        raise SurveyError(f"Nothing was recorded: {refusal}.")
+    flow_store.record(store, counts, entered_by)
+    return {
+        "counts": len(counts),
+        "rejected": len(rejected),
+        "rejected_rows": rejected[["row", "reason"]].to_dict("records"),
     }
 
 
