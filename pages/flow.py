@@ -21,7 +21,9 @@ st.caption(
     "How many customers each moment passes on to the next, and where they are lost. "
     "Click a source to narrow the page to the prospects it brought."
 )
-scope = filters.filter_bar(fields=("cycle",))
+# Flow is counted by cycle and month only: the page takes those filters and leaves the others
+# (kept in the URL for the other pages) out, impressions included, so both lenses see the same customers.
+scope = flow_ui.cycles_and_dates(filters.filter_bar(fields=("cycle",)))
 settings = flow_ui.settings()
 everything = flow_ui.sums(scope)
 view, record, setup = st.tabs(["The flow", "Record flow", "Settings"])

@@ -148,3 +148,27 @@ def test_the_overview_shows_where_customers_are_lost_beside_weak_impressions(
         "Customers are lost most at **Make-or-Break** (conversion 24%, target 25%); impressions are weakest "
         "against their target at the same moment (mean +0.43)."
     ]
+
+
+def test_an_empty_workspace_opens_the_flow_page_with_nothing_to_show(store: Store, monkeypatch: pytest.MonkeyPatch):
+    at = flow_page(store.path, monkeypatch)
+    assert [i.value for i in at.info] == [
+        "No customer flow recorded for these filters. Import a flow file or enter a month under Record flow.",
+        "There are no service cycles yet. Map a cycle first.",
+        "No flow files imported yet.",
+    ]
+
+
+def test_the_overview_without_flow_points_to_the_flow_page(demo_store: Store, monkeypatch: pytest.MonkeyPatch):
+    with demo_store.transaction() as cur:
+        cur.execute("delete from flow_count")
+    at = app(demo_store.path, monkeypatch).run()
+    assert not at.exception
+    assert "No customer flow recorded for these filters" in " ".join(c.value for c in at.caption)
+
+
+def test_filters_the_flow_has_no_use_for_are_kept_but_not_applied(demo_store: Store, monkeypatch: pytest.MonkeyPatch):
+    at = flow_page(demo_store.path, monkeypatch, moment="keep_or_lose")
+    assert at.query_params["moment"] == "keep_or_lose"
+    assert not [m for m in at.multiselect if m.label == "Moment"]
+    assert any(m.value.startswith("They rise and fall together") for m in at.markdown)  # Make-or-Break's months

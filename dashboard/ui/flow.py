@@ -59,6 +59,11 @@ def history() -> pd.DataFrame:
     return _history(data_version())
 
 
+def cycles_and_dates(scope: Scope) -> Scope:
+    """The part of the filters that applies to flow: service cycles and dates."""
+    return Scope(start=scope.start, end=scope.end, cycle_ids=scope.cycle_ids)
+
+
 def source_focus() -> str | None:
     """The source a click narrowed the page to, from the URL."""
     return st.query_params.get(SOURCE_PARAM) or None
