@@ -85,22 +85,29 @@ def sheet_bomb(rows: list[list[object]], unpacked_mb: int) -> bytes:
 
 
 SCRIPTS = {
-    "cp1250": (["data", "punkt kontaktu", "ocena", "komentarz"], ["Rejestracja – łóżko", "Kasa główna", "Wyjście"]),
-    "cp1251": (["дата", "точка контакта", "оценка", "комментарий"], ["Приёмная", "Касса", "Выход"]),
-    "cp1253": (["ημερομηνία", "σημείο επαφής", "βαθμός", "σχόλιο"], ["Υποδοχή", "Ταμείο", "Έξοδος"]),
-    "shift_jis": (["日付", "接点", "評価", "コメント"], ["受付", "会計", "出口"]),
-    "gb18030": (["日期", "接触点", "评分", "备注"], ["前台", "收银台", "出口"]),
-    "utf-16-le": (["日付", "接点", "評価", "コメント"], ["受付", "会計", "出口"]),
-    "utf-16-be": (["日期", "接触点", "评分", "备注"], ["前台", "收银台", "出口"]),
+    "cp1250": (
+        ["data", "punkt kontaktu", "ocena", "komentarz"],
+        ["Rejestracja – łóżko", "Kasa główna", "Wyjście"],
+        " / ",
+    ),
+    "cp1251": (["дата", "точка контакта", "оценка", "комментарий"], ["Приёмная", "Касса", "Выход"], " / "),
+    "cp1253": (["ημερομηνία", "σημείο επαφής", "βαθμός", "σχόλιο"], ["Υποδοχή", "Ταμείο", "Έξοδος"], " / "),
+    "shift_jis": (["日付", "接点", "評価", "コメント"], ["受付", "会計", "出口"], "、"),
+    "gb18030": (["日期", "接触点", "评分", "备注"], ["前台", "收银台", "出口"], "，"),
+    "utf-16-le": (["日付", "接点", "評価", "コメント"], ["受付カウンター", "会計窓口", "出口案内所"], "、"),
+    "utf-16-be": (["日期", "接触点", "评分", "备注"], ["前台接待处", "收银台窗口", "出口服务台"], "，"),
 }
-"""Per encoding: a header and three touchpoint names in the script its users write."""
+"""Per encoding: a header, three touchpoint names in the script its users write, and the comma
+of that script. The UTF-16 files are mostly CJK text: their zero bytes are too few to give the
+encoding away, as in a real export with comments."""
 
 
 def foreign_rows(encoding: str, count: int = 40) -> tuple[list[str], list[list[str]]]:
     """The header and ``count`` rows of a survey export whose names use ``encoding``'s script."""
-    header, names = SCRIPTS[encoding]
+    header, names, comma = SCRIPTS[encoding]
     rows = [
-        [f"2026-09-{1 + i % 28:02d}", names[i % 3], str(1 + i % 5), f"{names[(i + 1) % 3]}: {i}"] for i in range(count)
+        [f"2026-09-{1 + i % 28:02d}", names[i % 3], str(1 + i % 5), f"{names[(i + 1) % 3]}{comma}{names[(i + 2) % 3]}"]
+        for i in range(count)
     ]
     return header, rows
 

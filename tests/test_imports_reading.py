@@ -24,7 +24,7 @@ from tests.hostile_files import (
     map_workbook,
     sheet_bomb,
 )
-from tests.survey_files import xlsx_bytes
+from tests.survey_files import entity_expansion, xlsx_bytes
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -72,6 +72,15 @@ def test_a_large_utf_8_file_is_not_sampled_for_detection(monkeypatch: pytest.Mon
     assert (table.encoding, table.cells.num_rows) == ("utf-8", 2_000)
 
 
+def test_a_map_workbook_is_read_from_the_sheet_that_holds_the_map_columns():
+    data = xlsx_bytes({"Notes": [["Exported for the spring review"]], "Map": map_workbook()})
+    table = maps.read_table("map.xlsx", data)
+    assert list(table.columns) == MAP_HEADER
+    assert table.to_numpy().tolist() == MAP_ROWS
+    with pytest.raises(maps.MapFileError, match="missing column"):
+        maps.check_table(maps.read_table("notes.xlsx", xlsx_bytes({"Notes": [["Just notes"]], "Other": [["a", "b"]]})))
+
+
 # --- workbooks that declare huge sheets -------------------------------------------------------
 
 
@@ -98,9 +107,19 @@ def test_a_survey_workbook_declaring_a1_all1048576_reads_only_its_real_cells():
     assert table.row_numbers.tolist() == [2, 3]
 
 
+def test_a_row_numbered_past_excels_last_row_is_refused_without_walking_up_to_it():
+    rows = [["date", "touchpoint", "score"], ["2026-09-01", "Front desk", 4]]
+    started = time.monotonic()
+    with pytest.raises(SurveyError, match=r"^The sheet has a row past row 1,048,576, Excel's last"):
+        read_table(declared_sheet("A1:C2000000000", rows), "survey.xlsx")
+    assert time.monotonic() - started < 3
+
+
 PEAK_SCRIPT = """
 import json, resource, sys, time
-resource.setrlimit(resource.RLIMIT_AS, (3 << 30, 3 << 30))  # a runaway read dies here, not the machine
+hard = resource.getrlimit(resource.RLIMIT_AS)[1]
+limit = 3 << 30 if hard == resource.RLIM_INFINITY else min(3 << 30, hard)
+resource.setrlimit(resource.RLIMIT_AS, (limit, hard))  # a runaway read dies here, not the machine
 from dashboard import maps
 from dashboard.imports import reading
 from tests.hostile_files import declared_sheet, map_workbook
@@ -135,7 +154,13 @@ def test_a_map_workbook_unpacking_to_2_gb_is_refused_fast(store: Store):
     with pytest.raises(maps.MapFileError) as caught:
         maps.read_table("map.xlsx", data)
     assert time.monotonic() - started < 1
-    assert caught.value.problems == [(0, "The workbook unpacks to 2,148 MB; at most 315 MB.")]
+    assert caught.value.problems == [(0, "The workbook unpacks to 2,148 MB; at most 52 MB.")]
+
+
+def test_a_map_workbook_declaring_xml_entities_is_not_opened():
+    with pytest.raises(maps.MapFileError) as caught:
+        maps.read_table("map.xlsx", entity_expansion())
+    assert caught.value.problems == [(0, "The workbook declares XML entities, which surveys never need; not opened.")]
 
 
 def test_a_survey_sheet_with_more_cells_than_the_cap_is_refused_before_it_is_parsed():
@@ -172,5 +197,47 @@ def test_the_map_command_reports_a_refused_file_on_one_line_and_exits_non_zero(
     out, err = capsys.readouterr()
     assert (code, out) == (1, "")
     assert err == (
-        "error: the map file was not imported, nothing was written: The workbook unpacks to 2,148 MB; at most 315 MB.\n"
+        "error: the map file was not imported, nothing was written: The workbook unpacks to 2,148 MB; at most 52 MB.\n"
     )
+
+
+def test_reading_stops_at_the_deadline_with_a_message():
+    rows = [["date", "touchpoint", "score"], *[["2026-09-01", f"Desk {i}", i % 5] for i in range(200)]]
+    no_time = reading.Limits("survey", None, None, 2_000_000, 0.0)
+    with pytest.raises(SurveyError) as caught:
+        read_table(xlsx_bytes({"S": rows}), "survey.xlsx", limits=no_time)
+    message = "Reading the survey took longer than 0 s, so it was stopped. Save it as CSV, or split it."
+    assert str(caught.value) == message
+    ragged = "date,touchpoint,score\n" + "2026-09-01,Desk,4\n2026-09-01,Desk\n" * 5_000
+    with pytest.raises(SurveyError, match="^Reading the survey took longer than 0 s"):
+        read_table(ragged.encode(), "survey.csv", limits=no_time)
+
+
+@pytest.fixture
+def _fresh_streamlit_caches():
+    """The map page caches its store; a previous test's workspace must not leak in."""
+    import streamlit as st
+
+    st.cache_resource.clear()
+    st.cache_data.clear()
+
+
+@pytest.mark.usefixtures("_fresh_streamlit_caches")
+def test_the_map_page_shows_why_a_bomb_was_refused_and_writes_nothing(store: Store, monkeypatch: pytest.MonkeyPatch):
+    from streamlit.testing.v1 import AppTest
+
+    from dashboard.store import DB_ENV_VAR
+    from dashboard.store import cycles as store_cycles
+
+    store_cycles.create_cycle(store, "First visit")  # the import section shows once a cycle exists
+    monkeypatch.setenv(DB_ENV_VAR, str(store.path))
+    version = store.data_version()
+    at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=60).run()
+    at.switch_page("pages/map.py").run()
+    at.file_uploader[0].upload("bomb.xlsx", sheet_bomb(map_workbook(), 2_048), "application/zip")
+    at.run()
+    assert not at.exception
+    assert [e.value for e in at.error] == [
+        "The map file was not imported; nothing was written. The workbook unpacks to 2,148 MB; at most 52 MB."
+    ]
+    assert store.data_version() == version

@@ -21,6 +21,15 @@ from dashboard.imports.limits import SurveyError
 DETECT_BYTES = 64 * 1024
 """The sample charset-normalizer sees: a few hundred rows, enough to tell scripts apart."""
 WESTERN = ("cp1252", "latin-1")
+EXPORTED = frozenset(
+    [
+        *(f"cp{page}" for page in range(1250, 1259)),
+        *("cp874", "cp932", "shift-jis", "euc-jp", "gb18030", "gbk", "big5", "cp949", "euc-kr"),
+        *("utf-16-le", "utf-16-be", "utf-32-le", "utf-32-be"),
+    ]
+)
+"""Encodings that spreadsheet and survey tools write when they do not write UTF-8."""
+_BINARY = "The file contains NUL bytes: it is not a text survey file (is it binary or damaged?)."
 _NAMES = {"utf_8": "utf-8", "latin_1": "latin-1", "iso8859-1": "latin-1"}
 
 
@@ -89,18 +98,19 @@ def guess_encodings(sample: bytes) -> list[str]:
     results = charset_normalizer.from_bytes(sample)
     names = [_name(match.encoding) for match in results]
     if b"\x00" in sample and not (names and names[0].startswith("utf")):
-        raise SurveyError("The file contains NUL bytes: it is not a text file (is it binary or damaged?).")
-    best = results.best()
-    if best is None:
+        raise SurveyError(_BINARY)
+    if not names:
         return list(WESTERN)
+    # Code pages that read a sample equally cleanly (chaos within 1%) are a tie that the library
+    # settles by its own order; surveys come from Windows Excel and web tools, so the code pages
+    # they write win such a tie (Greek cp1253 over Mac Cyrillic, which reads it as cleanly).
+    chaos = [match.chaos for match in results]
+    tied = [name for name, mess in zip(names, chaos, strict=True) if mess <= chaos[0] + 0.01]
+    best = next((name for name in tied if name in EXPORTED), names[0])
     western = _western(sample)
-    tied = any(
-        _name(match.encoding) == "cp1252" and (match.chaos, -match.coherence) <= (best.chaos, -best.coherence)
-        for match in results
-    )
-    if tied or (western and _only_c1_differs(sample, _name(best.encoding), western)):
-        return [western or "cp1252", *names, "latin-1"]
-    return [*names, *WESTERN]
+    if western and ("cp1252" in tied or _only_c1_differs(sample, best, western)):
+        return [western, *names, "latin-1"]
+    return [best, *names, *WESTERN]
 
 
 def _name(codec: str) -> str:
@@ -144,5 +154,5 @@ def _sample(data: bytes) -> bytes:
 
 def _text(text: str) -> str:
     if "\x00" in text:
-        raise SurveyError("The file contains NUL bytes: it is not a text file (is it binary or damaged?).")
+        raise SurveyError(_BINARY)
     return text.removeprefix("\ufeff")

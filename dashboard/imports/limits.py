@@ -32,11 +32,13 @@ class Limits:
     """Cells a workbook sheet may hold (and shared strings it may declare)."""
     seconds: float
     """Time the reader may spend parsing one workbook sheet or the rows of a text file."""
+    max_unpacked: int = 300 * 1024 * 1024
+    """The size a workbook may unpack to (all its parts together)."""
 
 
 SURVEY = Limits("survey", None, None, 2_000_000, 60.0)
 """2 million workbook cells take about 25 s to parse here; larger surveys go through CSV."""
-MAP_FILE = Limits("map file", 20 * 1024 * 1024, 5_001, 200_000, 10.0)
+MAP_FILE = Limits("map file", 20 * 1024 * 1024, 5_001, 200_000, 10.0, 50 * 1024 * 1024)
 """5,000 touchpoints (plus the header row) is far beyond any real service cycle map."""
 
 

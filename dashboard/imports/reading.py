@@ -51,6 +51,7 @@ __all__ = [
     "peek_header",
     "read_grid",
     "read_table",
+    "sheet_headers",
     "sniff_delimiter",
 ]
 
@@ -268,6 +269,12 @@ def peek_header(
         return column_names(rows[find_header_row(rows, known)])
     except SurveyError:
         return []
+
+
+def sheet_headers(data: bytes, limits: Limits = SURVEY) -> dict[str, list[str]]:
+    """A workbook's sheets and the first non-blank row of each, after the same checks as ``read_grid``."""
+    _check_size(data, limits)
+    return xlsx.first_rows(data, limits)
 
 
 def read_grid(data: bytes, file_name: str, *, sheet: str | None = None, limits: Limits = SURVEY) -> Grid:

@@ -24,10 +24,9 @@ from typing import Any
 
 import openpyxl
 
-from dashboard.imports.limits import EXCEL_ROWS, Budget, Limits, SurveyError, refuse_cells
+from dashboard.imports.limits import EXCEL_ROWS, SURVEY, Budget, Limits, SurveyError, refuse_cells
 
 MAX_COLUMNS = 1_000
-MAX_XLSX_UNPACKED = 300 * 1024 * 1024
 MAX_XLSX_RATIO = 200
 """A member that grows more than this many times when unpacked is treated as a zip bomb."""
 MAX_XLSX_MEMBERS = 5_000
@@ -43,7 +42,7 @@ def check_width(width: int) -> None:
         raise SurveyError(f"The file has {width:,} columns; at most {MAX_COLUMNS:,} can be read.")
 
 
-def check_xlsx(data: bytes) -> None:
+def check_xlsx(data: bytes, limits: Limits = SURVEY) -> None:
     """Refuses workbooks that would unpack to something huge or declare XML entities."""
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
@@ -51,9 +50,9 @@ def check_xlsx(data: bytes) -> None:
             if len(members) > MAX_XLSX_MEMBERS:
                 raise SurveyError("The workbook holds too many parts to be a survey export.")
             unpacked = sum(m.file_size for m in members)
-            if unpacked > MAX_XLSX_UNPACKED:
+            if unpacked > limits.max_unpacked:
                 raise SurveyError(
-                    f"The workbook unpacks to {unpacked / 1e6:,.0f} MB; at most {MAX_XLSX_UNPACKED / 1e6:,.0f} MB."
+                    f"The workbook unpacks to {unpacked / 1e6:,.0f} MB; at most {limits.max_unpacked / 1e6:,.0f} MB."
                 )
             for member in members:
                 if member.file_size > 1_000_000 and member.file_size > MAX_XLSX_RATIO * max(member.compress_size, 1):
@@ -91,9 +90,9 @@ def _precount(data: bytes, worksheet: Any, limits: Limits) -> None:
         refuse_cells(_count_tags(archive, "xl/sharedStrings.xml", _STRING_TAGS), limits)
 
 
-def open_workbook(data: bytes) -> Any:
+def open_workbook(data: bytes, limits: Limits = SURVEY) -> Any:
     """An openpyxl workbook in read-only mode, after ``check_xlsx``."""
-    check_xlsx(data)
+    check_xlsx(data, limits)
     try:
         return openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises many kinds for damaged files
@@ -127,7 +126,7 @@ def sheet_rows(
 ) -> tuple[list[list[str]], list[int], str, list[str]]:
     """A sheet's non-blank rows as text (the first ``first`` of them, or all), their 1-based row
     numbers, the sheet's name and all sheet names."""
-    book = open_workbook(data)
+    book = open_workbook(data, limits)
     try:
         names = list(book.sheetnames)
         chosen = sheet if sheet is not None else names[0]
@@ -149,6 +148,26 @@ def sheet_rows(
     return rows, numbers, chosen, names
 
 
+def first_rows(data: bytes, limits: Limits) -> dict[str, list[str]]:
+    """Each sheet's first non-blank row as text (an empty list for an empty sheet), by sheet name:
+    enough to tell which sheet holds the expected columns."""
+    book = open_workbook(data, limits)
+    try:
+        found: dict[str, list[str]] = {}
+        for name in book.sheetnames:
+            worksheet = book[name]
+            worksheet.reset_dimensions()
+            rows = _stream(worksheet.iter_rows(values_only=True), Budget(limits), 1)[0]
+            found[name] = rows[0] if rows else []
+        return found
+    except SurveyError:
+        raise
+    except Exception as error:
+        raise SurveyError(f"The workbook cannot be read: {type(error).__name__}.") from None
+    finally:
+        book.close()
+
+
 def _stream(
     values: Iterator[tuple[object, ...]], budget: Budget, first: int | None
 ) -> tuple[list[list[str]], list[int]]:
@@ -158,10 +177,10 @@ def _stream(
     for number, row_values in enumerate(values, start=1):
         if number % CHUNK_ROWS == 0:
             budget.check_time()
+        if number > EXCEL_ROWS:  # before skipping blanks: openpyxl yields every missing row up to a forged number
+            raise SurveyError(f"The sheet has a row past row {EXCEL_ROWS:,}, Excel's last: the file is not genuine.")
         if not row_values:
             continue  # a missing row between two real ones, or an empty <row/>
-        if number > EXCEL_ROWS:
-            raise SurveyError(f"The sheet has a row past row {EXCEL_ROWS:,}, Excel's last: the file is not genuine.")
         row = [cell_text(v) for v in row_values]
         while row and not row[-1].strip():
             row.pop()
