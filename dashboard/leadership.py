@@ -14,7 +14,7 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from dashboard import domain, metrics
+from dashboard import domain, metrics, safe
 from dashboard import formatting as fmt
 from dashboard.store.scope import Scope
 
@@ -78,7 +78,7 @@ def alert_messages(alerts: pd.DataFrame, touchpoints: pd.DataFrame, window: str)
     sure we are, over which ``window``. ``touchpoints`` names them (``touchpoint_id, touchpoint, cycle``)."""
     named = alerts.merge(touchpoints[["touchpoint_id", "touchpoint", "cycle"]], on="touchpoint_id", how="left")
     return [
-        f"**{name} · {cycle}** fell from {fmt.signed(before)} to {fmt.signed(now)} "
+        f"**{safe.md(name)} · {safe.md(cycle)}** fell from {fmt.signed(before)} to {fmt.signed(now)} "
         f"({fmt.signed(change)}; {fmt.interval(low, high)}) in the {window}."
         for name, cycle, before, now, change, low, high in zip(
             named["touchpoint"],
@@ -279,11 +279,13 @@ def group_frame(group_summary: pd.DataFrame, touchpoints: pd.DataFrame) -> pd.Da
 
 
 def describe_focus(focus: Focus, touchpoints: pd.DataFrame) -> str:
-    """``Invoice · Repair job, March 2026`` for the page's "narrowed to" line."""
+    """``Invoice · Repair job, March 2026`` for the page's "narrowed to" line (Markdown: names escaped)."""
     parts = []
     if focus.touchpoint_id is not None:
         hit = touchpoints[touchpoints["touchpoint_id"] == focus.touchpoint_id]
-        parts.append(f"{hit['touchpoint'].iloc[0]} · {hit['cycle'].iloc[0]}" if len(hit) else "a touchpoint")
+        parts.append(
+            f"{safe.md(hit['touchpoint'].iloc[0])} · {safe.md(hit['cycle'].iloc[0])}" if len(hit) else "a touchpoint"
+        )
     if focus.month is not None:
         parts.append(focus.month.strftime("%B %Y"))
     return ", ".join(parts)

@@ -6,8 +6,8 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard import domain
-from dashboard.charts.leadership import SELECTABLE
+from dashboard import domain, safe
+from dashboard.charts.leadership import NAMES, SELECTABLE
 from dashboard.charts.style import BREAK_COLOUR, FONT_SIZE, TARGET_COLOUR, error_bars, figure, impression_colour
 
 
@@ -78,7 +78,7 @@ def weakest_touchpoints(summary: pd.DataFrame, limit: int = 8) -> go.Figure:
 
     ``summary`` has ``touchpoint, cycle, mean, mean_low, mean_high, target, gap, n``.
     """
-    worst = summary.nsmallest(limit, "gap").iloc[::-1]
+    worst = safe.chart_columns(summary.nsmallest(limit, "gap").iloc[::-1], NAMES)
     # Two short lines instead of one long one, so the labels leave room for bars on a phone.
     labels = worst["touchpoint"] + "<br><span style='font-size:12px;color:#666'>" + worst["cycle"] + "</span>"
     bars = {

@@ -80,8 +80,7 @@ def shown_focus(touchpoints: pd.DataFrame) -> leadership.Focus:
         current = leadership.Focus(None, current.month)
     if current:
         note, clear = st.columns([4, 1], vertical_alignment="center")
-        note.info(
-            f"Narrowed to **{leadership.describe_focus(current, touchpoints)}**: the charts below show only that."
-        )
+        described = leadership.describe_focus(current, touchpoints)
+        note.info(f"Narrowed to **{described}**: the charts below show only that.")
         clear.button("Show everything", on_click=clear_focus, icon=":material/close:")
     return current
