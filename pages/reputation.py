@@ -255,7 +255,7 @@ with tab_progress:
 
 with tab_export:
     st.caption("The whole plan with each cell's evidence, for a spreadsheet.")
-    table = grid.drop(columns=["step", "moment", "status"])
+    table = exports.labelled(grid.drop(columns=["step", "moment", "status"]))
     for column, suffix, mime, make in zip(
         st.columns(2),
         ("csv", "xlsx"),
