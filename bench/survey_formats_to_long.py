@@ -18,7 +18,8 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from dashboard.survey_formats import detect, to_long
+from dashboard.imports.detect import detect
+from dashboard.imports.reshape import to_long
 
 TOUCHPOINTS = [f"Touchpoint {number:02d}" for number in range(1, 21)]
 LABELS = np.array(

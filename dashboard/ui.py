@@ -21,10 +21,11 @@ from streamlit.runtime.pages_manager import PagesManager
 
 from dashboard import demo, domain, evidence, exports, leadership, metrics
 from dashboard import maps as _maps
+from dashboard.imports import pipeline
 from dashboard.store import Store, analytics, database_path, imports, impressions, plan, workspace
 from dashboard.store import maps as _store_maps
 from dashboard.store.scope import EVERYTHING, Scope
-from dashboard.surveys import pipeline, reading
+from dashboard.surveys import reading
 
 PAGES_DIR = Path(__file__).resolve().parent.parent / "pages"
 
@@ -139,7 +140,7 @@ def import_history() -> pd.DataFrame:
 def survey_preview(
     data: bytes, digest: str, file_name: str, cycle_id: int, options: pipeline.Options
 ) -> pipeline.Preview:
-    """The preview of one uploaded file (``digest`` its fingerprint), kept for this session so
+    """The preview of one uploaded file (``digest`` its content hash), kept for this session so
     reruns do not reread it. Raises ``SurveyError`` for a file that cannot be imported.
     """
     key = ("survey_preview", digest, file_name, cycle_id, repr(options), _version())
@@ -153,7 +154,7 @@ def survey_preview(
             context,
             options,
             content_hash=digest,
-            recall=lambda k: imports.remembered_mapping(store(), k),
+            recall=lambda k: imports.remembered(store(), k),
         )
     preview: pipeline.Preview = kept[key]
     return preview

@@ -7,8 +7,9 @@ import streamlit as st
 
 from dashboard import domain, exports, ui
 from dashboard import formatting as fmt
+from dashboard.imports import dates, pipeline
 from dashboard.scales import COMMON_SCALES, Scale
-from dashboard.surveys import SurveyError, dates, pipeline
+from dashboard.surveys.reading import SurveyError
 
 ui.route_through_navigation()
 
@@ -79,7 +80,7 @@ with import_tab:
     done: dict[str, str] = st.session_state.setdefault("imports_done", {})
     for number, upload in enumerate(files or []):
         data = upload.getvalue()
-        digest = pipeline.fingerprint(data)
+        digest = pipeline.content_hash_of(data)
         st.subheader(upload.name, divider="gray")
         if digest in done:
             st.success(done[digest])

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from dashboard.imports import pipeline
 from dashboard.store import DB_ENV_VAR, Store, imports, workspace
-from dashboard.surveys import pipeline
 from tests.survey_files import csv_bytes, long_rows_xlsx, small_workspace
 
 ROOT = Path(__file__).resolve().parent.parent

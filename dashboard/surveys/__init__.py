@@ -1,17 +1,4 @@
-"""Survey import: reading uploaded files safely, understanding them, and preparing impressions.
+"""What is left of the old survey package: ``reading`` alone, until it moves to ``dashboard.imports``.
 
-The modules here are plain logic (no Streamlit, no SQL):
-
-- ``reading``   bytes -> a table of text cells: encoding, delimiter, header row, XLSX sheets,
-                and the limits that keep hostile files out.
-- ``dates``     the date format of a column (ISO, US and European slash forms, Excel serials).
-- ``matching``  touchpoint names as people type them, folded so that spelling variants meet.
-- ``answers``   missing-answer tokens and the rating scale a column of answers is on.
-- ``pipeline``  the long format: a preview of what an import will record, ready to commit.
-
-The writing itself (one transaction per import, history, undo) is ``dashboard.store.imports``.
+Everything else of a survey import lives in ``dashboard.imports``.
 """
-
-from dashboard.surveys.reading import SurveyError
-
-__all__ = ["SurveyError"]

@@ -12,8 +12,9 @@ import re
 
 import pandas as pd
 
-from dashboard.survey_formats import label_scales
-from dashboard.survey_formats.text import fold, key, text_of
+from dashboard.imports import answers as label_scales
+from dashboard.imports.headers import text_of
+from dashboard.text import fold, key
 
 IMPORT_ID = re.compile(r'^\s*\{\s*"ImportId"', re.IGNORECASE)
 _LEGACY_CODE = re.compile(r"^v\d+$")

@@ -7,9 +7,9 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 
-from dashboard.survey_formats import expanded
-from dashboard.survey_formats.label_scales import is_missing
-from dashboard.survey_formats.layout import WideLayout
+from dashboard.imports import expanded
+from dashboard.imports.answers import is_missing
+from dashboard.imports.layout import WideLayout
 
 LONG_COLUMNS: tuple[str, ...] = ("respondent_row", "column", "touchpoint", "raw_value", "date", "group", "comment")
 
