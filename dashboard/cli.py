@@ -117,19 +117,19 @@ def run_survey_import(args: argparse.Namespace) -> int:
     data = path.read_bytes()
     scale = Scale.parse(args.scale) if args.scale else None
     with Store(args.db or database_path()) as store:
-        digest = pipeline.content_hash_of(data)
-        earlier = imports.batch_for_hash(store, digest)
-        if earlier is not None:
-            raise SurveyError(f"{path.name} was already imported (import {earlier['id']}, {earlier['file_name']})")
         context = imports.cycle_context(store, args.cycle)
         options = pipeline.Options(
             scale=scale, date_order=args.date_order, sheet=args.sheet, group_map=group_map(args.group, context)
         )
+        digest = pipeline.content_hash_of(data)
+        earlier = imports.batch_for_hash(store, digest)
+        if earlier is not None:
+            raise SurveyError(f"{path.name} was already imported (import {earlier['id']}, {earlier['file_name']})")
         try:
             recall = functools.partial(imports.remembered, store)
             preview = pipeline.prepare(data, path.name, context, options, content_hash=digest, recall=recall)
         except pipeline.ScaleGuessError as error:
-            specs = " or ".join(f"--scale {scale.spec}" for scale in error.candidates)
+            specs = " or ".join(f"--scale={scale.spec}" for scale in error.candidates)  # "=": a spec may start with -
             raise SurveyError(f"{str(error).removesuffix(' Choose the scale.')} Say which: {specs}.") from None
         refusal = preview.refusal(strict=args.strict)
         if refusal:
