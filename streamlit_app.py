@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dashboard import ui
+from dashboard.ui import navigation
 
 overview = st.Page("pages/overview.py", title="Overview", icon=":material/dashboard:", url_path="overview")
 upload = st.Page("pages/upload.py", title="Upload surveys", icon=":material/upload_file:", url_path="upload")
@@ -35,4 +35,4 @@ pages = [
 
 st.set_page_config(page_title="Touchpoint dashboard", page_icon=":material/hub:", layout="wide")
 # The participant's phone and the projector see their page alone, without the navigation.
-st.navigation(pages, position=ui.navigation_position()).run()
+st.navigation(pages, position=navigation.navigation_position()).run()

@@ -7,55 +7,56 @@ filters, so the narrowed view can be shared as a link.
 
 import streamlit as st
 
-from dashboard import charts_leadership as charts
-from dashboard import leadership, metrics, ui
+from dashboard import leadership, metrics
+from dashboard.charts import leadership as leadership_charts
+from dashboard.ui import chart_focus, downloads, filters, navigation, questions
 
-ui.route_through_navigation()
+navigation.route_through_navigation()
 
 st.title("Impressions")
 st.caption(
     "Where impressions are strong or weak, month by month. Click a chart to narrow the page to what you clicked."
 )
-scope = ui.filter_bar()
-touchpoints = ui.summary("touchpoint", scope)
+scope = filters.filter_bar()
+touchpoints = questions.summary("touchpoint", scope)
 if touchpoints.empty:
     st.info("No impressions match these filters. Widen the filters, or record impressions first.")
     st.stop()
 
-focus = ui.focus()
+focus = chart_focus.focus()
 if focus.touchpoint_id is not None and focus.touchpoint_id not in set(touchpoints["touchpoint_id"]):
     focus = leadership.Focus(None, focus.month)
 if focus:
     note, clear = st.columns([4, 1], vertical_alignment="center")
     note.info(f"Narrowed to **{leadership.describe_focus(focus, touchpoints)}**: the charts below show only that.")
-    clear.button("Show everything", on_click=ui.clear_focus, icon=":material/close:")
+    clear.button("Show everything", on_click=chart_focus.clear_focus, icon=":material/close:")
 
 st.header("Month by month")
 st.caption("Mean impression per touchpoint and month, rows grouped by service cycle and moment. Click a cell.")
-cells = leadership.heatmap_frame(ui.summary("touchpoint_month", scope), touchpoints)
-fig = charts.heatmap(cells, focus.touchpoint_id, focus.month)
-ui.selectable_chart(fig, "heatmap")
-ui.downloads(fig, cells.drop(columns=["row"]), "heatmap")
+cells = leadership.heatmap_frame(questions.summary("touchpoint_month", scope), touchpoints)
+fig = leadership_charts.heatmap(cells, focus.touchpoint_id, focus.month)
+chart_focus.selectable_chart(fig, "heatmap")
+downloads.downloads(fig, cells.drop(columns=["row"]), "heatmap")
 
 st.header("Trends per moment")
 st.caption("Monthly mean impression of each moment with its 95% band; where bands overlap, a change may be noise.")
-trends = ui.summary("moment_month", leadership.narrowed(scope, focus, by_month=False))
-fig = charts.moment_trends(trends, focus.month)
-ui.selectable_chart(fig, "trends")
-ui.downloads(fig, trends, "moment-trends")
+trends = questions.summary("moment_month", leadership.narrowed(scope, focus, by_month=False))
+fig = leadership_charts.moment_trends(trends, focus.month)
+chart_focus.selectable_chart(fig, "trends")
+downloads.downloads(fig, trends, "moment-trends")
 
 focused = leadership.narrowed(scope, focus)
-in_focus = ui.summary("touchpoint", focused)
+in_focus = questions.summary("touchpoint", focused)
 
 st.header("Negative, neutral, positive")
 st.caption("Share of impressions below, at and above the middle of the scale, per touchpoint.")
 shares = leadership.shares(in_focus)
-fig = charts.diverging_shares(shares)
-ui.selectable_chart(fig, "shares")
-ui.downloads(fig, shares, "shares")
+fig = leadership_charts.diverging_shares(shares)
+chart_focus.selectable_chart(fig, "shares")
+downloads.downloads(fig, shares, "shares")
 
 st.header("Stakeholder groups side by side")
-groups = leadership.group_frame(ui.summary("group_touchpoint", focused), in_focus)
+groups = leadership.group_frame(questions.summary("group_touchpoint", focused), in_focus)
 gaps = leadership.group_gaps(groups, confidence=metrics.family_confidence(len(in_focus)))
 flagged = gaps[gaps["flagged"]]
 st.caption(
@@ -65,23 +66,25 @@ st.caption(
 if groups.empty:
     st.info("None of these impressions carries a stakeholder group.")
 else:
-    fig = charts.group_comparison(groups, set(flagged["touchpoint_id"]))
-    ui.selectable_chart(fig, "groups")
-    ui.downloads(fig, groups.merge(gaps, on="touchpoint_id", how="left"), "groups")
+    fig = leadership_charts.group_comparison(groups, set(flagged["touchpoint_id"]))
+    chart_focus.selectable_chart(fig, "groups")
+    downloads.downloads(fig, groups.merge(gaps, on="touchpoint_id", how="left"), "groups")
 
 st.header("Where to act first")
 st.caption(
     "Importance against performance. Importance is each touchpoint's share of impressions, until impressions "
     "record who gave them (then: how closely it moves with that person's overall impression)."
 )
-priorities = leadership.priorities(ui.summary("touchpoint", leadership.narrowed(scope, focus, by_touchpoint=False)))
-fig = charts.priority_quadrant(priorities, focus.touchpoint_id)
-ui.selectable_chart(fig, "quadrant")
-ui.downloads(fig, priorities, "priorities")
+priorities = leadership.priorities(
+    questions.summary("touchpoint", leadership.narrowed(scope, focus, by_touchpoint=False))
+)
+fig = leadership_charts.priority_quadrant(priorities, focus.touchpoint_id)
+chart_focus.selectable_chart(fig, "quadrant")
+downloads.downloads(fig, priorities, "priorities")
 
 st.header("Comments")
 search = st.text_input("Search comments", placeholder="A word or phrase, e.g. late", max_chars=100)
-found = ui.comments(focused, search)
+found = questions.comments(focused, search)
 st.caption(f"The newest {len(found)} comments matching the filters{' and the search' if search.strip() else ''}.")
 st.dataframe(
     found,
@@ -97,4 +100,4 @@ st.dataframe(
         "comment": st.column_config.TextColumn("Comment", width="large"),
     },
 )
-ui.downloads(None, found, "comments")
+downloads.downloads(None, found, "comments")

@@ -2,17 +2,17 @@
 
 import streamlit as st
 
-from dashboard import ui
 from dashboard import workshop as ws
 from dashboard.scales import Scale
 from dashboard.store import workshop as sessions_db
 from dashboard.store import workspace
+from dashboard.ui import cached, navigation
 
-ui.route_through_navigation()
-ui.bare_page_style(18)
+navigation.route_through_navigation()
+navigation.bare_page_style(18)
 
 REFRESH_SECONDS = 2.0
-store = ui.store()
+store = cached.store()
 
 st.title("Workshop")
 

@@ -5,13 +5,15 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard import charts_map, domain, maps, ui
+from dashboard import domain, maps
 from dashboard import formatting as fmt
+from dashboard.charts import map as map_charts
 from dashboard.store import maps as store_maps
 from dashboard.store import workspace
 from dashboard.store.maps import TouchpointFields
+from dashboard.ui import cached, feedback, navigation
 
-ui.route_through_navigation()
+navigation.route_through_navigation()
 
 NO_CHART_BAR = {"displayModeBar": False}
 
@@ -20,8 +22,8 @@ st.caption(
     "A service cycle is a repeating journey a customer takes with us. Each step is a touchpoint; "
     "each touchpoint leaves an impression, from −1 (poor) to +1 (excellent)."
 )
-ui.flash()
-store = ui.store()
+feedback.flash()
+store = cached.store()
 
 
 def new_cycle_form() -> None:
@@ -29,7 +31,7 @@ def new_cycle_form() -> None:
         st.markdown("**New service cycle**")
         name = st.text_input("Name of the cycle", placeholder="e.g. Repair job")
         about = st.text_input("What it covers (optional)")
-        if st.form_submit_button("Create the cycle") and ui.act(
+        if st.form_submit_button("Create the cycle") and feedback.act(
             f"Created the service cycle “{name.strip()}”.", store_maps.create_cycle, store, name, about
         ):
             st.session_state["map_cycle_name"] = " ".join(name.split())
@@ -54,7 +56,7 @@ cycle_id = int(cycle["id"])
 if cycle["description"]:
     st.caption(str(cycle["description"]))
 
-summary = ui.cycle_map(cycle_id)
+summary = cached.cycle_map(cycle_id)
 teams = workspace.teams(store)
 groups = workspace.groups(store)
 team_names = dict(zip(teams["id"].astype(int), teams["name"], strict=True))
@@ -127,7 +129,7 @@ def show_detail(touchpoint_id: int) -> None:
     st.dataframe(facts, hide_index=True, width="stretch")
 
     ideas = workspace.ideas(store, touchpoint_id)
-    trend = ui.touchpoint_trend(touchpoint_id)
+    trend = cached.touchpoint_trend(touchpoint_id)
     left, right = st.columns(2)
     with left:
         st.markdown("**Monthly trend** (dotted lines: ideas adopted)")
@@ -136,7 +138,7 @@ def show_detail(touchpoint_id: int) -> None:
         else:
             adopted = ideas[ideas["status"] != "proposed"]
             st.plotly_chart(
-                charts_map.touchpoint_trend(trend, adopted, float(record["target"])),
+                map_charts.touchpoint_trend(trend, adopted, float(record["target"])),
                 config=NO_CHART_BAR,
                 key=f"trend_{touchpoint_id}",
             )
@@ -147,7 +149,7 @@ def show_detail(touchpoint_id: int) -> None:
             st.caption("No impressions yet.")
         else:
             st.plotly_chart(
-                charts_map.score_distribution(distribution), config=NO_CHART_BAR, key=f"dist_{touchpoint_id}"
+                map_charts.score_distribution(distribution), config=NO_CHART_BAR, key=f"dist_{touchpoint_id}"
             )
     comments = store_maps.recent_comments(store, touchpoint_id)
     st.markdown("**Recent comments**")
@@ -191,7 +193,7 @@ def show_ideas(touchpoint_id: int, ideas: pd.DataFrame, standard: str) -> None:
     with st.form(f"idea_{touchpoint_id}", clear_on_submit=True):
         text = st.text_area("A new idea", placeholder="What would make this contact better for the customer?")
         author = st.text_input("Your name (optional)")
-        if st.form_submit_button("Add the idea") and ui.act(
+        if st.form_submit_button("Add the idea") and feedback.act(
             "Idea added.", store_maps.add_idea, store, touchpoint_id, text, author
         ):
             st.rerun()
@@ -202,7 +204,7 @@ def show_ideas(touchpoint_id: int, ideas: pd.DataFrame, standard: str) -> None:
     idea_id = st.selectbox("Idea to work on", list(texts), format_func=lambda i: texts[i], key=f"pick_{touchpoint_id}")
     status = statuses[idea_id]
     buttons = st.columns(3)
-    if buttons[0].button("Vote for it", key=f"vote_{idea_id}") and ui.act(
+    if buttons[0].button("Vote for it", key=f"vote_{idea_id}") and feedback.act(
         "Vote counted.", store_maps.vote_idea, store, idea_id
     ):
         st.rerun()
@@ -216,7 +218,7 @@ def show_ideas(touchpoint_id: int, ideas: pd.DataFrame, standard: str) -> None:
         proposal = f"{standard} {texts[idea_id]}".strip() if standard else texts[idea_id]
         new_standard = st.text_area("New standard", value=proposal, key=f"std_{idea_id}_{nxt}")
     label = "Adopt it" if nxt == "adopted" else "Make it a standard"
-    if buttons[1].button(label, key=f"adv_{idea_id}", type="primary") and ui.act(
+    if buttons[1].button(label, key=f"adv_{idea_id}", type="primary") and feedback.act(
         f"Idea moved to “{domain.label(domain.IDEA_STATUSES, nxt)}”.",
         store_maps.set_idea_status,
         store,
@@ -231,7 +233,7 @@ with map_tab:
     if summary.empty:
         st.info("This cycle has no touchpoints yet. Add them under “Edit the cycle”, or import a map file.")
     else:
-        break_at = ui.chain_breaks().get(cycle_name)
+        break_at = cached.chain_breaks().get(cycle_name)
         position = maps.break_position(summary, break_at)
         if summary["n"].sum() == 0:
             st.info("No impressions recorded for this cycle yet: the map shows its touchpoints in grey.")
@@ -247,7 +249,7 @@ with map_tab:
         if late:
             st.caption(f"Placed after a later moment: {', '.join(late)}. Check the order under “Edit the cycle”.")
         event = st.plotly_chart(
-            charts_map.journey_map(summary, break_at),
+            map_charts.journey_map(summary, break_at),
             on_select="rerun",
             selection_mode="points",
             key=f"journey_{cycle_id}",
@@ -259,7 +261,7 @@ with map_tab:
         )
         st.subheader("The impression curve")
         st.caption("Mean impression at each step, with its 95% confidence band; the dashed line is the target.")
-        st.plotly_chart(charts_map.impression_curve(summary, position), config=NO_CHART_BAR, key=f"curve_{cycle_id}")
+        st.plotly_chart(map_charts.impression_curve(summary, position), config=NO_CHART_BAR, key=f"curve_{cycle_id}")
 
         st.subheader("Touchpoint detail")
         clicked = picked_on_chart(event)
@@ -346,7 +348,7 @@ with edit_tab:
     st.subheader("Add a touchpoint")
     st.caption("New touchpoints join the end of the cycle; move them into place below.")
     added = touchpoint_form(f"add_tp_{cycle_id}", None, "Add the touchpoint")
-    if added is not None and ui.act(
+    if added is not None and feedback.act(
         f"Added “{added.name.strip()}”.", store_maps.add_touchpoint, store, cycle_id, added
     ):
         st.rerun()
@@ -372,7 +374,7 @@ with edit_tab:
             "Touchpoint to move", order, format_func=lambda i: tp_names[i], key=f"move_pick_{cycle_id}"
         )
         for column, label, offset in ((row[1], "Move earlier", -1), (row[2], "Move later", +1)):
-            if column.button(label, key=f"move_{offset}_{cycle_id}", width="stretch") and ui.act(
+            if column.button(label, key=f"move_{offset}_{cycle_id}", width="stretch") and feedback.act(
                 f"Moved “{tp_names[mover]}”.", store_maps.set_order, store, cycle_id, maps.moved(order, mover, offset)
             ):
                 st.rerun()
@@ -381,7 +383,7 @@ with edit_tab:
         target_id = st.selectbox("Touchpoint", order, format_func=lambda i: tp_names[i], key=f"edit_pick_{cycle_id}")
         record = store_maps.touchpoint(store, target_id)
         changed = touchpoint_form(f"edit_tp_{target_id}", record, "Save the changes")
-        if changed is not None and ui.act(
+        if changed is not None and feedback.act(
             f"Saved “{changed.name.strip()}”.", store_maps.update_touchpoint, store, target_id, changed
         ):
             st.rerun()
@@ -389,7 +391,7 @@ with edit_tab:
         if st.button(f"Delete “{tp_names[target_id]}”", key=f"delete_{target_id}"):
             count = store_maps.impression_count(store, target_id)
             if count == 0:
-                if ui.act(f"Deleted “{tp_names[target_id]}”.", store_maps.delete_touchpoint, store, target_id):
+                if feedback.act(f"Deleted “{tp_names[target_id]}”.", store_maps.delete_touchpoint, store, target_id):
                     st.rerun()
             else:
                 st.session_state[confirm_key] = target_id
@@ -402,7 +404,7 @@ with edit_tab:
             yes, no = st.columns(2)
             if yes.button("Archive it", key=f"archive_{target_id}", type="primary"):
                 st.session_state.pop(confirm_key)
-                if ui.act(f"Archived “{tp_names[target_id]}”.", store_maps.archive_touchpoint, store, target_id):
+                if feedback.act(f"Archived “{tp_names[target_id]}”.", store_maps.archive_touchpoint, store, target_id):
                     st.rerun()
             if no.button("Keep it", key=f"keep_{target_id}"):
                 st.session_state.pop(confirm_key)
@@ -415,7 +417,7 @@ with edit_tab:
             line = st.columns([3, 1])
             kept = fmt.count(rec["impressions"])
             line[0].write(f"{rec['name']} · {domain.moment_label(rec['moment'])} · {kept} impressions kept")
-            if line[1].button("Restore", key=f"restore_{rec['id']}") and ui.act(
+            if line[1].button("Restore", key=f"restore_{rec['id']}") and feedback.act(
                 f"Restored “{rec['name']}” at the end of the cycle.",
                 store_maps.restore_touchpoint,
                 store,
@@ -427,7 +429,7 @@ with edit_tab:
     with st.form(f"rename_{cycle_id}"):
         new_name = st.text_input("Name of the cycle", value=cycle_name)
         new_about = st.text_input("What it covers", value=str(cycle["description"]))
-        if st.form_submit_button("Rename") and ui.act(
+        if st.form_submit_button("Rename") and feedback.act(
             "Cycle saved.", store_maps.rename_cycle, store, cycle_id, new_name, new_about
         ):
             st.session_state["map_cycle_name"] = " ".join(new_name.split())
@@ -438,7 +440,7 @@ with edit_tab:
         st.warning("Delete this cycle with all its touchpoints and ideas? A cycle with impressions cannot be deleted.")
         if st.button("Yes, delete the cycle", key=f"delete_cycle_yes_{cycle_id}", type="primary"):
             st.session_state.pop("confirm_cycle")
-            if ui.act(f"Deleted the cycle “{cycle_name}”.", store_maps.delete_cycle, store, cycle_id):
+            if feedback.act(f"Deleted the cycle “{cycle_name}”.", store_maps.delete_cycle, store, cycle_id):
                 st.session_state.pop("map_cycle", None)
                 st.rerun()
     new_cycle_form()
@@ -478,7 +480,7 @@ with file_tab:
         else:
             st.markdown("**What the import changes**")
             st.dataframe(pd.DataFrame({"Change": planned.changes}), hide_index=True, width="stretch")
-            if st.button("Import the map", type="primary") and ui.act(
+            if st.button("Import the map", type="primary") and feedback.act(
                 "Map imported: " + "; ".join(planned.changes), maps.import_map, store, upload.name, data
             ):
                 st.session_state["map_cycle_name"] = str(planned.rows["service_cycle"].iloc[0])

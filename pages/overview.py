@@ -5,25 +5,28 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from dashboard import charts, charts_plan, domain, leadership, metrics, ui
-from dashboard import charts_leadership as leadership_charts
+from dashboard import domain, leadership, metrics
 from dashboard import formatting as fmt
+from dashboard.charts import leadership as leadership_charts
+from dashboard.charts import overview as overview_charts
+from dashboard.charts import plan as plan_charts
+from dashboard.ui import cached, downloads, filters, navigation, questions
 
-ui.route_through_navigation()
+navigation.route_through_navigation()
 
 st.title("Overview")
 st.caption("Every impression recorded in the workspace, on one scale from −1 (poor) to +1 (excellent).")
-scope = ui.filter_bar()
+scope = filters.filter_bar()
 
-total = ui.summary("total", scope).iloc[0]
+total = questions.summary("total", scope).iloc[0]
 if total["n"] == 0:
     st.info("No impressions recorded yet. Once surveys or workshop votes come in, this page fills up.")
     st.stop()
 
-last_day = ui.last_day(scope)
+last_day = questions.last_day(scope)
 assert last_day is not None
 periods = leadership.periods(scope, last_day)
-change = ui.changes(scope, periods).iloc[0]
+change = questions.changes(scope, periods).iloc[0]
 window = f"{periods.days} days to {periods.current[1]:%d %b %Y} vs the {periods.days} days before"
 
 
@@ -78,8 +81,8 @@ for tile, (label, name, value, low, high, formatter, text) in zip(
         f"The change compares the {window}; it counts as significant only when its 95% interval excludes zero.",
     )
 
-alerts = leadership.alerts(ui.changes(scope, periods, by_touchpoint=True))
-tp_names = ui.summary("touchpoint", scope).set_index("touchpoint_id")
+alerts = leadership.alerts(questions.changes(scope, periods, by_touchpoint=True))
+tp_names = questions.summary("touchpoint", scope).set_index("touchpoint_id")
 for _, row in alerts.iterrows():
     name = f"{tp_names.loc[row['touchpoint_id'], 'touchpoint']} · {tp_names.loc[row['touchpoint_id'], 'cycle']}"
     st.error(
@@ -90,7 +93,7 @@ for _, row in alerts.iterrows():
     )
 
 st.header("The four moments")
-moments = ui.summary("moment", scope)
+moments = questions.summary("moment", scope)
 break_at = metrics.chain_break(moments)
 if break_at is None:
     st.success("The chain holds: every moment meets its target on average.")
@@ -113,12 +116,12 @@ for tile, moment in zip(tiles, domain.MOMENTS, strict=True):
         )
     else:
         tile.metric(moment.label, "—", border=True, help=f"{moment.help} No impressions yet.")
-fig = charts.moment_scorecard(moments, break_at)
+fig = overview_charts.moment_scorecard(moments, break_at)
 st.plotly_chart(fig, config={"displayModeBar": False})
-ui.downloads(fig, moments, "moments")
+downloads.downloads(fig, moments, "moments")
 
 st.header("Reputation plan")
-plan = ui.plan_grid(date.today())
+plan = cached.plan_grid(date.today())
 unproven = int(plan["unproven_claim"].sum())
 st.caption(
     "The seven reputation steps against the four moments, coloured by status. "
@@ -128,12 +131,12 @@ st.caption(
         else "Every cell marked done is backed by the data."
     )
 )
-st.plotly_chart(charts_plan.plan_grid(plan, compact=True), config={"displayModeBar": False})
+st.plotly_chart(plan_charts.plan_grid(plan, compact=True), config={"displayModeBar": False})
 st.page_link("pages/reputation.py", label="Open the reputation plan", icon=":material/flag:")
 
 st.header("What makes cycles “seconds”")
 st.caption("A cycle with any touchpoint below its target is a “second”, like a golf ball with one bad dimple.")
-touchpoints = ui.summary("touchpoint", scope)
+touchpoints = questions.summary("touchpoint", scope)
 spoilers = leadership.seconds(touchpoints)
 if spoilers.empty:
     st.success("No cycle is a second: every touchpoint meets its target on average.")
@@ -157,20 +160,20 @@ else:
 
 st.header("Weakest touchpoints")
 st.caption("Furthest below their targets. One weak contact is enough to make a whole cycle a “second”.")
-fig = charts.weakest_touchpoints(touchpoints)
+fig = overview_charts.weakest_touchpoints(touchpoints)
 st.plotly_chart(fig, config={"displayModeBar": False})
-ui.downloads(fig, touchpoints, "weakest-touchpoints")
+downloads.downloads(fig, touchpoints, "weakest-touchpoints")
 
 st.header("Biggest movers")
 st.caption(
     f"Change in mean impression, {window}. Coloured bars hold up at a confidence that allows for the number of "
     "touchpoints compared; grey ones may be noise."
 )
-up, down = leadership.movers(ui.changes(scope, periods, by_touchpoint=True))
+up, down = leadership.movers(questions.changes(scope, periods, by_touchpoint=True))
 if up.empty and down.empty:
     st.info("Not enough impressions in both periods to compare.")
 else:
     moved = pd.concat([up, down]).join(tp_names[["touchpoint", "cycle"]], on="touchpoint_id")
     fig = leadership_charts.mover_bars(moved)
     st.plotly_chart(fig, config={"displayModeBar": False})
-    ui.downloads(fig, moved, "movers")
+    downloads.downloads(fig, moved, "movers")

@@ -2,16 +2,17 @@
 
 import streamlit as st
 
-from dashboard import charts_workshop, ui
 from dashboard import formatting as fmt
 from dashboard import workshop as ws
+from dashboard.charts import workshop as workshop_charts
 from dashboard.store import workshop as sessions_db
+from dashboard.ui import cached, navigation
 
-ui.route_through_navigation()
-ui.bare_page_style(22)
+navigation.route_through_navigation()
+navigation.bare_page_style(22)
 
 REFRESH_SECONDS = 1.5
-store = ui.store()
+store = cached.store()
 
 wanted = st.query_params.get("session", "")
 session = sessions_db.session(store, int(wanted)) if wanted.isdigit() else None
@@ -55,7 +56,7 @@ def live_view() -> None:
             dist = ws.distribution(now.scale, sessions_db.tally(store, session_id, int(row["touchpoint_id"])))
             if now.revealed:
                 st.markdown(f"### {ws.votes_text(dist.total)} · mean {fmt.signed(dist.mean)} (−1 … +1)")
-                st.plotly_chart(charts_workshop.vote_distribution(dist), config={"displayModeBar": False})
+                st.plotly_chart(workshop_charts.vote_distribution(dist), config={"displayModeBar": False})
             else:
                 st.markdown(f"### {ws.votes_text(dist.total)} · results hidden until voting ends")
     with wall:

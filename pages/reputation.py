@@ -5,10 +5,12 @@ from datetime import date
 
 import streamlit as st
 
-from dashboard import charts_plan, domain, evidence, exports, ui
+from dashboard import domain, evidence, exports
+from dashboard.charts import plan as plan_charts
 from dashboard.store import plan, workspace
+from dashboard.ui import cached, navigation
 
-ui.route_through_navigation()
+navigation.route_through_navigation()
 
 today = date.today()
 CELL_KEY = "plan_cell"
@@ -20,8 +22,8 @@ st.caption(
     "recorded and what the workspace's data can prove; a cell marked done that the data does not back is flagged."
 )
 
-cells = ui.plan_evidence(today)
-grid = ui.plan_grid(today)
+cells = cached.plan_evidence(today)
+grid = cached.plan_grid(today)
 kpi = st.columns(4)
 kpi[0].metric("Cells done", f"{int((grid['status'] == 'done').sum())} of 28", border=True)
 kpi[1].metric(
@@ -40,7 +42,7 @@ st.caption(
     "marked done that the data does not back. Click a cell to open it."
 )
 event = st.plotly_chart(
-    charts_plan.plan_grid(grid),
+    plan_charts.plan_grid(grid),
     on_select="rerun",
     selection_mode="points",
     key="plan_grid",
@@ -87,7 +89,7 @@ with left, st.form(f"cell_form_{choice}"):
     changed_by = st.text_input("Your name", key="plan_changed_by", help="Kept in the cell's history.", max_chars=120)
     if st.form_submit_button("Save cell", type="primary"):
         workspace.set_plan_cell(
-            ui.store(),
+            cached.store(),
             step,
             moment,
             status=status,
@@ -106,8 +108,8 @@ with right:
         if item.source == "reputation":
             st.caption("Recorded on this page, below.")
         else:
-            ui.link_to_page(item.source, f"Where this comes from: {evidence.SOURCE_TITLES[item.source]}")
-    history = evidence.readable_history(plan.cell_history(ui.store(), step, moment))
+            navigation.link_to_page(item.source, f"Where this comes from: {evidence.SOURCE_TITLES[item.source]}")
+    history = evidence.readable_history(plan.cell_history(cached.store(), step, moment))
     if not history.empty:
         st.markdown("**Changes to this cell**")
         st.dataframe(
@@ -122,11 +124,11 @@ tab_groups, tab_reputation, tab_standards, tab_progress, tab_export = st.tabs(
 )
 
 with tab_groups:
-    groups = workspace.groups(ui.store())
+    groups = workspace.groups(cached.store())
     st.caption("The groups whose opinion of us matters.")
     st.dataframe(groups[["name", "description"]], hide_index=True)
-    if ui.page_exists("settings"):
-        ui.link_to_page("settings", "Manage stakeholder groups")
+    if navigation.page_exists("settings"):
+        navigation.link_to_page("settings", "Manage stakeholder groups")
     else:
         with st.form("add_group", clear_on_submit=True):
             name = st.text_input("New group", max_chars=80)
@@ -137,12 +139,12 @@ with tab_groups:
                 elif name.strip().casefold() in {n.casefold() for n in groups["name"]}:
                     st.error(f"There already is a group called {name.strip()!r}.")
                 else:
-                    workspace.add_group(ui.store(), name.strip(), description.strip())
+                    workspace.add_group(cached.store(), name.strip(), description.strip())
                     st.rerun()
 
 with tab_reputation:
     st.caption("What each group should think and say about us; a statement may hold for every moment or for one.")
-    statements = plan.statements(ui.store())
+    statements = plan.statements(cached.store())
     if groups.empty:
         st.info("Add a stakeholder group first.")
     else:
@@ -159,7 +161,7 @@ with tab_reputation:
             key="statement_moment",
             format_func=lambda k: domain.moment_label(k) if k else "Every moment",
         )
-        current = plan.statement_text(ui.store(), int(group_ids[group_name]), for_moment or None)
+        current = plan.statement_text(cached.store(), int(group_ids[group_name]), for_moment or None)
         text = st.text_area(
             "Desired reputation",
             current,
@@ -168,11 +170,11 @@ with tab_reputation:
             help="Leave empty and save to remove the statement.",
         )
         if st.button("Save statement", key="save_statement"):
-            plan.set_statement(ui.store(), int(group_ids[group_name]), for_moment or None, text)
+            plan.set_statement(cached.store(), int(group_ids[group_name]), for_moment or None, text)
             st.rerun()
 
 with tab_standards:
-    reviews = plan.reviews(ui.store(), today)
+    reviews = plan.reviews(cached.store(), today)
     overdue = reviews[reviews["overdue"]]
     if len(overdue):
         st.warning(f"{len(overdue)} standard review(s) overdue: " + ", ".join(overdue["name"]))
@@ -197,14 +199,14 @@ with tab_standards:
             "overdue": st.column_config.CheckboxColumn("Overdue"),
         },
     )
-    if ui.page_exists("map"):
-        ui.link_to_page("map", "Write standards on the map")
+    if navigation.page_exists("map"):
+        navigation.link_to_page("map", "Write standards on the map")
     if reviews.empty:
         st.info("No touchpoints mapped yet.")
     else:
         labels = dict(zip(reviews["id"], reviews["cycle"] + " · " + reviews["name"], strict=True))
         tp_id = st.selectbox("Touchpoint", list(labels), format_func=lambda i: labels[i], key="review_touchpoint")
-        standard_now, every_now, last_now = plan.touchpoint_review(ui.store(), int(tp_id))
+        standard_now, every_now, last_now = plan.touchpoint_review(cached.store(), int(tp_id))
         with st.form(f"review_form_{tp_id}"):
             standard = st.text_area("Standard", standard_now, max_chars=1000, help="The behaviour expected here.")
             every = st.number_input(
@@ -220,8 +222,10 @@ with tab_standards:
                 format="YYYY-MM-DD",
             )
             if st.form_submit_button("Save standard and review"):
-                plan.set_standard(ui.store(), int(tp_id), standard)
-                plan.set_review(ui.store(), int(tp_id), int(every) or None, last if isinstance(last, date) else None)
+                plan.set_standard(cached.store(), int(tp_id), standard)
+                plan.set_review(
+                    cached.store(), int(tp_id), int(every) or None, last if isinstance(last, date) else None
+                )
                 st.rerun()
 
 with tab_progress:
@@ -230,14 +234,14 @@ with tab_progress:
     by_moment.markdown("**Per moment**")
     by_step.markdown("**Per reputation step**")
     by_moment.plotly_chart(
-        charts_plan.progress_lines(ui.plan_progress("moment"), "moment", today), config={"displayModeBar": False}
+        plan_charts.progress_lines(cached.plan_progress("moment"), "moment", today), config={"displayModeBar": False}
     )
     by_step.plotly_chart(
-        charts_plan.progress_lines(ui.plan_progress("step"), "step", today), config={"displayModeBar": False}
+        plan_charts.progress_lines(cached.plan_progress("step"), "step", today), config={"displayModeBar": False}
     )
     st.markdown("**Latest changes**")
     st.dataframe(
-        evidence.readable_history(plan.cell_history(ui.store()).head(200)),
+        evidence.readable_history(plan.cell_history(cached.store()).head(200)),
         hide_index=True,
         column_config={"Due": st.column_config.DateColumn()},
     )
@@ -255,7 +259,7 @@ with tab_export:
     )
 
 with st.expander("Thresholds the evidence is judged by"):
-    current_thresholds = ui.plan_thresholds().as_dict()
+    current_thresholds = cached.plan_thresholds().as_dict()
     with st.form("thresholds"):
         entered = {
             s.key: st.number_input(
@@ -273,5 +277,5 @@ with st.expander("Thresholds the evidence is judged by"):
             except ValueError as error:
                 st.error(str(error))
             else:
-                plan.set_settings(ui.store(), checked)
+                plan.set_settings(cached.store(), checked)
                 st.rerun()

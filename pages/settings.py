@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import ui
 from dashboard.store import maps as store_maps
+from dashboard.ui import cached, feedback, navigation
 
-ui.route_through_navigation()
+navigation.route_through_navigation()
 
 st.title("Settings")
-ui.flash()
-store = ui.store()
+feedback.flash()
+store = cached.store()
 
 KINDS = (
     (
@@ -45,7 +45,7 @@ for kind, title, noun, about in KINDS:
     with st.form(f"add_{kind}", clear_on_submit=True):
         name = st.text_input(f"New {noun}")
         description = st.text_input("Description (optional)", key=f"add_{kind}_about")
-        if st.form_submit_button(f"Add the {noun}") and ui.act(
+        if st.form_submit_button(f"Add the {noun}") and feedback.act(
             f"Added the {noun} “{name.strip()}”.", store_maps.add_named, store, kind, name, description
         ):
             st.rerun()
@@ -57,11 +57,11 @@ for kind, title, noun, about in KINDS:
     with st.form(f"edit_{kind}_{chosen}"):
         new_name = st.text_input("Name", value=names[chosen])
         new_about = st.text_input("Description", value=abouts[chosen])
-        if st.form_submit_button("Save") and ui.act(
+        if st.form_submit_button("Save") and feedback.act(
             f"Saved the {noun} “{new_name.strip()}”.", store_maps.rename_named, store, kind, chosen, new_name, new_about
         ):
             st.rerun()
-    if st.button(f"Delete “{names[chosen]}”", key=f"delete_{kind}_{chosen}") and ui.act(
+    if st.button(f"Delete “{names[chosen]}”", key=f"delete_{kind}_{chosen}") and feedback.act(
         f"Deleted the {noun} “{names[chosen]}”.", store_maps.delete_named, store, kind, chosen
     ):
         st.rerun()

@@ -5,13 +5,14 @@ from pathlib import Path
 
 import streamlit as st
 
-from dashboard import domain, exports, ui
+from dashboard import domain, exports
 from dashboard import formatting as fmt
 from dashboard.imports import dates, pipeline
 from dashboard.scales import COMMON_SCALES, Scale
 from dashboard.surveys.reading import SurveyError
+from dashboard.ui import cached, import_editor, importing, navigation
 
-ui.route_through_navigation()
+navigation.route_through_navigation()
 
 DETECT = "Recognise from the answers"
 SKIP_LABEL = "Skip these rows"
@@ -24,7 +25,7 @@ st.caption(
     "can be undone later."
 )
 
-cycles = ui.cycles()
+cycles = cached.cycles()
 if cycles.empty:
     st.info("There are no service cycles yet. Map a cycle and its touchpoints first, then upload its surveys.")
     st.stop()
@@ -32,7 +33,7 @@ if cycles.empty:
 cycle_ids = dict(zip(cycles["name"], cycles["id"], strict=True))
 cycle_name = st.selectbox("Service cycle", list(cycle_ids), help="The impressions are recorded on this cycle's map.")
 cycle_id = int(cycle_ids[cycle_name])
-touchpoints = ui.cycle_touchpoints(cycle_id)
+touchpoints = cached.cycle_touchpoints(cycle_id)
 touchpoint_ids = dict(zip(touchpoints["name"], touchpoints["id"], strict=True))
 
 import_tab, history_tab, manual_tab, template_tab = st.tabs(
@@ -85,7 +86,7 @@ with import_tab:
         if digest in done:
             st.success(done[digest])
             continue
-        earlier = ui.earlier_import(digest)
+        earlier = importing.earlier_import(digest)
         if earlier is not None:
             st.warning(
                 f"This file was already imported (import {earlier['id']}, {earlier['file_name']}, "
@@ -96,7 +97,7 @@ with import_tab:
         sheet = None
         if Path(upload.name).suffix.lower() in (".xlsx", ".xlsm"):
             try:
-                sheets = ui.workbook_sheets(data)
+                sheets = importing.workbook_sheets(data)
             except SurveyError as error:
                 st.error(str(error))
                 continue
@@ -117,7 +118,7 @@ with import_tab:
         )
         try:
             with st.spinner(f"Reading {upload.name}…"):
-                preview = ui.survey_preview(data, digest, upload.name, cycle_id, options)
+                preview = importing.survey_preview(data, digest, upload.name, cycle_id, options)
         except pipeline.UnknownLabelsError as error:
             st.warning(str(error))
             picked_order = st.multiselect(
@@ -135,7 +136,7 @@ with import_tab:
             st.markdown("**What was detected**")
             st.table({"": list(preview.detected), "Detected": list(preview.detected.values())}, border="horizontal")
         if preview.layout is not None:
-            ui.wide_layout_editor(preview, wide, list(touchpoint_ids), key=digest[:12])
+            import_editor.wide_layout_editor(preview, wide, list(touchpoint_ids), key=digest[:12])
         kpi = st.columns(4)
         kpi[0].metric("Rows read", fmt.count(preview.rows_read), border=True)
         kpi[1].metric("Impressions to record", fmt.count(len(preview.impressions)), border=True)
@@ -189,7 +190,7 @@ with import_tab:
         label = f"Import {fmt.count(len(preview.impressions))} impressions"
         if st.button(label, type="primary", key=f"import-{digest[:12]}"):
             try:
-                result = ui.commit_import(preview, imported_by.strip(), new_moment)
+                result = importing.commit_import(preview, imported_by.strip(), new_moment)
             except SurveyError as error:
                 st.error(str(error))
                 continue
@@ -199,7 +200,7 @@ with import_tab:
             st.rerun()
 
 with history_tab:
-    history = ui.import_history()
+    history = importing.import_history()
     if history.empty:
         st.info("No imports yet.")
     else:
@@ -212,7 +213,7 @@ with history_tab:
             }
             batch = st.selectbox("Import to undo", list(labels), format_func=labels.__getitem__)
             if st.button("Undo this import", help="Removes every impression it recorded."):
-                removed = ui.undo_import(int(batch))
+                removed = importing.undo_import(int(batch))
                 st.session_state["imports_done"] = {}
                 st.success(f"Undone: {fmt.count(removed)} impressions removed.")
 
@@ -223,7 +224,7 @@ with manual_tab:
         manual_scale = Scale.parse(
             st.selectbox("Scale", [s.spec for s in COMMON_SCALES], key="manual-scale", format_func=str)
         )
-        groups = ui.groups()
+        groups = cached.groups()
         group_ids = dict(zip(groups["name"], groups["id"], strict=True))
         with st.form("manual-entry", clear_on_submit=True):
             touchpoint = st.selectbox("Touchpoint", list(touchpoint_ids))
@@ -244,7 +245,7 @@ with manual_tab:
                 except SurveyError as error:
                     st.error(str(error))
                 else:
-                    ui.record_manual(frame)
+                    importing.record_manual(frame)
                     st.success(f"Recorded {answer} for {touchpoint}.")
 
 with template_tab:

@@ -2,20 +2,21 @@
 
 import streamlit as st
 
-from dashboard import domain, ui
+from dashboard import domain
 from dashboard import workshop as ws
 from dashboard.scales import COMMON_SCALES, Scale
 from dashboard.store import workshop as sessions_db
 from dashboard.store import workspace
+from dashboard.ui import cached, navigation
 
-ui.route_through_navigation()
+navigation.route_through_navigation()
 
 st.title("Workshop")
 st.caption(
     "Walk a room through a service cycle: people score each touchpoint from their phones and propose "
     "enhancement ideas. Their votes land in the workspace as impressions from the source “workshop”."
 )
-store = ui.store()
+store = cached.store()
 
 
 def _act(action, *args) -> None:  # type: ignore[no-untyped-def]

@@ -7,7 +7,8 @@ from datetime import date
 
 import pandas as pd
 
-from dashboard import charts_plan, evidence
+from dashboard import evidence
+from dashboard.charts import plan as plan_charts
 from dashboard.store import Store, plan, workspace
 
 AS_OF = date(2026, 6, 30)
@@ -23,7 +24,7 @@ def grid_of(store: Store) -> pd.DataFrame:
 def test_the_grid_puts_steps_down_and_moments_across_coloured_by_status_and_frames_unproven_claims(store: Store):
     workspace.set_plan_cell(store, "measure", "keep_or_lose", status="done")  # no impressions: unproven
     workspace.set_plan_cell(store, "perform", "now_or_never", status="at_risk")
-    fig = charts_plan.plan_grid(grid_of(store))
+    fig = plan_charts.plan_grid(grid_of(store))
     heatmap, cells = fig.data[0], fig.data[1]
     assert list(heatmap.x) == ["Now-or-<br>Never", "Make-or-<br>Break", "Keep-or-<br>Lose", "Multiplier"]
     assert heatmap.y[0] == "1. Identify<br>groups" and heatmap.y[6] == "7. Institute<br>standards"
@@ -35,7 +36,7 @@ def test_the_grid_puts_steps_down_and_moments_across_coloured_by_status_and_fram
 
 def test_the_compact_grid_for_the_overview_only_marks_the_flags_and_cannot_be_selected(store: Store):
     workspace.set_plan_cell(store, "measure", "keep_or_lose", status="done")
-    fig = charts_plan.plan_grid(grid_of(store), compact=True)
+    fig = plan_charts.plan_grid(grid_of(store), compact=True)
     assert len(fig.data) == 1
     assert fig.data[0].text[5][2] == "⚠" and fig.data[0].text[0][0] == ""
     assert len(fig.layout.shapes) == 1
@@ -46,11 +47,11 @@ def test_progress_lines_show_the_share_of_cells_done_per_moment_up_to_today(stor
     progress = pd.DataFrame(
         {"day": pd.to_datetime(["2026-06-01", "2026-06-03"]), "moment": ["multiplier", "multiplier"], "done": [1, 2]}
     )
-    fig = charts_plan.progress_lines(progress, "moment", AS_OF)
+    fig = plan_charts.progress_lines(progress, "moment", AS_OF)
     assert [t.name for t in fig.data] == ["Now-or-Never", "Make-or-Break", "Keep-or-Lose", "Multiplier"]
     multiplier = fig.data[3]
     assert list(multiplier.x) == [date(2026, 6, 1), date(2026, 6, 3), AS_OF]
     assert list(multiplier.y) == [1 / 7, 2 / 7, 2 / 7]
     assert list(fig.data[0].y) == [0, 0, 0]
-    empty = charts_plan.progress_lines(progress.iloc[0:0], "step", AS_OF)
+    empty = plan_charts.progress_lines(progress.iloc[0:0], "step", AS_OF)
     assert empty.layout.annotations[0].text == "No plan changes recorded yet"

@@ -8,7 +8,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from dashboard import charts_map, maps, metrics
+from dashboard import maps, metrics
+from dashboard.charts import map as map_charts
 from dashboard.store import Store, workspace
 from dashboard.store import maps as store_maps
 from dashboard.store.impressions import record_impressions
@@ -265,7 +266,7 @@ def test_the_curve_marks_the_touchpoint_furthest_below_target_in_the_breaking_mo
 def test_the_journey_map_draws_touchpoints_in_their_order_in_their_moment_columns(demo_store: Store):
     cycle_id = repair_job(demo_store)
     stats = metrics.summarise(store_maps.cycle_touchpoint_stats(demo_store, cycle_id))
-    figure = charts_map.journey_map(stats, "make_or_break")
+    figure = map_charts.journey_map(stats, "make_or_break")
     points = figure.data[1]
     assert list(points.y) == [
         "1. Breakdown call",

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard import ui
 from dashboard.store import Store, plan, workspace
+from dashboard.ui import navigation
 from tests.test_pages import app
 
 PAGE = "pages/reputation.py"
@@ -96,7 +96,7 @@ def test_evidence_links_to_pages_the_app_has_and_names_those_it_lacks(
     demo_store: Store, monkeypatch: pytest.MonkeyPatch
 ):
     # Pretend the app has only the pages of this branch, whatever other pages exist by now.
-    monkeypatch.setattr(ui, "page_exists", lambda url_path: url_path in {"overview", "reputation"})
+    monkeypatch.setattr(navigation, "page_exists", lambda url_path: url_path in {"overview", "reputation"})
     at = open_page(demo_store, monkeypatch)
     at.selectbox(key="plan_cell").set_value("perform:make_or_break").run()
     links = at.get("page_link")

@@ -17,9 +17,9 @@ def _no_reroute(monkeypatch: pytest.MonkeyPatch) -> None:
     """AppTest resets ``PagesManager.uses_pages_directory`` before every run, so the page's
     ``route_through_navigation`` reruns the script on each widget interaction and swallows
     button clicks. Under AppTest the router always runs first anyway."""
-    from dashboard import ui
+    from dashboard.ui import navigation
 
-    monkeypatch.setattr(ui, "route_through_navigation", lambda: None)
+    monkeypatch.setattr(navigation, "route_through_navigation", lambda: None)
 
 
 def live_session(store: Store, code: str = "K7QM") -> sql.Session:

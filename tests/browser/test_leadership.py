@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import datetime
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
@@ -42,7 +43,9 @@ def test_a_leader_filters_clicks_a_heatmap_cell_and_shares_the_narrowed_view(ser
     page.wait_for_url(re.compile(r"tp=\d+.*month=\d{4}-\d{2}|month=\d{4}-\d{2}.*tp=\d+"))
     settle(page)
     narrowed = _narrowed_to(page)
-    assert narrowed.startswith("Narrowed to")
+    # The line names the clicked cell: a touchpoint of a cycle, and the month in the address.
+    month = datetime.strptime(re.search(r"month=(\d{4}-\d{2})", page.url).group(1), "%Y-%m").strftime("%B %Y")
+    assert re.fullmatch(rf"Narrowed to .+ · .+, {month}: the charts below show only that\.", narrowed.strip())
     comments = page.locator("[data-testid=stDataFrame]").last
     expect(comments).to_be_visible()
     assert exceptions_on(page) == []

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from playwright.sync_api import Browser, expect
+from playwright.sync_api import Browser, Locator, expect
 
 from tests.browser.conftest import PROJECTOR, Server, exceptions_on, open_app, settle
 from tests.survey_files import csv_bytes
@@ -27,9 +27,14 @@ def test_a_team_member_uploads_previews_imports_and_undoes_a_survey(server: Serv
     expect(page.get_by_text("What was detected")).to_be_visible(timeout=30_000)
     settle(page)
     metric = page.locator("[data-testid=stMetric]")
-    expect(metric.filter(has_text="Impressions to record")).to_contain_text("3")
-    expect(metric.filter(has_text="Missing answers")).to_contain_text("1")
-    expect(metric.filter(has_text="Rows rejected")).to_contain_text("0")
+
+    def value(label: str) -> Locator:
+        # The tile's value alone, matched whole: "3" must not pass for "13".
+        return metric.filter(has_text=label).locator("[data-testid=stMetricValue]")
+
+    expect(value("Impressions to record")).to_have_text("3")
+    expect(value("Missing answers")).to_have_text("1")
+    expect(value("Rows rejected")).to_have_text("0")
     expect(page.get_by_text("date: ISO year-month-day and day/month/year")).to_be_visible()
 
     page.get_by_role("button", name="Import 3 impressions").click()

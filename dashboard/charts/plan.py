@@ -14,7 +14,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard import domain
-from dashboard.charts import FONT_SIZE, _layout, figure
+from dashboard.charts.style import FONT_SIZE, apply_style, figure
 
 STATUS_COLOURS = {"not_started": "#d9d9d9", "in_progress": "#92c5de", "done": "#2166ac", "at_risk": "#b2182b"}
 FLAG_COLOUR = "#e66101"
@@ -159,7 +159,7 @@ def progress_lines(progress: pd.DataFrame, by: str, as_of: date) -> go.Figure:
     fig = go.Figure()
     if progress.empty:
         fig.add_annotation(text="No plan changes recorded yet", showarrow=False, font={"size": FONT_SIZE})
-        return _layout(fig, 320)
+        return apply_style(fig, 320)
     days = sorted({pd.Timestamp(d).date() for d in progress["day"]} | {as_of})
     table = progress.assign(day=[pd.Timestamp(d).date() for d in progress["day"]]).pivot_table(
         index="day", columns=by, values="done", aggfunc="sum"
@@ -177,7 +177,7 @@ def progress_lines(progress: pd.DataFrame, by: str, as_of: date) -> go.Figure:
         )
     fig.update_yaxes(range=[0, 1.05], tickformat=".0%", title="Cells done", gridcolor="#eeeeee")
     fig.update_xaxes(title=None)
-    fig = _layout(fig, 420)
+    fig = apply_style(fig, 420)
     fig.update_layout(
         showlegend=True,
         legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0, "font": {"size": FONT_SIZE - 2}},

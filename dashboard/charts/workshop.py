@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import plotly.graph_objects as go
 
-from dashboard.charts import impression_colour
+from dashboard.charts.style import impression_colour
 from dashboard.workshop import Distribution
 
 PROJECTOR_FONT = 28

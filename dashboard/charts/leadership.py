@@ -16,7 +16,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard import domain
-from dashboard.charts import BREAK_COLOUR, DIVERGING, TARGET_COLOUR, band, error_bars, figure, impression_colour
+from dashboard.charts.style import BREAK_COLOUR, DIVERGING, TARGET_COLOUR, band, error_bars, figure, impression_colour
 
 NEGATIVE, NEUTRAL, POSITIVE = "#b2182b", "#d9d9d9", "#2166ac"
 MOMENT_COLOURS = {
@@ -30,7 +30,7 @@ _PALETTE = [impression_colour(-1 + 2 * i / 40) for i in range(41)]
 
 
 def _colour(score: float) -> str:
-    """``charts.impression_colour`` from a 41-step table: sampling the scale costs ~3 ms a call."""
+    """``style.impression_colour`` from a 41-step table: sampling the scale costs ~3 ms a call."""
     if math.isnan(score):
         return "#cccccc"
     return _PALETTE[round((max(-1.0, min(1.0, score)) + 1) * 20)]

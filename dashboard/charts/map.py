@@ -14,7 +14,15 @@ import plotly.graph_objects as go
 
 from dashboard import domain
 from dashboard import formatting as fmt
-from dashboard.charts import BREAK_COLOUR, DIVERGING, FONT_SIZE, TARGET_COLOUR, _layout, band, impression_colour
+from dashboard.charts.style import (
+    BREAK_COLOUR,
+    DIVERGING,
+    FONT_SIZE,
+    TARGET_COLOUR,
+    apply_style,
+    band,
+    impression_colour,
+)
 
 BAND_COLOUR = "rgba(33,102,172,0.15)"
 NO_DATA = "#d9d9d9"
@@ -134,7 +142,7 @@ def journey_map(summary: pd.DataFrame, break_at: str | None = None) -> go.Figure
         automargin=True,
         fixedrange=True,
     )
-    fig = _layout(fig, 190 + 46 * len(frame))
+    fig = apply_style(fig, 190 + 46 * len(frame))
     fig.update_layout(clickmode="event+select", dragmode=False, margin={"t": 70, "b": 110})
     return fig
 
@@ -188,7 +196,7 @@ def impression_curve(summary: pd.DataFrame, break_position: int | None = None) -
         automargin=True,
     )
     fig.update_yaxes(range=[-1, 1.15], zeroline=True, zerolinecolor="#999999", title="Mean impression (−1 … +1)")
-    return _layout(fig, 420)
+    return apply_style(fig, 420)
 
 
 def touchpoint_trend(trend: pd.DataFrame, adopted: pd.DataFrame, target: float) -> go.Figure:
@@ -221,7 +229,7 @@ def touchpoint_trend(trend: pd.DataFrame, adopted: pd.DataFrame, target: float) 
         )
     fig.update_yaxes(range=[-1, 1.15], zeroline=True, zerolinecolor="#999999", title="Mean impression")
     fig.update_xaxes(title=None)
-    return _layout(fig, 360)
+    return apply_style(fig, 360)
 
 
 def score_distribution(distribution: pd.DataFrame) -> go.Figure:
@@ -245,4 +253,4 @@ def score_distribution(distribution: pd.DataFrame) -> go.Figure:
     )
     fig.update_xaxes(type="category", title="Score (−1 … +1)", tickangle=-45)
     fig.update_yaxes(title="Impressions", gridcolor="#eeeeee")
-    return _layout(fig, 340)
+    return apply_style(fig, 340)

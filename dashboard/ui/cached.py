@@ -1,0 +1,119 @@
+"""The shared store (one per server process) and cached reads of the workspace, the map and the
+plan. Every cached read takes the store's data version as an argument, so any write refreshes it.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import demo, evidence, metrics
+from dashboard import maps as _maps
+from dashboard.store import Store, database_path, plan, workspace
+from dashboard.store import maps as _store_maps
+
+
+@st.cache_resource(show_spinner="Opening the workspace…")
+def store() -> Store:
+    """The workspace for this server; on the very first start, the demo business is built."""
+    path = database_path()
+    first_start = not path.exists()
+    opened = Store(path)
+    if first_start:
+        demo.build(opened)
+    return opened
+
+
+def data_version() -> int:
+    """The store's data version: the first argument of every cached read."""
+    return store().data_version()
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _cycles(version: int) -> pd.DataFrame:
+    return workspace.cycles(store())
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _cycle_touchpoints(version: int, cycle_id: int) -> pd.DataFrame:
+    return workspace.touchpoints(store(), cycle_id)
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _groups(version: int) -> pd.DataFrame:
+    return workspace.groups(store())
+
+
+def cycles() -> pd.DataFrame:
+    """Service cycles: ``id, name, description, touchpoints``."""
+    return _cycles(data_version())
+
+
+def cycle_touchpoints(cycle_id: int) -> pd.DataFrame:
+    return _cycle_touchpoints(data_version(), cycle_id)
+
+
+def groups() -> pd.DataFrame:
+    return _groups(data_version())
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _plan_evidence(version: int, as_of: date) -> list[evidence.CellEvidence]:
+    thresholds = evidence.Thresholds.from_settings(plan.settings(store()))
+    figures = plan.evidence_figures(store(), as_of, thresholds.recent_days)
+    return evidence.assess(figures, workspace.plan_cells(store()), thresholds)
+
+
+def plan_evidence(as_of: date) -> list[evidence.CellEvidence]:
+    """The 28 plan cells, each with what the data proves on ``as_of``."""
+    return _plan_evidence(data_version(), as_of)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _plan_progress(version: int, by: str) -> pd.DataFrame:
+    return plan.progress_over_time(store(), by)
+
+
+def plan_progress(by: str) -> pd.DataFrame:
+    return _plan_progress(data_version(), by)
+
+
+def plan_thresholds() -> evidence.Thresholds:
+    return evidence.Thresholds.from_settings(plan.settings(store()))
+
+
+def plan_grid(as_of: date) -> pd.DataFrame:
+    """The 28 cells as one frame (``evidence.grid_frame``), ready for ``charts.plan.plan_grid``;
+    the Overview draws it with ``compact=True``."""
+    return evidence.grid_frame(plan_evidence(as_of))
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _cycle_map(version: int, cycle_id: int) -> pd.DataFrame:
+    return metrics.summarise(_store_maps.cycle_touchpoint_stats(store(), cycle_id))
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _chain_breaks(version: int) -> dict[str, str | None]:
+    return _maps.chain_breaks(metrics.summarise(_store_maps.cycle_moment_stats(store())))
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _touchpoint_trend(version: int, touchpoint_id: int) -> pd.DataFrame:
+    return metrics.summarise(_store_maps.monthly_trend(store(), touchpoint_id))
+
+
+def cycle_map(cycle_id: int) -> pd.DataFrame:
+    """Every active touchpoint of a cycle in order, with its metrics (NaN where it has none)."""
+    return _cycle_map(data_version(), cycle_id)
+
+
+def chain_breaks() -> dict[str, str | None]:
+    """Where the chain breaks in each service cycle that has impressions."""
+    return _chain_breaks(data_version())
+
+
+def touchpoint_trend(touchpoint_id: int) -> pd.DataFrame:
+    return _touchpoint_trend(data_version(), touchpoint_id)

@@ -1,0 +1,184 @@
+"""The shared filter bar of the leadership pages; its state lives in the URL."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import domain
+from dashboard.store import analytics, workspace
+from dashboard.store.scope import Scope
+from dashboard.ui.cached import data_version, store
+
+FILTER_KEYS = ("from", "to", "cycle", "moment", "channel", "group", "team", "source")
+_MULTI = {
+    "cycle": "Service cycle",
+    "moment": "Moment",
+    "channel": "Channel",
+    "group": "Stakeholder group",
+    "team": "Team",
+    "source": "Source",
+}
+_APPLIED = "_leadership_filters"  # session state: the filters in force, the URL mirrors them
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _filter_options(version: int) -> dict[str, Any]:
+    s = store()
+    first, last = analytics.date_range(s)
+
+    def names(frame: pd.DataFrame) -> dict[int, str]:
+        return dict(zip(frame["id"].astype(int), frame["name"], strict=True))
+
+    return {
+        "cycle": names(workspace.cycles(s)),
+        "moment": {m.key: m.label for m in domain.MOMENTS},
+        "channel": {c: c for c in analytics.channels(s)},
+        "group": names(workspace.groups(s)),
+        "team": names(workspace.teams(s)),
+        "source": {t.key: t.label for t in domain.SOURCES},
+        "first": first,
+        "last": last,
+    }
+
+
+def _parse_url_filters(options: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
+    """Filter values from the query parameters; unknown values are dropped and reported."""
+    params = st.query_params
+    values: dict[str, Any] = {}
+    problems: list[str] = []
+    for key, label in _MULTI.items():
+        allowed = options[key]
+        chosen = []
+        for raw in params.get_all(key):
+            value: object = int(raw) if raw.isdigit() and key in ("cycle", "group", "team") else raw
+            if value in allowed:
+                chosen.append(value)
+            else:
+                problems.append(f"{label} “{raw}” in the link is not in this workspace; it was left out.")
+        values[key] = chosen
+    for key in ("from", "to"):
+        text = params.get(key)
+        parsed = None
+        if text:
+            try:
+                parsed = date.fromisoformat(text)
+            except ValueError:
+                problems.append(f"The date “{text}” in the link is not a date like 2026-03-31; it was left out.")
+        values[key] = parsed
+    return values, problems
+
+
+def _date_bounds(options: dict[str, Any], applied: dict[str, Any]) -> tuple[date, date]:
+    first, last = options["first"], options["last"]
+    start = min(max(applied["from"] or first, first), last)
+    end = max(min(applied["to"] or last, last), start)
+    return start, end
+
+
+def _take_widget_values(options: dict[str, Any], applied: dict[str, Any]) -> dict[str, Any]:
+    """The filters as the widgets now hold them (a widget absent from the session keeps its value)."""
+    new = dict(applied)
+    for key in _MULTI:
+        if f"filter_{key}" in st.session_state:
+            new[key] = [v for v in st.session_state[f"filter_{key}"] if v in options[key]]
+    dates = st.session_state.get("filter_dates")
+    if options["first"] is not None and isinstance(dates, tuple | list) and len(dates) == 2:
+        # A full range means "no date filter", so the view keeps up as new impressions arrive.
+        new["from"] = dates[0] if dates[0] > options["first"] else None
+        new["to"] = dates[1] if dates[1] < options["last"] else None
+    return new
+
+
+def _seed_widgets(options: dict[str, Any], applied: dict[str, Any]) -> None:
+    """Puts the filters into the widgets' session state before they are drawn.
+
+    Done on every run: a widget on another page is another widget to Streamlit, and this is
+    how the filters follow the leader from page to page. A date range the leader is halfway
+    through picking (one day chosen) is left alone.
+    """
+    for key in _MULTI:
+        st.session_state[f"filter_{key}"] = list(applied[key])
+    dates = st.session_state.get("filter_dates")
+    picking = isinstance(dates, tuple | list) and len(dates) == 1
+    if options["first"] is not None and not picking:
+        st.session_state["filter_dates"] = _date_bounds(options, applied)
+
+
+def _clear_filters() -> None:
+    st.session_state[_APPLIED] = dict.fromkeys(FILTER_KEYS)
+    for key in _MULTI:
+        st.session_state[_APPLIED][key] = []
+    for key in (*(f"filter_{k}" for k in _MULTI), "filter_dates"):
+        st.session_state.pop(key, None)
+
+
+def _write_url(applied: dict[str, Any]) -> None:
+    for key in FILTER_KEYS:
+        value = applied[key]
+        text = ([value.isoformat()] if value else []) if key in ("from", "to") else [str(v) for v in value]
+        if text:
+            if st.query_params.get_all(key) != text:
+                st.query_params[key] = text
+        elif key in st.query_params:
+            del st.query_params[key]
+
+
+def _labeller(labels: dict[Any, Any]) -> Callable[[Any], str]:
+    return lambda value: str(labels.get(value, value))
+
+
+def filter_bar() -> Scope:
+    """The shared filters of the leadership pages; returns the scope they select.
+
+    The filters live in the URL, so a view can be shared as a link: a new session starts from
+    the link's query parameters, and every change is written back to them. Within a session
+    the filters also follow the leader from page to page.
+    """
+    options = _filter_options(data_version())
+    applied = st.session_state.get(_APPLIED)
+    if applied is None:
+        applied, problems = _parse_url_filters(options)
+        for problem in problems:
+            st.warning(problem)
+        for key in (*(f"filter_{k}" for k in _MULTI), "filter_dates"):
+            st.session_state.pop(key, None)
+    new = _take_widget_values(options, applied)
+    _seed_widgets(options, new)
+    active = sum(bool(new[k]) for k in _MULTI) + bool(new["from"] or new["to"])
+    with st.expander(f"Filters · {active} active" if active else "Filters", expanded=False):
+        columns = st.columns(4)
+        if options["first"] is not None:
+            columns[0].date_input(
+                "Dates",
+                min_value=options["first"],
+                max_value=options["last"],
+                key="filter_dates",
+                help="First and last day of the impressions to include.",
+            )
+        for column, (key, label) in zip([*columns[1:], *columns], _MULTI.items(), strict=False):
+            allowed = options[key]
+            column.multiselect(
+                label,
+                options=list(allowed),
+                format_func=_labeller(allowed),
+                key=f"filter_{key}",
+                placeholder="All",
+            )
+        st.button("Clear filters", on_click=_clear_filters, disabled=not active, key="filter_clear")
+    st.session_state[_APPLIED] = new
+    _write_url(new)
+    return Scope(
+        start=new["from"],
+        end=new["to"],
+        cycle_ids=tuple(new["cycle"]),
+        moments=tuple(new["moment"]),
+        channels=tuple(new["channel"]),
+        group_ids=tuple(new["group"]),
+        team_ids=tuple(new["team"]),
+        sources=tuple(new["source"]),
+    )

@@ -1,0 +1,73 @@
+"""The import editor: what was detected in a survey tool's export, and the widgets to correct it."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboard.imports import pipeline
+
+LEAVE_OUT = "(leave this column out)"
+NO_COLUMN = "(none)"
+
+
+def wide_layout_editor(
+    preview: pipeline.Preview, state: dict[str, object], touchpoint_names: list[str], key: str
+) -> None:
+    """What was detected in a survey tool's export, and the widgets to correct it.
+
+    ``state`` (kept per file in the session) collects the person's choices: ``overrides``
+    {column: touchpoint or None}, ``comment`` and ``group`` columns; a choice reruns the preview.
+    """
+    layout = preview.layout
+    if layout is None:
+        return
+    if preview.recalled:
+        st.info(
+            f"This survey was imported before: {len(preview.recalled)} column(s) are mapped the way you corrected "
+            "them then."
+        )
+    with st.expander(f"Columns of the {layout.tool_name} export and their touchpoints", expanded=True):
+        st.dataframe(pipeline.layout_table(layout), hide_index=True, width="stretch")
+        if layout.touchpoints_without_column:
+            st.caption("Touchpoints no column records: " + ", ".join(layout.touchpoints_without_column))
+        choices = pipeline.column_choices(layout)
+        left, middle, right = st.columns([3, 3, 1], vertical_alignment="bottom")
+        column = left.selectbox("Column", list(choices), format_func=choices.__getitem__, key=f"col-{key}")
+        current = layout.mapping.get(int(column))
+        options = [LEAVE_OUT, *touchpoint_names]
+        target = middle.selectbox(
+            "Records the touchpoint",
+            options,
+            index=options.index(current) if current in options else 0,
+            key=f"tp-{key}-{column}",
+        )
+        if right.button("Apply", key=f"apply-col-{key}", help="Remembered for this survey when you import it."):
+            overrides = dict(state.get("overrides", {}))  # type: ignore[call-overload]
+            overrides[int(column)] = None if target == LEAVE_OUT else str(target)
+            state["overrides"] = overrides
+            st.rerun()
+        free = [c.column_index for c in layout.free_text_columns]
+        if layout.comment_column is not None and layout.comment_column not in free:
+            free.insert(0, layout.comment_column)
+        comment_options = [None, *free]
+        picked = st.selectbox(
+            "Comment column (free text kept with each impression)",
+            comment_options,
+            index=comment_options.index(layout.comment_column),
+            format_func=lambda c: NO_COLUMN if c is None else choices[c],
+            key=f"comment-{key}",
+        )
+        rating = set(layout.mapping)
+        group_options = [c for c in choices if c not in rating and c != layout.date_column]
+        group_pick = st.selectbox(
+            "Stakeholder group column",
+            [None, *group_options],
+            index=([None, *group_options].index(layout.group_column) if layout.group_column in group_options else 0),
+            format_func=lambda c: NO_COLUMN if c is None else choices[c],
+            key=f"group-{key}",
+        )
+        if picked != layout.comment_column or (group_pick is not None and group_pick != layout.group_column):
+            state["comment"] = picked
+            if group_pick is not None:
+                state["group"] = group_pick
+            st.rerun()
