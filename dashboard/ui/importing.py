@@ -67,6 +67,14 @@ def commit_import(preview: pipeline.Preview, imported_by: str, new_touchpoint_mo
     return result
 
 
+def imported_message(result: imports.ImportResult, cycle_name: str) -> str:
+    """What an import did, in one line for the page."""
+    message = f"Imported {result.impressions:,} impressions into {cycle_name} (import {result.batch_id})."
+    if result.created_groups:
+        message += f" Created stakeholder groups: {', '.join(result.created_groups)}."
+    return message
+
+
 def undo_import(batch_id: int) -> int:
     return imports.undo(store(), batch_id)
 
