@@ -73,8 +73,9 @@ def analyse(
         reasons.add(answered, group_reasons, group_codes)
 
     keep = answered & ~reasons.rejected
-    frame = _impressions(table, columns, keep, tp_ids[tp_codes[keep]], parsed[date_codes[keep]], scored)
-    frame["group_id"] = _nullable(group_ids[group_codes[keep]])
+    frame = _impressions(
+        table, columns, keep, scored, tp_ids[tp_codes[keep]], parsed[date_codes[keep]], group_ids[group_codes[keep]]
+    )
     return Preview(
         file_name=file_name,
         content_hash=content_hash,
@@ -290,9 +291,10 @@ def holds(scale: Scale, answers: list[str]) -> bool:
 
 
 def _impressions(
-    table: Table, columns: dict[str, str], keep: np.ndarray, touchpoints: np.ndarray, days: np.ndarray, scored: _Scored
+    table: Table, columns: dict[str, str], keep: np.ndarray, scored: _Scored, *ids: np.ndarray
 ) -> pd.DataFrame:
-    """The rows to record, as the store takes them (group ids are added by the caller)."""
+    """The rows to record, as the store takes them; ``ids`` are the kept rows' touchpoints, days and groups."""
+    touchpoints, days, groups = ids
     kept = scored.codes[keep]
     count = int(keep.sum())
     if "comment" in columns:
@@ -302,18 +304,20 @@ def _impressions(
         comment = comment.reset_index(drop=True)
     else:  # arrow nulls, not None objects: DuckDB reads them without looking at 2 million objects
         comment = pd.Series(pd.arrays.ArrowExtensionArray(pa.nulls(count, pa.string())))
-    return pd.DataFrame(
-        {
-            "touchpoint_id": touchpoints,
-            "observed_on": days,
-            "raw_value": _categorical(scored.raw, kept),
-            "scale": _categorical(scored.specs, kept),
-            "score": scored.scores[kept],
-            "group_id": _nullable(np.zeros(count, dtype=np.int64)),
-            "source": _categorical(["survey"], np.zeros(count, dtype=np.int32)),
-            "comment": comment,
-        }
-    )
+    parts = {
+        "touchpoint_id": pd.Series(touchpoints, copy=False),
+        "observed_on": pd.Series(days, copy=False),
+        "raw_value": pd.Series(_categorical(scored.raw, kept)),
+        "scale": pd.Series(_categorical(scored.specs, kept)),
+        "score": pd.Series(scored.scores[kept], copy=False),
+        "group_id": pd.Series(_nullable(groups)),
+        "source": pd.Series(_categorical(["survey"], np.zeros(count, dtype=np.int32))),
+        "comment": comment,
+    }
+    # concat keeps one block per column; the dict constructor would copy same-typed columns into one
+    # (and pandas 3 copies a numpy array given to a Series unless told not to).
+    frame: pd.DataFrame = pd.concat(parts, axis=1)
+    return frame
 
 
 def _nullable(ids: np.ndarray) -> pd.arrays.IntegerArray:

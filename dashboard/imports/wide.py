@@ -10,7 +10,7 @@ is encoded twice and the respondent's cells are taken by position.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -76,7 +76,7 @@ def prepare_wide(
         return None
     raw, mapped = grid.frame, found.layout
     # The respondent's date, group and comment are taken by position below, not copied per answer here.
-    long = to_long(raw, replace(mapped, date_column=None, group_column=None, comment_column=None), categorical=True)
+    long = to_long(raw, mapped, categorical=True, respondent_cells=False)
     scale, how = _wide_scale(long, mapped, options, found.remembered.scale)
     table = _long_table(grid, mapped, long, scale)
     wide_options = Options(
