@@ -59,18 +59,12 @@ def analyse(
     answered = ~scored.missing[scored.codes]
     reasons.add(answered, tp_reasons, tp_codes)
 
-    date_codes, date_values = _codes(table.cells.column(columns["date"]))
-    parsed, form = dates.parse_dates(date_values, options.date_order)
-    parsed = parsed.astype("datetime64[s]")  # the unit pandas keeps: spreading over rows needs no conversion
-    detected["date column"] = f"{columns['date']}: {form}"
-    reasons.add(answered, _date_reasons(date_values, parsed), date_codes)
+    date_codes, parsed, date_reasons = _dates(table.cells.column(columns["date"]), options, detected, columns["date"])
+    reasons.add(answered, date_reasons, date_codes)
     reasons.add(answered, scored.reasons, scored.codes)
 
-    group_ids, group_codes, new_groups = np.zeros(1, dtype=np.int64), np.zeros(n, dtype=np.int64), list[str]()
-    if "group" in columns:
-        group_codes, group_names = _codes(table.cells.column(columns["group"]))
-        group_ids, group_reasons, new_groups = _group_ids(group_names, context, options)
-        reasons.add(answered, group_reasons, group_codes)
+    group_codes, group_ids, group_reasons, new_groups = _group_ids(table, columns, context, options)
+    reasons.add(answered, group_reasons, group_codes)
 
     keep = answered & ~reasons.rejected
     frame = _impressions(
@@ -137,11 +131,19 @@ def _cycle_reasons(column: pa.ChunkedArray, context: Context) -> tuple[list[str 
     return reasons, codes
 
 
-def _date_reasons(values: list[str], parsed: np.ndarray) -> list[str | None]:
-    return [
+def _dates(
+    column: pa.ChunkedArray, options: Options, detected: dict[str, str], name: str
+) -> tuple[np.ndarray, np.ndarray, list[str | None]]:
+    """Per row a code into the distinct dates; per distinct date the day (NaT if none) and the reason."""
+    codes, values = _codes(column)
+    parsed, form = dates.parse_dates(values, options.date_order)
+    parsed = parsed.astype("datetime64[s]")  # the unit pandas keeps: spreading over rows needs no conversion
+    detected["date column"] = f"{name}: {form}"
+    reasons: list[str | None] = [
         None if not np.isnat(d) else ("no date given" if not v.strip() else f"date “{v.strip()}” is not a date")
         for v, d in zip(values, parsed, strict=True)
     ]
+    return codes, parsed, reasons
 
 
 def _touchpoint_ids(
@@ -176,13 +178,19 @@ def _touchpoint_ids(
     return ids, reasons, unmatched, created
 
 
-def _group_ids(names: list[str], context: Context, options: Options) -> tuple[np.ndarray, list[str | None], list[str]]:
-    """Per distinct group name: the id (0 = no group, negative = one to create) and a reason; the groups to create.
+def _group_ids(
+    table: Table, columns: dict[str, str], context: Context, options: Options
+) -> tuple[np.ndarray, np.ndarray, list[str | None], list[str]]:
+    """Per row a code into the distinct group names; per name the id (0 = no group, negative = one to
+    create) and a reason; the groups to create.
 
     A name matching no group is created with the import unless ``options.group_map`` (keyed by
     any spelling of the name) maps it to a group or to ``NO_GROUP``. Spellings of one new name
     ("Parents", "parents ") make one group.
     """
+    if "group" not in columns:  # every row without a group
+        return np.zeros(table.cells.num_rows, dtype=np.int64), np.zeros(1, dtype=np.int64), [None], []
+    codes, names = _codes(table.cells.column(columns["group"]))
     matched = match_names(names, context.groups)
     decisions = {key(name): decision for name, decision in options.group_map.items()}
     ids = np.zeros(len(names), dtype=np.int64)
@@ -203,7 +211,7 @@ def _group_ids(names: list[str], context: Context, options: Options) -> tuple[np
             continue
         created.setdefault(key(cleaned), cleaned)
         ids[index] = -(list(created).index(key(cleaned)) + 1)
-    return ids, reasons, list(created.values())
+    return codes, ids, reasons, list(created.values())
 
 
 @dataclass(frozen=True)

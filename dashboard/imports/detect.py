@@ -62,16 +62,7 @@ def detect(
         group_column = found.groups[0]
     left_out = [LeftOut(i, headers[i], reason) for i, reason in found.left_out if i != date_column]
     left_out += [LeftOut(i, headers[i], "group") for i in found.groups if i != group_column]
-    columns: list[ColumnMapping] = []
-    unsure = frozenset(index for index, kind in found.kinds.items() if kind[0] == "answers not on a known scale")
-    for index, match in match_columns(found.ratings, names, unsure).items():
-        kind, scale, _ = found.kinds[index]
-        if match.touchpoint is None and kind != "scale":
-            left_out.append(LeftOut(index, headers[index], kind))
-        else:
-            header = found.run_headers.get(index, headers[index])
-            mapping = ColumnMapping(index, header, clean(match.sub_label), match.touchpoint, match.reason, scale)
-            columns.append(replace(mapping, source_columns=runs.get(index, ())))
+    columns = _rating_columns(found, names, headers, runs, left_out)
     overall = detect_scale(
         [answer for column in columns if column.touchpoint for answer in found.kinds[column.column_index][2]]
     )
@@ -90,6 +81,27 @@ def detect(
         time_zone=_time_zone(grid, tool, date_column),
         notes=_notes(tool, depth),
     )
+
+
+def _rating_columns(
+    found: _Columns,
+    names: tuple[str, ...],
+    headers: tuple[str, ...],
+    runs: dict[int, tuple[int, ...]],
+    left_out: list[LeftOut],
+) -> list[ColumnMapping]:
+    """The rating columns matched to touchpoints; a column that is no rating and names none joins ``left_out``."""
+    columns: list[ColumnMapping] = []
+    unsure = frozenset(index for index, kind in found.kinds.items() if kind[0] == "answers not on a known scale")
+    for index, match in match_columns(found.ratings, names, unsure).items():
+        kind, scale, _ = found.kinds[index]
+        if match.touchpoint is None and kind != "scale":
+            left_out.append(LeftOut(index, headers[index], kind))
+        else:
+            header = found.run_headers.get(index, headers[index])
+            mapping = ColumnMapping(index, header, clean(match.sub_label), match.touchpoint, match.reason, scale)
+            columns.append(replace(mapping, source_columns=runs.get(index, ())))
+    return columns
 
 
 @dataclass

@@ -44,8 +44,7 @@ def wide_layout_editor(
         )
         if right.button("Apply", key=f"apply-col-{key}", help="Remembered for this survey when you import it."):
             overrides = dict(state.get("overrides", {}))  # type: ignore[call-overload]
-            overrides[int(column)] = None if target == LEAVE_OUT else str(target)
-            state["overrides"] = overrides
+            state["overrides"] = {**overrides, int(column): None if target == LEAVE_OUT else str(target)}
             st.rerun()
         free = [c.column_index for c in layout.free_text_columns]
         if layout.comment_column is not None and layout.comment_column not in free:
