@@ -13,6 +13,7 @@ import re
 import pandas as pd
 
 from dashboard.imports import answers as label_scales
+from dashboard.imports import long_format
 from dashboard.imports.headers import text_of
 from dashboard.text import fold, key
 
@@ -27,7 +28,8 @@ _LABELS = frozenset(fold(label) for scale in label_scales.LABEL_SCALES for label
 
 MAX_HEADER_ROWS = 3
 
-LONG_COLUMNS = frozenset({"date", "servicecycle", "touchpoint", "group", "score", "scale", "comment"})
+LONG_COLUMNS = frozenset(key(column) for column in long_format.TEMPLATE_COLUMNS) | {"score"}
+"""The long format's columns as keys (``score`` is the old name of ``answer``, still read)."""
 
 # Columns every tool adds around the answers, by the reason they are left out.
 ID_KEYS = frozenset(
@@ -192,7 +194,7 @@ def detect_tool(grid: pd.DataFrame) -> str:
     first_cell = _cell(grid, 0, 0) if grid.shape[1] and len(grid) else ""
     codes = [k for k in row_keys(grid, 0) if k][:3]
     rules: tuple[tuple[str, bool], ...] = (
-        ("long", {"date", "touchpoint", "score"} <= first <= LONG_COLUMNS),
+        ("long", {"date", "touchpoint"} <= first <= LONG_COLUMNS and bool(first & {"answer", "score"})),
         ("qualtrics", import_id_row(grid) is not None),
         ("qualtrics_legacy", "responseset" in first_two or (len(codes) == 3 and all(map(_LEGACY_CODE.match, codes)))),
         ("qualtrics", "responseid" in first and ({"startdate", "enddate"} <= first or "recordeddate" in first)),
