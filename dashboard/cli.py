@@ -16,8 +16,7 @@ from dashboard.imports import dates, pipeline
 from dashboard.imports.columns import match_names
 from dashboard.scales import Scale
 from dashboard.store import Store, database_path, imports
-from dashboard.surveys import reading
-from dashboard.surveys.reading import SurveyError
+from dashboard.surveys.reading import MAX_BYTES, SurveyError
 
 
 def _positive(text: str) -> int:
@@ -112,8 +111,8 @@ def _who() -> str:
 def run_survey_import(args: argparse.Namespace) -> int:
     """Imports one file; exit 0 only when the import committed, else one line on stderr."""
     path: Path = args.file
-    if path.stat().st_size > reading.MAX_BYTES:
-        raise SurveyError(f"{path.name} is larger than {reading.MAX_BYTES / 1e6:.0f} MB; split it")
+    if path.stat().st_size > MAX_BYTES:
+        raise SurveyError(f"{path.name} is larger than {MAX_BYTES / 1e6:.0f} MB; split it")
     data = path.read_bytes()
     scale = Scale.parse(args.scale) if args.scale else None
     with Store(args.db or database_path()) as store:

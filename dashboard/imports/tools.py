@@ -12,8 +12,8 @@ import re
 
 import pandas as pd
 
-from dashboard.imports import answers as label_scales
 from dashboard.imports import long_format
+from dashboard.imports.answers import LABEL_SCALES, is_missing, is_numbered_answer
 from dashboard.imports.headers import text_of
 from dashboard.text import fold, key
 
@@ -24,7 +24,7 @@ _IP_LIKE = re.compile(r"^\d{1,3}(\.\d{1,3}){3}$|^[0-9a-f]{0,4}(:[0-9a-f]{0,4}){2
 _EMAIL_LIKE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _NUMBER = re.compile(r"^[+-]?\d+(\.\d+)?$")
 _QUALTRICS_RESPONSE = re.compile(r"^R_[0-9A-Za-z]{6,}$")
-_LABELS = frozenset(fold(label) for scale in label_scales.LABEL_SCALES for label in scale.labels)
+_LABELS = frozenset(fold(label) for scale in LABEL_SCALES for label in scale.labels)
 
 MAX_HEADER_ROWS = 3
 
@@ -224,8 +224,8 @@ def looks_like_data(cell: object) -> bool:
         or _QUALTRICS_RESPONSE.match(text)
         or text.casefold() in {"true", "false"}
         or fold(text) in _LABELS
-        or label_scales.is_numbered_answer(text)
-        or (label_scales.is_missing(text) and not IMPORT_ID.match(text))
+        or is_numbered_answer(text)
+        or (is_missing(text) and not IMPORT_ID.match(text))
     )
 
 

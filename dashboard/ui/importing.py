@@ -8,7 +8,7 @@ import streamlit as st
 
 from dashboard.imports import pipeline
 from dashboard.store import imports
-from dashboard.surveys import reading
+from dashboard.surveys.reading import list_sheets
 from dashboard.ui.cached import data_version, store
 
 
@@ -46,7 +46,7 @@ def survey_preview(
 
 def workbook_sheets(data: bytes) -> list[str]:
     """The sheets of an uploaded workbook (raises ``SurveyError`` for a bad one)."""
-    return reading.list_sheets(data)
+    return list_sheets(data)
 
 
 def earlier_import(content_hash: str) -> dict[str, object] | None:
