@@ -85,6 +85,14 @@ def test_a_group_name_that_could_never_be_matched_rejects_its_rows_with_the_reas
     ]
 
 
+def test_a_group_whose_rows_are_all_rejected_is_not_created(store: Store, repair: dict[str, int]):
+    rows = ["someday,,Repair,Visitors,1,,", "2026-09-01,,Repair,Parents,5,,", "2026-09-02,,Repair,Tenants,3,,"]
+    preview = preview_of(store, csv_bytes(rows))
+    assert preview.new_groups == ["Parents", "Tenants"]
+    imports.commit(store, preview)
+    assert impressions_per_group(store) == {"Parents": 1, "Tenants": 1}
+
+
 def test_groups_are_not_created_when_the_import_fails_half_way(
     store: Store, repair: dict[str, int], monkeypatch: pytest.MonkeyPatch
 ):

@@ -67,9 +67,8 @@ def analyse(
     reasons.add(answered, group_reasons, group_codes)
 
     keep = answered & ~reasons.rejected
-    frame = _impressions(
-        table, columns, keep, scored, tp_ids[tp_codes[keep]], parsed[date_codes[keep]], group_ids[group_codes[keep]]
-    )
+    groups, new_groups = _recorded_groups(group_ids[group_codes[keep]], new_groups)
+    frame = _impressions(table, columns, keep, scored, tp_ids[tp_codes[keep]], parsed[date_codes[keep]], groups)
     return Preview(
         file_name=file_name,
         content_hash=content_hash,
@@ -212,6 +211,18 @@ def _group_ids(
         created.setdefault(key(cleaned), cleaned)
         ids[index] = -(list(created).index(key(cleaned)) + 1)
     return codes, ids, reasons, list(created.values())
+
+
+def _recorded_groups(groups: np.ndarray, new_groups: list[str]) -> tuple[np.ndarray, list[str]]:
+    """Only the new groups some recorded row belongs to (a group whose rows are all rejected is not
+    created); their placeholders renumbered -1, -2, ... in the order of ``new_groups``."""
+    used = np.unique(-groups[groups < 0]) - 1
+    if len(used) == len(new_groups):
+        return groups, new_groups
+    renumbered = np.zeros(len(new_groups), dtype=np.int64)
+    renumbered[used] = -(np.arange(len(used)) + 1)
+    placeholders = np.clip(-groups - 1, 0, None)
+    return np.where(groups < 0, renumbered[placeholders], groups), [new_groups[i] for i in used]
 
 
 @dataclass(frozen=True)
