@@ -17,7 +17,7 @@ import pytest
 
 from dashboard import cli
 from dashboard.imports import pipeline
-from dashboard.scales import Scale
+from dashboard.scales import SATISFACTION, Scale
 from dashboard.store import Store, imports, workspace
 from dashboard.surveys.reading import SurveyError
 from tests.survey_files import xlsx_bytes
@@ -311,3 +311,19 @@ def test_the_command_line_refuses_a_wide_export_naming_no_touchpoint_in_one_line
         "error: No column of this file (a sheet with one column per touchpoint) names a touchpoint of Clinic. "
         "Map its rating columns to touchpoints on the upload page; the mapping is remembered for its next export.\n"
     )
+
+
+def test_a_matrix_on_labels_keeps_its_scale_while_a_question_whose_answers_do_not_settle_one_asks(clinic: Store):
+    raw = grid(
+        ["Timestamp", "How satisfied were you? [Reception]", "How satisfied were you? [Waiting room]", "Payment"],
+        ["2026/09/27 10:00:00", "Very satisfied", "Dissatisfied", "4"],
+        ["2026/09/28 10:00:00", "Satisfied", "Very dissatisfied", "3"],
+    )
+    with pytest.raises(pipeline.ScaleGuessError, match=r"the answers \(4, 3\) could be on 3 to 4, 1 to 5"):
+        preview_of(clinic, csv_of(raw), "forms.csv")
+    preview = imported(clinic, csv_of(raw), "forms.csv", pipeline.Options(scale=Scale.numeric(1, 5)))
+    assert preview.detected["scale"] == (
+        "per column (chosen where the answers did not settle it): Reception: "
+        f"{SATISFACTION.spec}; Waiting room: {SATISFACTION.spec}; Payment: 1-5"
+    )
+    assert per_touchpoint(clinic) == {"Reception": (2, 0.75), "Waiting room": (2, -0.75), "Payment": (2, 0.25)}

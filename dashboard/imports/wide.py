@@ -19,6 +19,7 @@ import pyarrow.compute as pc
 
 from dashboard.imports import survey_key
 from dashboard.imports.answers import (
+    ScaleFit,
     ScaleGuessError,
     answer_values,
     detect_scale,
@@ -77,21 +78,22 @@ def prepare_wide(
     raw, mapped = grid.frame, found.layout
     # The respondent's date, group and comment are taken by position below, not copied per answer here.
     long = to_long(raw, mapped, categorical=True, respondent_cells=False)
-    scale, how = _wide_scale(long, mapped, options, found.remembered.scale)
-    table = _long_table(grid, mapped, long, scale)
+    scale, per_column, how = _wide_scale(long, mapped, options, found.remembered.scale)
+    table = _long_table(grid, mapped, long, scale, per_column)
     wide_options = Options(
         scale=scale, date_order=options.date_order, name_map=options.name_map, group_map=options.group_map
     )
     preview = analyse(table, context, wide_options, file_name=file_name, content_hash=content_hash)
     preview.rows_read = max(len(raw) - mapped.header_rows, 0)
     preview.missing_answers = _missing_answers(raw, mapped)
-    preview.detected = _describe(grid, mapped, scale, how, found.recalled)
+    preview.detected = _describe(grid, mapped, scale or per_column, how, found.recalled)
     preview.layout = mapped
     preview.survey_key = found.key
     preview.recalled = found.recalled
     if options.overrides:
         preview.remember = survey_key.overrides_by_identity(raw, found.detected, found.corrections)
-    preview.remember_scale = scale.spec if scale is not None and how == "chosen" else ""
+    chosen = options.scale or (scale_from_order(options.label_order) if options.label_order else None)
+    preview.remember_scale = chosen.spec if chosen is not None and "chosen" in how else ""
     return preview
 
 
@@ -126,7 +128,9 @@ def _mapped(
     return _Mapped(mapped, layout, key, recalled, corrections, remembered)
 
 
-def _long_table(grid: Grid, mapped: WideLayout, long: pd.DataFrame, scale: Scale | None) -> Table:
+def _long_table(
+    grid: Grid, mapped: WideLayout, long: pd.DataFrame, scale: Scale | None, per_column: dict[int, Scale]
+) -> Table:
     """The answered cells as a long-format table: every column dictionary-encoded."""
     raw = grid.frame
     positions = raw.index.get_indexer(pd.Index(long["respondent_row"].to_numpy() - 1))
@@ -145,8 +149,8 @@ def _long_table(grid: Grid, mapped: WideLayout, long: pd.DataFrame, scale: Scale
     }
     if scale is None:  # each column on its own scale
         specs = [""] * len(mapped.headers)
-        for mapping in mapped.imported:
-            specs[mapping.column_index] = mapping.scale.spec if mapping.scale else ""
+        for index, own in per_column.items():
+            specs[index] = own.spec
         distinct_specs = sorted(set(specs))
         spec_codes = np.asarray([distinct_specs.index(spec) for spec in specs], dtype=np.int32)
         columns["scale"] = _dictionary(spec_codes[column_of_answer], distinct_specs)
@@ -194,30 +198,46 @@ def _per_respondent(
 
 def _wide_scale(
     long: pd.DataFrame, layout: WideLayout, options: Options, remembered: Scale | None
-) -> tuple[Scale | None, str]:
-    """The scale of every imported answer (None: each column on its own), and how it was found.
+) -> tuple[Scale | None, dict[int, Scale], str]:
+    """The scale of every imported answer, or None and each column's own; and how it was found.
 
-    The order matches the long format's: chosen, confirmed for this survey before, detected;
-    a guess is never taken (ScaleGuessError lists the candidates).
+    Answers that fit one scale share it. Columns on different scales (a satisfaction matrix and
+    a 1-5 question, say) keep their own, and the columns whose answers do not settle theirs share
+    one found the same way: chosen, confirmed for this survey before, detected; a guess is never
+    taken (ScaleGuessError lists the candidates).
     """
+    answers = distinct_answers(long["raw_value"], limit=200)
+    fit = detect_scale(answers)  # over the columns imported, corrections included
+    own = {column.column_index: column.scale for column in layout.imported if column.scale is not None}
+    rest = [column.column_index for column in layout.imported if column.scale is None]
+    if fit.fits or options.label_order or not answers or (options.scale is not None and not rest):
+        scale, how = _one_scale(answers, fit, long["raw_value"], options, remembered)
+        return scale, {}, how
+    if not rest:
+        return None, own, "per column"
+    unsettled = long.loc[long["column"].isin(rest), "raw_value"]
+    rest_answers = distinct_answers(unsettled, limit=200)
+    scale, how = _one_scale(rest_answers, detect_scale(rest_answers), unsettled, options, remembered)
+    return None, {**own, **dict.fromkeys(rest, scale)}, f"per column ({how} where the answers did not settle it)"
+
+
+def _one_scale(
+    answers: list[str], fit: ScaleFit, given: pd.Series, options: Options, remembered: Scale | None
+) -> tuple[Scale, str]:
+    """The one scale of these answers, and how it was found (raises when a person must say)."""
     if options.scale is not None:
         return options.scale, "chosen"
     if options.label_order:
         try:
-            return scale_from_order(options.label_order, long["raw_value"]), "chosen"
+            return scale_from_order(options.label_order, given), "chosen"
         except ValueError as error:
             raise SurveyError(f"That order cannot be used: {error}.") from None
-    answers = distinct_answers(long["raw_value"], limit=200)
     if remembered is not None and holds(remembered, answers):
         return remembered, "confirmed for this survey before"
-    fit = detect_scale(answers)  # over the columns imported, corrections included
     if fit.fits and fit.scale is not None:
         return fit.scale, "detected"
-    if fit.fits:
+    if fit.is_guess and not fit.stray:
         raise ScaleGuessError(fit, answers)
-    if all(column.scale is not None for column in layout.imported):
-        # each column on its own known scale (e.g. a satisfaction matrix and a quality question)
-        return None, "per column"
     raise UnknownLabelsError(answers)
 
 
@@ -231,7 +251,7 @@ def _missing_answers(raw: pd.DataFrame, layout: WideLayout) -> int:
 
 
 def _describe(
-    grid: Grid, layout: WideLayout, scale: Scale | None, how: str, recalled: dict[int, str | None]
+    grid: Grid, layout: WideLayout, scale: Scale | dict[int, Scale], how: str, recalled: dict[int, str | None]
 ) -> dict[str, str]:
     def column(index: int | None) -> str:
         return "none" if index is None else f"column {index + 1}: {layout.header_of(index)}"
@@ -243,9 +263,9 @@ def _describe(
         detected["time zone"] = f"{layout.time_zone} (the calendar day as the export writes it)"
     detected["group column"] = column(layout.group_column)
     detected["comment column"] = column(layout.comment_column)
-    if scale is None:
-        detected["scale"] = "per column: " + "; ".join(
-            f"{m.touchpoint}: {m.scale.spec}" for m in layout.imported if m.scale is not None
+    if isinstance(scale, dict):
+        detected["scale"] = f"{how}: " + "; ".join(
+            f"{m.touchpoint}: {scale[m.column_index].spec}" for m in layout.imported if m.column_index in scale
         )
     else:
         detected["scale"] = f"{scale} ({scale.spec}) ({how})"
