@@ -16,7 +16,8 @@ import pytest
 from dashboard import cli
 from dashboard.imports import pipeline
 from dashboard.scales import Scale
-from dashboard.store import Store, imports, workspace
+from dashboard.store import Store, cycles, groups, imports, workspace
+from dashboard.store.cycles import TouchpointFields
 from tests.survey_files import csv_bytes, small_workspace
 
 FAMILY_SURVEY = csv_bytes(
@@ -49,7 +50,7 @@ def impressions_per_group(store: Store) -> dict[str | None, int]:
 
 
 def group_names(store: Store) -> list[str]:
-    return sorted(workspace.groups(store)["name"])
+    return sorted(groups.groups(store)["name"])
 
 
 def test_groups_the_workspace_lacks_are_listed_as_new_and_created_with_the_import(store: Store, repair: dict[str, int]):
@@ -203,9 +204,9 @@ def test_next_months_export_of_the_same_survey_imports_with_the_scale_confirmed_
 
 
 def test_a_scale_chosen_on_a_wide_export_is_remembered_beside_its_column_corrections(store: Store):
-    cycle = workspace.add_cycle(store, "Clinic")
+    cycle = cycles.create_cycle(store, "Clinic")
     for name in ("Reception", "Consultation"):
-        workspace.add_touchpoint(store, cycle, name, "keep_or_lose")
+        cycles.add_touchpoint(store, cycle, TouchpointFields(name, "keep_or_lose"))
 
     def export(answers: list[str]) -> bytes:
         rows = [["Date", "Desk", "Consultation"], *[[f"2026-09-0{i + 1}", a, a] for i, a in enumerate(answers)]]

@@ -9,7 +9,7 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard.imports import pipeline
 from dashboard.scales import Scale
-from dashboard.store import Store, imports, workspace
+from dashboard.store import Store, cycles, groups, imports, workspace
 from tests.apptest import open_page
 from tests.survey_files import csv_bytes, long_rows_xlsx, small_workspace
 
@@ -108,7 +108,7 @@ def test_an_unmatched_name_can_be_added_as_a_new_touchpoint(workspace_db: Path, 
     assert button(at, "Import").label == "Import 2 impressions"
     button(at, "Import").click().run()
     with Store(workspace_db) as store:
-        assert workspace.touchpoints(store)["name"].tolist()[-1] == "Parking"
+        assert cycles.touchpoints(store)["name"].tolist()[-1] == "Parking"
         assert workspace.counts(store)["impressions"] == 2
 
 
@@ -177,4 +177,4 @@ def test_new_groups_are_listed_and_can_be_created_or_mapped(workspace_db: Path, 
         "Imported 3 impressions into Repair job (import 1). Created stakeholder groups: Patients."
     ]
     with Store(workspace_db) as store:
-        assert sorted(workspace.groups(store)["name"]) == ["Homeowners", "Patients"]
+        assert sorted(groups.groups(store)["name"]) == ["Homeowners", "Patients"]
