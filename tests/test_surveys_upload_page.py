@@ -170,6 +170,7 @@ def test_new_groups_are_listed_and_can_be_created_or_mapped(workspace_db: Path, 
         "2 stakeholder group(s) in this file are new: Parents, Patients. They are created with the import unless "
         "you map them to an existing group or import their rows without a group."
     ]
+    assert not [b for b in at.button if b.label == "Apply these choices"]  # creating them needs no click
     next(s for s in at.selectbox if s.label == "“Parents”").set_value("Homeowners").run()
     button(at, "Apply these choices").click().run()
     button(at, "Import 3").click().run()

@@ -121,6 +121,8 @@ def new_groups_editor(preview: pipeline.Preview, state: dict[str, object], key: 
         index = options.index(shown if shown else by_id.get(int(current), CREATE_GROUP))
         picked = st.selectbox(f"“{name}”", options, index=index, key=f"group-{key}-{number}")
         decided[name] = {CREATE_GROUP: pipeline.CREATE, NO_GROUP: pipeline.NO_GROUP}.get(picked) or groups[picked]
-    if decided != state.get("groups", {}) and st.button("Apply these choices", key=f"apply-groups-{key}"):
+    applied = dict(state.get("groups", {}))  # type: ignore[call-overload]
+    changed = any(decided[name] != applied.get(name, pipeline.CREATE) for name in names)
+    if changed and st.button("Apply these choices", key=f"apply-groups-{key}"):
         state["groups"] = decided
         st.rerun()
