@@ -9,7 +9,6 @@ case, spaces and dashes; groups are separated by semicolons.
 
 from __future__ import annotations
 
-import io
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,6 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from dashboard import domain, exports, metrics
+from dashboard.imports import reading
 from dashboard.store import Store, map_files
 from dashboard.text import clean_name
 from dashboard.text import key as name_key
@@ -50,44 +50,36 @@ class MapImport:
 
 
 def read_table(name: str, data: bytes) -> pd.DataFrame:
-    """The cells of a CSV or XLSX file as text (empty cells as ""), headers as written."""
+    """The cells of a CSV or XLSX map file as text (empty cells as ""), headers as written.
+
+    The bytes go through the survey upload's safe reader (size, zip-bomb, XML-entity and
+    declared-size checks, encoding and delimiter detection) under the map-file limits
+    (``reading.MAP_FILE``: 20 MB, 5,000 rows, counted while the rows stream in). Blank rows
+    stay in place, so row numbers in messages are the file's own.
+    """
     suffix = Path(name).suffix.lower()
-    if suffix == ".csv":
-        try:
-            return pd.read_csv(
-                io.BytesIO(data), dtype=str, keep_default_na=False, encoding="utf-8-sig", skip_blank_lines=True
-            )
-        except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as error:
-            raise MapFileError([(0, f"the CSV file cannot be read ({error})")]) from error
-    if suffix == ".xlsx":
-        return _read_xlsx(data)
-    raise MapFileError([(0, f"{name}: a map file must end in .csv or .xlsx")])
-
-
-def _read_xlsx(data: bytes) -> pd.DataFrame:
-    # openpyxl parses the workbook's XML through defusedxml when it is installed (it is
-    # pinned), which defuses entity-expansion attacks; read-only mode streams the rows.
-    from openpyxl import load_workbook  # noqa: PLC0415 - only XLSX imports need it
-
+    if suffix not in (".csv", ".xlsx"):
+        raise MapFileError([(0, f"{name}: a map file must end in .csv or .xlsx")])
     try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as error:  # openpyxl raises many kinds for a damaged file
-        raise MapFileError([(0, f"the XLSX file cannot be read ({error})")]) from error
-    try:
-        rows = list(workbook.worksheets[0].iter_rows(values_only=True))
-    finally:
-        workbook.close()
-    if not rows:
-        return pd.DataFrame()
-    header = ["" if h is None else str(h) for h in rows[0]]
-    body = [["" if v is None else _cell_text(v) for v in row[: len(header)]] for row in rows[1:]]
-    return pd.DataFrame([r + [""] * (len(header) - len(r)) for r in body], columns=header, dtype=str)
+        sheet = _map_sheet(data) if suffix == ".xlsx" and data.startswith(b"PK") else None
+        grid = reading.read_grid(data, name, sheet=sheet, limits=reading.MAP_FILE)
+    except reading.SurveyError as error:
+        raise MapFileError([(0, str(error))]) from None
+    frame = grid.frame.reindex(range(int(grid.frame.index.max()) + 1))
+    header = pd.Index(["" if cell is None else str(cell) for cell in frame.iloc[0]])
+    keep = (header != "") & ~header.duplicated()
+    body = frame.iloc[1:, keep].fillna("").reset_index(drop=True)
+    body.columns = header[keep]
+    return body
 
 
-def _cell_text(value: object) -> str:
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
+def _map_sheet(data: bytes) -> str | None:
+    """The first sheet whose first row names the required columns (a workbook may open on a
+    notes sheet); None, the first sheet, when no sheet does, so the message names what is missing."""
+    for sheet, header in reading.sheet_headers(data, reading.MAP_FILE).items():
+        if set(REQUIRED) <= {_header(cell) for cell in header}:
+            return sheet
+    return None
 
 
 def _unescape(text: str) -> str:

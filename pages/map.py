@@ -343,8 +343,11 @@ with file_tab:
         try:
             planned = maps.plan_import(store, upload.name, data)
         except maps.MapFileError as error:
-            st.error("The map file was not imported; nothing was written. Fix these rows and upload it again.")
-            st.dataframe(pd.DataFrame(error.problems, columns=["Row", "Problem"]), hide_index=True, width="stretch")
+            if all(row == 0 for row, _ in error.problems):  # the file as a whole was refused: no rows to list
+                st.error("The map file was not imported; nothing was written. " + error.problems[0][1])
+            else:
+                st.error("The map file was not imported; nothing was written. Fix these rows and upload it again.")
+                st.dataframe(pd.DataFrame(error.problems, columns=["Row", "Problem"]), hide_index=True, width="stretch")
         else:
             st.markdown("**What the import changes**")
             st.dataframe(pd.DataFrame({"Change": planned.changes}), hide_index=True, width="stretch")

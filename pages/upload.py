@@ -8,8 +8,8 @@ import streamlit as st
 from dashboard import domain, exports
 from dashboard import formatting as fmt
 from dashboard.imports import dates, pipeline
+from dashboard.imports.reading import SurveyError
 from dashboard.scales import COMMON_SCALES, Scale
-from dashboard.surveys.reading import SurveyError
 from dashboard.ui import cached, import_editor, importing, navigation
 
 navigation.route_through_navigation()

@@ -9,9 +9,9 @@ import pandas as pd
 import pytest
 
 from dashboard.imports import answers, columns, dates, pipeline
+from dashboard.imports.reading import SurveyError
 from dashboard.scales import SATISFACTION, Scale
 from dashboard.store import Store, cycles, imports, workspace
-from dashboard.surveys.reading import SurveyError
 from tests.survey_files import csv_bytes, long_rows_xlsx, small_workspace
 
 

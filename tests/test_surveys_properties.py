@@ -8,7 +8,7 @@ import io
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dashboard.surveys import reading
+from dashboard.imports import reading
 from dashboard.text import key
 
 TEXT = st.text(alphabet="abcdefghij XYZé\"'\n", max_size=8)

@@ -17,10 +17,10 @@ import pytest
 
 from dashboard import cli
 from dashboard.imports import pipeline
+from dashboard.imports.reading import SurveyError
 from dashboard.scales import SATISFACTION, Scale
 from dashboard.store import Store, cycles, groups, imports
 from dashboard.store.cycles import TouchpointFields
-from dashboard.surveys.reading import SurveyError
 from tests.survey_files import xlsx_bytes
 from tests.test_survey_formats import (
     QUALTRICS_ANSWERS,

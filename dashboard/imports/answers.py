@@ -20,8 +20,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from dashboard.imports.reading import SurveyError
 from dashboard.scales import AGREEMENT, QUALITY, SATISFACTION, Scale, label_key
-from dashboard.surveys.reading import SurveyError
 
 MISSING_ANSWER_TEXTS: tuple[str, ...] = (
     "",

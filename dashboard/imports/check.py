@@ -21,9 +21,9 @@ from dashboard.imports.answers import ScaleGuessError, clean_answer, detect_scal
 from dashboard.imports.columns import match_names
 from dashboard.imports.long_format import find_columns
 from dashboard.imports.preview import CREATE, NO_GROUP, SKIP, Context, Options, Preview, Remembered
+from dashboard.imports.reading import SurveyError, Table
 from dashboard.imports.survey_key import long_survey_key
 from dashboard.scales import Scale
-from dashboard.surveys.reading import SurveyError, Table
 from dashboard.text import clean_name, key
 
 

@@ -12,8 +12,8 @@ from datetime import date
 
 import pandas as pd
 
+from dashboard.imports.reading import SurveyError, read_table
 from dashboard.scales import SATISFACTION, Scale
-from dashboard.surveys.reading import SurveyError, read_table
 from dashboard.text import key
 
 LONG_COLUMNS: dict[str, tuple[str, ...]] = {

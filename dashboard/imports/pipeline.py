@@ -1,7 +1,7 @@
 """A survey file from uploaded bytes to a preview of the impressions an import will record.
 
 ``prepare`` runs the stages in the order a file travels: read the bytes safely
-(``dashboard.surveys.reading``), recognise the layout (the long format is one layout among
+(``dashboard.imports.reading``), recognise the layout (the long format is one layout among
 the survey tools' exports: ``detect``), map columns to touchpoints, groups, dates and comments
 (``columns``), interpret the answers (``answers``: one scale detection, one missing-answer
 list), turn them into rows (``reshape``, ``wide``) and check each row (``check``). Nothing is
@@ -23,8 +23,8 @@ from dashboard.imports.long_format import (
     template_frame,
 )
 from dashboard.imports.preview import CREATE, NO_GROUP, SKIP, Context, Options, Preview, Remembered, content_hash_of
+from dashboard.imports.reading import SurveyError, peek_header, read_grid, read_table
 from dashboard.imports.wide import UnknownLabelsError, column_choices, layout_table, prepare_wide
-from dashboard.surveys.reading import SurveyError, peek_header, read_grid, read_table
 
 __all__ = [
     "CREATE",

@@ -14,8 +14,8 @@ import pandas as pd
 
 from dashboard.imports import dates
 from dashboard.imports.layout import WideLayout
+from dashboard.imports.reading import SurveyError
 from dashboard.scales import Scale
-from dashboard.surveys.reading import SurveyError
 
 CREATE = "create"
 """A decision for a touchpoint or group name that matches nothing: add it during the import."""

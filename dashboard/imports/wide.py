@@ -31,9 +31,9 @@ from dashboard.imports.check import analyse, holds
 from dashboard.imports.detect import detect
 from dashboard.imports.layout import WideLayout
 from dashboard.imports.preview import Context, Options, Preview, Remembered
+from dashboard.imports.reading import Grid, SurveyError, Table
 from dashboard.imports.reshape import to_long
 from dashboard.scales import Scale
-from dashboard.surveys.reading import Grid, SurveyError, Table
 
 
 class UnknownLabelsError(SurveyError):

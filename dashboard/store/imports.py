@@ -19,12 +19,12 @@ import pandas as pd
 
 from dashboard import domain
 from dashboard.imports.preview import Context, Preview, Remembered
+from dashboard.imports.reading import SurveyError
 from dashboard.scales import Scale
 from dashboard.store import Store, rollup
 from dashboard.store.cycles import add_touchpoints
 from dashboard.store.groups import add_groups
 from dashboard.store.impressions import insert_impressions
-from dashboard.surveys.reading import SurveyError
 from dashboard.text import key
 
 CHUNK_ROWS = 500_000

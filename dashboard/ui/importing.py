@@ -7,8 +7,8 @@ import pandas as pd
 import streamlit as st
 
 from dashboard.imports import pipeline
+from dashboard.imports.reading import list_sheets
 from dashboard.store import imports
-from dashboard.surveys.reading import list_sheets
 from dashboard.ui.cached import data_version, store
 
 
