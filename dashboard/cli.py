@@ -84,7 +84,7 @@ def _add_survey_commands(commands: argparse._SubParsersAction) -> None:  # type:
     imp.add_argument(
         "--scale",
         help="the scale of the answers, when they do not settle it (remembered for the survey), "
-        "e.g. 1-5, 0-10, -2..2, labels:Bad|OK|Good",
+        "e.g. 1-5, 0-10, labels:Bad|OK|Good; with '=' for a scale below zero: --scale=-2..2",
     )
     imp.add_argument(
         "--group",
