@@ -94,9 +94,10 @@ def test_ten_phones_vote_at_once_and_the_presenter_view_shows_the_exact_totals(
     click(facilitator, "Start session")
     heading = facilitator.get_by_text(re.compile(r"^Join code: [A-Z0-9]{4}$"))
     expect(heading).to_be_visible(timeout=60_000)
-    heading = heading.inner_text()
-    code = heading.removeprefix("Join code: ")
-    session_id = re.search(r"session=(\d+)", facilitator.url).group(1)  # type: ignore[union-attr]
+    code = heading.inner_text().removeprefix("Join code: ")
+    session = re.search(r"session=(\d+)", facilitator.url)
+    assert session is not None, facilitator.url
+    session_id = session.group(1)
     click(facilitator, "Open")
     expect(facilitator.get_by_text("(open for votes)")).to_be_visible(timeout=60_000)
 
