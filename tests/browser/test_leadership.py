@@ -6,7 +6,7 @@ import re
 from datetime import datetime
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, Page, ViewportSize, expect
 
 from tests.browser.conftest import PHONE, PROJECTOR, Server, exceptions_on, open_app, settle
 
@@ -63,7 +63,7 @@ def test_a_leader_filters_clicks_a_heatmap_cell_and_shares_the_narrowed_view(ser
 
 @pytest.mark.parametrize("viewport", [PROJECTOR, PHONE], ids=["projector", "phone"])
 def test_the_impressions_page_draws_every_chart_without_an_error(
-    server: Server, browser: Browser, viewport: dict[str, int]
+    server: Server, browser: Browser, viewport: ViewportSize
 ):
     page = open_app(browser, f"{server.url}/impressions", viewport)
     assert exceptions_on(page) == []

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, Playwright, expect
+from playwright.sync_api import Browser, Page, Playwright, ViewportSize, expect
 
 from tests.browser.conftest import (
     PHONE,
@@ -48,13 +48,13 @@ def room_browser(playwright: Playwright) -> Iterator[Browser]:
     launched.close()
 
 
-def open_pages(browser: Browser, url: str, viewport: dict[str, int], count: int = 1) -> list[Page]:
+def open_pages(browser: Browser, url: str, viewport: ViewportSize, count: int = 1) -> list[Page]:
     """Like ``open_app`` for several pages at once: all load together, then each is awaited.
 
     Patient timeouts: ten phones, a projector and their refresh timers share two cores."""
     pages = []
     for _ in range(count):
-        page = browser.new_page(viewport=viewport)  # type: ignore[arg-type]
+        page = browser.new_page(viewport=viewport)
         page.set_default_timeout(120_000)
         page.goto(url, wait_until="commit")
         pages.append(page)
@@ -64,7 +64,7 @@ def open_pages(browser: Browser, url: str, viewport: dict[str, int], count: int 
     return pages
 
 
-def open_page(browser: Browser, url: str, viewport: dict[str, int]) -> Page:
+def open_page(browser: Browser, url: str, viewport: ViewportSize) -> Page:
     return open_pages(browser, url, viewport)[0]
 
 
