@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -47,9 +48,9 @@ def test_a_link_in_a_touchpoint_name_is_text_on_the_heatmap_axis_and_in_its_hove
 
 
 def test_a_filter_value_from_a_shared_link_is_quoted_as_text_in_the_warning(
-    demo_db: object, monkeypatch: pytest.MonkeyPatch
+    demo_db: Path, monkeypatch: pytest.MonkeyPatch
 ):
-    at = app(demo_db, monkeypatch)  # type: ignore[arg-type]
+    at = app(demo_db, monkeypatch)
     at.query_params["source"] = PHISH
     at.switch_page("pages/overview.py").run()
     assert not at.exception
