@@ -10,10 +10,9 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from dashboard import demo
-from dashboard.scales import Scale
+from dashboard import cli_server, demo, import_jobs, remote
 from dashboard.store import Store, database_path, imports
-from dashboard.surveys import dates, pipeline, reading
+from dashboard.surveys import dates, reading
 from dashboard.surveys.reading import SurveyError
 
 
@@ -40,6 +39,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo_cmd.set_defaults(run=run_demo)
     _add_survey_commands(commands)
     add_map_commands(commands)
+    cli_server.add_commands(commands)
     return parser
 
 
@@ -95,45 +95,19 @@ def run_survey_import(args: argparse.Namespace) -> int:
     path: Path = args.file
     if path.stat().st_size > reading.MAX_BYTES:
         raise SurveyError(f"{path.name} is larger than {reading.MAX_BYTES / 1e6:.0f} MB; split it")
-    data = path.read_bytes()
-    scale = Scale.parse(args.scale) if args.scale else None
+    job = import_jobs.Request(
+        data=path.read_bytes(),
+        file_name=path.name,
+        cycle=args.cycle,
+        strict=args.strict,
+        scale=args.scale,
+        date_order=args.date_order,
+        sheet=args.sheet,
+        imported_by=_who(),
+    )
     with Store(args.db or database_path()) as store:
-        digest = pipeline.fingerprint(data)
-        earlier = imports.batch_for_hash(store, digest)
-        if earlier is not None:
-            raise SurveyError(f"{path.name} was already imported (import {earlier['id']}, {earlier['file_name']})")
-        context = imports.cycle_context(store, args.cycle)
-        options = pipeline.Options(scale=scale, date_order=args.date_order, sheet=args.sheet)
-        preview = pipeline.prepare(
-            data,
-            path.name,
-            context,
-            options,
-            content_hash=digest,
-            recall=lambda key: imports.remembered_mapping(store, key),
-        )
-        refusal = preview.refusal(strict=args.strict)
-        if refusal:
-            raise SurveyError(" ".join(refusal.split()))  # one line, even when a quoted cell holds breaks
-        result = imports.commit(store, preview, imported_by=_who())
-    outcome = {
-        "import": result.batch_id,
-        "file": path.name,
-        "cycle": context.cycle_name,
-        "impressions": result.impressions,
-        "rejected": len(preview.rejected),
-        "missing_answers": preview.missing_answers,
-        "per_touchpoint": preview.counts(),
-        "detected": preview.detected,
-    }
-    if args.json:
-        print(json.dumps(outcome, indent=2, default=str))
-    else:
-        print(
-            f"imported {result.impressions:,} impressions from {path.name} into {context.cycle_name} "
-            f"(import {result.batch_id}); {len(preview.rejected):,} rows rejected, "
-            f"{preview.missing_answers:,} missing answers skipped"
-        )
+        outcome = import_jobs.run(store, job)
+    print(json.dumps(outcome, indent=2, default=str) if args.json else import_jobs.summary_line(outcome))
     return 0
 
 
@@ -195,7 +169,14 @@ def run_map_export(args: argparse.Namespace) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
-        return int(args.run(args))
+        handed = remote.hand_off(args)  # a running server holds the workspace: it does the job
+        return int(args.run(args)) if handed is None else handed
     except (ValueError, OSError) as error:
         print(f"error: {error}", file=sys.stderr)
+        return 1
+    except Exception as error:  # never a traceback on the command line; the message says what failed
+        message = " ".join(str(error).split())
+        if "lock" in message.casefold():
+            message = f"the workspace is held by another process that announced no server ({message})"
+        print(f"error: {message}", file=sys.stderr)
         return 1

@@ -9,21 +9,17 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from dashboard import demo, evidence, metrics
+from dashboard import evidence, metrics
 from dashboard import maps as _maps
 from dashboard.store import Store, database_path, plan, workspace
 from dashboard.store import maps as _store_maps
+from dashboard.workspace_file import open_workspace
 
 
 @st.cache_resource(show_spinner="Opening the workspace…")
 def store() -> Store:
     """The workspace for this server; on the very first start, the demo business is built."""
-    path = database_path()
-    first_start = not path.exists()
-    opened = Store(path)
-    if first_start:
-        demo.build(opened)
-    return opened
+    return open_workspace(database_path())
 
 
 def data_version() -> int:

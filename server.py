@@ -1,0 +1,39 @@
+"""The one server: the Streamlit pages and the project's HTTP API, in one ASGI app (``st.App``).
+
+``make run`` starts it with ``streamlit run server.py``; any ASGI server can too
+(``uvicorn server:app``). ``streamlit_app.py`` stays the pages' router.
+"""
+
+import base64
+import hashlib
+import re
+from pathlib import Path
+
+import streamlit as st
+from streamlit import config
+
+from dashboard import web
+from dashboard.store import database_path
+from dashboard.web.security import allowed_hosts_from_env
+
+
+def _url() -> str:
+    """The address the command line reaches this server at (the port is final once it listens)."""
+    scheme = "https" if config.get_option("server.sslCertFile") else "http"
+    return f"{scheme}://127.0.0.1:{config.get_option('server.port')}"
+
+
+def _inline_script_hashes() -> tuple[str, ...]:
+    """CSP hashes of the inline scripts in Streamlit's page (one today: ``window.prerenderReady``)."""
+    page = (Path(st.__file__).parent / "static" / "index.html").read_text(encoding="utf-8")
+    scripts = re.findall(r"<script>(.*?)</script>", page, flags=re.DOTALL)
+    return tuple("sha256-" + base64.b64encode(hashlib.sha256(s.encode()).digest()).decode() for s in scripts)
+
+
+service = web.Service(database_path(), _url)
+app = st.App(
+    "streamlit_app.py",
+    routes=web.routes(service),
+    middleware=web.middleware(web.Policy(hosts=allowed_hosts_from_env(), script_hashes=_inline_script_hashes())),
+    lifespan=service.lifespan,
+)
