@@ -61,6 +61,7 @@ class Service:
     @asynccontextmanager
     async def lifespan(self, _app: Any) -> AsyncIterator[None]:
         """Opens the workspace, announces the server, and undoes both on shutdown."""
+        configure_logging()
         await run_in_threadpool(self.open)
         pid = os.getpid()
         written = announcement.write(self.db_path, announcement.Announcement(self.url(), self.local_token, pid))
@@ -70,3 +71,18 @@ class Service:
         finally:
             announcement.remove(self.db_path, pid)
             self.close()
+
+
+def configure_logging() -> None:
+    """The access log and the server's messages go to stderr, one line each (JSON for the access log).
+
+    Left alone when the host application configured the ``dashboard`` logger already.
+    """
+    logger = logging.getLogger("dashboard")
+    if logger.handlers:
+        return
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("%(message)s"))
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+    logger.propagate = False

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import JSONResponse, Response
 
 from dashboard import import_jobs
 from dashboard.store import imports
@@ -44,9 +44,7 @@ async def survey_import(call: Call) -> Any:
         sheet=fields.get("sheet") or None,
         imported_by=f"api:{call.holder.name}",
     )
-    if _flag(fields, "dry_run"):
-        from starlette.responses import JSONResponse  # noqa: PLC0415
-
+    if _flag(fields, "dry_run"):  # 200, not the 201 of a committed import
         return JSONResponse(await call.blocking(import_jobs.preview, call.service.store, job))
     return await call.blocking(import_jobs.run, call.service.store, job)
 

@@ -1,0 +1,259 @@
+"""The JSON schemas of the API's bodies and answers, and the refusals every route may give
+(the parts of the OpenAPI document in ``openapi.py``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+ERROR_STATUSES = {
+    "400": "Malformed request (a body that is not JSON, a form that cannot be read).",
+    "401": "No token, or a wrong or revoked one.",
+    "403": "The token's role is too low.",
+    "404": "Unknown cycle, touchpoint, import or route.",
+    "409": "Conflicts with the workspace (a file imported before, an import undone already).",
+    "413": "The body is larger than the upload limit (200 MB).",
+    "415": "Wrong content type.",
+    "422": "Well-formed but refused; the message says why.",
+    "429": "Too many failed token checks from this client; wait a minute.",
+}
+NUMBER_OR_NULL = {"type": ["number", "null"]}
+METRIC_FIELDS = (
+    "mean",
+    "mean_low",
+    "mean_high",
+    "net",
+    "net_low",
+    "net_high",
+    "perfection",
+    "perfection_low",
+    "perfection_high",
+    "target",
+)
+
+
+def ref(name: str) -> dict[str, str]:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def json_body(schema: dict[str, Any], description: str) -> dict[str, Any]:
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+def responses(ok: dict[str, dict[str, Any]], errors: tuple[str, ...]) -> dict[str, Any]:
+    answers = dict(ok)
+    for status in errors:
+        answers[status] = json_body(ref("Error"), ERROR_STATUSES[status])
+    return answers
+
+
+AUTH = ("401", "403", "429")
+READ = (*AUTH, "404", "422")
+UPLOAD = (*AUTH, "400", "404", "409", "413", "415", "422")
+
+
+def array_param(name: str, about: str) -> dict[str, Any]:
+    return {
+        "name": name,
+        "in": "query",
+        "required": False,
+        "description": about,
+        "style": "form",
+        "explode": True,
+        "schema": {"type": "array", "items": {"type": "string"}},
+    }
+
+
+def summary_parameters() -> list[dict[str, Any]]:
+    return [
+        {
+            "name": "by",
+            "in": "query",
+            "schema": {"type": "string", "enum": ["touchpoint", "moment", "month"], "default": "touchpoint"},
+        },
+        {"name": "start", "in": "query", "schema": {"type": "string", "format": "date"}},
+        {"name": "end", "in": "query", "schema": {"type": "string", "format": "date"}},
+        array_param("cycle", "service cycle names"),
+        array_param("moment", "moment keys: now_or_never, make_or_break, keep_or_lose, multiplier"),
+        array_param("channel", "channels"),
+        array_param("group", "stakeholder group names"),
+        array_param("team", "team names"),
+        array_param("source", "sources: survey, workshop, manual"),
+    ]
+
+
+def schemas() -> dict[str, Any]:
+    row_metrics = {name: NUMBER_OR_NULL for name in METRIC_FIELDS}
+    summary_row = {
+        "type": "object",
+        "properties": {
+            "touchpoint_id": {"type": "integer"},
+            "touchpoint": {"type": "string"},
+            "cycle": {"type": "string"},
+            "moment": {"type": "string"},
+            "month": {"type": "string"},
+            "n": {"type": "integer"},
+            "weak": {"type": ["boolean", "null"]},
+            **row_metrics,
+        },
+        "required": ["n", "weak", *METRIC_FIELDS],
+    }
+    touchpoint = {
+        "type": "object",
+        "properties": {
+            "id": {"type": "integer"},
+            "position": {"type": "integer"},
+            "name": {"type": "string"},
+            "moment": {"type": "string"},
+            "channel": {"type": ["string", "null"]},
+            "owner": {"type": ["string", "null"]},
+            "standard": {"type": ["string", "null"]},
+            "target": NUMBER_OR_NULL,
+            "situation": {"type": ["string", "null"]},
+        },
+        "required": ["id", "position", "name", "moment", "target"],
+    }
+    impression_item = {
+        "type": "object",
+        "properties": {
+            "touchpoint": {"type": ["integer", "string"], "description": "a touchpoint id, or its name"},
+            "cycle": {"type": "string", "description": "the touchpoint's cycle, when named (default: the batch's)"},
+            "date": {"type": "string", "format": "date"},
+            "answer": {"type": ["string", "number"]},
+            "scale": {"type": "string", "description": "e.g. 1-5, 0-10, -2..2, labels:Poor|Fair|Good"},
+            "group": {"type": ["string", "null"]},
+            "comment": {"type": ["string", "null"]},
+        },
+        "required": ["touchpoint", "date", "answer", "scale"],
+    }
+    per_touchpoint = {"type": "object", "additionalProperties": {"type": "integer"}}
+    outcome = {
+        "type": "object",
+        "properties": {
+            "import": {"type": "integer"},
+            "file": {"type": "string"},
+            "cycle": {"type": "string"},
+            "impressions": {"type": "integer"},
+            "rejected": {"type": "integer"},
+            "missing_answers": {"type": "integer"},
+            "per_touchpoint": per_touchpoint,
+            "detected": {"type": "object"},
+        },
+        "required": ["import", "file", "cycle", "impressions", "rejected", "missing_answers", "per_touchpoint"],
+    }
+    rejected = {
+        "type": "array",
+        "items": {
+            "type": "object",
+            "properties": {"index": {"type": "integer"}, "reason": {"type": "string"}},
+            "required": ["index", "reason"],
+        },
+    }
+    return {
+        "Error": {"type": "object", "properties": {"error": {"type": "string"}}, "required": ["error"]},
+        "Stats": {
+            "type": "object",
+            "properties": {
+                "impressions": {"type": "integer"},
+                "touchpoints": {
+                    "type": "array",
+                    "items": {
+                        "type": "object",
+                        "properties": {
+                            "cycle": {"type": "string"},
+                            "touchpoint": {"type": "string"},
+                            "moment": {"type": "string"},
+                            "impressions": {"type": "integer"},
+                            "mean_score": {"type": "number"},
+                        },
+                        "required": ["cycle", "touchpoint", "moment", "impressions", "mean_score"],
+                    },
+                },
+            },
+            "required": ["impressions", "touchpoints"],
+        },
+        "Cycles": {
+            "type": "object",
+            "properties": {
+                "cycles": {
+                    "type": "array",
+                    "items": {
+                        "type": "object",
+                        "properties": {
+                            "id": {"type": "integer"},
+                            "name": {"type": "string"},
+                            "description": {"type": ["string", "null"]},
+                            "touchpoints": {"type": "array", "items": touchpoint},
+                        },
+                        "required": ["id", "name", "touchpoints"],
+                    },
+                },
+                "moments": {"type": "array", "items": {"type": "object"}},
+                "default_target": {"type": "number"},
+            },
+            "required": ["cycles", "moments", "default_target"],
+        },
+        "Summary": {
+            "type": "object",
+            "properties": {
+                "by": {"type": "string", "enum": ["touchpoint", "moment", "month"]},
+                "rows": {"type": "array", "items": summary_row},
+            },
+            "required": ["by", "rows"],
+        },
+        "ImpressionBatch": {
+            "type": "object",
+            "properties": {
+                "cycle": {"type": "string", "description": "the cycle of items that name their touchpoint"},
+                "source": {"type": "string", "enum": ["survey", "manual"], "default": "survey"},
+                "impressions": {"type": "array", "items": impression_item},
+            },
+            "required": ["impressions"],
+        },
+        "Recorded": {
+            "type": "object",
+            "properties": {"recorded": {"type": "integer"}, "rejected": rejected},
+            "required": ["recorded", "rejected"],
+        },
+        "Refused": {
+            "type": "object",
+            "properties": {"error": {"type": "string"}, "recorded": {"type": "integer"}, "rejected": rejected},
+            "required": ["error"],
+        },
+        "ImportOutcome": outcome,
+        "ImportPreview": {
+            "type": "object",
+            "properties": {
+                "file": {"type": "string"},
+                "cycle": {"type": "string"},
+                "detected": {"type": "object"},
+                "impressions": {"type": "integer"},
+                "per_touchpoint": per_touchpoint,
+                "rejected": {"type": "integer"},
+                "rejected_rows": {"type": "array", "items": {"type": "object"}},
+                "missing_answers": {"type": "integer"},
+                "new_touchpoints": {"type": "array", "items": {"type": "string"}},
+                "refusal": {"type": ["string", "null"]},
+            },
+            "required": ["file", "cycle", "impressions", "per_touchpoint", "rejected", "rejected_rows"],
+        },
+        "Imports": {
+            "type": "object",
+            "properties": {"imports": {"type": "array", "items": {"type": "object"}}},
+            "required": ["imports"],
+        },
+        "Undone": {
+            "type": "object",
+            "properties": {"import": {"type": "integer"}, "removed": {"type": "integer"}},
+            "required": ["import", "removed"],
+        },
+        "MapImport": {
+            "type": "object",
+            "properties": {"file": {"type": "string"}, "changes": {"type": "array", "items": {"type": "string"}}},
+            "required": ["file", "changes"],
+        },
+        "ResponseRecorded": {
+            "type": "object",
+            "properties": {"recorded": {"type": "integer"}, "survey": {"type": "string"}},
+            "required": ["recorded"],
+        },
+    }
