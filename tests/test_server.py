@@ -193,7 +193,8 @@ def test_a_batch_with_a_bad_item_records_nothing_and_names_each_refused_item(run
             "application/json",
             (
                 400,
-                "the body is not valid JSON: Expecting property name enclosed in double quotes: line 1 column 2 (char 1)",
+                "the body is not valid JSON: Expecting property name enclosed in double quotes:"
+                " line 1 column 2 (char 1)",
             ),
         ),
         (b"[1, 2]", "application/json", (422, 'send {"impressions": [...]} with one object per impression')),
