@@ -8,6 +8,7 @@ a stream of 2,000-row transactions always held a whole number of them).
 from __future__ import annotations
 
 import shutil
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -113,6 +114,14 @@ def backup(store: Store, target: Path) -> dict[str, int]:
             cur.execute("detach backup_target")
     partial.rename(target)
     return stored_counts(target)
+
+
+def backup_bytes(store: Store) -> bytes:
+    """A backup as bytes, for a download: written to a temporary file, read, and removed."""
+    with tempfile.TemporaryDirectory(prefix="dashboard-backup-") as folder:
+        target = Path(folder) / "backup.duckdb"
+        backup(store, target)
+        return target.read_bytes()
 
 
 def backup_schema(path: Path) -> int:
