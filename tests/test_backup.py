@@ -66,10 +66,8 @@ def test_a_restore_refuses_a_backup_from_a_newer_schema(tmp_path: Path, capsys: 
         cur.execute("insert into schema_migration (version, name) values (9999, 'from_the_future')")
     code, out, err = run(capsys, "restore", str(backup), "--db", str(target))
     assert (code, out) == (1, "")
-    assert (
-        err
-        == f"error: {backup} has schema version 9999, newer than this app's {operations.newest_schema()}; upgrade the app\n"
-    )
+    newest = operations.newest_schema()
+    assert err == f"error: {backup} has schema version 9999, newer than this app's {newest}; upgrade the app\n"
     assert not target.exists()
 
 
