@@ -10,7 +10,8 @@ import argparse
 from pathlib import Path
 
 from dashboard import announcement
-from dashboard.store import Store, database_path, operations, tokens
+from dashboard.scales import Scale
+from dashboard.store import Store, database_path, operations, tokens, webhooks
 from dashboard.store.operations import BackupError
 
 DB_HELP = "database file (default: $DASHBOARD_DB or data/dashboard.duckdb)"
@@ -42,6 +43,53 @@ def add_commands(commands: argparse._SubParsersAction) -> None:  # type: ignore[
     restore.add_argument("--db", type=Path, help=DB_HELP)
     restore.add_argument("--force", action="store_true", help="overwrite a workspace that holds data")
     restore.set_defaults(run=run_restore)
+    _add_webhook_commands(commands)
+
+
+def _add_webhook_commands(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    hook = commands.add_parser("webhook", help="survey tools' webhooks: add, list, remove")
+    actions = hook.add_subparsers(dest="webhook_command", required=True)
+    add = actions.add_parser("add", help="receive a survey's responses at /api/v1/responses/KEY (prints the secret)")
+    add.add_argument("key", help="the survey key: the last part of the webhook URL")
+    add.add_argument("--tool", required=True, choices=webhooks.TOOLS)
+    add.add_argument("--cycle", required=True, help="the service cycle the responses go to")
+    add.add_argument("--scale", help="the scale of the ratings, e.g. 1-5 (one response rarely shows it)")
+    add.add_argument("--secret", help="Typeform: made for you when left out; SurveyMonkey: 'API_KEY&API_SECRET'")
+    add.add_argument("--db", type=Path, help=DB_HELP)
+    add.set_defaults(run=run_webhook_add)
+    listing = actions.add_parser("list", help="every webhook (without secrets)")
+    listing.add_argument("--db", type=Path, help=DB_HELP)
+    listing.set_defaults(run=run_webhook_list)
+    remove = actions.add_parser("remove", help="stop receiving a survey's responses")
+    remove.add_argument("key")
+    remove.add_argument("--db", type=Path, help=DB_HELP)
+    remove.set_defaults(run=run_webhook_remove)
+
+
+def run_webhook_add(args: argparse.Namespace) -> int:
+    _refuse_while_served(_workspace(args), "set up a webhook")
+    if args.scale:
+        Scale.parse(args.scale)  # refuses a bad spec now rather than at the first response
+    with Store(_workspace(args)) as store:
+        secret = webhooks.add(store, args.key, args.tool, args.cycle, args.scale, args.secret)
+    print(f"responses to /api/v1/responses/{args.key} are recorded; the signing secret is:\n{secret}")
+    return 0
+
+
+def run_webhook_list(args: argparse.Namespace) -> int:
+    _refuse_while_served(_workspace(args), "list webhooks here")
+    with Store(_workspace(args)) as store:
+        found = webhooks.listing(store)
+    print("no webhooks yet" if found.empty else found.fillna("").astype(str).to_string(index=False))
+    return 0
+
+
+def run_webhook_remove(args: argparse.Namespace) -> int:
+    _refuse_while_served(_workspace(args), "remove a webhook")
+    with Store(_workspace(args)) as store:
+        webhooks.remove(store, args.key)
+    print(f"removed the webhook {args.key!r}")
+    return 0
 
 
 def _workspace(args: argparse.Namespace) -> Path:

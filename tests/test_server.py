@@ -22,11 +22,15 @@ import pytest
 
 from dashboard import announcement
 from dashboard.remote import multipart
-from dashboard.store import Store, tokens
+from dashboard.store import Store, tokens, webhooks
+from dashboard.webhook_payloads import surveymonkey_signature, typeform_signature
 from tests.servers import Server, start_server, stop_server
 from tests.survey_files import small_workspace
 
 pytestmark = pytest.mark.server
+
+TYPEFORM_SECRET = "tf-shared-secret"
+SURVEYMONKEY_SECRET = "sm-api-key&sm-api-secret"
 
 
 @dataclass
@@ -46,6 +50,8 @@ def running(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Running]:
         issued = {role: tokens.create(store, f"{role} token", role) for role in tokens.ROLES}
         issued["revoked"] = tokens.create(store, "gone", "admin")
         tokens.revoke(store, "gone")
+        webhooks.add(store, "repair-typeform", "typeform", "Repair job", "1-5", TYPEFORM_SECRET)
+        webhooks.add(store, "repair-sm", "surveymonkey", "Repair job", "1-5", SURVEYMONKEY_SECRET)
     process, server = start_server(db, folder / "server.log")
     try:
         yield Running(server, issued, process)
@@ -337,3 +343,124 @@ def test_a_survey_file_posts_as_multipart(running: Running):
         content_type=content_type,
     )
     assert (answer.status, answer.json()) == (422, {"error": "The file has a header but no rows below it."})
+
+
+def typeform_payload(token: str, front_desk: int, repair: int) -> dict[str, Any]:
+    """A form_response shaped as Typeform's documented example payload (definition, answers, hidden)."""
+    return {
+        "event_id": f"01EVENT{token}",
+        "event_type": "form_response",
+        "form_response": {
+            "form_id": "lT4Z3j",
+            "token": token,
+            "landed_at": "2026-03-05T09:58:11Z",
+            "submitted_at": "2026-03-05T10:01:44Z",
+            "hidden": {},
+            "definition": {
+                "id": "lT4Z3j",
+                "title": "After your repair",
+                "fields": [
+                    {"id": "fd01", "title": "How was the Front desk?", "type": "opinion_scale", "ref": "fd"},
+                    {"id": "rp02", "title": "How was the Repair itself?", "type": "rating", "ref": "rp"},
+                    {"id": "tx03", "title": "Anything else?", "type": "long_text", "ref": "tx"},
+                ],
+            },
+            "answers": [
+                {"type": "number", "number": front_desk, "field": {"id": "fd01", "type": "opinion_scale", "ref": "fd"}},
+                {"type": "number", "number": repair, "field": {"id": "rp02", "type": "rating", "ref": "rp"}},
+                {
+                    "type": "text",
+                    "text": "Quick and friendly",
+                    "field": {"id": "tx03", "type": "long_text", "ref": "tx"},
+                },
+            ],
+        },
+    }
+
+
+def push(running: Running, key: str, body: bytes, headers: dict[str, str]) -> Answer:
+    return call(
+        running.server.url + f"/api/v1/responses/{key}",
+        "POST",
+        body=body,
+        content_type="application/json",
+        headers=headers,
+    )
+
+
+def impressions(running: Running) -> int:
+    return int(call(running.server.url + "/api/v1/stats", token=running.tokens["read"]).json()["impressions"])
+
+
+def test_a_signed_typeform_response_is_recorded_once_even_when_delivered_twice(running: Running):
+    before = impressions(running)
+    body = json.dumps(typeform_payload("resp-1", front_desk=5, repair=2)).encode()
+    signed = {"Typeform-Signature": typeform_signature(TYPEFORM_SECRET, body)}
+    first = push(running, "repair-typeform", body, signed)
+    assert (first.status, first.json()["recorded"], first.json()["survey"]) == (201, 2, "repair-typeform")
+    again = push(running, "repair-typeform", body, signed)
+    assert (again.status, again.json()) == (200, {"recorded": 0, "survey": "repair-typeform", "duplicate": True})
+    assert impressions(running) == before + 2
+    listed = call(running.server.url + "/api/v1/imports", token=running.tokens["read"]).json()["imports"]
+    newest = next(i for i in listed if i["id"] == first.json()["import"])
+    assert (newest["file_name"], newest["cycle"], newest["impressions"]) == (
+        "typeform-repair-typeform-resp-1.csv",
+        "Repair job",
+        2,
+    )
+
+
+@pytest.mark.parametrize("signature", [None, "sha256=bm90IHRoZSByaWdodCBvbmU=", "wrong-secret"])
+def test_a_typeform_response_with_a_bad_signature_records_nothing(running: Running, signature: str | None):
+    before = impressions(running)
+    body = json.dumps(typeform_payload("resp-forged", front_desk=1, repair=1)).encode()
+    if signature == "wrong-secret":
+        signature = typeform_signature("not-our-secret", body)
+    answer = push(running, "repair-typeform", body, {"Typeform-Signature": signature} if signature else {})
+    assert (answer.status, answer.json()) == (
+        401,
+        {"error": "the typeform signature is missing or does not match this survey's secret"},
+    )
+    assert impressions(running) == before
+
+
+def test_surveymonkey_events_are_acknowledged_and_their_response_details_recorded(running: Running):
+    before = impressions(running)
+    event = {
+        "name": "Repair webhook",
+        "filter_type": "survey",
+        "filter_id": "123456789",
+        "event_type": "response_completed",
+        "event_id": "10000001",
+        "object_type": "response",
+        "object_id": "987654321",
+        "event_datetime": "2026-03-06T08:00:00+00:00",
+        "resources": {"survey_id": "123456789", "collector_id": "111222333", "respondent_id": "987654321"},
+    }
+    body = json.dumps(event).encode()
+    acknowledged = push(running, "repair-sm", body, {"Sm-Signature": surveymonkey_signature(SURVEYMONKEY_SECRET, body)})
+    assert (acknowledged.status, acknowledged.json()["recorded"]) == (202, 0)
+    details = {
+        "id": "987654321",
+        "collector_id": "111222333",
+        "date_created": "2026-03-06T07:55:00+00:00",
+        "date_modified": "2026-03-06T07:58:30+00:00",
+        "pages": [
+            {
+                "id": "p1",
+                "questions": [
+                    {"id": "q1", "heading": "Front desk", "answers": [{"choice_id": "c4", "simple_text": "4"}]},
+                    {"id": "q2", "heading": "Repair", "answers": [{"choice_id": "c3", "simple_text": "3"}]},
+                ],
+            }
+        ],
+    }
+    body = json.dumps(details).encode()
+    recorded = push(running, "repair-sm", body, {"Sm-Signature": surveymonkey_signature(SURVEYMONKEY_SECRET, body)})
+    assert (recorded.status, recorded.json()["recorded"]) == (201, 2)
+    assert impressions(running) == before + 2
+
+
+def test_an_unknown_survey_key_is_named(running: Running):
+    answer = push(running, "nobody", b"{}", {})
+    assert (answer.status, answer.json()) == (404, {"error": "no webhook is set up under the survey key 'nobody'"})

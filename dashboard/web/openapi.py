@@ -162,7 +162,11 @@ def _paths() -> dict[str, Any]:
                 "parameters": [{"name": "survey_key", "in": "path", "required": True, "schema": {"type": "string"}}],
                 "requestBody": {"required": True, "content": {"application/json": {"schema": {"type": "object"}}}},
                 "responses": schemas.responses(
-                    {"201": schemas.json_body(schemas.ref("ResponseRecorded"), "Recorded.")},
+                    {
+                        "201": schemas.json_body(schemas.ref("ResponseRecorded"), "Recorded."),
+                        "200": schemas.json_body(schemas.ref("ResponseRecorded"), "Delivered again: recorded once."),
+                        "202": schemas.json_body(schemas.ref("ResponseRecorded"), "An event without answers."),
+                    },
                     ("400", "401", "404", "409", "413", "415", "422"),
                 ),
             }

@@ -253,7 +253,13 @@ def schemas() -> dict[str, Any]:
         },
         "ResponseRecorded": {
             "type": "object",
-            "properties": {"recorded": {"type": "integer"}, "survey": {"type": "string"}},
-            "required": ["recorded"],
+            "properties": {
+                "recorded": {"type": "integer"},
+                "survey": {"type": "string"},
+                "import": {"type": "integer"},
+                "duplicate": {"type": "boolean"},
+                "note": {"type": "string"},
+            },
+            "required": ["recorded", "survey"],
         },
     }

@@ -10,3 +10,15 @@ create table api_token (
     last_used_at timestamp,
     revoked_at timestamp
 );
+
+-- Survey tools' webhooks: each survey sending responses has a key (the last part of its URL),
+-- the tool that sends them, the cycle they go to, an optional scale, and the secret the tool
+-- signs with. The secret is kept as given: checking an HMAC signature needs the key itself.
+create table webhook (
+    survey_key varchar primary key,
+    tool varchar not null,
+    cycle_id integer not null,
+    scale varchar,
+    secret varchar not null,
+    created_at timestamp not null default current_timestamp
+);
