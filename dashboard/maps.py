@@ -293,14 +293,9 @@ def moved(order: Sequence[int], item: int, offset: int) -> list[int]:
 
 def moments_out_of_order(frame: pd.DataFrame) -> list[str]:
     """Touchpoints (in ``position`` order) placed after a touchpoint of a later moment."""
-    late: list[str] = []
-    furthest = -1
-    for name, moment in zip(frame["touchpoint"], frame["moment"], strict=True):
-        rank = domain.MOMENT_KEYS.index(moment)
-        if rank < furthest:
-            late.append(str(name))
-        furthest = max(furthest, rank)
-    return late
+    rank = frame["moment"].map(domain.MOMENT_KEYS.index)
+    latest_before = rank.cummax().shift(fill_value=-1)
+    return [str(name) for name in frame.loc[rank < latest_before, "touchpoint"]]
 
 
 def chain_breaks(cycle_moment_summary: pd.DataFrame) -> dict[str, str | None]:
@@ -327,3 +322,21 @@ def break_position(touchpoint_summary: pd.DataFrame, break_at: str | None) -> in
         return int(in_moment["position"].iloc[0])
     worst = weak.sort_values(["gap", "position"]).iloc[0]
     return int(worst["position"])
+
+
+def chain_verdict(touchpoint_summary: pd.DataFrame, break_at: str | None) -> tuple[str, str]:
+    """What the map says about a cycle's chain, and how loudly: ``("info" | "success" | "warning", text)``.
+
+    ``touchpoint_summary`` is the cycle's touchpoints with their metrics, ``break_at`` the moment
+    where its chain breaks (None when it holds).
+    """
+    if touchpoint_summary["n"].sum() == 0:
+        return "info", "No impressions recorded for this cycle yet: the map shows its touchpoints in grey."
+    if break_at is None:
+        return "success", "The chain holds: no moment of this cycle falls below its target on average."
+    position = break_position(touchpoint_summary, break_at)
+    spoiler = str(touchpoint_summary.set_index("position").loc[position, "touchpoint"]) if position else ""
+    return "warning", (
+        f"The chain breaks at {domain.moment_label(break_at)}, the first moment of this cycle "
+        f"below its target; “{spoiler}” is furthest short there."
+    )

@@ -112,11 +112,14 @@ if live:
         st.rerun()
 
 st.header("Backup")
-st.caption("A consistent copy of the whole workspace as a DuckDB file, taken while the app keeps serving.")
+st.caption(
+    "A consistent copy of the whole workspace in one database file, taken while the app keeps serving. "
+    "Put it back with: python -m dashboard restore FILE"
+)
 st.download_button(
     "Download a backup",
     data=lambda: operations.backup_bytes(store),
-    file_name="workspace-backup.duckdb",
+    file_name=operations.BACKUP_FILE_NAME,
     mime="application/octet-stream",
     on_click="ignore",
 )

@@ -63,11 +63,8 @@ if listing.empty:
     st.info("No workshop sessions yet. Start one above.")
     st.stop()
 
-ids = [int(i) for i in listing["id"]]
-described = {
-    int(r.id): f"{r.code} · {r.cycle}{' · ' + r.title if r.title else ''} · {r.status} · {r.votes} votes"
-    for r in listing.itertuples()
-}
+described = ws.session_labels(listing)
+ids = list(described)
 wanted = st.query_params.get("session")
 index = ids.index(int(wanted)) if wanted and wanted.isdigit() and int(wanted) in ids else 0
 session_id = st.selectbox("Session", ids, index=index, format_func=described.__getitem__)
@@ -108,31 +105,29 @@ if session.is_live:
     is_open = bool(items.loc[items["touchpoint_id"] == current, "is_open"].any())
     st.subheader(f"On screen: {names.get(current or -1, '—')} ({'open' if is_open else 'closed'} for votes)")
     buttons = st.columns(8)
-    if buttons[0].button("Previous", key="previous", icon=":material/arrow_back:", use_container_width=True):
+    if buttons[0].button("Previous", key="previous", icon=":material/arrow_back:", width="stretch"):
         _act(ws.step_to, store, session, -1)
         st.rerun()
-    if buttons[1].button("Open", key="open", icon=":material/how_to_vote:", disabled=is_open, use_container_width=True):
+    if buttons[1].button("Open", key="open", icon=":material/how_to_vote:", disabled=is_open, width="stretch"):
         _act(sessions_db.set_open, store, session.id, True, current)
         st.rerun()
-    if buttons[2].button("Close", key="close", icon=":material/block:", disabled=not is_open, use_container_width=True):
+    if buttons[2].button("Close", key="close", icon=":material/block:", disabled=not is_open, width="stretch"):
         _act(sessions_db.set_open, store, session.id, False, current)
         st.rerun()
-    if buttons[3].button("Next", key="next", icon=":material/arrow_forward:", use_container_width=True):
+    if buttons[3].button("Next", key="next", icon=":material/arrow_forward:", width="stretch"):
         _act(ws.step_to, store, session, 1)
         st.rerun()
-    if buttons[4].button("Open all", key="open_all", icon=":material/select_all:", use_container_width=True):
+    if buttons[4].button("Open all", key="open_all", icon=":material/select_all:", width="stretch"):
         _act(sessions_db.set_open, store, session.id, True, None)
         st.rerun()
-    if buttons[5].button("Close all", key="close_all", icon=":material/deselect:", use_container_width=True):
+    if buttons[5].button("Close all", key="close_all", icon=":material/deselect:", width="stretch"):
         _act(sessions_db.set_open, store, session.id, False, None)
         st.rerun()
     reveal_label = "Hide results" if session.revealed else "Reveal results"
-    if buttons[6].button(reveal_label, key="reveal", icon=":material/visibility:", use_container_width=True):
+    if buttons[6].button(reveal_label, key="reveal", icon=":material/visibility:", width="stretch"):
         _act(sessions_db.set_revealed, store, session.id, not session.revealed)
         st.rerun()
-    if buttons[7].button(
-        "End session", key="end", icon=":material/stop_circle:", type="primary", use_container_width=True
-    ):
+    if buttons[7].button("End session", key="end", icon=":material/stop_circle:", type="primary", width="stretch"):
         _act(sessions_db.end_session, store, session.id)
         st.rerun()
     st.caption(

@@ -10,12 +10,13 @@ import pandas as pd
 from dashboard import evidence
 from dashboard.charts import plan as plan_charts
 from dashboard.store import Store, plan, workspace
+from dashboard.thresholds import Thresholds
 
 AS_OF = date(2026, 6, 30)
 
 
 def grid_of(store: Store) -> pd.DataFrame:
-    t = evidence.Thresholds()
+    t = Thresholds()
     return evidence.grid_frame(
         evidence.assess(plan.evidence_figures(store, AS_OF, t.recent_days), workspace.plan_cells(store), t)
     )

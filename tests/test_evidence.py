@@ -10,6 +10,7 @@ import pytest
 
 from dashboard import evidence
 from dashboard.store import Store, impressions, plan, rollup, workspace
+from dashboard.thresholds import SETTING_KEYS, Thresholds, check_settings
 from tests.conftest import DEMO_END
 
 AS_OF = date(2026, 6, 30)
@@ -17,13 +18,13 @@ AS_OF = date(2026, 6, 30)
 
 def judge(store: Store, step: str, moment: str, **thresholds: float) -> list[tuple[str, str, bool]]:
     """The evidence of one cell on AS_OF as (label, figure, passed)."""
-    t = evidence.Thresholds.from_settings(thresholds)
+    t = Thresholds.from_settings(thresholds)
     cells = evidence.assess(plan.evidence_figures(store, AS_OF, t.recent_days), workspace.plan_cells(store), t)
     return [(e.label, e.figure, e.passed) for e in evidence.find(cells, step, moment).evidence]
 
 
 def cell(store: Store, step: str, moment: str) -> evidence.CellEvidence:
-    t = evidence.Thresholds()
+    t = Thresholds()
     cells = evidence.assess(plan.evidence_figures(store, AS_OF, t.recent_days), workspace.plan_cells(store), t)
     return evidence.find(cells, step, moment)
 
@@ -216,7 +217,7 @@ def test_a_cell_marked_done_without_evidence_is_a_claim_the_data_does_not_back(s
 def test_every_one_of_the_28_cells_is_judged_in_step_then_moment_order(store: Store):
     workspace.set_plan_cell(store, "measure", "keep_or_lose", status="at_risk", owner="Care", due_on=AS_OF)
     grid = evidence.grid_frame(
-        evidence.assess(plan.evidence_figures(store, AS_OF, 90), workspace.plan_cells(store), evidence.Thresholds())
+        evidence.assess(plan.evidence_figures(store, AS_OF, 90), workspace.plan_cells(store), Thresholds())
     )
     assert len(grid) == 28
     assert list(grid["step"].drop_duplicates()) == [
@@ -241,17 +242,17 @@ def test_every_one_of_the_28_cells_is_judged_in_step_then_moment_order(store: St
 
 
 def test_thresholds_default_sensibly_read_stored_values_and_refuse_bad_ones(store: Store):
-    assert evidence.Thresholds.from_settings(plan.settings(store)) == evidence.Thresholds()
-    plan.set_settings(store, evidence.check_settings({"recent_days": 30, "min_meeting_share": 0.7}))
-    stored = evidence.Thresholds.from_settings(plan.settings(store))
+    assert Thresholds.from_settings(plan.settings(store)) == Thresholds()
+    plan.set_settings(store, check_settings({"recent_days": 30, "min_meeting_share": 0.7}))
+    stored = Thresholds.from_settings(plan.settings(store))
     assert (stored.recent_days, stored.min_meeting_share, stored.min_standard_share) == (30, 0.7, 1.0)
     with pytest.raises(ValueError, match="between 0 and 1"):
-        evidence.check_settings({"min_meeting_share": 1.5})
+        check_settings({"min_meeting_share": 1.5})
     with pytest.raises(ValueError, match="whole number"):
-        evidence.check_settings({"recent_days": 7.5})
+        check_settings({"recent_days": 7.5})
     with pytest.raises(ValueError, match="unknown setting"):
-        evidence.check_settings({"colour": 1})
-    assert set(evidence.SETTING_KEYS) == set(evidence.Thresholds().as_dict())
+        check_settings({"colour": 1})
+    assert set(SETTING_KEYS) == set(Thresholds().as_dict())
 
 
 def test_every_change_of_a_cell_is_kept_with_who_and_when_and_counted_as_progress(store: Store):
@@ -287,7 +288,7 @@ def test_every_change_of_a_cell_is_kept_with_who_and_when_and_counted_as_progres
 
 
 def test_the_demo_plan_has_proven_cells_unproven_claims_cells_at_risk_and_a_history(demo_store: Store):
-    t = evidence.Thresholds()
+    t = Thresholds()
     cells = evidence.assess(
         plan.evidence_figures(demo_store, DEMO_END, t.recent_days), workspace.plan_cells(demo_store), t
     )
@@ -323,3 +324,28 @@ def test_recent_figures_come_from_the_roll_up_and_forget_impressions_taken_back(
     # A new touchpoint's target is +0.5: 0.5 and 0.9 meet it, -0.5 does not.
     assert (row["recent_impressions"], row["recent_meeting"]) == (3, 2)
     assert (row["touchpoints_recent"], row["touchpoints"]) == (1, 2)
+
+
+def _cell(status: str, passed: tuple[bool, ...]) -> evidence.CellEvidence:
+    items = tuple(evidence.Evidence(f"item {i}", "1 of 1", ok, "map") for i, ok in enumerate(passed))
+    return evidence.CellEvidence("perform", "keep_or_lose", status, "", None, "", items)
+
+
+@pytest.mark.parametrize(
+    ("status", "passed", "verdict"),
+    [
+        (
+            "done",
+            (True, False),
+            ("warning", "Marked done, but the data does not back it yet. Record what is missing below."),
+        ),
+        ("in_progress", (True, True), ("info", "The data already backs this cell; it could be marked done.")),
+        ("done", (True, True), ("success", "Done, and the data proves it.")),
+        ("in_progress", (False,), None),
+    ],
+    ids=["claimed-not-proven", "proven-not-claimed", "claimed-and-proven", "neither"],
+)
+def test_a_cell_tells_whether_its_claim_and_the_data_agree(
+    status: str, passed: tuple[bool, ...], verdict: tuple[str, str] | None
+):
+    assert _cell(status, passed).verdict() == verdict

@@ -8,16 +8,7 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard.store import Store, analytics, workspace
 from dashboard.store.scope import Scope
-from tests.test_pages import app
-
-
-@pytest.fixture(autouse=True)
-def _fresh_streamlit_caches():
-    """Each test opens its own workspace; the cached store of a previous test must not leak in."""
-    import streamlit as st
-
-    st.cache_resource.clear()
-    st.cache_data.clear()
+from tests.apptest import app
 
 
 def _open(at: AppTest, page: str, **params: str | list[str]) -> AppTest:

@@ -7,51 +7,22 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard.store import DB_ENV_VAR, Store, workspace
+from dashboard import maps
+from dashboard.store import Store, workspace
 from dashboard.store import maps as store_maps
 from dashboard.store.maps import TouchpointFields
-
-ROOT = Path(__file__).resolve().parent.parent
-
-
-@pytest.fixture(autouse=True)
-def _fresh_streamlit_caches():
-    """Each test opens its own workspace; the cached store of a previous test must not leak in."""
-    import streamlit as st
-
-    st.cache_resource.clear()
-    st.cache_data.clear()
+from tests import apptest
+from tests.apptest import click, texts, widget
 
 
 def open_page(db: Path, monkeypatch: pytest.MonkeyPatch, page: str = "pages/map.py") -> AppTest:
-    monkeypatch.setenv(DB_ENV_VAR, str(db))
-    at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=60).run()
-    at.switch_page(page).run()
-    assert not at.exception
-    return at
-
-
-def widget(items, label: str, nth: int = 0):  # type: ignore[no-untyped-def]
-    """The nth widget with this label, in page order."""
-    found = [w for w in items if w.label == label]
-    assert found, f"no widget labelled {label!r}; have {[w.label for w in items]}"
-    return found[nth]
-
-
-def click(at: AppTest, label: str, nth: int = 0) -> AppTest:
-    widget(at.button, label, nth).click().run()
-    assert not at.exception
-    return at
+    return apptest.open_page(db, monkeypatch, page)
 
 
 def add_touchpoint(at: AppTest, name: str, moment: str | None) -> AppTest:
     widget(at.text_input, "Name").set_value(name)
     widget(at.selectbox, "Moment").set_value(moment)
     return click(at, "Add the touchpoint")
-
-
-def texts(at: AppTest, kind: str) -> list[str]:
-    return [e.value for e in getattr(at, kind)]
 
 
 def test_a_team_creates_a_cycle_and_fills_it_with_touchpoints(store: Store, monkeypatch: pytest.MonkeyPatch):
@@ -142,6 +113,41 @@ def test_picking_a_touchpoint_from_the_list_opens_its_detail_and_ideas_move_to_a
     assert store_maps.touchpoint(demo_store, arrival)["standard"].endswith(
         "Text the customer when the engineer sets off"
     )
+
+
+def test_a_cycle_with_impressions_is_not_offered_for_deletion_and_the_page_says_why(
+    demo_store: Store, monkeypatch: pytest.MonkeyPatch
+):
+    at = open_page(demo_store.path, monkeypatch)
+    widget(at.selectbox, "Service cycle").set_value("Repair job").run()
+    cycle_id = int(workspace.cycles(demo_store).set_index("name").loc["Repair job", "id"])
+    kept = store_maps.cycle_impression_count(demo_store, cycle_id)
+    click(at, "Delete the cycle “Repair job”")
+    assert texts(at, "warning")[-1] == (
+        f"This cycle has {kept:,} recorded impressions, which are never deleted, so the cycle stays. "
+        "Archive its touchpoints instead, or rename it."
+    )
+    assert "Yes, delete the cycle" not in [b.label for b in at.button]
+    assert "Repair job" in set(workspace.cycles(demo_store)["name"])
+
+
+def test_an_empty_cycle_is_deleted_after_confirmation(store: Store, monkeypatch: pytest.MonkeyPatch):
+    store_maps.create_cycle(store, "First visit")
+    at = open_page(store.path, monkeypatch)
+    click(at, "Delete the cycle “First visit”")
+    assert texts(at, "warning") == ["Delete this cycle with all its touchpoints and ideas?"]
+    click(at, "Yes, delete the cycle")
+    assert workspace.cycles(store).empty
+
+
+def test_the_map_files_are_made_only_when_a_download_is_clicked(demo_store: Store, monkeypatch: pytest.MonkeyPatch):
+    made: list[tuple[object, ...]] = []
+    monkeypatch.setattr(maps, "export_bytes", lambda *args: made.append(args) or b"")
+    at = open_page(demo_store.path, monkeypatch)
+    widget(at.selectbox, "Service cycle").set_value("Repair job").run()
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert labels == ["This cycle as CSV", "This cycle as XLSX"]
+    assert made == []
 
 
 def test_a_map_file_with_bad_rows_is_refused_row_by_row_and_nothing_is_written(

@@ -309,6 +309,51 @@ def test_touchpoints_placed_after_a_later_moment_are_pointed_out():
     assert maps.moments_out_of_order(frame) == ["C"]
 
 
+def test_every_touchpoint_placed_after_a_later_moment_is_pointed_out_not_only_the_first():
+    frame = pd.DataFrame(
+        {"touchpoint": ["A", "B", "C", "D"], "moment": ["multiplier", "now_or_never", "make_or_break", "multiplier"]}
+    )
+    assert maps.moments_out_of_order(frame) == ["B", "C"]
+
+
+def _cycle_summary(n: list[int], weak: list[bool], gap: list[float]) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "position": [1, 2, 3],
+            "touchpoint": ["Advert", "Quote", "Invoice"],
+            "moment": ["now_or_never", "make_or_break", "make_or_break"],
+            "n": n,
+            "weak": weak,
+            "gap": gap,
+        }
+    )
+
+
+def test_the_chain_verdict_says_a_cycle_without_impressions_is_grey():
+    summary = _cycle_summary([0, 0, 0], [False] * 3, [0.0] * 3)
+    assert maps.chain_verdict(summary, None) == (
+        "info",
+        "No impressions recorded for this cycle yet: the map shows its touchpoints in grey.",
+    )
+
+
+def test_the_chain_verdict_says_the_chain_holds_when_no_moment_breaks():
+    summary = _cycle_summary([5, 5, 5], [False] * 3, [0.1] * 3)
+    assert maps.chain_verdict(summary, None) == (
+        "success",
+        "The chain holds: no moment of this cycle falls below its target on average.",
+    )
+
+
+def test_the_chain_verdict_warns_where_it_breaks_and_names_the_touchpoint_furthest_short():
+    summary = _cycle_summary([5, 5, 5], [False, True, True], [0.1, -0.2, -0.4])
+    assert maps.chain_verdict(summary, "make_or_break") == (
+        "warning",
+        "The chain breaks at Make-or-Break, the first moment of this cycle below its target; "
+        "“Invoice” is furthest short there.",
+    )
+
+
 # --- the command line -------------------------------------------------------------------------
 
 

@@ -2,25 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard.store import DB_ENV_VAR, Store, imports, workspace
+from dashboard.store import Store, imports, workspace
+from tests.apptest import open_page
 from tests.test_survey_formats import QUALTRICS_ANSWERS, TOUCHPOINTS, qualtrics_export
-
-ROOT = Path(__file__).resolve().parent.parent
-
-
-@pytest.fixture(autouse=True)
-def _fresh_caches() -> Iterator[None]:
-    import streamlit as st
-
-    st.cache_resource.clear()
-    st.cache_data.clear()
-    yield
 
 
 @pytest.fixture
@@ -40,9 +29,7 @@ def export(month_day: int = 20) -> bytes:
 
 
 def page(db: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
-    monkeypatch.setenv(DB_ENV_VAR, str(db))
-    at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=60).run()
-    at.switch_page("pages/upload.py").run()
+    at = open_page(db, monkeypatch, "pages/upload.py")
     next(s for s in at.selectbox if s.label == "Service cycle").set_value("Clinic").run()
     return at
 

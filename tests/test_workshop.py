@@ -108,3 +108,20 @@ def test_an_empty_or_overlong_idea_is_refused(store: Store):
     with pytest.raises(ws.WorkshopError, match="under 280"):
         ws.propose(store, person, touchpoint, "x" * 281)
     assert sql.session_ideas(store, session.id).empty
+
+
+def test_a_session_reads_as_code_cycle_title_status_and_votes_and_skips_a_missing_title():
+    listing = pd.DataFrame(
+        {
+            "id": [9, 4],
+            "code": ["K7QM", "AB23"],
+            "title": ["Front desk, March", None],
+            "cycle": ["Repair job", "New installation"],
+            "status": ["live", "ended"],
+            "votes": [12, 0],
+        }
+    )
+    assert ws.session_labels(listing) == {
+        9: "K7QM · Repair job · Front desk, March · live · 12 votes",
+        4: "AB23 · New installation · ended · 0 votes",
+    }

@@ -7,7 +7,7 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard.store import Store, workspace
 from dashboard.store import workshop as sql
-from tests.test_pages import _fresh_streamlit_caches, app  # noqa: F401 - the autouse fixture applies here too
+from tests.apptest import app
 
 WORKSHOP, PRESENT, JOIN = "pages/workshop.py", "pages/present.py", "pages/join.py"
 

@@ -13,6 +13,7 @@ from dashboard import evidence, metrics
 from dashboard import maps as _maps
 from dashboard.store import Store, database_path, plan, workspace
 from dashboard.store import maps as _store_maps
+from dashboard.thresholds import Thresholds
 from dashboard.workspace_file import open_workspace
 
 
@@ -48,16 +49,18 @@ def cycles() -> pd.DataFrame:
 
 
 def cycle_touchpoints(cycle_id: int) -> pd.DataFrame:
+    """The active touchpoints of one cycle, in order."""
     return _cycle_touchpoints(data_version(), cycle_id)
 
 
 def groups() -> pd.DataFrame:
+    """The stakeholder groups: ``id, name, description``."""
     return _groups(data_version())
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def _plan_evidence(version: int, as_of: date) -> list[evidence.CellEvidence]:
-    thresholds = evidence.Thresholds.from_settings(plan.settings(store()))
+    thresholds = Thresholds.from_settings(plan.settings(store()))
     figures = plan.evidence_figures(store(), as_of, thresholds.recent_days)
     return evidence.assess(figures, workspace.plan_cells(store()), thresholds)
 
@@ -73,11 +76,13 @@ def _plan_progress(version: int, by: str) -> pd.DataFrame:
 
 
 def plan_progress(by: str) -> pd.DataFrame:
+    """Share of plan cells done over time, per ``"moment"`` or per ``"step"``."""
     return _plan_progress(data_version(), by)
 
 
-def plan_thresholds() -> evidence.Thresholds:
-    return evidence.Thresholds.from_settings(plan.settings(store()))
+def plan_thresholds() -> Thresholds:
+    """The thresholds the evidence is judged by, as stored (read fresh: they change rarely)."""
+    return Thresholds.from_settings(plan.settings(store()))
 
 
 def plan_grid(as_of: date) -> pd.DataFrame:
@@ -112,4 +117,5 @@ def chain_breaks() -> dict[str, str | None]:
 
 
 def touchpoint_trend(touchpoint_id: int) -> pd.DataFrame:
+    """One touchpoint's metrics month by month."""
     return _touchpoint_trend(data_version(), touchpoint_id)

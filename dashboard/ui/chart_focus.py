@@ -16,6 +16,7 @@ def focus() -> leadership.Focus:
 
 
 def set_focus(new: leadership.Focus) -> None:
+    """Writes the focus into the URL, so a narrowed view can be shared as a link."""
     for key, value in (
         ("tp", None if new.touchpoint_id is None else str(new.touchpoint_id)),
         ("month", None if new.month is None else new.month.strftime("%Y-%m")),
@@ -27,6 +28,7 @@ def set_focus(new: leadership.Focus) -> None:
 
 
 def clear_focus() -> None:
+    """Shows everything again (the "Show everything" button)."""
     set_focus(leadership.Focus())
 
 

@@ -98,7 +98,7 @@ async def backup(call: Call) -> Response:
     return FileResponse(
         target,
         media_type="application/octet-stream",
-        filename="workspace-backup.duckdb",
+        filename=operations.BACKUP_FILE_NAME,
         headers={"x-impressions": str(counts.get("impression", 0))},
         background=BackgroundTask(clean_up),
     )
