@@ -114,6 +114,23 @@ def test_a_backup_taken_while_the_server_writes_restores_with_every_count_equal(
     assert stats["impressions"] == 2
 
 
+def test_map_files_and_restores_through_the_running_server(
+    served: tuple[Server, str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+):
+    server, _token = served
+    exported = tmp_path / "repair.csv"
+    code, out, err = run_cli(capsys, "map", "export", "--cycle", "Repair job", str(exported), "--db", str(server.db))
+    assert (code, out, err) == (0, f"wrote {exported}\n", "")
+    rows = exported.read_text(encoding="utf-8-sig").splitlines()
+    assert [row.split(",")[1] for row in rows[1:]] == ["Front desk", "Café visit", "Repair"]
+    exported.write_text("\n".join([*rows, rows[-1].replace("Repair", "Invoice", 1)]) + "\n", encoding="utf-8")
+    code, out, err = run_cli(capsys, "map", "import", str(exported), "--db", str(server.db))
+    assert (code, err) == (0, "")
+    assert out.startswith(f"imported {exported}:\n") and "Invoice" in out
+    code, out, err = run_cli(capsys, "restore", str(exported), "--db", str(server.db))
+    assert (code, out, err) == (1, "", f"error: the app server is running on {server.db}; stop it to restore\n")
+
+
 def test_the_command_line_says_in_one_line_when_another_process_holds_the_file(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ):

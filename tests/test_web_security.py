@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from dashboard.web.endpoint import FailedAuth
 from dashboard.web.security import Policy, allowed_hosts_from_env, content_security_policy, host_name
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -57,3 +58,15 @@ def test_users_see_no_error_details():
     script = "from streamlit import config; print(config.get_option('client.showErrorDetails'))"
     result = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "none"
+
+
+def test_a_client_is_told_to_wait_after_thirty_failed_token_checks_in_a_minute():
+    clock = [1000.0]
+    failures = FailedAuth(clock=lambda: clock[0])
+    for _ in range(29):
+        failures.add("203.0.113.9")
+    assert (failures.too_many("203.0.113.9"), failures.too_many("198.51.100.1")) == (False, False)
+    failures.add("203.0.113.9")
+    assert failures.too_many("203.0.113.9")
+    clock[0] += 61
+    assert not failures.too_many("203.0.113.9")
