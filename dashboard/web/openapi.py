@@ -24,7 +24,7 @@ def _multipart(fields: dict[str, Any], required: list[str]) -> dict[str, Any]:
 
 # Every route, as one table read top to bottom (module constants, not a 150-line function).
 _FLAG = {"type": "string", "enum": ["true", "false"], "default": "false"}
-_BINARY = {"type": "string", "format": "_BINARY"}
+_BINARY = {"type": "string", "format": "binary"}
 PATHS: dict[str, Any] = {
     "/api/v1/stats": {
         "get": {

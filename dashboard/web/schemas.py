@@ -87,7 +87,7 @@ _SUMMARY_ROW = {
     "type": "object",
     "properties": {
         "touchpoint_id": {"type": "integer"},
-        "_TOUCHPOINT": {"type": "string"},
+        "touchpoint": {"type": "string"},
         "cycle": {"type": "string"},
         "moment": {"type": "string"},
         "month": {"type": "string"},
@@ -115,15 +115,15 @@ _TOUCHPOINT = {
 _IMPRESSION_ITEM = {
     "type": "object",
     "properties": {
-        "_TOUCHPOINT": {"type": ["integer", "string"], "description": "a _TOUCHPOINT id, or its name"},
-        "cycle": {"type": "string", "description": "the _TOUCHPOINT's cycle, when named (default: the batch's)"},
+        "touchpoint": {"type": ["integer", "string"], "description": "a touchpoint id, or its name"},
+        "cycle": {"type": "string", "description": "the touchpoint's cycle, when named (default: the batch's)"},
         "date": {"type": "string", "format": "date"},
         "answer": {"type": ["string", "number"]},
         "scale": {"type": "string", "description": "e.g. 1-5, 0-10, -2..2, labels:Poor|Fair|Good"},
         "group": {"type": ["string", "null"]},
         "comment": {"type": ["string", "null"]},
     },
-    "required": ["_TOUCHPOINT", "date", "answer", "scale"],
+    "required": ["touchpoint", "date", "answer", "scale"],
 }
 _PER_TOUCHPOINT = {"type": "object", "additionalProperties": {"type": "integer"}}
 _OUTCOME = {
@@ -133,12 +133,12 @@ _OUTCOME = {
         "file": {"type": "string"},
         "cycle": {"type": "string"},
         "impressions": {"type": "integer"},
-        "_REJECTED": {"type": "integer"},
+        "rejected": {"type": "integer"},
         "missing_answers": {"type": "integer"},
-        "_PER_TOUCHPOINT": _PER_TOUCHPOINT,
+        "per_touchpoint": _PER_TOUCHPOINT,
         "detected": {"type": "object"},
     },
-    "required": ["import", "file", "cycle", "impressions", "_REJECTED", "missing_answers", "_PER_TOUCHPOINT"],
+    "required": ["import", "file", "cycle", "impressions", "rejected", "missing_answers", "per_touchpoint"],
 }
 _REJECTED = {
     "type": "array",
@@ -160,12 +160,12 @@ SCHEMAS: dict[str, Any] = {
                     "type": "object",
                     "properties": {
                         "cycle": {"type": "string"},
-                        "_TOUCHPOINT": {"type": "string"},
+                        "touchpoint": {"type": "string"},
                         "moment": {"type": "string"},
                         "impressions": {"type": "integer"},
                         "mean_score": {"type": "number"},
                     },
-                    "required": ["cycle", "_TOUCHPOINT", "moment", "impressions", "mean_score"],
+                    "required": ["cycle", "touchpoint", "moment", "impressions", "mean_score"],
                 },
             },
         },
@@ -195,7 +195,7 @@ SCHEMAS: dict[str, Any] = {
     "Summary": {
         "type": "object",
         "properties": {
-            "by": {"type": "string", "enum": ["_TOUCHPOINT", "moment", "month"]},
+            "by": {"type": "string", "enum": ["touchpoint", "moment", "month"]},
             "rows": {"type": "array", "items": _SUMMARY_ROW},
         },
         "required": ["by", "rows"],
@@ -203,7 +203,7 @@ SCHEMAS: dict[str, Any] = {
     "ImpressionBatch": {
         "type": "object",
         "properties": {
-            "cycle": {"type": "string", "description": "the cycle of items that name their _TOUCHPOINT"},
+            "cycle": {"type": "string", "description": "the cycle of items that name their touchpoint"},
             "source": {"type": "string", "enum": ["survey", "manual"], "default": "survey"},
             "impressions": {"type": "array", "items": _IMPRESSION_ITEM},
         },
@@ -211,12 +211,12 @@ SCHEMAS: dict[str, Any] = {
     },
     "Recorded": {
         "type": "object",
-        "properties": {"recorded": {"type": "integer"}, "_REJECTED": _REJECTED},
-        "required": ["recorded", "_REJECTED"],
+        "properties": {"recorded": {"type": "integer"}, "rejected": _REJECTED},
+        "required": ["recorded", "rejected"],
     },
     "Refused": {
         "type": "object",
-        "properties": {"error": {"type": "string"}, "recorded": {"type": "integer"}, "_REJECTED": _REJECTED},
+        "properties": {"error": {"type": "string"}, "recorded": {"type": "integer"}, "rejected": _REJECTED},
         "required": ["error"],
     },
     "ImportOutcome": _OUTCOME,
@@ -227,14 +227,14 @@ SCHEMAS: dict[str, Any] = {
             "cycle": {"type": "string"},
             "detected": {"type": "object"},
             "impressions": {"type": "integer"},
-            "_PER_TOUCHPOINT": _PER_TOUCHPOINT,
-            "_REJECTED": {"type": "integer"},
+            "per_touchpoint": _PER_TOUCHPOINT,
+            "rejected": {"type": "integer"},
             "rejected_rows": {"type": "array", "items": {"type": "object"}},
             "missing_answers": {"type": "integer"},
             "new_touchpoints": {"type": "array", "items": {"type": "string"}},
             "refusal": {"type": ["string", "null"]},
         },
-        "required": ["file", "cycle", "impressions", "_PER_TOUCHPOINT", "_REJECTED", "rejected_rows"],
+        "required": ["file", "cycle", "impressions", "per_touchpoint", "rejected", "rejected_rows"],
     },
     "Imports": {
         "type": "object",
