@@ -36,7 +36,7 @@ async def form(call: Call) -> tuple[str, bytes, dict[str, str]]:
     # The whole body is read under the limit first: a chunked upload declares no length.
     body = await read_limited(call.request, UPLOAD_LIMIT + FORM_OVERHEAD)
     try:
-        parsed = multipart.parse(body, content_type)
+        parsed = await call.blocking(multipart.parse, body, content_type)  # 0.3 s for 200 MB: off the loop
     except multipart.FormError as problem:
         raise ApiError(400, f"the form could not be read: {problem}") from problem
     if parsed.file_name is None:
