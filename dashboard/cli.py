@@ -11,9 +11,10 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from dashboard import cli_server, demo, import_jobs, remote
+from dashboard.imports import reading
+from dashboard.imports.reading import SurveyError
 from dashboard.store import Store, database_path, imports
-from dashboard.surveys import dates, reading
-from dashboard.surveys.reading import SurveyError
+from dashboard.surveys import dates
 
 
 def _positive(text: str) -> int:
@@ -149,16 +150,16 @@ def run_map_import(args: argparse.Namespace) -> int:
 
 
 def run_map_export(args: argparse.Namespace) -> int:
-    from dashboard import maps  # noqa: PLC0415
-    from dashboard.store import workspace  # noqa: PLC0415
+    from dashboard import maps, text  # noqa: PLC0415
+    from dashboard.store import cycles  # noqa: PLC0415
 
     with Store(args.db or database_path()) as store:
         cycle_id = None
         if args.cycle is not None:
-            cycles = workspace.cycles(store)
-            match = cycles[cycles["name"].str.casefold() == args.cycle.strip().casefold()]
+            known = cycles.cycles(store)
+            match = known[[text.key(name) == text.key(args.cycle) for name in known["name"]]]
             if match.empty:
-                raise ValueError(f"no service cycle called {args.cycle!r}; there are: {', '.join(cycles['name'])}")
+                raise ValueError(f"no service cycle called {args.cycle!r}; there are: {', '.join(known['name'])}")
             cycle_id = int(match["id"].iloc[0])
         data = maps.export_bytes(store, args.file.name, cycle_id)
     args.file.write_bytes(data)

@@ -37,9 +37,11 @@ from dashboard.demo_business import (
     REVIEWS,
     STATEMENTS,
     TEAMS,
+    TouchpointSpec,
 )
 from dashboard.scales import Scale
-from dashboard.store import Store, plan, workspace
+from dashboard.store import Cursor, Store, cycles, groups, ideas, plan, workspace
+from dashboard.store.cycles import TouchpointFields
 from dashboard.store.impressions import insert_coded_impressions
 
 DEFAULT_SEED = 7
@@ -71,45 +73,50 @@ def build(
         raise ValueError("the workspace already has service cycles; the demo goes into an empty one")
     last_day = end or date.today()
     first_day = last_day - timedelta(days=HISTORY_DAYS - 1)
-    group_ids = {name: workspace.add_group(store, name, text) for name, text, _ in GROUPS}
-    team_ids = {name: workspace.add_team(store, name, text) for name, text in TEAMS}
-    tp_rows = []
-    for cycle_index, cycle in enumerate(CYCLES):
-        cycle_id = workspace.add_cycle(store, cycle.name, cycle.description)
-        for spec in cycle.touchpoints:
-            tp_id = workspace.add_touchpoint(
-                store,
-                cycle_id,
-                spec.name,
-                spec.moment,
-                channel=spec.channel,
-                owner_team_id=team_ids[spec.owner],
-                group_ids=[group_ids[g] for g in spec.groups],
-                standard=spec.standard,
-                situation=spec.situation,
-                recovery_plan=spec.recovery_plan,
-            )
-            tp_rows.append((tp_id, cycle_index, cycle.name, spec.name, spec.base, spec.volume))
+    # The whole map (groups, teams, cycles, touchpoints, ideas, plan) is one transaction: every
+    # write through the one API, without paying a commit and a roll-up check for each of them.
+    with store.transaction() as cur:
+        group_ids = {name: groups.insert_named(cur, "group", name, text) for name, text, _ in GROUPS}
+        team_ids = {name: groups.insert_named(cur, "team", name, text) for name, text in TEAMS}
+        tp_rows = []
+        for cycle_index, cycle in enumerate(CYCLES):
+            cycle_id = cycles.insert_cycle(cur, cycle.name, cycle.description)
+            for spec in cycle.touchpoints:
+                tp_id = cycles.insert_touchpoint(cur, cycle_id, _fields(spec, team_ids, group_ids))
+                tp_rows.append((tp_id, cycle_index, cycle.name, spec.name, spec.base, spec.volume))
+        ids_by_name = {(cycle, name): tp_id for tp_id, _, cycle, name, _, _ in tp_rows}
+        _add_ideas(cur, ids_by_name, last_day)
+        _add_plan(cur, last_day)
     tps = pd.DataFrame(tp_rows, columns=["id", "cycle_index", "cycle", "name", "base", "volume"])
-    ids_by_name = {(cycle, name): tp_id for tp_id, _, cycle, name, _, _ in tp_rows}
-    _add_ideas(store, ids_by_name, last_day)
-    _add_plan(store, last_day)
     _add_plan_content(store, ids_by_name, group_ids, last_day)
     _add_impressions(store, tps, group_ids, impressions, seed, first_day)
     return DemoSummary(len(CYCLES), len(tps), impressions, first_day, last_day)
 
 
-def _add_ideas(store: Store, ids: dict[tuple[str, str], int], last_day: date) -> None:
+def _fields(spec: TouchpointSpec, team_ids: dict[str, int], group_ids: dict[str, int]) -> TouchpointFields:
+    return TouchpointFields(
+        spec.name,
+        spec.moment,
+        channel=spec.channel,
+        owner_team_id=team_ids[spec.owner],
+        group_ids=tuple(group_ids[g] for g in spec.groups),
+        standard=spec.standard,
+        situation=spec.situation,
+        recovery_plan=spec.recovery_plan,
+    )
+
+
+def _add_ideas(cur: Cursor, ids: dict[tuple[str, str], int], last_day: date) -> None:
     for cycle, touchpoint, text, status, votes in IDEAS:
         adopted_on = None
         if (cycle, touchpoint) == IMPROVER and status == "standard":
             adopted_on = last_day - timedelta(days=IMPROVED_DAYS_BEFORE_END)
         elif status != "proposed":
             adopted_on = last_day - timedelta(days=40)
-        workspace.add_idea(store, ids[(cycle, touchpoint)], text, status=status, votes=votes, adopted_on=adopted_on)
+        ideas.insert_idea(cur, ids[(cycle, touchpoint)], text, status=status, votes=votes, adopted_on=adopted_on)
 
 
-def _add_plan(store: Store, last_day: date) -> None:
+def _add_plan(cur: Cursor, last_day: date) -> None:
     """The plan as it stands, reached through a little history: every cell that is done or at
     risk was first in progress; changes are spread over the months before the last day."""
     noon = datetime.combine(last_day, time(12))
@@ -117,12 +124,12 @@ def _add_plan(store: Store, last_day: date) -> None:
         due_on = None if due_in is None else last_day + timedelta(days=due_in)
         if status != "in_progress":
             started = noon - timedelta(days=300 - 9 * index)
-            workspace.set_plan_cell(
-                store, step, moment, status="in_progress", owner=owner, changed_by=owner, changed_at=started
+            plan.write_plan_cell(
+                cur, step, moment, status="in_progress", owner=owner, changed_by=owner, changed_at=started
             )
         changed = noon - timedelta(days=200 - 8 * index)
-        workspace.set_plan_cell(
-            store,
+        plan.write_plan_cell(
+            cur,
             step,
             moment,
             status=status,

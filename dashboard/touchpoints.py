@@ -40,7 +40,7 @@ def removal(impressions: int) -> Removal:
 def facts(record: Mapping[str, Any], group_names: Mapping[int, str]) -> pd.DataFrame:
     """A touchpoint's facts as a two-column table (``""``, ``Value``), a dash for what is empty.
 
-    ``record`` is ``store.maps.touchpoint``'s; ``group_names`` names the stakeholder groups.
+    ``record`` is ``store.cycles.touchpoint``'s; ``group_names`` names the stakeholder groups.
     """
     situation = record["situation"]
     values = [

@@ -4,8 +4,8 @@ import streamlit as st
 
 from dashboard import workshop as ws
 from dashboard.scales import Scale
+from dashboard.store import groups as store_groups
 from dashboard.store import workshop as sessions_db
-from dashboard.store import workspace
 from dashboard.ui import cached, navigation
 
 navigation.route_through_navigation()
@@ -49,7 +49,7 @@ if participant is None or participant.session_id != session.id:
     st.query_params["p"] = participant.token
 
 with st.expander(f"You: {participant.name or 'anonymous'} (add your name and group, optional)"):
-    groups = workspace.groups(store)
+    groups = store_groups.groups(store)
     group_names = dict(zip(groups["id"].astype(int).tolist(), groups["name"], strict=True))
     with st.form("about_you"):
         name = st.text_input("Name", value=participant.name, max_chars=ws.MAX_NAME_LENGTH)

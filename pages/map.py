@@ -10,8 +10,10 @@ import streamlit as st
 from dashboard import domain, exports, maps, touchpoints
 from dashboard import formatting as fmt
 from dashboard.charts import map as map_charts
-from dashboard.store import maps as store_maps
-from dashboard.store import workspace
+from dashboard.store import cycle_stats
+from dashboard.store import cycles as store_cycles
+from dashboard.store import groups as store_groups
+from dashboard.store import ideas as store_ideas
 from dashboard.ui import cached, feedback, navigation
 from dashboard.ui.ideas_panel import ideas_panel
 from dashboard.ui.touchpoint_form import touchpoint_form
@@ -35,13 +37,13 @@ def new_cycle_form() -> None:
         name = st.text_input("Name of the cycle", placeholder="e.g. Repair job")
         about = st.text_input("What it covers (optional)")
         if st.form_submit_button("Create the cycle") and feedback.act(
-            f"Created the service cycle “{name.strip()}”.", store_maps.create_cycle, store, name, about
+            f"Created the service cycle “{name.strip()}”.", store_cycles.create_cycle, store, name, about
         ):
             st.session_state["map_cycle_name"] = " ".join(name.split())
             st.rerun()
 
 
-cycles = workspace.cycles(store)
+cycles = store_cycles.cycles(store)
 if cycles.empty:
     st.info("No service cycles yet. Create the first one, then list its touchpoints in order.")
     new_cycle_form()
@@ -60,8 +62,8 @@ if cycle["description"]:
     st.caption(str(cycle["description"]))
 
 summary = cached.cycle_map(cycle_id)
-teams = workspace.teams(store)
-groups = workspace.groups(store)
+teams = store_groups.teams(store)
+groups = store_groups.groups(store)
 team_names = dict(zip(teams["id"].astype(int), teams["name"], strict=True))
 group_names = dict(zip(groups["id"].astype(int), groups["name"], strict=True))
 tp_names = dict(zip(summary["touchpoint_id"].astype(int), summary["touchpoint"], strict=True))
@@ -76,10 +78,10 @@ map_tab, edit_tab, file_tab = st.tabs(["Map", "Edit the cycle", "Map files"], ke
 
 def show_detail(touchpoint_id: int) -> None:
     """The opened touchpoint: its figures, facts, trend, spread, comments and ideas."""
-    record = store_maps.touchpoint(store, touchpoint_id)
+    record = store_cycles.touchpoint(store, touchpoint_id)
     show_figures(summary.set_index("touchpoint_id").loc[touchpoint_id], float(record["target"]))  # type: ignore[arg-type]
     st.dataframe(touchpoints.facts(record, group_names), hide_index=True, width="stretch")
-    ideas_now = workspace.ideas(store, touchpoint_id)
+    ideas_now = store_ideas.ideas(store, touchpoint_id)
     show_charts(touchpoint_id, ideas_now, float(record["target"]))  # type: ignore[arg-type]
     show_comments(touchpoint_id)
     ideas_panel(store, touchpoint_id, ideas_now, str(record["standard"]))
@@ -119,7 +121,7 @@ def show_charts(touchpoint_id: int, ideas_now: pd.DataFrame, target: float) -> N
             )
     with right:
         st.markdown("**How the impressions spread** (on the common scale)")
-        distribution = store_maps.score_distribution(store, touchpoint_id)
+        distribution = cycle_stats.score_distribution(store, touchpoint_id)
         if distribution.empty:
             st.caption("No impressions yet.")
         else:
@@ -129,7 +131,7 @@ def show_charts(touchpoint_id: int, ideas_now: pd.DataFrame, target: float) -> N
 
 
 def show_comments(touchpoint_id: int) -> None:
-    comments = store_maps.recent_comments(store, touchpoint_id)
+    comments = cycle_stats.recent_comments(store, touchpoint_id)
     st.markdown("**Recent comments**")
     if comments.empty:
         st.caption("No comments yet.")
@@ -213,7 +215,7 @@ def order_section() -> None:
     )
     for column, label, offset in ((row[1], "Move earlier", -1), (row[2], "Move later", +1)):
         if column.button(label, key=f"move_{offset}_{cycle_id}", width="stretch") and feedback.act(
-            f"Moved “{tp_names[mover]}”.", store_maps.set_order, store, cycle_id, maps.moved(order, mover, offset)
+            f"Moved “{tp_names[mover]}”.", store_cycles.set_order, store, cycle_id, maps.moved(order, mover, offset)
         ):
             st.rerun()
 
@@ -221,31 +223,31 @@ def order_section() -> None:
 def change_or_remove_section() -> None:
     st.subheader("Change or remove a touchpoint")
     target_id = st.selectbox("Touchpoint", order, format_func=lambda i: tp_names[i], key=f"edit_pick_{cycle_id}")
-    record = store_maps.touchpoint(store, target_id)
+    record = store_cycles.touchpoint(store, target_id)
     changed = touchpoint_form(f"edit_tp_{target_id}", record, "Save the changes", team_names, group_names)
     if changed is not None and feedback.act(
-        f"Saved “{changed.name.strip()}”.", store_maps.update_touchpoint, store, target_id, changed
+        f"Saved “{changed.name.strip()}”.", store_cycles.update_touchpoint, store, target_id, changed
     ):
         st.rerun()
     name = tp_names[target_id]
     confirm_key = f"confirm_archive_{cycle_id}"
     if st.button(f"Delete “{name}”", key=f"delete_{target_id}"):
-        if touchpoints.removal(store_maps.impression_count(store, target_id)) == "delete":
-            if feedback.act(f"Deleted “{name}”.", store_maps.delete_touchpoint, store, target_id):
+        if touchpoints.removal(store_cycles.impression_count(store, target_id)) == "delete":
+            if feedback.act(f"Deleted “{name}”.", store_cycles.delete_touchpoint, store, target_id):
                 st.rerun()
         else:
             st.session_state[confirm_key] = target_id
     if st.session_state.get(confirm_key) != target_id:
         return
     st.warning(
-        f"“{name}” has {fmt.count(store_maps.impression_count(store, target_id))} recorded "
+        f"“{name}” has {fmt.count(store_cycles.impression_count(store, target_id))} recorded "
         "impressions. It will be archived instead: it leaves the map and the figures, its impressions "
         "stay stored, and you can restore it at any time."
     )
     yes, no = st.columns(2)
     if yes.button("Archive it", key=f"archive_{target_id}", type="primary"):
         st.session_state.pop(confirm_key)
-        if feedback.act(f"Archived “{name}”.", store_maps.archive_touchpoint, store, target_id):
+        if feedback.act(f"Archived “{name}”.", store_cycles.archive_touchpoint, store, target_id):
             st.rerun()
     if no.button("Keep it", key=f"keep_{target_id}"):
         st.session_state.pop(confirm_key)
@@ -253,7 +255,7 @@ def change_or_remove_section() -> None:
 
 
 def archived_section() -> None:
-    archived = store_maps.archived_touchpoints(store, cycle_id)
+    archived = store_cycles.archived_touchpoints(store, cycle_id)
     if archived.empty:
         return
     st.subheader("Archived touchpoints")
@@ -262,7 +264,7 @@ def archived_section() -> None:
         kept = fmt.count(rec["impressions"])
         line[0].write(f"{rec['name']} · {domain.moment_label(rec['moment'])} · {kept} impressions kept")
         if line[1].button("Restore", key=f"restore_{rec['id']}") and feedback.act(
-            f"Restored “{rec['name']}” at the end of the cycle.", store_maps.restore_touchpoint, store, int(rec["id"])
+            f"Restored “{rec['name']}” at the end of the cycle.", store_cycles.restore_touchpoint, store, int(rec["id"])
         ):
             st.rerun()
 
@@ -273,7 +275,7 @@ def cycle_section() -> None:
         new_name = st.text_input("Name of the cycle", value=cycle_name)
         new_about = st.text_input("What it covers", value=str(cycle["description"]))
         if st.form_submit_button("Rename") and feedback.act(
-            "Cycle saved.", store_maps.rename_cycle, store, cycle_id, new_name, new_about
+            "Cycle saved.", store_cycles.rename_cycle, store, cycle_id, new_name, new_about
         ):
             st.session_state["map_cycle_name"] = " ".join(new_name.split())
             st.rerun()
@@ -281,7 +283,7 @@ def cycle_section() -> None:
         st.session_state["confirm_cycle"] = cycle_id
     if st.session_state.get("confirm_cycle") != cycle_id:
         return
-    kept = store_maps.cycle_impression_count(store, cycle_id)
+    kept = cycle_stats.cycle_impression_count(store, cycle_id)
     if touchpoints.removal(kept) == "archive":
         st.session_state.pop("confirm_cycle")  # nothing to confirm: say why once
         st.warning(
@@ -292,7 +294,7 @@ def cycle_section() -> None:
     st.warning("Delete this cycle with all its touchpoints and ideas?")
     if st.button("Yes, delete the cycle", key=f"delete_cycle_yes_{cycle_id}", type="primary"):
         st.session_state.pop("confirm_cycle")
-        if feedback.act(f"Deleted the cycle “{cycle_name}”.", store_maps.delete_cycle, store, cycle_id):
+        if feedback.act(f"Deleted the cycle “{cycle_name}”.", store_cycles.delete_cycle, store, cycle_id):
             st.session_state.pop("map_cycle", None)
             st.rerun()
 
@@ -302,7 +304,7 @@ with edit_tab:
     st.caption("New touchpoints join the end of the cycle; move them into place below.")
     added = touchpoint_form(f"add_tp_{cycle_id}", None, "Add the touchpoint", team_names, group_names)
     if added is not None and feedback.act(
-        f"Added “{added.name.strip()}”.", store_maps.add_touchpoint, store, cycle_id, added
+        f"Added “{added.name.strip()}”.", store_cycles.add_touchpoint, store, cycle_id, added
     ):
         st.rerun()
     if order:
@@ -341,8 +343,11 @@ with file_tab:
         try:
             planned = maps.plan_import(store, upload.name, data)
         except maps.MapFileError as error:
-            st.error("The map file was not imported; nothing was written. Fix these rows and upload it again.")
-            st.dataframe(pd.DataFrame(error.problems, columns=["Row", "Problem"]), hide_index=True, width="stretch")
+            if all(row == 0 for row, _ in error.problems):  # the file as a whole was refused: no rows to list
+                st.error("The map file was not imported; nothing was written. " + error.problems[0][1])
+            else:
+                st.error("The map file was not imported; nothing was written. Fix these rows and upload it again.")
+                st.dataframe(pd.DataFrame(error.problems, columns=["Row", "Problem"]), hide_index=True, width="stretch")
         else:
             st.markdown("**What the import changes**")
             st.dataframe(pd.DataFrame({"Change": planned.changes}), hide_index=True, width="stretch")

@@ -7,8 +7,8 @@ import streamlit as st
 
 from dashboard import domain, evidence, exports
 from dashboard.charts import plan as plan_charts
-from dashboard.store import maps as store_maps
-from dashboard.store import plan, workspace
+from dashboard.store import groups as store_groups
+from dashboard.store import plan
 from dashboard.thresholds import SETTINGS, check_settings
 from dashboard.ui import cached, feedback, navigation
 
@@ -89,7 +89,7 @@ with left, st.form(f"cell_form_{choice}"):
     notes = st.text_area("Notes", cell.notes, max_chars=2000)
     changed_by = st.text_input("Your name", key="plan_changed_by", help="Kept in the cell's history.", max_chars=120)
     if st.form_submit_button("Save cell", type="primary"):
-        workspace.set_plan_cell(
+        plan.set_plan_cell(
             cached.store(),
             step,
             moment,
@@ -125,7 +125,7 @@ tab_groups, tab_reputation, tab_standards, tab_progress, tab_export = st.tabs(
 )
 
 with tab_groups:
-    groups = workspace.groups(cached.store())
+    groups = store_groups.groups(cached.store())
     st.caption("The groups whose opinion of us matters.")
     st.dataframe(groups[["name", "description"]], hide_index=True)
     if navigation.page_exists("settings"):
@@ -137,9 +137,8 @@ with tab_groups:
             # The store judges the name (empty, or taken ignoring case), as everywhere else.
             if st.form_submit_button("Add group") and feedback.act(
                 f"Added the stakeholder group “{name.strip()}”.",
-                store_maps.add_named,
+                store_groups.add_group,
                 cached.store(),
-                "group",
                 name,
                 description,
             ):

@@ -7,7 +7,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard import exports
-from dashboard.store import Store, plan, workspace
+from dashboard.store import Store, groups, plan
 from dashboard.ui import navigation
 from tests import apptest
 from tests.apptest import widget
@@ -44,7 +44,7 @@ def test_a_leader_marks_a_cell_done_sees_it_unproven_and_clears_the_flag_by_reco
     widget(at.button, "Save cell").click().run()
     assert not at.exception
     assert "Marked done, but the data does not back it yet" in at.warning[0].value
-    cells = workspace.plan_cells(demo_store).set_index(["step", "moment"])
+    cells = plan.plan_cells(demo_store).set_index(["step", "moment"])
     assert cells.loc[("decide_reputation", "keep_or_lose"), ["status", "owner", "notes"]].tolist() == [
         "done",
         "Customer care",
@@ -109,8 +109,8 @@ def test_without_a_settings_page_a_group_is_added_here_and_a_taken_name_is_refus
     at = open_page(demo_store, monkeypatch)
     widget(at.text_input, "New group").input("homeowners")
     widget(at.button, "Add group").click().run()
-    assert [e.value for e in at.error] == ["A stakeholder group called “homeowners” already exists."]
+    assert [e.value for e in at.error] == ["A stakeholder group called “Homeowners” already exists."]
     widget(at.text_input, "New group").input("Tenants")
     widget(at.button, "Add group").click().run()
     assert [s.value for s in at.success] == ["Added the stakeholder group “Tenants”.", "Done, and the data proves it."]
-    assert "Tenants" in set(workspace.groups(demo_store)["name"])
+    assert "Tenants" in set(groups.groups(demo_store)["name"])

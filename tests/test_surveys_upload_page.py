@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard.store import Store, imports, workspace
+from dashboard.store import Store, cycles, imports, workspace
 from dashboard.surveys import pipeline
 from tests.apptest import open_page
 from tests.survey_files import csv_bytes, long_rows_xlsx, small_workspace
@@ -107,7 +107,7 @@ def test_an_unmatched_name_can_be_added_as_a_new_touchpoint(workspace_db: Path, 
     assert button(at, "Import").label == "Import 2 impressions"
     button(at, "Import").click().run()
     with Store(workspace_db) as store:
-        assert workspace.touchpoints(store)["name"].tolist()[-1] == "Parking"
+        assert cycles.touchpoints(store)["name"].tolist()[-1] == "Parking"
         assert workspace.counts(store)["impressions"] == 2
 
 

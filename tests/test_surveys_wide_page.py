@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard.store import Store, imports, workspace
+from dashboard.store import Store, cycles, imports
+from dashboard.store.cycles import TouchpointFields
 from tests.apptest import open_page
 from tests.test_survey_formats import QUALTRICS_ANSWERS, TOUCHPOINTS, qualtrics_export
 
@@ -16,9 +17,9 @@ from tests.test_survey_formats import QUALTRICS_ANSWERS, TOUCHPOINTS, qualtrics_
 def clinic_db(tmp_path: Path) -> Path:
     path = tmp_path / "wide.duckdb"
     with Store(path) as store:
-        cycle = workspace.add_cycle(store, "Clinic")
+        cycle = cycles.create_cycle(store, "Clinic")
         for name in TOUCHPOINTS:
-            workspace.add_touchpoint(store, cycle, name, "keep_or_lose")
+            cycles.add_touchpoint(store, cycle, TouchpointFields(name, "keep_or_lose"))
     return path
 
 

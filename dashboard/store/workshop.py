@@ -23,7 +23,7 @@ import duckdb
 import pandas as pd
 import pyarrow as pa
 
-from dashboard.store import Store, rollup
+from dashboard.store import Store, ideas, rollup
 from dashboard.store.impressions import _registered
 
 
@@ -525,13 +525,9 @@ def propose_idea(store: Store, participant_id: int, touchpoint_id: int, text: st
         ).fetchone()
         if member is None:
             raise WorkshopError("that touchpoint is not part of this session")
-        row = cur.execute(
-            "insert into enhancement_idea (touchpoint_id, text, author, workshop_session_id, workshop_participant_id)"
-            " values (?, ?, ?, ?, ?) returning id",
-            [touchpoint_id, text, author, session_id, participant_id],
-        ).fetchone()
-    assert row is not None
-    return int(row[0])
+        return ideas.insert_idea(
+            cur, touchpoint_id, text, author=author, session_id=session_id, participant_id=participant_id
+        )
 
 
 def vote_for_idea(store: Store, participant_id: int, idea_id: int, in_favour: bool = True) -> None:

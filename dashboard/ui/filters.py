@@ -10,7 +10,9 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import domain
-from dashboard.store import analytics, workspace
+from dashboard.store import analytics
+from dashboard.store import cycles as _store_cycles
+from dashboard.store import groups as _store_groups
 from dashboard.store.scope import Scope
 from dashboard.ui.cached import data_version, store
 
@@ -35,11 +37,11 @@ def _filter_options(version: int) -> dict[str, Any]:
         return dict(zip(frame["id"].astype(int), frame["name"], strict=True))
 
     return {
-        "cycle": names(workspace.cycles(s)),
+        "cycle": names(_store_cycles.cycles(s)),
         "moment": {m.key: m.label for m in domain.MOMENTS},
         "channel": {c: c for c in analytics.channels(s)},
-        "group": names(workspace.groups(s)),
-        "team": names(workspace.teams(s)),
+        "group": names(_store_groups.groups(s)),
+        "team": names(_store_groups.teams(s)),
         "source": {t.key: t.label for t in domain.SOURCES},
         "first": first,
         "last": last,

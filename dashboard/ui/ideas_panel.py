@@ -7,14 +7,14 @@ import streamlit as st
 
 from dashboard import domain, ideas
 from dashboard.store import Store
-from dashboard.store import maps as store_maps
+from dashboard.store import ideas as store_ideas
 from dashboard.ui import feedback
 
 
 def ideas_panel(store: Store, touchpoint_id: int, ideas_now: pd.DataFrame, standard: str) -> None:
     """A touchpoint's ideas, a form for a new one, and the vote and the next step for the one picked.
 
-    ``ideas_now`` is ``store.workspace.ideas`` for the touchpoint; ``standard`` its standard now.
+    ``ideas_now`` is ``store.ideas.ideas`` for the touchpoint; ``standard`` its standard now.
     """
     st.subheader("Enhancement ideas")
     st.caption("Ways to serve better at this touchpoint: suggest, vote, adopt, and make the best ones the standard.")
@@ -38,7 +38,7 @@ def ideas_panel(store: Store, touchpoint_id: int, ideas_now: pd.DataFrame, stand
         text = st.text_area("A new idea", placeholder="What would make this contact better for the customer?")
         author = st.text_input("Your name (optional)")
         if st.form_submit_button("Add the idea") and feedback.act(
-            "Idea added.", store_maps.add_idea, store, touchpoint_id, text, author
+            "Idea added.", store_ideas.add_idea, store, touchpoint_id, text, author
         ):
             st.rerun()
     if ideas_now.empty:
@@ -53,7 +53,7 @@ def _work_on(store: Store, touchpoint_id: int, ideas_now: pd.DataFrame, standard
     idea_id = st.selectbox("Idea to work on", list(texts), format_func=lambda i: texts[i], key=f"pick_{touchpoint_id}")
     buttons = st.columns(3)
     if buttons[0].button("Vote for it", key=f"vote_{idea_id}") and feedback.act(
-        "Vote counted.", store_maps.vote_idea, store, idea_id
+        "Vote counted.", store_ideas.vote_idea, store, idea_id
     ):
         st.rerun()
     step = ideas.next_step(statuses[idea_id])
@@ -68,7 +68,7 @@ def _work_on(store: Store, touchpoint_id: int, ideas_now: pd.DataFrame, standard
         new_standard = st.text_area("New standard", value=proposal, key=f"std_{idea_id}_{step.status}")
     if buttons[1].button(step.button, key=f"adv_{idea_id}", type="primary") and feedback.act(
         f"Idea moved to “{domain.label(domain.IDEA_STATUSES, step.status)}”.",
-        store_maps.set_idea_status,
+        store_ideas.set_idea_status,
         store,
         idea_id,
         step.status,

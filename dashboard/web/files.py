@@ -14,7 +14,8 @@ from starlette.background import BackgroundTask
 from starlette.responses import FileResponse, Response
 
 from dashboard import maps
-from dashboard.store import Store, operations, workspace
+from dashboard.store import Store, operations
+from dashboard.store import cycles as store_cycles
 from dashboard.web import multipart
 from dashboard.web.endpoint import ApiError, Call, NotFoundError, read_limited
 
@@ -58,7 +59,7 @@ async def map_import(call: Call) -> Any:
 def _export(store: Store, cycle: str | None, suffix: str) -> bytes:
     cycle_id = None
     if cycle:
-        cycles = workspace.cycles(store)
+        cycles = store_cycles.cycles(store)
         match = cycles[cycles["name"].str.casefold() == cycle.strip().casefold()]
         if match.empty:
             raise NotFoundError(f"no service cycle called {cycle!r}; there are: {', '.join(cycles['name'])}")
