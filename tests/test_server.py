@@ -465,3 +465,29 @@ def test_surveymonkey_events_are_acknowledged_and_their_response_details_recorde
 def test_an_unknown_survey_key_is_named(running: Running):
     answer = push(running, "nobody", b"{}", {})
     assert (answer.status, answer.json()) == (404, {"error": "no webhook is set up under the survey key 'nobody'"})
+
+
+def test_flow_counts_recorded_through_the_api_show_in_its_summary(running: Running):
+    rows = [
+        {"period": "2026-04", "service_cycle": "Renewal", "measure": "prospects", "source": "Website", "count": 40},
+        {"period": "2026-04", "service_cycle": "Renewal", "measure": "customers_won", "source": "", "count": 10},
+    ]
+    recorded = post_json(running, "/api/v1/flow", {"rows": rows})
+    assert (recorded.status, recorded.json()) == (201, {"counts": 2, "rejected": 0, "rejected_rows": []})
+    summary = call(
+        running.server.url + "/api/v1/flow/summary?cycle=Renewal&start=2026-04", token=running.tokens["read"]
+    )
+    assert summary.status == 200
+    assert (summary.json()["from"], summary.json()["to"], [c["cycle"] for c in summary.json()["cycles"]]) == (
+        "2026-04",
+        "2026-04",
+        ["Renewal"],
+    )
+    assert summary.json()["total"]["prospects"] == 40
+
+
+def test_flow_refusals_name_the_problem(running: Running):
+    month = call(running.server.url + "/api/v1/flow/summary?start=April", token=running.tokens["read"])
+    assert (month.status, month.json()) == (422, {"error": "start must be a month written YYYY-MM, not 'April'"})
+    shape = post_json(running, "/api/v1/flow", {"rows": "none"})
+    assert shape.status == 422

@@ -141,6 +141,44 @@ PATHS: dict[str, Any] = {
             ),
         },
     },
+    "/api/v1/flow": {
+        "post": {
+            "summary": "Record customer flow counts: a flow file (multipart) or rows (JSON), one transaction",
+            "requestBody": {
+                "required": True,
+                "content": {
+                    "multipart/form-data": {
+                        "schema": {
+                            "type": "object",
+                            "properties": {
+                                "file": _BINARY,
+                                "strict": _FLAG,
+                                "sheet": {"type": "string"},
+                            },
+                            "required": ["file"],
+                        }
+                    },
+                    "application/json": {"schema": schemas.ref("FlowRows")},
+                },
+            },
+            "responses": schemas.responses(
+                {"201": schemas.json_body(schemas.ref("FlowRecorded"), "Recorded.")}, schemas.UPLOAD
+            ),
+        }
+    },
+    "/api/v1/flow/summary": {
+        "get": {
+            "summary": "Flow figures (as `python -m dashboard flow stats --json`)",
+            "parameters": [
+                {"name": "cycle", "in": "query", "schema": {"type": "string"}},
+                {"name": "start", "in": "query", "schema": {"type": "string", "pattern": "^[0-9]{4}-[0-9]{2}$"}},
+                {"name": "end", "in": "query", "schema": {"type": "string", "pattern": "^[0-9]{4}-[0-9]{2}$"}},
+            ],
+            "responses": schemas.responses(
+                {"200": schemas.json_body(schemas.ref("FlowSummary"), "The figures.")}, schemas.READ
+            ),
+        }
+    },
     "/api/v1/backup": {
         "get": {
             "summary": "A consistent copy of the workspace (a DuckDB file), taken while the app serves",

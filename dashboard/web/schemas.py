@@ -17,6 +17,7 @@ ERROR_STATUSES = {
     "429": "Too many failed token checks from this client; wait a minute.",
 }
 NUMBER_OR_NULL = {"type": ["number", "null"]}
+FLOW_FIELDS = ("period", "service_cycle", "measure", "source", "count")
 METRIC_FIELDS = (
     "mean",
     "mean_low",
@@ -261,5 +262,41 @@ SCHEMAS: dict[str, Any] = {
             "note": {"type": "string"},
         },
         "required": ["recorded", "survey"],
+    },
+    "FlowRows": {
+        "type": "object",
+        "properties": {
+            "strict": {"type": "boolean"},
+            "rows": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "properties": {name: {"type": ["string", "integer"]} for name in FLOW_FIELDS},
+                },
+            },
+        },
+        "required": ["rows"],
+    },
+    "FlowRecorded": {
+        "type": "object",
+        "properties": {
+            "import": {"type": "integer"},
+            "file": {"type": "string"},
+            "counts": {"type": "integer"},
+            "rejected": {"type": "integer"},
+            "rejected_rows": {"type": "array", "items": {"type": "object"}},
+        },
+        "required": ["counts", "rejected", "rejected_rows"],
+    },
+    "FlowSummary": {
+        "type": "object",
+        "properties": {
+            "from": {"type": ["string", "null"]},
+            "to": {"type": ["string", "null"]},
+            "months": {"type": "integer"},
+            "total": {"type": "object"},
+            "cycles": {"type": "array", "items": {"type": "object"}},
+        },
+        "required": ["from", "to", "months", "total", "cycles"],
     },
 }
