@@ -214,13 +214,7 @@ def run_flow_import(args: argparse.Namespace) -> int:
         outcome = service.import_file(
             store, args.file.read_bytes(), args.file.name, strict=args.strict, sheet=args.sheet, imported_by=_who()
         )
-    if args.json:
-        print(json.dumps(outcome, indent=2, default=str))
-    else:
-        print(
-            f"imported {outcome['counts']:,} counts from {args.file.name} (flow import {outcome['import']}); "
-            f"{outcome['rejected']:,} rows rejected"
-        )
+    print(json.dumps(outcome, indent=2, default=str) if args.json else service.import_line(outcome, args.file.name))
     return 0
 
 

@@ -131,6 +131,25 @@ def test_map_files_and_restores_through_the_running_server(
     assert (code, out, err) == (1, "", f"error: the app server is running on {server.db}; stop it to restore\n")
 
 
+def test_flow_imports_and_stats_go_through_the_running_server(
+    served: tuple[Server, str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+):
+    server, token = served
+    flow_file = tmp_path / "april.csv"
+    flow_file.write_text(
+        "period,service_cycle,measure,source,count\n2026-04,Renewal,prospects,Website,30\n"
+        "2026-04,Renewal,customers_won,,12\n2026-04,Nowhere,prospects,Website,3\n",
+        encoding="utf-8",
+    )
+    code, out, err = run_cli(capsys, "flow", "import", str(flow_file), "--db", str(server.db))
+    assert (code, err) == (0, "")
+    assert out.startswith("imported 2 counts from april.csv (flow import ") and out.endswith("); 1 rows rejected\n")
+    code, out, err = run_cli(capsys, "flow", "stats", "--json", "--cycle", "Renewal", "--db", str(server.db))
+    assert (code, err) == (0, "")
+    assert json.loads(out) == call(server.url + "/api/v1/flow/summary?cycle=Renewal", token=token).json()
+    assert json.loads(out)["total"]["prospects"] == 30
+
+
 def test_the_command_line_says_in_one_line_when_another_process_holds_the_file(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ):
