@@ -66,6 +66,11 @@ def test_api_and_command_line_share_the_running_workspace(
     imported = upload(server, token, "api.csv", API_FILE)
     assert (imported.status, imported.json()["impressions"], imported.json()["file"]) == (201, 2, "api.csv")
     api_import = imported.json()["import"]
+    duplicate = upload(server, token, "renamed.csv", API_FILE)
+    assert (duplicate.status, duplicate.json()) == (
+        409,
+        {"error": f"renamed.csv was already imported (import {api_import}, api.csv)"},
+    )
 
     survey = tmp_path / "cli.csv"
     survey.write_bytes(CLI_FILE)
