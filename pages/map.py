@@ -7,14 +7,14 @@ from functools import partial
 import pandas as pd
 import streamlit as st
 
-from dashboard import domain, exports, maps, touchpoints
+from dashboard import domain, exports, maps, text, touchpoints
 from dashboard import formatting as fmt
 from dashboard.charts import map as map_charts
 from dashboard.store import cycle_stats
 from dashboard.store import cycles as store_cycles
 from dashboard.store import groups as store_groups
 from dashboard.store import ideas as store_ideas
-from dashboard.ui import cached, feedback, navigation
+from dashboard.ui import cached, feedback, navigation, url_state
 from dashboard.ui.ideas_panel import ideas_panel
 from dashboard.ui.touchpoint_form import touchpoint_form
 
@@ -31,33 +31,44 @@ feedback.flash()
 store = cached.store()
 
 
+def create_and_show(name: str, about: str) -> None:
+    """Creates a cycle and makes it the one the page shows next."""
+    url_state.choose("cycle", store_cycles.create_cycle(store, name, about))
+
+
+def show_cycle_named(name: str) -> None:
+    """Makes the cycle a map file named the one the page shows next (names match as the store matches them)."""
+    after = store_cycles.cycles(store)
+    for found in after.loc[after["name"].map(text.key) == text.key(name), "id"].head(1):
+        url_state.choose("cycle", int(found))
+
+
 def new_cycle_form() -> None:
-    with st.form("new_cycle", clear_on_submit=True, border=True):
-        st.markdown("**New service cycle**")
+    with st.form("new_cycle", clear_on_submit=True, border=False):
         name = st.text_input("Name of the cycle", placeholder="e.g. Repair job")
         about = st.text_input("What it covers (optional)")
         if st.form_submit_button("Create the cycle") and feedback.act(
-            f"Created the service cycle “{name.strip()}”.", store_cycles.create_cycle, store, name, about
+            f"Created the service cycle “{name.strip()}”.", create_and_show, name, about
         ):
-            st.session_state["map_cycle_name"] = " ".join(name.split())
             st.rerun()
 
 
 cycles = store_cycles.cycles(store)
 if cycles.empty:
     st.info("No service cycles yet. Create the first one, then list its touchpoints in order.")
-    new_cycle_form()
+    with st.container(border=True):
+        new_cycle_form()
     st.stop()
 
-names = list(cycles["name"])
-wanted = st.session_state.pop("map_cycle_name", None)
-if wanted in names:
-    st.session_state["map_cycle"] = wanted
-elif st.session_state.get("map_cycle") not in names:
-    st.session_state["map_cycle"] = names[0]
-cycle_name = st.selectbox("Service cycle", names, key="map_cycle")
-cycle = cycles.set_index("name").loc[cycle_name]
-cycle_id = int(cycle["id"])
+cycle_names = dict(zip(cycles["id"].astype(int), cycles["name"], strict=True))
+# The cycle is kept in the URL (?cycle=ID) and for the session: it stays chosen across pages.
+cycle_id = int(url_state.chosen("cycle", list(cycle_names), "map_cycle", "service cycle") or 0)
+picker, adder = st.columns([4, 1], vertical_alignment="bottom")
+picker.selectbox("Service cycle", list(cycle_names), format_func=cycle_names.__getitem__, key="map_cycle")
+with adder.popover("New service cycle", icon=":material/add:", width="stretch"):
+    new_cycle_form()
+cycle = cycles.set_index("id").loc[cycle_id]
+cycle_name = cycle_names[cycle_id]
 if cycle["description"]:
     st.caption(str(cycle["description"]))
 
@@ -277,7 +288,6 @@ def cycle_section() -> None:
         if st.form_submit_button("Rename") and feedback.act(
             "Cycle saved.", store_cycles.rename_cycle, store, cycle_id, new_name, new_about
         ):
-            st.session_state["map_cycle_name"] = " ".join(new_name.split())
             st.rerun()
     if st.button(f"Delete the cycle “{cycle_name}”", key=f"delete_cycle_{cycle_id}"):
         st.session_state["confirm_cycle"] = cycle_id
@@ -295,7 +305,6 @@ def cycle_section() -> None:
     if st.button("Yes, delete the cycle", key=f"delete_cycle_yes_{cycle_id}", type="primary"):
         st.session_state.pop("confirm_cycle")
         if feedback.act(f"Deleted the cycle “{cycle_name}”.", store_cycles.delete_cycle, store, cycle_id):
-            st.session_state.pop("map_cycle", None)
             st.rerun()
 
 
@@ -312,7 +321,6 @@ with edit_tab:
         change_or_remove_section()
     archived_section()
     cycle_section()
-    new_cycle_form()
 
 
 # --- map files -------------------------------------------------------------------------------
@@ -354,5 +362,5 @@ with file_tab:
             if st.button("Import the map", type="primary") and feedback.act(
                 "Map imported: " + "; ".join(planned.changes), maps.import_map, store, upload.name, data
             ):
-                st.session_state["map_cycle_name"] = str(planned.rows["service_cycle"].iloc[0])
+                show_cycle_named(str(planned.rows["service_cycle"].iloc[0]))
                 st.rerun()

@@ -10,7 +10,7 @@ from dashboard.charts import plan as plan_charts
 from dashboard.store import groups as store_groups
 from dashboard.store import plan
 from dashboard.thresholds import SETTINGS, check_settings
-from dashboard.ui import cached, feedback, navigation
+from dashboard.ui import cached, feedback, navigation, url_state
 
 navigation.route_through_navigation()
 feedback.flash()
@@ -56,9 +56,11 @@ if points:
     picked = ":".join(str(v) for v in points[0]["customdata"][:2])
     if picked != st.session_state.get("plan_grid_applied"):
         st.session_state["plan_grid_applied"] = picked
-        st.session_state[CELL_KEY] = picked
+        url_state.choose("cell", picked)
 
 options = [f"{c.step}:{c.moment}" for c in cells]
+# The open cell is kept in the URL (?cell=step:moment) and for the session.
+url_state.chosen("cell", options, CELL_KEY, "plan cell")
 choice = st.selectbox(
     "Cell",
     options,

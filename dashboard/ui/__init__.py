@@ -6,6 +6,7 @@ One module per concept, each used by the pages directly:
   map and the plan, keyed by the store's data version so that every write refreshes them;
 - ``questions``: the leadership questions, answered from the roll-ups and cached the same way;
 - ``filters``: the shared filter bar, its state kept in the URL;
+- ``url_state``: page selections in the URL, checked in one place and remembered across pages;
 - ``chart_focus``: what a chart click narrowed a page to, and the charts that set it;
 - ``downloads``: PNG, CSV and XLSX downloads made only when clicked;
 - ``navigation``: page routing, links between pages, the bare pages (phone and projector);

@@ -6,25 +6,18 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from dashboard import leadership
+from dashboard.ui import url_state
 
 
 def focus() -> leadership.Focus:
     """What a chart click narrowed the page to, read from the URL (``tp`` and ``month``)."""
-    raw_tp, raw_month = st.query_params.get("tp"), st.query_params.get("month")
-    touchpoint = int(raw_tp) if raw_tp and raw_tp.isdigit() else None
-    return leadership.Focus(touchpoint, leadership.parse_month(raw_month) if raw_month else None)
+    return leadership.Focus(url_state.link_id("tp", "touchpoint"), url_state.link_month("month", "month"))
 
 
 def set_focus(new: leadership.Focus) -> None:
     """Writes the focus into the URL, so a narrowed view can be shared as a link."""
-    for key, value in (
-        ("tp", None if new.touchpoint_id is None else str(new.touchpoint_id)),
-        ("month", None if new.month is None else new.month.strftime("%Y-%m")),
-    ):
-        if value is None:
-            st.query_params.pop(key, None)
-        else:
-            st.query_params[key] = value
+    url_state.write("tp", [] if new.touchpoint_id is None else [new.touchpoint_id])
+    url_state.write("month", [] if new.month is None else [new.month.strftime("%Y-%m")])
 
 
 def clear_focus() -> None:
