@@ -14,7 +14,7 @@ from dashboard.store import cycle_stats
 from dashboard.store import cycles as store_cycles
 from dashboard.store import groups as store_groups
 from dashboard.store import ideas as store_ideas
-from dashboard.ui import cached, feedback, navigation, url_state
+from dashboard.ui import cached, confirm, feedback, navigation, url_state
 from dashboard.ui.ideas_panel import ideas_panel
 from dashboard.ui.touchpoint_form import touchpoint_form
 
@@ -240,28 +240,25 @@ def change_or_remove_section() -> None:
         f"Saved “{changed.name.strip()}”.", store_cycles.update_touchpoint, store, target_id, changed
     ):
         st.rerun()
-    name = tp_names[target_id]
-    confirm_key = f"confirm_archive_{cycle_id}"
-    if st.button(f"Delete “{name}”", key=f"delete_{target_id}"):
-        if touchpoints.removal(store_cycles.impression_count(store, target_id)) == "delete":
-            if feedback.act(f"Deleted “{name}”.", store_cycles.delete_touchpoint, store, target_id):
-                st.rerun()
-        else:
-            st.session_state[confirm_key] = target_id
-    if st.session_state.get(confirm_key) != target_id:
-        return
-    st.warning(
-        f"“{name}” has {fmt.count(store_cycles.impression_count(store, target_id))} recorded "
-        "impressions. It will be archived instead: it leaves the map and the figures, its impressions "
-        "stay stored, and you can restore it at any time."
-    )
-    yes, no = st.columns(2)
-    if yes.button("Archive it", key=f"archive_{target_id}", type="primary"):
-        st.session_state.pop(confirm_key)
-        if feedback.act(f"Archived “{name}”.", store_cycles.archive_touchpoint, store, target_id):
-            st.rerun()
-    if no.button("Keep it", key=f"keep_{target_id}"):
-        st.session_state.pop(confirm_key)
+    name, key = tp_names[target_id], f"delete_{target_id}"
+    confirm.ask(f"Delete “{name}”", key, icon=":material/delete:")
+    kept = store_cycles.impression_count(store, target_id) if confirm.asking(key) else 0
+    if touchpoints.removal(kept) == "delete":
+        question, yes, work, done = (
+            f"Delete “{name}” and its ideas? It has no impressions yet. This cannot be undone.",
+            "Delete it",
+            store_cycles.delete_touchpoint,
+            "Deleted",
+        )
+    else:
+        question, yes, work, done = (
+            f"“{name}” has {fmt.count(kept)} recorded impressions. It will be archived instead: it leaves the "
+            "map and the figures, its impressions stay stored, and you can restore it at any time.",
+            "Archive it",
+            store_cycles.archive_touchpoint,
+            "Archived",
+        )
+    if confirm.confirmed(key, question, yes) and feedback.act(f"{done} “{name}”.", work, store, target_id):
         st.rerun()
 
 
@@ -289,23 +286,21 @@ def cycle_section() -> None:
             "Cycle saved.", store_cycles.rename_cycle, store, cycle_id, new_name, new_about
         ):
             st.rerun()
-    if st.button(f"Delete the cycle “{cycle_name}”", key=f"delete_cycle_{cycle_id}"):
-        st.session_state["confirm_cycle"] = cycle_id
-    if st.session_state.get("confirm_cycle") != cycle_id:
+    key = f"delete_cycle_{cycle_id}"
+    confirm.ask(f"Delete the cycle “{cycle_name}”", key, icon=":material/delete:")
+    if not confirm.asking(key):
         return
     kept = cycle_stats.cycle_impression_count(store, cycle_id)
     if touchpoints.removal(kept) == "archive":
-        st.session_state.pop("confirm_cycle")  # nothing to confirm: say why once
+        confirm.cancel()  # nothing to confirm: say why once
         st.warning(
             f"This cycle has {fmt.count(kept)} recorded impressions, which are never deleted, so the cycle stays. "
             "Archive its touchpoints instead, or rename it."
         )
-        return
-    st.warning("Delete this cycle with all its touchpoints and ideas?")
-    if st.button("Yes, delete the cycle", key=f"delete_cycle_yes_{cycle_id}", type="primary"):
-        st.session_state.pop("confirm_cycle")
-        if feedback.act(f"Deleted the cycle “{cycle_name}”.", store_cycles.delete_cycle, store, cycle_id):
-            st.rerun()
+    elif confirm.confirmed(
+        key, "Delete this cycle with all its touchpoints and ideas? This cannot be undone.", "Yes, delete the cycle"
+    ) and feedback.act(f"Deleted the cycle “{cycle_name}”.", store_cycles.delete_cycle, store, cycle_id):
+        st.rerun()
 
 
 with edit_tab:

@@ -10,7 +10,7 @@ from dashboard.charts import plan as plan_charts
 from dashboard.store import groups as store_groups
 from dashboard.store import plan
 from dashboard.thresholds import SETTINGS, check_settings
-from dashboard.ui import cached, feedback, navigation, url_state
+from dashboard.ui import cached, confirm, feedback, navigation, url_state
 
 navigation.route_through_navigation()
 feedback.flash()
@@ -173,7 +173,12 @@ with tab_reputation:
             max_chars=500,
             help="Leave empty and save to remove the statement.",
         )
-        if st.button("Save statement", key="save_statement"):
+        if current and not text.strip():  # saving nothing removes the statement: ask first
+            confirm.ask("Remove the statement", "remove_statement", icon=":material/delete:")
+            if confirm.confirmed("remove_statement", f"Remove this statement for {group_name}?", "Remove it"):
+                plan.set_statement(cached.store(), int(group_ids[group_name]), for_moment or None, "")
+                st.rerun()
+        elif st.button("Save statement", key="save_statement"):
             plan.set_statement(cached.store(), int(group_ids[group_name]), for_moment or None, text)
             st.rerun()
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard.store import groups as store_groups
-from dashboard.ui import cached, feedback, navigation
+from dashboard.ui import cached, confirm, feedback, navigation
 
 navigation.route_through_navigation()
 
@@ -67,7 +67,9 @@ for kind, title, noun, about in KINDS:
             new_about,
         ):
             st.rerun()
-    if st.button(f"Delete “{names[chosen]}”", key=f"delete_{kind}_{chosen}") and feedback.act(
-        f"Deleted the {noun} “{names[chosen]}”.", store_groups.delete_named, store, kind, chosen
+    key = f"delete_{kind}_{chosen}"
+    confirm.ask(f"Delete “{names[chosen]}”", key, icon=":material/delete:")
+    if confirm.confirmed(key, f"Delete the {noun} “{names[chosen]}”? This cannot be undone.", "Delete it") and (
+        feedback.act(f"Deleted the {noun} “{names[chosen]}”.", store_groups.delete_named, store, kind, chosen)
     ):
         st.rerun()

@@ -7,7 +7,7 @@ from dashboard import workshop as ws
 from dashboard.scales import COMMON_SCALES, Scale
 from dashboard.store import cycles as store_cycles
 from dashboard.store import workshop as sessions_db
-from dashboard.ui import cached, navigation, url_state
+from dashboard.ui import cached, confirm, navigation, url_state
 
 navigation.route_through_navigation()
 
@@ -131,7 +131,10 @@ if session.is_live:
     if buttons[6].button(reveal_label, key="reveal", icon=":material/visibility:", width="stretch"):
         _act(sessions_db.set_revealed, store, session.id, not session.revealed)
         st.rerun()
-    if buttons[7].button("End session", key="end", icon=":material/stop_circle:", type="primary", width="stretch"):
+    confirm.ask("End session", "end", where=buttons[7], icon=":material/stop_circle:", width="stretch")
+    if confirm.confirmed(
+        "end", "End the session? Its join code stops working; the votes and ideas stay.", "End the session"
+    ):
         _act(sessions_db.end_session, store, session.id)
         st.rerun()
     st.caption(

@@ -143,7 +143,7 @@ def test_an_empty_cycle_is_deleted_after_confirmation(store: Store, monkeypatch:
     cycles.create_cycle(store, "First visit")
     at = open_page(store.path, monkeypatch)
     click(at, "Delete the cycle “First visit”")
-    assert texts(at, "warning") == ["Delete this cycle with all its touchpoints and ideas?"]
+    assert texts(at, "warning") == ["Delete this cycle with all its touchpoints and ideas? This cannot be undone."]
     click(at, "Yes, delete the cycle")
     assert cycles.cycles(store).empty
 
@@ -198,5 +198,7 @@ def test_settings_add_groups_and_teams_and_refuse_deleting_what_is_in_use(
         int(groups.teams(demo_store).set_index("name").loc["Sales", "id"])
     ).run()
     click(at, "Delete “Sales”")
+    assert texts(at, "warning") == ["Delete the team “Sales”? This cannot be undone."]
+    click(at, "Delete it")
     assert "still used by" in at.error[0].value
     assert "Sales" in set(groups.teams(demo_store)["name"])

@@ -11,6 +11,7 @@ One module per concept, each used by the pages directly:
 - ``downloads``: PNG, CSV and XLSX downloads made only when clicked;
 - ``navigation``: page routing, links between pages, the bare pages (phone and projector);
 - ``feedback``: running a write and confirming it on the next run;
+- ``confirm``: destructive actions ask first (a plain button, then a question with Cancel);
 - ``importing``: survey import through the edge (previews kept per session, commit with progress);
 - ``import_editor``: the widgets that correct what was detected in a survey tool's export;
 - ``touchpoint_form`` and ``ideas_panel``: the map page's form for a touchpoint and its ideas.
