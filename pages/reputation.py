@@ -7,10 +7,11 @@ import streamlit as st
 
 from dashboard import domain, evidence, exports
 from dashboard.charts import plan as plan_charts
+from dashboard.charts import style
 from dashboard.store import groups as store_groups
 from dashboard.store import plan
 from dashboard.thresholds import SETTINGS, check_settings
-from dashboard.ui import cached, confirm, feedback, navigation, url_state
+from dashboard.ui import cached, confirm, feedback, navigation, url_state, wide
 
 navigation.route_through_navigation()
 feedback.flash()
@@ -44,13 +45,11 @@ st.caption(
     "Each cell: its status and how many of its evidence items the data meets. An orange frame and ⚠ mark a cell "
     "marked done that the data does not back. Click a cell to open it."
 )
-event = st.plotly_chart(
-    plan_charts.plan_grid(grid),
-    on_select="rerun",
-    selection_mode="points",
-    key="plan_grid",
-    config={"displayModeBar": False},
-)
+grid_figure = plan_charts.plan_grid(grid)
+with wide.at_least(style.min_width(grid_figure), "plan_grid"):
+    event = st.plotly_chart(
+        grid_figure, on_select="rerun", selection_mode="points", key="plan_grid", config={"displayModeBar": False}
+    )
 points = [p for p in event.selection.points if p.get("customdata")]
 if points:
     picked = ":".join(str(v) for v in points[0]["customdata"][:2])

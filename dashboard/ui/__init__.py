@@ -8,6 +8,7 @@ One module per concept, each used by the pages directly:
 - ``filters``: the shared filter bar, its state kept in the URL;
 - ``url_state``: page selections in the URL, checked in one place and remembered across pages;
 - ``chart_focus``: what a chart click narrowed a page to, and the charts that set it;
+- ``wide``: charts with a minimum width, scrolled sideways on a narrower screen (a phone);
 - ``downloads``: PNG, CSV and XLSX downloads made only when clicked;
 - ``navigation``: page routing, links between pages, the bare pages (phone and projector);
 - ``feedback``: running a write and confirming it on the next run;

@@ -6,7 +6,8 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from dashboard import leadership
-from dashboard.ui import url_state
+from dashboard.charts import style
+from dashboard.ui import url_state, wide
 
 
 def focus() -> leadership.Focus:
@@ -33,10 +34,11 @@ def _on_select(chart_key: str) -> None:
 
 def selectable_chart(fig: go.Figure, key: str) -> None:
     """A chart whose clicked point narrows the page (through the focus in the URL)."""
-    st.plotly_chart(
-        fig,
-        key=key,
-        on_select=lambda: _on_select(key),
-        selection_mode="points",
-        config={"displayModeBar": False},
-    )
+    with wide.at_least(style.min_width(fig), key):
+        st.plotly_chart(
+            fig,
+            key=key,
+            on_select=lambda: _on_select(key),
+            selection_mode="points",
+            config={"displayModeBar": False},
+        )
