@@ -142,7 +142,7 @@ def filter_bar() -> Scope:
     active = sum(bool(new[k]) for k in _MULTI) + bool(new["from"] or new["to"])
     # The title stays the same whatever is chosen: a new title is a new panel to the browser, which
     # would close it after every change. The count of active filters shows beneath it instead.
-    with st.expander("Filters", expanded=False, icon=":material/filter_list:"):
+    with st.expander("Filters", expanded=False):
         columns = st.columns(4)
         if options["first"] is not None:
             columns[0].date_input(
