@@ -10,6 +10,7 @@ reputation = st.Page("pages/reputation.py", title="Reputation plan", icon=":mate
 cycle_map = st.Page("pages/map.py", title="Service cycle map", icon=":material/route:", url_path="map")
 settings = st.Page("pages/settings.py", title="Settings", icon=":material/settings:", url_path="settings")
 impressions = st.Page("pages/impressions.py", title="Impressions", icon=":material/grid_on:", url_path="impressions")
+customer_flow = st.Page("pages/flow.py", title="Customer flow", icon=":material/filter_alt:", url_path="flow")
 workshop = st.Page("pages/workshop.py", title="Workshop", icon=":material/groups:", url_path="workshop")
 join = st.Page("pages/join.py", title="Join a workshop", url_path="join", visibility="hidden")
 present = st.Page("pages/present.py", title="Presenter view", url_path="present", visibility="hidden")
@@ -24,6 +25,7 @@ pages = [
     st.Page(_home, title="Home", url_path="home", default=True, visibility="hidden"),
     overview,
     impressions,
+    customer_flow,
     cycle_map,
     upload,
     reputation,

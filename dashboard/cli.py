@@ -3,19 +3,23 @@
 from __future__ import annotations
 
 import argparse
+import functools
 import getpass
 import json
 import sys
 import time
 from collections.abc import Sequence
+from datetime import date
 from pathlib import Path
 
+import pandas as pd
+
 from dashboard import demo
-from dashboard.imports import reading
-from dashboard.imports.reading import SurveyError
+from dashboard.imports import dates, pipeline
+from dashboard.imports.columns import match_names
+from dashboard.imports.reading import MAX_BYTES, SurveyError
 from dashboard.scales import Scale
 from dashboard.store import Store, database_path, imports
-from dashboard.surveys import dates, pipeline
 
 
 def _positive(text: str) -> int:
@@ -41,6 +45,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo_cmd.set_defaults(run=run_demo)
     _add_survey_commands(commands)
     add_map_commands(commands)
+    add_flow_commands(commands)
     return parser
 
 
@@ -71,8 +76,24 @@ def _add_survey_commands(commands: argparse._SubParsersAction) -> None:  # type:
     imp.add_argument("file", type=Path, help="the survey file")
     imp.add_argument("--cycle", required=True, help="the service cycle the impressions belong to")
     imp.add_argument("--db", type=Path, help="database file (default: $DASHBOARD_DB or data/dashboard.duckdb)")
-    imp.add_argument("--strict", action="store_true", help="refuse the whole file if any row is rejected")
-    imp.add_argument("--scale", help="the scale of the scores when not detected, e.g. 1-5, 0-10, labels:Bad|OK|Good")
+    imp.add_argument(
+        "--strict",
+        action="store_true",
+        help="refuse the whole file if any row is rejected or it would create stakeholder groups",
+    )
+    imp.add_argument(
+        "--scale",
+        help="the scale of the answers, when they do not settle it (remembered for the survey), "
+        "e.g. 1-5, 0-10, labels:Bad|OK|Good; with '=' for a scale below zero: --scale=-2..2",
+    )
+    imp.add_argument(
+        "--group",
+        action="append",
+        default=[],
+        metavar="NAME=GROUP",
+        help="a group the file names that does not exist yet: record its rows under GROUP instead of creating it, "
+        "or with no group when GROUP is empty (repeatable)",
+    )
     imp.add_argument("--date-order", choices=dates.ORDERS, default=dates.AUTO, help="for dates such as 03/04/2026")
     imp.add_argument("--sheet", help="the sheet of an XLSX workbook (default: the first)")
     imp.add_argument("--json", action="store_true", help="print the outcome as JSON")
@@ -94,25 +115,25 @@ def _who() -> str:
 def run_survey_import(args: argparse.Namespace) -> int:
     """Imports one file; exit 0 only when the import committed, else one line on stderr."""
     path: Path = args.file
-    if path.stat().st_size > reading.MAX_BYTES:
-        raise SurveyError(f"{path.name} is larger than {reading.MAX_BYTES / 1e6:.0f} MB; split it")
+    if path.stat().st_size > MAX_BYTES:
+        raise SurveyError(f"{path.name} is larger than {MAX_BYTES / 1e6:.0f} MB; split it")
     data = path.read_bytes()
     scale = Scale.parse(args.scale) if args.scale else None
     with Store(args.db or database_path()) as store:
-        digest = pipeline.fingerprint(data)
+        context = imports.cycle_context(store, args.cycle)
+        options = pipeline.Options(
+            scale=scale, date_order=args.date_order, sheet=args.sheet, group_map=group_map(args.group, context)
+        )
+        digest = pipeline.content_hash_of(data)
         earlier = imports.batch_for_hash(store, digest)
         if earlier is not None:
             raise SurveyError(f"{path.name} was already imported (import {earlier['id']}, {earlier['file_name']})")
-        context = imports.cycle_context(store, args.cycle)
-        options = pipeline.Options(scale=scale, date_order=args.date_order, sheet=args.sheet)
-        preview = pipeline.prepare(
-            data,
-            path.name,
-            context,
-            options,
-            content_hash=digest,
-            recall=lambda key: imports.remembered_mapping(store, key),
-        )
+        try:
+            recall = functools.partial(imports.remembered, store)
+            preview = pipeline.prepare(data, path.name, context, options, content_hash=digest, recall=recall)
+        except pipeline.ScaleGuessError as error:
+            specs = " or ".join(f"--scale={scale.spec}" for scale in error.candidates)  # "=": a spec may start with -
+            raise SurveyError(f"{str(error).removesuffix(' Choose the scale.')} Say which: {specs}.") from None
         refusal = preview.refusal(strict=args.strict)
         if refusal:
             raise SurveyError(" ".join(refusal.split()))  # one line, even when a quoted cell holds breaks
@@ -124,6 +145,7 @@ def run_survey_import(args: argparse.Namespace) -> int:
         "impressions": result.impressions,
         "rejected": len(preview.rejected),
         "missing_answers": preview.missing_answers,
+        "created_groups": list(result.created_groups),
         "per_touchpoint": preview.counts(),
         "detected": preview.detected,
     }
@@ -134,8 +156,27 @@ def run_survey_import(args: argparse.Namespace) -> int:
             f"imported {result.impressions:,} impressions from {path.name} into {context.cycle_name} "
             f"(import {result.batch_id}); {len(preview.rejected):,} rows rejected, "
             f"{preview.missing_answers:,} missing answers skipped"
+            + (f"; created stakeholder groups: {', '.join(result.created_groups)}" if result.created_groups else "")
         )
     return 0
+
+
+def group_map(pairs: list[str], context: pipeline.Context) -> dict[str, int | str]:
+    """``--group NAME=GROUP`` decisions: NAME's rows go to the existing GROUP, or to no group when GROUP is empty."""
+    decisions: dict[str, int | str] = {}
+    for pair in pairs:
+        name, sign, target = pair.partition("=")
+        if not sign or not name.strip():
+            raise SurveyError(f"--group {pair!r}: write NAME=GROUP, or NAME= for no group")
+        if not target.strip():
+            decisions[name] = pipeline.NO_GROUP
+            continue
+        found = match_names([target], context.groups)[target]
+        if found is None:
+            known = ", ".join(context.groups) or "none yet"
+            raise SurveyError(f"--group {pair!r}: there is no stakeholder group {target.strip()!r} (groups: {known})")
+        decisions[name] = found
+    return decisions
 
 
 def run_stats(args: argparse.Namespace) -> int:
@@ -190,6 +231,67 @@ def run_map_export(args: argparse.Namespace) -> int:
         data = maps.export_bytes(store, args.file.name, cycle_id)
     args.file.write_bytes(data)
     print(f"wrote {args.file}")
+    return 0
+
+
+# --- issue 13: customer flow ---
+
+
+def add_flow_commands(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """``flow import FILE [--strict] [--json]`` and ``flow stats --json [--cycle] [--from --to]``."""
+    db_help = "database file (default: $DASHBOARD_DB or data/dashboard.duckdb)"
+    flow_cmd = commands.add_parser("flow", help="customer flow: import flow files, print flow figures")
+    actions = flow_cmd.add_subparsers(dest="flow_command", required=True)
+    imp = actions.add_parser(
+        "import", help="import a flow file (CSV or XLSX: period, service_cycle, measure, source, count)"
+    )
+    imp.add_argument("file", type=Path, help="the flow file")
+    imp.add_argument("--db", type=Path, help=db_help)
+    imp.add_argument("--strict", action="store_true", help="refuse the whole file if any row is rejected")
+    imp.add_argument("--sheet", help="the sheet of an XLSX workbook (default: the first)")
+    imp.add_argument("--json", action="store_true", help="print the outcome as JSON")
+    imp.set_defaults(run=run_flow_import)
+    stats_cmd = actions.add_parser("stats", help="counts and rates per cycle and in total, prospects per source")
+    stats_cmd.add_argument("--db", type=Path, help=db_help)
+    stats_cmd.add_argument("--json", action="store_true", help="print JSON (the only format so far)")
+    stats_cmd.add_argument("--cycle", help="only this service cycle")
+    stats_cmd.add_argument("--from", dest="start", type=_month, help="first month, e.g. 2026-01")
+    stats_cmd.add_argument("--to", dest="end", type=_month, help="last month, e.g. 2026-09")
+    stats_cmd.set_defaults(run=run_flow_stats)
+
+
+def _month(text: str) -> date:
+    from dashboard.flow import files  # noqa: PLC0415 - keeps `demo` start-up light
+
+    parsed = files.parse_periods(pd.Series([text]))[0]
+    if pd.isna(parsed):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a month like 2026-09")
+    return date(parsed.year, parsed.month, 1)
+
+
+def run_flow_import(args: argparse.Namespace) -> int:
+    """Imports one flow file; exit 0 only when it committed, else one line on stderr."""
+    from dashboard.flow import service  # noqa: PLC0415
+
+    with Store(args.db or database_path()) as store:
+        outcome = service.import_file(
+            store, args.file.read_bytes(), args.file.name, strict=args.strict, sheet=args.sheet, imported_by=_who()
+        )
+    if args.json:
+        print(json.dumps(outcome, indent=2, default=str))
+    else:
+        print(
+            f"imported {outcome['counts']:,} counts from {args.file.name} (flow import {outcome['import']}); "
+            f"{outcome['rejected']:,} rows rejected"
+        )
+    return 0
+
+
+def run_flow_stats(args: argparse.Namespace) -> int:
+    from dashboard.flow import service  # noqa: PLC0415
+
+    with Store(args.db or database_path()) as store:
+        print(json.dumps(service.stats(store, cycle=args.cycle, start=args.start, end=args.end), indent=2))
     return 0
 
 

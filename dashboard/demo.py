@@ -39,6 +39,7 @@ from dashboard.demo_business import (
     TEAMS,
     TouchpointSpec,
 )
+from dashboard.flow import demo as flow_demo
 from dashboard.scales import Scale
 from dashboard.store import Cursor, Store, cycles, groups, ideas, plan, workspace
 from dashboard.store.cycles import TouchpointFields
@@ -90,6 +91,7 @@ def build(
     tps = pd.DataFrame(tp_rows, columns=["id", "cycle_index", "cycle", "name", "base", "volume"])
     _add_plan_content(store, ids_by_name, group_ids, last_day)
     _add_impressions(store, tps, group_ids, impressions, seed, first_day)
+    flow_demo.add_flow(store, last_day, adopted=last_day - timedelta(days=IMPROVED_DAYS_BEFORE_END), seed=seed)
     return DemoSummary(len(CYCLES), len(tps), impressions, first_day, last_day)
 
 

@@ -17,6 +17,7 @@ from typing import Any
 import pandas as pd
 
 from dashboard import domain
+from dashboard.flow import measures
 from dashboard.thresholds import Thresholds
 
 
@@ -114,6 +115,8 @@ def _specify_behaviours(n: Mapping[str, int], t: Thresholds) -> tuple[Evidence, 
 
 def _perform(n: Mapping[str, int], t: Thresholds) -> tuple[Evidence, ...]:
     recent = n["recent_impressions"]
+    if recent == 0 and n.get("flow_base", 0) > 0:  # no impressions to judge by: the customers' flow speaks
+        return (Evidence(*measures.conversion_evidence(n, t.recent_days)),)
     return (
         Evidence(
             f"Impressions at or above target, last {t.recent_days} days",
@@ -127,6 +130,7 @@ def _perform(n: Mapping[str, int], t: Thresholds) -> tuple[Evidence, ...]:
 def _measure(n: Mapping[str, int], t: Thresholds) -> tuple[Evidence, ...]:
     recent, tps = n["recent_impressions"], n["touchpoints"]
     return (
+        *(Evidence(*item) for item in measures.monitoring_evidence(n, t.recent_days)),
         Evidence(
             f"Impressions in the last {t.recent_days} days",
             f"{recent:,}",
@@ -252,6 +256,7 @@ SOURCE_TITLES = {
     "overview": "Overview",
     "upload": "Upload",
     "reputation": "this page",
+    "flow": "Flow",
 }
 """How each evidence source (a page's URL path) reads in a link."""
 

@@ -37,3 +37,11 @@ def interval(low: float, high: float, formatter: Callable[[float], str] = signed
 def count(value: float) -> str:
     """A count with thousands separators: ``12,345``."""
     return f"{int(value):,}"
+
+
+def rate(value: float | None) -> str:
+    """A rate as a percentage: one decimal below 10% (``1.2%``, where a whole number would hide
+    the difference between 0.6% and 1.4%), whole from there (``24%``); an em dash when unknown."""
+    if value is None or math.isnan(value):
+        return "—"
+    return f"{value:.1%}" if abs(value) < 0.1 else f"{value:.0%}"

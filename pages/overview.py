@@ -11,6 +11,7 @@ from dashboard.charts import leadership as leadership_charts
 from dashboard.charts import overview as overview_charts
 from dashboard.charts import plan as plan_charts
 from dashboard.ui import cached, downloads, filters, navigation, questions
+from dashboard.ui import flow as flow_ui
 
 navigation.route_through_navigation()
 
@@ -100,6 +101,8 @@ for tile, moment in zip(tiles, domain.MOMENTS, strict=True):
 fig = overview_charts.moment_scorecard(moments, break_at)
 st.plotly_chart(fig, config={"displayModeBar": False})
 downloads.downloads(fig, moments, "moments")
+st.subheader("Where customers are lost, beside where impressions are weak")
+flow_ui.two_lenses(moments, scope)
 
 st.header("Reputation plan")
 plan = cached.plan_grid(date.today())

@@ -11,6 +11,7 @@ import streamlit as st
 
 from dashboard import demo, evidence, metrics
 from dashboard import maps as _maps
+from dashboard.flow import service as flow_service
 from dashboard.store import Store, cycle_stats, database_path, plan
 from dashboard.store import cycles as _store_cycles
 from dashboard.store import groups as _store_groups
@@ -66,7 +67,7 @@ def groups() -> pd.DataFrame:
 @st.cache_data(show_spinner=False, max_entries=16)
 def _plan_evidence(version: int, as_of: date) -> list[evidence.CellEvidence]:
     thresholds = Thresholds.from_settings(plan.settings(store()))
-    figures = plan.evidence_figures(store(), as_of, thresholds.recent_days)
+    figures = flow_service.plan_figures(store(), as_of, thresholds.recent_days)
     return evidence.assess(figures, plan.plan_cells(store()), thresholds)
 
 

@@ -124,8 +124,11 @@ def _labeller(labels: dict[Any, Any]) -> Callable[[Any], str]:
     return lambda value: str(labels.get(value, value))
 
 
-def filter_bar() -> Scope:
+def filter_bar(fields: tuple[str, ...] = tuple(_MULTI)) -> Scope:
     """The shared filters of the leadership pages; returns the scope they select.
+
+    ``fields`` are the multi-choice filters a page draws (the Flow page has no use for
+    touchpoint filters); the others keep their values, in the URL and in the scope.
 
     The filters live in the URL, so a view can be shared as a link: a new session starts from
     the link's query parameters, and every change is written back to them. Within a session
@@ -139,7 +142,7 @@ def filter_bar() -> Scope:
             st.session_state.pop(key, None)
     new = _take_widget_values(options, applied)
     _seed_widgets(options, new)
-    active = sum(bool(new[k]) for k in _MULTI) + bool(new["from"] or new["to"])
+    active = sum(bool(new[k]) for k in _MULTI if k in fields) + bool(new["from"] or new["to"])
     # The title stays the same whatever is chosen: a new title is a new panel to the browser, which
     # would close it after every change. The count of active filters shows beneath it instead.
     with st.expander("Filters", expanded=False):
@@ -152,7 +155,8 @@ def filter_bar() -> Scope:
                 key="filter_dates",
                 help="First and last day of the impressions to include.",
             )
-        for column, (key, label) in zip([*columns[1:], *columns], _MULTI.items(), strict=False):
+        shown = [(key, label) for key, label in _MULTI.items() if key in fields]
+        for column, (key, label) in zip([*columns[1:], *columns], shown, strict=False):
             allowed = options[key]
             column.multiselect(
                 label,
