@@ -149,3 +149,21 @@ def test_the_workshop_session_stays_chosen_after_a_visit_to_another_page(
 def test_errors_reach_the_browser_as_a_plain_message_without_server_paths():
     config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())
     assert config["client"]["showErrorDetails"] == ShowErrorDetailsConfigOptions.NONE.value
+
+
+def test_a_chart_focus_is_still_there_after_a_visit_to_another_page_until_everything_is_shown(
+    demo_store: Store, monkeypatch: pytest.MonkeyPatch
+):
+    invoice = int(cycles.touchpoints(demo_store).set_index("name").loc["Final invoice", "id"])
+    at = _linked(app(demo_store.path, monkeypatch), "impressions", tp=str(invoice), month="2026-03")
+    at.query_params.clear()
+    at.switch_page("pages/overview.py").run()
+    at.switch_page("pages/impressions.py").run()
+    assert at.info[0].value.startswith("Narrowed to **Final invoice")
+    assert (_url(at, "tp"), _url(at, "month")) == ([str(invoice)], ["2026-03"])
+    widget(at.button, "Show everything").click().run()
+    at.query_params.clear()
+    at.switch_page("pages/overview.py").run()
+    at.switch_page("pages/impressions.py").run()
+    assert not at.info
+    assert "tp" not in at.query_params

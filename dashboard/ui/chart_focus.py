@@ -14,14 +14,17 @@ from dashboard.ui import url_state, wide
 
 
 def focus() -> leadership.Focus:
-    """What a chart click narrowed the page to, read from the URL (``tp`` and ``month``)."""
-    return leadership.Focus(url_state.link_id("tp", "touchpoint"), url_state.link_month("month", "month"))
+    """What a chart click narrowed the page to: from the URL (``tp`` and ``month``), else as it was
+    when the visitor left the page; written back to the URL so the view can be shared."""
+    found = leadership.Focus(url_state.link_id("tp", "touchpoint"), url_state.link_month("month", "month"))
+    set_focus(found)
+    return found
 
 
 def set_focus(new: leadership.Focus) -> None:
     """Writes the focus into the URL, so a narrowed view can be shared as a link."""
-    url_state.write("tp", [] if new.touchpoint_id is None else [new.touchpoint_id])
-    url_state.write("month", [] if new.month is None else [new.month.strftime("%Y-%m")])
+    url_state.write("tp", [] if new.touchpoint_id is None else [new.touchpoint_id], remember=True)
+    url_state.write("month", [] if new.month is None else [new.month.strftime("%Y-%m")], remember=True)
 
 
 def clear_focus() -> None:

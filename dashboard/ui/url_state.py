@@ -22,7 +22,7 @@ import streamlit as st
 
 T = TypeVar("T")
 
-_MEMORY = "_url_state"  # session state: the last choice per parameter, as URL text
+_MEMORY = "_url_state"  # session state: the last choice per parameter, as the URL's texts
 _PENDING = "_url_state_pending"  # session state: a choice made in code, to apply on the next run
 
 DATE_WINDOW = (date(1900, 1, 1), date(2199, 12, 31))
@@ -39,6 +39,16 @@ def note(message: str) -> None:
 def link_texts(param: str) -> list[str]:
     """Every value the URL holds for a parameter, as text."""
     return list(st.query_params.get_all(param))
+
+
+def _memory() -> dict[str, list[str]]:
+    found: dict[str, list[str]] = st.session_state.setdefault(_MEMORY, {})
+    return found
+
+
+def _text(param: str) -> str | None:
+    """The parameter's text in the URL or, when the URL has none, the one remembered for the session."""
+    return st.query_params.get(param) or next(iter(_memory().get(param, [])), None)
 
 
 def parse_id(text: str) -> int | None:
@@ -64,7 +74,7 @@ def parse_month(text: str) -> date | None:
 
 def link_id(param: str, what: str) -> int | None:
     """A record id from the URL (``?session=12``); a value that is not one is left out with a note."""
-    text = st.query_params.get(param)
+    text = _text(param)
     if not text:
         return None
     found = parse_id(text)
@@ -75,7 +85,7 @@ def link_id(param: str, what: str) -> int | None:
 
 def link_date(param: str, what: str) -> date | None:
     """A day from the URL (``?to=2026-03-31``); anything else is left out with a note."""
-    text = st.query_params.get(param)
+    text = _text(param)
     if not text:
         return None
     found = parse_date(text)
@@ -86,7 +96,7 @@ def link_date(param: str, what: str) -> date | None:
 
 def link_month(param: str, what: str) -> date | None:
     """A month from the URL (``?month=2026-03``); anything else is left out with a note."""
-    text = st.query_params.get(param)
+    text = _text(param)
     if not text:
         return None
     found = parse_month(text)
@@ -108,9 +118,15 @@ def link_choices(param: str, options: Iterable[T], what: str) -> list[T]:
     return chosen
 
 
-def write(param: str, values: Sequence[object]) -> None:
-    """Puts a parameter's values into the URL (none: removes it); untouched when already so."""
+def write(param: str, values: Sequence[object], *, remember: bool = False) -> None:
+    """Puts a parameter's values into the URL (none: removes it); untouched when already so.
+
+    ``remember`` also keeps them for the session, for ``link_*`` and ``chosen`` to find when the
+    visitor comes back from another page.
+    """
     texts = [str(v) for v in values]
+    if remember:
+        _memory()[param] = texts
     if not texts:
         st.query_params.pop(param, None)
     elif link_texts(param) != texts:
@@ -133,7 +149,6 @@ def chosen(param: str, options: Sequence[T], widget_key: str, what: str) -> T | 
     if not options:
         return None
     by_text = {str(option): option for option in options}
-    memory: dict[str, str] = st.session_state.setdefault(_MEMORY, {})
     pending = st.session_state.get(_PENDING, {}).pop(param, None)
     current = st.session_state.get(widget_key)
     if pending in by_text:
@@ -142,10 +157,10 @@ def chosen(param: str, options: Sequence[T], widget_key: str, what: str) -> T | 
         value = by_text[str(current)]
     else:
         linked = link_choices(param, options, what)
-        value = linked[0] if linked else by_text.get(memory.get(param, ""), options[0])
+        remembered = next(iter(_memory().get(param, [])), "")
+        value = linked[0] if linked else by_text.get(remembered, options[0])
     st.session_state[widget_key] = value
-    memory[param] = str(value)
-    write(param, [value])
+    write(param, [value], remember=True)
     return value
 
 
@@ -154,6 +169,6 @@ def position(param: str, options: Sequence[object]) -> int:
 
     For a picker that only follows a choice made elsewhere (its ``index``).
     """
-    remembered = st.session_state.get(_MEMORY, {}).get(param)
+    remembered = next(iter(_memory().get(param, [])), None)
     texts = [str(option) for option in options]
     return texts.index(remembered) if remembered in texts else 0
