@@ -149,6 +149,7 @@ def test_the_workshop_session_stays_chosen_after_a_visit_to_another_page(
 def test_errors_reach_the_browser_as_a_plain_message_without_server_paths():
     config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())
     assert config["client"]["showErrorDetails"] == ShowErrorDetailsConfigOptions.NONE.value
+    assert config["client"]["showErrorLinks"] is False
 
 
 def test_a_chart_focus_is_still_there_after_a_visit_to_another_page_until_everything_is_shown(
