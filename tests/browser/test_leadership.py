@@ -71,4 +71,8 @@ def test_the_impressions_page_draws_every_chart_without_an_error(
     assert exceptions_on(page) == []
     page.locator(".js-plotly-plot").nth(4).wait_for()
     assert page.locator("[data-testid=stPlotlyChart]").count() == 5
+    # The heatmap keeps 36 px a month: on a phone it scrolls sideways instead of squeezing the months.
+    months = page.evaluate("() => document.querySelectorAll('.js-plotly-plot')[0].layout.xaxis.categoryarray.length")
+    width = page.locator(".st-key-heatmap_inner").evaluate("box => box.getBoundingClientRect().width")
+    assert width >= 300 + 36 * months
     page.close()
