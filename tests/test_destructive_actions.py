@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from dashboard import cells
 from dashboard.store import Store, cycles, groups, plan
 from dashboard.store import workshop as sql
 from dashboard.store.cycles import TouchpointFields
@@ -81,7 +82,7 @@ def test_a_new_cycle_is_made_beside_the_picker_and_shown_at_once(demo_store: Sto
     assert "Create the cycle" not in [b.label for b in at.tabs[1].button]  # no longer in "Edit the cycle"
     widget(at.text_input, "Name of the cycle").set_value("Boiler check")
     click(at, "Create the cycle")
-    made = int(cycles.cycles(demo_store).set_index("name").loc["Boiler check", "id"])
+    made = cells.whole(cycles.cycles(demo_store).set_index("name").at["Boiler check", "id"])
     assert widget(at.selectbox, "Service cycle").value == made
     assert at.query_params["cycle"] in (str(made), [str(made)])
 

@@ -10,6 +10,7 @@ import pytest
 from streamlit.config import ShowErrorDetailsConfigOptions
 from streamlit.testing.v1 import AppTest
 
+from dashboard import cells
 from dashboard.store import Store, cycles
 from dashboard.store import workshop as sql
 from dashboard.ui import url_state
@@ -98,7 +99,7 @@ def test_a_link_date_beyond_the_impressions_means_no_date_filter(demo_store: Sto
 def test_the_cycle_chosen_on_the_map_sticks_on_the_upload_page_and_back_on_the_map(
     demo_store: Store, monkeypatch: pytest.MonkeyPatch
 ):
-    repair = int(cycles.cycles(demo_store).set_index("name").loc["Repair job", "id"])
+    repair = cells.whole(cycles.cycles(demo_store).set_index("name").at["Repair job", "id"])
     at = _linked(app(demo_store.path, monkeypatch), "map")
     widget(at.selectbox, "Service cycle").set_value(repair).run()
     assert _url(at, "cycle") == [str(repair)]
@@ -114,7 +115,7 @@ def test_the_cycle_chosen_on_the_map_sticks_on_the_upload_page_and_back_on_the_m
 
 
 def test_a_shared_link_opens_the_map_on_its_cycle(demo_store: Store, monkeypatch: pytest.MonkeyPatch):
-    repair = int(cycles.cycles(demo_store).set_index("name").loc["Repair job", "id"])
+    repair = cells.whole(cycles.cycles(demo_store).set_index("name").at["Repair job", "id"])
     at = _linked(app(demo_store.path, monkeypatch), "map", cycle=str(repair))
     assert not at.exception
     assert _cycle_picker_label(at) == "Repair job"
@@ -155,7 +156,7 @@ def test_errors_reach_the_browser_as_a_plain_message_without_server_paths():
 def test_a_chart_focus_is_still_there_after_a_visit_to_another_page_until_everything_is_shown(
     demo_store: Store, monkeypatch: pytest.MonkeyPatch
 ):
-    invoice = int(cycles.touchpoints(demo_store).set_index("name").loc["Final invoice", "id"])
+    invoice = cells.whole(cycles.touchpoints(demo_store).set_index("name").at["Final invoice", "id"])
     at = _linked(app(demo_store.path, monkeypatch), "impressions", tp=str(invoice), month="2026-03")
     at.query_params.clear()
     at.switch_page("pages/overview.py").run()
