@@ -15,6 +15,7 @@ from streamlit import config
 
 from dashboard import web
 from dashboard.store import database_path
+from dashboard.web import base_url
 from dashboard.web.security import allowed_hosts_from_env
 
 
@@ -38,10 +39,17 @@ def _inline_script_hashes() -> tuple[str, ...]:
     return tuple("sha256-" + base64.b64encode(hashlib.sha256(s.encode()).digest()).decode() for s in scripts)
 
 
+_BASE_PATH = str(config.get_option("server.baseUrlPath") or "")
 service = web.Service(database_path(), _url)
 app = st.App(
     "streamlit_app.py",
     routes=web.routes(service),
-    middleware=web.middleware(web.Policy(hosts=allowed_hosts_from_env(), script_hashes=_inline_script_hashes())),
+    middleware=web.middleware(
+        web.Policy(
+            hosts=allowed_hosts_from_env(),
+            script_hashes=(*_inline_script_hashes(), base_url.script_hash(_BASE_PATH)),
+        ),
+        base_path=_BASE_PATH,
+    ),
     lifespan=service.lifespan,
 )

@@ -14,6 +14,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from dashboard.web import api, files, flow, ops, transfers
+from dashboard.web.base_url import PinBaseUrl
 from dashboard.web.endpoint import endpoint, error
 from dashboard.web.openapi import document
 from dashboard.web.security import Policy, SecurityMiddleware
@@ -55,9 +56,14 @@ def routes(service: Service) -> list[BaseRoute]:
     ]
 
 
-def middleware(policy: Policy) -> list[Middleware]:
-    """Outermost first: the access log sees every answer, refusals by the security check included."""
-    return [Middleware(ops.AccessLog), Middleware(SecurityMiddleware, policy=policy)]
+def middleware(policy: Policy, base_path: str = "") -> list[Middleware]:
+    """Outermost first: the access log sees every answer, refusals by the security check included;
+    pages leave with the server's address pinned (``base_url``), under the security headers."""
+    return [
+        Middleware(ops.AccessLog),
+        Middleware(SecurityMiddleware, policy=policy),
+        Middleware(PinBaseUrl, base_path=base_path),
+    ]
 
 
 __all__ = ["Policy", "Service", "middleware", "routes"]

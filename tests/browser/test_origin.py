@@ -44,11 +44,6 @@ def test_a_page_asks_nothing_of_any_other_origin(server: Server, browser: Browse
     assert [url for url in requested if _origin(url) != server.url and not url.startswith("data:")] == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Streamlit's page guesses its base path by asking /<page>/_stcore/health first; the app server "
-    "(issue 14) must set window.__streamlit.BACKEND_BASE_URL in index.html to end these 404s",
-)
 @pytest.mark.parametrize("page_name", ["map", "overview"])
 def test_a_page_opened_by_its_own_address_asks_for_nothing_that_is_not_there(
     server: Server, browser: Browser, page_name: str
