@@ -68,7 +68,8 @@ if groups.empty:
 else:
     fig = leadership_charts.group_comparison(groups, set(flagged["touchpoint_id"]))
     chart_focus.selectable_chart(fig, "groups")
-    downloads.downloads(fig, groups.merge(gaps, on="touchpoint_id", how="left"), "groups")
+    between = gaps.rename(columns={"gap": "group_gap", "gap_low": "group_gap_low", "gap_high": "group_gap_high"})
+    downloads.downloads(fig, groups.merge(between, on="touchpoint_id", how="left"), "groups")
 
 st.header("Where to act first")
 st.caption(

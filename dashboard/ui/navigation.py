@@ -11,6 +11,9 @@ from streamlit.errors import StreamlitAPIException
 from streamlit.runtime.pages_manager import PagesManager
 
 PAGES_DIR = Path(__file__).resolve().parent.parent.parent / "pages"
+FAVICON = Path(__file__).resolve().parent / "assets" / "favicon.png"
+"""The browser tab's icon, served by the app itself: a ``:material/…:`` icon would make every
+page fetch it from fonts.gstatic.com, which an offline or locked-down network refuses."""
 
 
 def route_through_navigation() -> None:
