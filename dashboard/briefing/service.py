@@ -1,0 +1,66 @@
+"""Briefings as plain functions for the command line, the Overview and the HTTP API: figures in,
+a PPTX or PDF file's bytes out; files written whole or not at all."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+from dashboard.briefing import BriefingError, content, deck, figures, layout, pdf
+from dashboard.store import Store
+
+FORMATS = ("pptx", "pdf")
+MEDIA_TYPES = {
+    "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+    "pdf": "application/pdf",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+Progress = Callable[[float, str], None]
+
+
+def _quiet(_share: float, _text: str) -> None:
+    return None
+
+
+def briefing(
+    store: Store,
+    kind: str,
+    *,
+    start: date | None = None,
+    end: date | None = None,
+    cycle: str | None = None,
+    as_of: date | None = None,
+    progress: Progress = _quiet,
+) -> bytes:
+    """The leadership briefing of the Overview's view (dates, one cycle or all) as ``kind``
+    (``pptx`` or ``pdf``); BriefingError with a message for the person when there is nothing to show."""
+    if kind not in FORMATS:
+        raise BriefingError(f"Unknown format “{kind}”: choose pptx or pdf.")
+    today = as_of or date.today()
+    progress(0.05, "Reading the figures")
+    scope, cycles = figures.scope_for(store, start, end, cycle)
+    found = figures.gather(store, scope, cycles, today)
+    slides = content.slides(found, today)
+    progress(0.2, "Drawing the charts")
+    pictures = layout.pictures(slides)
+    progress(0.85, "Laying out the pages")
+    data = deck.build(slides, pictures) if kind == "pptx" else pdf.build(slides, pictures, "Leadership briefing")
+    progress(1.0, "Done")
+    return data
+
+
+def write_whole(path: Path, data: bytes) -> None:
+    """Writes ``data`` to ``path`` through a temporary file beside it, so a failure leaves no partial file."""
+    partial = path.with_name(f".{path.name}.partial")
+    try:
+        partial.write_bytes(data)
+        os.replace(partial, path)
+    finally:
+        partial.unlink(missing_ok=True)
+
+
+def file_name(kind: str, as_of: date | None = None) -> str:
+    """``briefing-2026-11-30.pptx``."""
+    return f"briefing-{(as_of or date.today()).isoformat()}.{kind}"
