@@ -76,14 +76,12 @@ def triggered(changes: pd.DataFrame, rule: Rule) -> pd.DataFrame:
     return changes[keep.fillna(False).astype(bool)].sort_values("mean_change")
 
 
-def recipients(
-    alerts: pd.DataFrame, rules: list[Rule], owners: pd.DataFrame, contacts: pd.DataFrame, changes: pd.DataFrame
-) -> pd.DataFrame:
+def recipients(rules: list[Rule], owners: pd.DataFrame, contacts: pd.DataFrame, changes: pd.DataFrame) -> pd.DataFrame:
     """Who hears of which alert: ``recipient, touchpoint_id, mean, team`` ('' for leadership addresses).
 
-    ``alerts`` is unused beyond its columns; each rule is applied to ``changes`` on its own, so
-    rules with different thresholds reach different people. ``owners`` maps touchpoints to teams,
-    ``contacts`` teams to addresses (``store.reports.team_contacts``).
+    Each rule is applied to ``changes`` (per touchpoint) on its own, so rules with different
+    thresholds reach different people. ``owners`` maps touchpoints to teams (``team_id``),
+    ``contacts`` teams to addresses (``store.reports.team_contacts``: ``team_id, team, addresses``).
     """
     columns = ["recipient", "touchpoint_id", "mean", "team"]
     parts = [pd.DataFrame(columns=columns)]

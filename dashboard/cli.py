@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from dashboard import demo
+from dashboard import cli_reports, demo
 from dashboard.imports import reading
 from dashboard.imports.reading import SurveyError
 from dashboard.scales import Scale
@@ -45,6 +45,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_survey_commands(commands)
     add_map_commands(commands)
     add_flow_commands(commands)
+    cli_reports.add_commands(commands)
     return parser
 
 

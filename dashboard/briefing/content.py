@@ -125,12 +125,12 @@ def kpi_slide(figures: Figures) -> Slide:
 
 
 def moments_slide(figures: Figures) -> Slide:
-    by_moment = figures.moments.set_index("moment")
+    means = dict(zip(figures.moments["moment"], figures.moments["mean"], strict=True))
+    targets = dict(zip(figures.moments["moment"], figures.moments["target"], strict=True))
     lines = []
     for moment in domain.MOMENTS:
-        if moment.key in by_moment.index:
-            row = by_moment.loc[moment.key]
-            mean, target = float(row["mean"]), float(row["target"])
+        if moment.key in means:
+            mean, target = float(means[moment.key]), float(targets[moment.key])
             lines.append(f"{moment.label}: {fmt.signed(mean)} (target {fmt.signed(target)})")
         else:
             lines.append(f"{moment.label}: no impressions")

@@ -68,8 +68,9 @@ def scope_for(store: Store, start: date | None, end: date | None, cycle: str | N
 
 def _cycle_maps(store: Store, scope: Scope, touchpoints: pd.DataFrame) -> tuple[CycleMap, ...]:
     maps = []
-    for cycle_id, rows in touchpoints.groupby("cycle_id", sort=False):
+    for cycle_id in touchpoints["cycle_id"].unique().tolist():
         moments = metrics.summarise(analytics.moment_stats(store, replace(scope, cycle_ids=(int(cycle_id),))))
+        rows = touchpoints[touchpoints["cycle_id"] == cycle_id]
         ordered = rows.sort_values("position").reset_index(drop=True)
         maps.append(CycleMap(str(ordered["cycle"].iloc[0]), ordered, metrics.chain_break(moments)))
     return tuple(sorted(maps, key=lambda m: m.name))
