@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard.store import groups as store_groups
-from dashboard.ui import cached, feedback, navigation
+from dashboard.ui import alert_settings, cached, feedback, navigation
 
 navigation.route_through_navigation()
 
@@ -71,3 +71,6 @@ for kind, title, noun, about in KINDS:
         f"Deleted the {noun} “{names[chosen]}”.", store_groups.delete_named, store, kind, chosen
     ):
         st.rerun()
+
+alert_settings.alert_rules()
+alert_settings.team_contacts()

@@ -7,7 +7,7 @@ from dashboard import workshop as ws
 from dashboard.scales import COMMON_SCALES, Scale
 from dashboard.store import cycles as store_cycles
 from dashboard.store import workshop as sessions_db
-from dashboard.ui import cached, navigation
+from dashboard.ui import cached, navigation, session_report
 
 navigation.route_through_navigation()
 
@@ -166,3 +166,5 @@ else:
         hide_index=True,
         column_config={"touchpoint": "Touchpoint", "text": "Idea", "votes": "Votes", "author": "Proposed by"},
     )
+
+session_report.report_downloads(session)

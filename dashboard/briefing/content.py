@@ -82,11 +82,14 @@ def _period(figures: Figures) -> str:
 
 def title_slide(figures: Figures, as_of: date) -> Slide:
     cycles = ", ".join(figures.cycles) if len(figures.cycles) <= 3 else f"all {len(figures.cycles)} service cycles"
-    lines = (
+    lines: tuple[str, ...] = (
         f"Period: {_period(figures)}, compared with the {figures.periods.days} days before",
         f"Service cycles: {cycles}",
         f"Prepared on {as_of:%d %b %Y} from {fmt.count(figures.total['n'])} impressions",
     )
+    s = figures.scope
+    if s.moments or s.channels or s.group_ids or s.team_ids or s.sources or s.touchpoint_ids:
+        lines = (*lines, "Narrowed further by the Overview's filters (moments, channels, groups, teams or sources)")
     notes = (
         f"This briefing covers {', '.join(figures.cycles)} over {_period(figures)}. Every figure equals the "
         "Overview's for the same filters; a change counts as significant only when its 95% interval excludes zero."

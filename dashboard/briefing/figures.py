@@ -66,6 +66,14 @@ def scope_for(store: Store, start: date | None, end: date | None, cycle: str | N
     return Scope(start=start, end=end, cycle_ids=(int(match["id"].iloc[0]),)), (str(match["name"].iloc[0]),)
 
 
+def cycle_names(store: Store, scope: Scope) -> tuple[str, ...]:
+    """The names of the cycles a scope covers (all of them when it names none)."""
+    cycles = flow_store.cycles(store)
+    if scope.cycle_ids:
+        cycles = cycles[cycles["id"].isin(scope.cycle_ids)]
+    return tuple(cycles["name"])
+
+
 def _cycle_maps(store: Store, scope: Scope, touchpoints: pd.DataFrame) -> tuple[CycleMap, ...]:
     maps = []
     for cycle_id in touchpoints["cycle_id"].unique().tolist():

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from dashboard.briefing import BriefingError, content, deck, figures, layout, pdf
 from dashboard.store import Store
+from dashboard.store.scope import Scope
 
 FORMATS = ("pptx", "pdf")
 MEDIA_TYPES = {
@@ -39,9 +40,25 @@ def briefing(
     if kind not in FORMATS:
         raise BriefingError(f"Unknown format “{kind}”: choose pptx or pdf.")
     today = as_of or date.today()
-    progress(0.05, "Reading the figures")
     scope, cycles = figures.scope_for(store, start, end, cycle)
-    found = figures.gather(store, scope, cycles, today)
+    return briefing_of(store, kind, scope, cycles, as_of=today, progress=progress)
+
+
+def briefing_of(
+    store: Store,
+    kind: str,
+    scope: Scope,
+    cycles: tuple[str, ...] | None = None,
+    *,
+    as_of: date | None = None,
+    progress: Progress = _quiet,
+) -> bytes:
+    """The briefing of any scope (the Overview passes its filters as they are)."""
+    if kind not in FORMATS:
+        raise BriefingError(f"Unknown format “{kind}”: choose pptx or pdf.")
+    today = as_of or date.today()
+    progress(0.05, "Reading the figures")
+    found = figures.gather(store, scope, cycles or figures.cycle_names(store, scope), today)
     slides = content.slides(found, today)
     progress(0.2, "Drawing the charts")
     pictures = layout.pictures(slides)

@@ -67,6 +67,11 @@ def gather(store: Store, code: str) -> SessionReport:
     session = store_workshop.session_by_code(store, normal) if normal else None
     if session is None:
         raise BriefingError(f"No workshop session has the code “{code}”.")
+    return of_session(store, session)
+
+
+def of_session(store: Store, session: Session) -> SessionReport:
+    """The report of one session."""
     listed = store_workshop.session_touchpoints(store, session.id)
     counts = reports.session_vote_counts(store, session.id)
     spread = [
