@@ -245,7 +245,7 @@ def alerts_slide(figures: Figures) -> Slide:
     alerts = figures.alerts
     if alerts.empty:
         text = "No significant drops: no touchpoint's mean fell beyond what noise explains."
-        return Slide("Alerts", text, (text,))
+        return Slide("Alerts: significant drops", text, (text,))
     shown = alerts.head(MAX_ROWS)
     rows = texts(
         shown,

@@ -91,6 +91,8 @@ def picture(slide: Slide) -> bytes | None:
 
 def pictures(slides: Sequence[Slide]) -> list[bytes | None]:
     """Each slide's chart as a PNG (None for a slide without one), drawn in one browser session."""
+    if all(s.figure is None for s in slides):
+        return [None] * len(slides)
     with _one_browser(), warnings.catch_warnings():
         # plotly warns that kaleido options are ignored while a shared browser serves the drawing.
         warnings.simplefilter("ignore", UserWarning)

@@ -54,8 +54,22 @@ def briefing_of(
     progress: Progress = _quiet,
 ) -> bytes:
     """The briefing of any scope (the Overview passes its filters as they are)."""
-    if kind not in FORMATS:
-        raise BriefingError(f"Unknown format “{kind}”: choose pptx or pdf.")
+    return briefings(store, (kind,), scope, cycles, as_of=as_of, progress=progress)[kind]
+
+
+def briefings(
+    store: Store,
+    kinds: tuple[str, ...],
+    scope: Scope,
+    cycles: tuple[str, ...] | None = None,
+    *,
+    as_of: date | None = None,
+    progress: Progress = _quiet,
+) -> dict[str, bytes]:
+    """The briefing in several formats from one reading of the figures and one drawing of the charts."""
+    unknown = [kind for kind in kinds if kind not in FORMATS]
+    if unknown:
+        raise BriefingError(f"Unknown format “{unknown[0]}”: choose pptx or pdf.")
     today = as_of or date.today()
     progress(0.05, "Reading the figures")
     found = figures.gather(store, scope, cycles or figures.cycle_names(store, scope), today)
@@ -63,9 +77,12 @@ def briefing_of(
     progress(0.2, "Drawing the charts")
     pictures = layout.pictures(slides)
     progress(0.85, "Laying out the pages")
-    data = deck.build(slides, pictures) if kind == "pptx" else pdf.build(slides, pictures, "Leadership briefing")
+    out = {
+        kind: deck.build(slides, pictures) if kind == "pptx" else pdf.build(slides, pictures, "Leadership briefing")
+        for kind in kinds
+    }
     progress(1.0, "Done")
-    return data
+    return out
 
 
 def write_whole(path: Path, data: bytes) -> None:
