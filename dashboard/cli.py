@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import functools
 import getpass
 import json
 import sys
@@ -14,11 +15,11 @@ from pathlib import Path
 import pandas as pd
 
 from dashboard import cli_reports, demo
-from dashboard.imports import reading
-from dashboard.imports.reading import SurveyError
+from dashboard.imports import dates, pipeline
+from dashboard.imports.columns import match_names
+from dashboard.imports.reading import MAX_BYTES, SurveyError
 from dashboard.scales import Scale
 from dashboard.store import Store, database_path, imports
-from dashboard.surveys import dates, pipeline
 
 
 def _positive(text: str) -> int:
@@ -76,8 +77,24 @@ def _add_survey_commands(commands: argparse._SubParsersAction) -> None:  # type:
     imp.add_argument("file", type=Path, help="the survey file")
     imp.add_argument("--cycle", required=True, help="the service cycle the impressions belong to")
     imp.add_argument("--db", type=Path, help="database file (default: $DASHBOARD_DB or data/dashboard.duckdb)")
-    imp.add_argument("--strict", action="store_true", help="refuse the whole file if any row is rejected")
-    imp.add_argument("--scale", help="the scale of the scores when not detected, e.g. 1-5, 0-10, labels:Bad|OK|Good")
+    imp.add_argument(
+        "--strict",
+        action="store_true",
+        help="refuse the whole file if any row is rejected or it would create stakeholder groups",
+    )
+    imp.add_argument(
+        "--scale",
+        help="the scale of the answers, when they do not settle it (remembered for the survey), "
+        "e.g. 1-5, 0-10, labels:Bad|OK|Good; with '=' for a scale below zero: --scale=-2..2",
+    )
+    imp.add_argument(
+        "--group",
+        action="append",
+        default=[],
+        metavar="NAME=GROUP",
+        help="a group the file names that does not exist yet: record its rows under GROUP instead of creating it, "
+        "or with no group when GROUP is empty (repeatable)",
+    )
     imp.add_argument("--date-order", choices=dates.ORDERS, default=dates.AUTO, help="for dates such as 03/04/2026")
     imp.add_argument("--sheet", help="the sheet of an XLSX workbook (default: the first)")
     imp.add_argument("--json", action="store_true", help="print the outcome as JSON")
@@ -99,25 +116,25 @@ def _who() -> str:
 def run_survey_import(args: argparse.Namespace) -> int:
     """Imports one file; exit 0 only when the import committed, else one line on stderr."""
     path: Path = args.file
-    if path.stat().st_size > reading.MAX_BYTES:
-        raise SurveyError(f"{path.name} is larger than {reading.MAX_BYTES / 1e6:.0f} MB; split it")
+    if path.stat().st_size > MAX_BYTES:
+        raise SurveyError(f"{path.name} is larger than {MAX_BYTES / 1e6:.0f} MB; split it")
     data = path.read_bytes()
     scale = Scale.parse(args.scale) if args.scale else None
     with Store(args.db or database_path()) as store:
-        digest = pipeline.fingerprint(data)
+        context = imports.cycle_context(store, args.cycle)
+        options = pipeline.Options(
+            scale=scale, date_order=args.date_order, sheet=args.sheet, group_map=group_map(args.group, context)
+        )
+        digest = pipeline.content_hash_of(data)
         earlier = imports.batch_for_hash(store, digest)
         if earlier is not None:
             raise SurveyError(f"{path.name} was already imported (import {earlier['id']}, {earlier['file_name']})")
-        context = imports.cycle_context(store, args.cycle)
-        options = pipeline.Options(scale=scale, date_order=args.date_order, sheet=args.sheet)
-        preview = pipeline.prepare(
-            data,
-            path.name,
-            context,
-            options,
-            content_hash=digest,
-            recall=lambda key: imports.remembered_mapping(store, key),
-        )
+        try:
+            recall = functools.partial(imports.remembered, store)
+            preview = pipeline.prepare(data, path.name, context, options, content_hash=digest, recall=recall)
+        except pipeline.ScaleGuessError as error:
+            specs = " or ".join(f"--scale={scale.spec}" for scale in error.candidates)  # "=": a spec may start with -
+            raise SurveyError(f"{str(error).removesuffix(' Choose the scale.')} Say which: {specs}.") from None
         refusal = preview.refusal(strict=args.strict)
         if refusal:
             raise SurveyError(" ".join(refusal.split()))  # one line, even when a quoted cell holds breaks
@@ -129,6 +146,7 @@ def run_survey_import(args: argparse.Namespace) -> int:
         "impressions": result.impressions,
         "rejected": len(preview.rejected),
         "missing_answers": preview.missing_answers,
+        "created_groups": list(result.created_groups),
         "per_touchpoint": preview.counts(),
         "detected": preview.detected,
     }
@@ -139,8 +157,27 @@ def run_survey_import(args: argparse.Namespace) -> int:
             f"imported {result.impressions:,} impressions from {path.name} into {context.cycle_name} "
             f"(import {result.batch_id}); {len(preview.rejected):,} rows rejected, "
             f"{preview.missing_answers:,} missing answers skipped"
+            + (f"; created stakeholder groups: {', '.join(result.created_groups)}" if result.created_groups else "")
         )
     return 0
+
+
+def group_map(pairs: list[str], context: pipeline.Context) -> dict[str, int | str]:
+    """``--group NAME=GROUP`` decisions: NAME's rows go to the existing GROUP, or to no group when GROUP is empty."""
+    decisions: dict[str, int | str] = {}
+    for pair in pairs:
+        name, sign, target = pair.partition("=")
+        if not sign or not name.strip():
+            raise SurveyError(f"--group {pair!r}: write NAME=GROUP, or NAME= for no group")
+        if not target.strip():
+            decisions[name] = pipeline.NO_GROUP
+            continue
+        found = match_names([target], context.groups)[target]
+        if found is None:
+            known = ", ".join(context.groups) or "none yet"
+            raise SurveyError(f"--group {pair!r}: there is no stakeholder group {target.strip()!r} (groups: {known})")
+        decisions[name] = found
+    return decisions
 
 
 def run_stats(args: argparse.Namespace) -> int:
