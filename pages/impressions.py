@@ -23,13 +23,7 @@ if touchpoints.empty:
     st.info("No impressions match these filters. Widen the filters, or record impressions first.")
     st.stop()
 
-focus = chart_focus.focus()
-if focus.touchpoint_id is not None and focus.touchpoint_id not in set(touchpoints["touchpoint_id"]):
-    focus = leadership.Focus(None, focus.month)
-if focus:
-    note, clear = st.columns([4, 1], vertical_alignment="center")
-    note.info(f"Narrowed to **{leadership.describe_focus(focus, touchpoints)}**: the charts below show only that.")
-    clear.button("Show everything", on_click=chart_focus.clear_focus, icon=":material/close:")
+focus = chart_focus.shown_focus(touchpoints)
 
 st.header("Month by month")
 st.caption("Mean impression per touchpoint and month, rows grouped by service cycle and moment. Click a cell.")

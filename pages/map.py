@@ -7,7 +7,7 @@ from functools import partial
 import pandas as pd
 import streamlit as st
 
-from dashboard import domain, exports, maps, touchpoints
+from dashboard import domain, exports, maps, safe, touchpoints
 from dashboard import formatting as fmt
 from dashboard.charts import map as map_charts
 from dashboard.store import cycle_stats
@@ -231,7 +231,7 @@ def change_or_remove_section() -> None:
         st.rerun()
     name = tp_names[target_id]
     confirm_key = f"confirm_archive_{cycle_id}"
-    if st.button(f"Delete “{name}”", key=f"delete_{target_id}"):
+    if st.button(f"Delete “{safe.md(name)}”", key=f"delete_{target_id}"):
         if touchpoints.removal(store_cycles.impression_count(store, target_id)) == "delete":
             if feedback.act(f"Deleted “{name}”.", store_cycles.delete_touchpoint, store, target_id):
                 st.rerun()
@@ -240,7 +240,7 @@ def change_or_remove_section() -> None:
     if st.session_state.get(confirm_key) != target_id:
         return
     st.warning(
-        f"“{name}” has {fmt.count(store_cycles.impression_count(store, target_id))} recorded "
+        f"“{safe.md(name)}” has {fmt.count(store_cycles.impression_count(store, target_id))} recorded "
         "impressions. It will be archived instead: it leaves the map and the figures, its impressions "
         "stay stored, and you can restore it at any time."
     )
@@ -262,7 +262,7 @@ def archived_section() -> None:
     for rec in archived.to_dict("records"):
         line = st.columns([3, 1])
         kept = fmt.count(rec["impressions"])
-        line[0].write(f"{rec['name']} · {domain.moment_label(rec['moment'])} · {kept} impressions kept")
+        line[0].write(f"{safe.md(rec['name'])} · {domain.moment_label(rec['moment'])} · {kept} impressions kept")
         if line[1].button("Restore", key=f"restore_{rec['id']}") and feedback.act(
             f"Restored “{rec['name']}” at the end of the cycle.", store_cycles.restore_touchpoint, store, int(rec["id"])
         ):
@@ -279,7 +279,7 @@ def cycle_section() -> None:
         ):
             st.session_state["map_cycle_name"] = " ".join(new_name.split())
             st.rerun()
-    if st.button(f"Delete the cycle “{cycle_name}”", key=f"delete_cycle_{cycle_id}"):
+    if st.button(f"Delete the cycle “{safe.md(cycle_name)}”", key=f"delete_cycle_{cycle_id}"):
         st.session_state["confirm_cycle"] = cycle_id
     if st.session_state.get("confirm_cycle") != cycle_id:
         return

@@ -3,6 +3,7 @@
 import streamlit as st
 
 from dashboard import formatting as fmt
+from dashboard import safe
 from dashboard import workshop as ws
 from dashboard.charts import workshop as workshop_charts
 from dashboard.store import workshop as sessions_db
@@ -67,7 +68,7 @@ def live_view() -> None:
         for idea in ideas.itertuples():
             with st.container(border=True):
                 st.markdown(f"**{ws.votes_text(int(idea.votes))}** · {ws.markdown_safe(idea.text)}")
-                st.caption(f"{idea.touchpoint}")
+                st.caption(safe.md(idea.touchpoint))
 
 
 live_view()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from dashboard import safe
 from dashboard.store import groups as store_groups
 from dashboard.ui import alert_settings, cached, feedback, navigation
 
@@ -67,7 +68,7 @@ for kind, title, noun, about in KINDS:
             new_about,
         ):
             st.rerun()
-    if st.button(f"Delete “{names[chosen]}”", key=f"delete_{kind}_{chosen}") and feedback.act(
+    if st.button(f"Delete “{safe.md(names[chosen])}”", key=f"delete_{kind}_{chosen}") and feedback.act(
         f"Deleted the {noun} “{names[chosen]}”.", store_groups.delete_named, store, kind, chosen
     ):
         st.rerun()

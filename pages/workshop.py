@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dashboard import domain
+from dashboard import domain, safe
 from dashboard import workshop as ws
 from dashboard.scales import COMMON_SCALES, Scale
 from dashboard.store import cycles as store_cycles
@@ -103,7 +103,7 @@ counts[2].metric("Enhancement ideas", totals["ideas"], border=True)
 if session.is_live:
     current = session.current_touchpoint_id
     is_open = bool(items.loc[items["touchpoint_id"] == current, "is_open"].any())
-    st.subheader(f"On screen: {names.get(current or -1, '—')} ({'open' if is_open else 'closed'} for votes)")
+    st.subheader(f"On screen: {safe.md(names.get(current or -1, '—'))} ({'open' if is_open else 'closed'} for votes)")
     buttons = st.columns(8)
     if buttons[0].button("Previous", key="previous", icon=":material/arrow_back:", width="stretch"):
         _act(ws.step_to, store, session, -1)

@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard import domain
+from dashboard import domain, safe
 from dashboard import formatting as fmt
 from dashboard.charts.style import (
     BREAK_COLOUR,
@@ -42,7 +42,8 @@ def step_labels(summary: pd.DataFrame) -> list[str]:
     """``"4. Engineer arrival ▼ below target"``: the step, the name, and a shortfall in words."""
     steps = pd.Series(np.arange(1, len(summary) + 1), index=summary.index).astype(str)
     shortfall = np.where(summary["weak"].astype(bool), " ▼ below target", "")
-    return (steps + ". " + summary["touchpoint"] + shortfall).tolist()
+    names = safe.chart_columns(summary[["touchpoint"]], ["touchpoint"])["touchpoint"]
+    return (steps + ". " + names + shortfall).tolist()
 
 
 def journey_map(summary: pd.DataFrame, break_at: str | None = None) -> go.Figure:
@@ -183,7 +184,7 @@ def impression_curve(summary: pd.DataFrame, break_position: int | None = None) -
 
     ``summary`` as for ``journey_map``; ``break_position`` marks where the chain breaks.
     """
-    frame = summary.reset_index(drop=True)
+    frame = safe.chart_columns(summary.reset_index(drop=True), ["touchpoint"])
     x = list(range(1, len(frame) + 1))
     fig = go.Figure()
     fig.add_trace(band(x, frame["mean_low"], frame["mean_high"], BAND_COLOUR, name="95% interval"))
@@ -260,7 +261,7 @@ def touchpoint_trend(trend: pd.DataFrame, adopted: pd.DataFrame, target: float) 
             continue
         stamp = pd.Timestamp(when)
         fig.add_vline(x=stamp.timestamp() * 1000, line={"color": "#1b7837", "width": 2, "dash": "dot"})
-        short = text if len(text) <= 40 else text[:39] + "…"
+        short = safe.chart(text if len(text) <= 40 else text[:39] + "…")
         fig.add_annotation(
             x=stamp, y=1.05, text=f"adopted: {short}", showarrow=False, font={"color": "#1b7837", "size": FONT_SIZE - 2}
         )

@@ -5,10 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
 from dashboard import leadership
+from dashboard.ui import filters
 
 
 def focus() -> leadership.Focus:
@@ -56,3 +58,29 @@ def selectable_chart(fig: go.Figure, key: str, narrow: Callable[[list[dict[str, 
         selection_mode="points",
         config={"displayModeBar": False},
     )
+
+
+def _narrow_to_moment(points: list[dict[str, Any]]) -> None:
+    moment = leadership.moment_from_points(points)
+    if moment is not None:
+        filters.choose("moment", [moment])
+
+
+def moment_chart(fig: go.Figure, key: str) -> None:
+    """A chart of the four moments whose clicked bar narrows the page to that moment (the
+    moment filter, so the filter bar shows it and the link keeps it)."""
+    selectable_chart(fig, key, _narrow_to_moment)
+
+
+def shown_focus(touchpoints: pd.DataFrame) -> leadership.Focus:
+    """The focus, once its touchpoint is among ``touchpoints``, said in a note above the charts
+    with a button that shows everything again."""
+    current = focus()
+    if current.touchpoint_id is not None and current.touchpoint_id not in set(touchpoints["touchpoint_id"]):
+        current = leadership.Focus(None, current.month)
+    if current:
+        note, clear = st.columns([4, 1], vertical_alignment="center")
+        described = leadership.describe_focus(current, touchpoints)
+        note.info(f"Narrowed to **{described}**: the charts below show only that.")
+        clear.button("Show everything", on_click=clear_focus, icon=":material/close:")
+    return current

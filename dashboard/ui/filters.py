@@ -9,7 +9,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from dashboard import domain
+from dashboard import domain, safe
 from dashboard.store import analytics
 from dashboard.store import cycles as _store_cycles
 from dashboard.store import groups as _store_groups
@@ -61,7 +61,7 @@ def _parse_url_filters(options: dict[str, Any]) -> tuple[dict[str, Any], list[st
             if value in allowed:
                 chosen.append(value)
             else:
-                problems.append(f"{label} “{raw}” in the link is not in this workspace; it was left out.")
+                problems.append(f"{label} “{safe.md(raw)}” in the link is not in this workspace; it was left out.")
         values[key] = chosen
     for key in ("from", "to"):
         text = params.get(key)
@@ -70,7 +70,9 @@ def _parse_url_filters(options: dict[str, Any]) -> tuple[dict[str, Any], list[st
             try:
                 parsed = date.fromisoformat(text)
             except ValueError:
-                problems.append(f"The date “{text}” in the link is not a date like 2026-03-31; it was left out.")
+                problems.append(
+                    f"The date “{safe.md(text)}” in the link is not a date like 2026-03-31; it was left out."
+                )
         values[key] = parsed
     return values, problems
 
@@ -128,6 +130,13 @@ def _write_url(applied: dict[str, Any]) -> None:
                 st.query_params[key] = text
         elif key in st.query_params:
             del st.query_params[key]
+
+
+def choose(key: str, values: list[Any]) -> None:
+    """Sets one filter as if the leader had picked ``values`` (a chart click narrowing the page).
+
+    For callbacks: they run before the filter bar draws its widgets, which then show the choice."""
+    st.session_state[f"filter_{key}"] = list(values)
 
 
 def _labeller(labels: dict[Any, Any]) -> Callable[[Any], str]:
