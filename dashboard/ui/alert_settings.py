@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import alerting
+from dashboard import alerting, safe
 from dashboard.store import reports
 from dashboard.ui import feedback
 from dashboard.ui.cached import store
@@ -49,13 +49,13 @@ def _rule_form(rule: alerting.Rule) -> None:
                     rule.id, name, significant, float(drop), int(count), owners, alerting.split_addresses(addresses)
                 )
             except ValueError as problem:
-                st.error(str(problem))
+                st.error(safe.md(problem))
                 return
             if feedback.act(f"Saved the alert rule “{name.strip()}”.", reports.save_alert_rule, store(), wanted):
                 st.rerun()
     if (
         not new
-        and st.button(f"Delete “{rule.name}”", key=f"delete_rule_{rule.id}")
+        and st.button(f"Delete “{safe.md(rule.name)}”", key=f"delete_rule_{rule.id}")
         and feedback.act(f"Deleted the alert rule “{rule.name}”.", reports.delete_alert_rule, store(), rule.id)
     ):
         st.rerun()
@@ -69,7 +69,7 @@ def alert_rules() -> None:
         "the alerts. Without a rule, alerts are the Overview's: drops that hold at 95%, sent to owner teams."
     )
     for rule in reports.alert_rules(store()):
-        with st.expander(rule.name):
+        with st.expander(safe.md(rule.name)):
             _rule_form(rule)
     with st.expander("New alert rule", icon=":material/add_alert:"):
         _rule_form(alerting.Rule(0, ""))
@@ -91,7 +91,7 @@ def team_contacts() -> None:
             try:
                 addresses = alerting.split_addresses(typed)
             except ValueError as problem:
-                st.error(str(problem))
+                st.error(safe.md(problem))
                 return
             if feedback.act(
                 f"Saved {len(addresses)} addresses for {names[chosen]}.",

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from dashboard import safe
 from dashboard.briefing import BriefingError, service
 from dashboard.store.scope import Scope
 from dashboard.ui.cached import data_version, store
@@ -31,7 +32,7 @@ def briefing_download(scope: Scope) -> None:
                 data = service.briefing_of(store(), kind, scope, progress=show)
             except BriefingError as problem:
                 bar.empty()
-                st.error(str(problem))
+                st.error(safe.md(problem))
                 return
             st.session_state["briefing_file"] = (key, data)
         ready = st.session_state.get("briefing_file")
