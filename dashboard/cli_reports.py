@@ -81,14 +81,14 @@ def run_digest(args: argparse.Namespace) -> int:
     from dashboard.briefing import digest  # noqa: PLC0415
 
     smtp = None if args.dry_run else digest.smtp_settings()
-    sender = smtp.sender if smtp else "digest@localhost.localdomain"
+    sender = smtp.sender if smtp else digest.DRY_RUN_SENDER
     with Store(args.db or database_path()) as store:
         mail = digest.letters(store, args.period, args.to, sender, as_of=args.as_of)
         if not mail:
             print("nothing to send: no recipients (give --to, or add an alert rule with addresses on Settings)")
             return 0
         if args.dry_run:
-            for path in digest.write_eml(mail, args.dry_run):
+            for path in digest.write_eml(digest.eml(mail), args.dry_run):
                 print(f"wrote {path}")
             return 0
         assert smtp is not None

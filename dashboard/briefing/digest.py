@@ -32,6 +32,8 @@ from dashboard.store.scope import Scope
 PERIODS = {"week": 7, "month": 30}
 SECRETS = Path(".streamlit/secrets.toml")
 TIMEOUT_S = 30
+DRY_RUN_SENDER = "digest@localhost.localdomain"
+"""The sender of ``.eml`` files written without SMTP settings."""
 
 
 @dataclass(frozen=True)
@@ -156,13 +158,18 @@ def _briefing_pdf(found: figures.Figures, as_of: date) -> bytes:
     return pdf.build(slides, layout.pictures(slides), "Leadership briefing")
 
 
-def write_eml(mail: Sequence[Letter], folder: Path) -> list[Path]:
-    """``--dry-run``: each email as an ``.eml`` file in ``folder`` (nothing sent, nothing remembered)."""
+def eml(mail: Sequence[Letter]) -> list[tuple[str, bytes]]:
+    """Each email's recipient and its bytes as an ``.eml`` file holds them."""
+    return [(str(letter.message["To"]), bytes(letter.message)) for letter in mail]
+
+
+def write_eml(messages: Sequence[tuple[str, bytes]], folder: Path) -> list[Path]:
+    """``--dry-run``: each email (recipient, bytes) as an ``.eml`` file in ``folder``; nothing sent or remembered."""
     folder.mkdir(parents=True, exist_ok=True)
     paths = []
-    for number, letter in enumerate(mail, start=1):
-        path = folder / f"{number:02d}-{letter.message['To'].replace('@', '-at-')}.eml"
-        write_whole(path, bytes(letter.message))
+    for number, (to, data) in enumerate(messages, start=1):
+        path = folder / f"{number:02d}-{to.replace('@', '-at-')}.eml"
+        write_whole(path, data)
         paths.append(path)
     return paths
 
