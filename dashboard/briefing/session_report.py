@@ -95,12 +95,11 @@ def of_session(store: Store, session: Session) -> SessionReport:
     return SessionReport(session, reports.session_participants(store, session.id), touchpoints, ideas)
 
 
-def slides(report: SessionReport) -> list[Slide]:
-    """The report's pages: the session, votes per touchpoint, room against surveys, ideas."""
+def _session_slide(report: SessionReport) -> Slide:
     s, people, tps = report.session, report.participants, report.touchpoints
     title = f"Workshop {s.code}" + (f": {s.title}" if s.title else "")
     names = ", ".join(people["name"].replace("", "(no name)")) or "nobody joined"
-    first = Slide(
+    return Slide(
         content.shorten(title, 60),
         f"{len(people)} participants scored {len(tps)} touchpoints of {s.cycle} on the scale {s.scale}: {names}.",
         (
@@ -114,7 +113,10 @@ def slides(report: SessionReport) -> list[Slide]:
             (3, 3, 1),
         ),
     )
-    votes = Slide(
+
+
+def _votes_slide(tps: pd.DataFrame) -> Slide:
+    return Slide(
         "Votes per touchpoint",
         "How the room voted on each touchpoint, point by point, and the mean on −1 … +1: "
         + "; ".join(tps["touchpoint"] + " " + tps["mean"].map(fmt.signed))
@@ -133,8 +135,11 @@ def slides(report: SessionReport) -> list[Slide]:
             (3, 0.8, 6, 1),
         ),
     )
+
+
+def _blind_spot_slide(tps: pd.DataFrame) -> Slide:
     spots = tps[tps["blind_spot"]]
-    blind = Slide(
+    return Slide(
         "The room against customer surveys",
         "The room's mean beside the surveys' for the same touchpoints; a blind spot is a gap that holds at 95% "
         "allowing for the number of touchpoints compared. "
@@ -154,6 +159,10 @@ def slides(report: SessionReport) -> list[Slide]:
             (3.5, 1.2, 1.2, 1.2, 1.4),
         ),
     )
+
+
+def slides(report: SessionReport) -> list[Slide]:
+    """The report's pages: the session, votes per touchpoint, room against surveys, ideas."""
     ideas = Slide(
         "Ideas and their backing",
         f"{len(report.ideas)} ideas proposed in the session, most votes first.",
@@ -169,7 +178,7 @@ def slides(report: SessionReport) -> list[Slide]:
         if len(report.ideas)
         else None,
     )
-    return [first, votes, blind, ideas]
+    return [_session_slide(report), _votes_slide(report.touchpoints), _blind_spot_slide(report.touchpoints), ideas]
 
 
 def pdf_bytes(report: SessionReport) -> bytes:
