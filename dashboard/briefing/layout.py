@@ -31,6 +31,8 @@ SIDE_WIDTH = 3.9
 PX_PER_INCH = 90
 CHART_FONT_PX = 18
 TITLE_PT, TEXT_PT, TABLE_PT, SMALL_PT = 30, 17, 15, 11
+LINE_HEIGHT = 0.42
+"""Inches a one-line paragraph of ``TEXT_PT`` takes with its spacing."""
 
 
 @dataclass(frozen=True)
@@ -60,11 +62,13 @@ def text_box(slide: Slide) -> Box:
     """The text column: on the right beside a chart, the whole body otherwise."""
     if slide.figure is not None:
         return Box(WIDTH - MARGIN - SIDE_WIDTH, BODY_TOP, SIDE_WIDTH, BODY_BOTTOM - BODY_TOP)
-    return Box(MARGIN, BODY_TOP, WIDTH - 2 * MARGIN, 2.2 if slide.table else BODY_BOTTOM - BODY_TOP)
+    height = LINE_HEIGHT * len(slide.lines) if slide.table else BODY_BOTTOM - BODY_TOP
+    return Box(MARGIN, BODY_TOP, WIDTH - 2 * MARGIN, height)
 
 
 def table_box(slide: Slide) -> Box:
-    top = BODY_TOP + (0.9 if slide.lines else 0)
+    """Below the slide's lines of text (each one line long above a table), to the foot of the body."""
+    top = BODY_TOP + (LINE_HEIGHT * len(slide.lines) + 0.15 if slide.lines else 0)
     return Box(MARGIN, top, WIDTH - 2 * MARGIN, BODY_BOTTOM - top)
 
 

@@ -100,7 +100,7 @@ def _session_slide(report: SessionReport) -> Slide:
     title = f"Workshop {s.code}" + (f": {s.title}" if s.title else "")
     names = ", ".join(people["name"].replace("", "(no name)")) or "nobody joined"
     return Slide(
-        content.shorten(title, 60),
+        content.shorten(title, 46),
         f"{len(people)} participants scored {len(tps)} touchpoints of {s.cycle} on the scale {s.scale}: {names}.",
         (
             f"Service cycle: {s.cycle}",
