@@ -18,7 +18,7 @@ from pypdf import PdfReader
 
 from dashboard import cli
 from dashboard import workshop as ws
-from dashboard.briefing import BriefingError, content, service, session_report
+from dashboard.briefing import BriefingError, content, figures, service, session_report
 from dashboard.store import Store, cycles, impressions
 from dashboard.store import workshop as sql
 from dashboard.store.cycles import TouchpointFields
@@ -163,3 +163,23 @@ def test_the_session_report_compares_the_room_with_surveys_and_flags_blind_spots
     assert book.sheetnames == ["Participants", "Touchpoints", "Ideas"]
     with pytest.raises(BriefingError, match="No workshop session has the code “ZZZZ”"):
         session_report.gather(store, "ZZZZ")
+
+
+def test_a_long_touchpoint_name_is_shortened_on_the_slide_and_given_in_full_in_its_notes(store: Store) -> None:
+    long_name = "Appointment confirmation by text message and e-mail the day before"
+    cycle = cycles.create_cycle(store, "Repair job")
+    touchpoint = cycles.add_touchpoint(store, cycle, TouchpointFields(long_name, "make_or_break"))
+    scores = pd.DataFrame({"touchpoint_id": touchpoint, "score": [-0.5, 0.0] * 5})
+    scores = scores.assign(observed_on=date(2026, 9, 1), group_id=None, source="survey", comment=None, scale="-1..1")
+    impressions.record_impressions(store, scores.assign(raw_value=scores["score"].astype(str)))
+    scope, names = figures.scope_for(store, None, None, None)
+    seconds = next(
+        s
+        for s in content.slides(figures.gather(store, scope, names, date(2026, 9, 30)), date(2026, 9, 30))
+        if s.title == "What makes cycles “seconds”"
+    )
+    assert seconds.table is not None
+    assert seconds.table.rows == (
+        ("Appointment confirmation by text…", "Repair job", "Make-or-Break", "−0.25", "+0.50", "yes"),
+    )
+    assert seconds.notes.endswith(f"Full names: {long_name}.")

@@ -297,7 +297,10 @@ def journey_slides(figures: Figures) -> list[Slide]:
         notes = (
             f"{cycle.name}: its {len(frame)} touchpoints with impressions in the period, top to bottom in journey "
             f"order, each in its moment's column; colour is the mean impression, size the volume; {where}. "
-            f"{len(weak)} below target" + (": " + "; ".join(weak["touchpoint"]) if len(weak) else "") + "."
+            f"{len(weak)} below target"
+            + (": " + "; ".join(weak["touchpoint"]) if len(weak) else "")
+            + "."
+            + _long_names(cycle.touchpoints["touchpoint"])
         )
         slides.append(
             Slide(

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 
 from pptx import Presentation
 from pptx.dml.color import RGBColor
+from pptx.enum.text import MSO_AUTO_SIZE
 from pptx.presentation import Presentation as PresentationFile
 from pptx.slide import Slide as PptxSlide
 from pptx.text.text import TextFrame
@@ -23,6 +24,8 @@ WHITE = RGBColor(0xFF, 0xFF, 0xFF)
 
 def _fill(frame: TextFrame, lines: Sequence[str], size: int, *, bold: bool = False, colour: RGBColor = INK) -> None:
     frame.word_wrap = True
+    # Should a viewer's font run wider than ours, PowerPoint and LibreOffice shrink the text to the box.
+    frame.auto_size = MSO_AUTO_SIZE.TEXT_TO_FIT_SHAPE
     for i, line in enumerate(lines):
         paragraph = frame.paragraphs[0] if i == 0 else frame.add_paragraph()
         paragraph.text = line
