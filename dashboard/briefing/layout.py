@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import contextlib
 import io
+import threading
 import warnings
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 import kaleido
+import plotly.graph_objects as go
 from PIL import Image
 
 from dashboard.briefing.content import Slide
@@ -70,6 +72,29 @@ def table_box(slide: Slide) -> Box:
     """Below the slide's lines of text (each one line long above a table), to the foot of the body."""
     top = BODY_TOP + (LINE_HEIGHT * len(slide.lines) + 0.15 if slide.lines else 0)
     return Box(MARGIN, top, WIDTH - 2 * MARGIN, BODY_BOTTOM - top)
+
+
+def _warm_up() -> None:
+    # A failure here shows again, with its message, when the charts are drawn.
+    with contextlib.suppress(Exception), warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        kaleido.start_sync_server(silence_warnings=True)
+        go.Figure().to_image(format="png", width=10, height=10)
+
+
+@contextlib.contextmanager
+def browser_started_early() -> Iterator[None]:
+    """Starts kaleido's Chromium in the background (seconds) while the caller reads the figures;
+    waits for it at the end, and stops it should the caller fail before drawing."""
+    warm = threading.Thread(target=_warm_up, name="kaleido-warm-up", daemon=True)
+    warm.start()
+    try:
+        yield
+    except BaseException:
+        warm.join()
+        kaleido.stop_sync_server(silence_warnings=True)
+        raise
+    warm.join()
 
 
 @contextlib.contextmanager

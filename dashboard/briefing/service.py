@@ -8,7 +8,7 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
-from dashboard.briefing import BriefingError, content, deck, figures, layout, pdf
+from dashboard.briefing import BriefingError, content, figures, layout
 from dashboard.store import Store
 from dashboard.store.scope import Scope
 
@@ -72,17 +72,26 @@ def briefings(
         raise BriefingError(f"Unknown format “{unknown[0]}”: choose pptx or pdf.")
     today = as_of or date.today()
     progress(0.05, "Reading the figures")
-    found = figures.gather(store, scope, cycles or figures.cycle_names(store, scope), today)
-    slides = content.slides(found, today)
+    with layout.browser_started_early():  # Chromium starts while the figures are read
+        found = figures.gather(store, scope, cycles or figures.cycle_names(store, scope), today)
+        slides = content.slides(found, today)
     progress(0.2, "Drawing the charts")
     pictures = layout.pictures(slides)
     progress(0.85, "Laying out the pages")
-    out = {
-        kind: deck.build(slides, pictures) if kind == "pptx" else pdf.build(slides, pictures, "Leadership briefing")
-        for kind in kinds
-    }
+    out = {kind: _build(kind, slides, pictures) for kind in kinds}
     progress(1.0, "Done")
     return out
+
+
+def _build(kind: str, slides: list[content.Slide], pictures: list[bytes | None]) -> bytes:
+    # Each format's library is imported only when asked for (python-pptx alone takes most of a second).
+    if kind == "pptx":
+        from dashboard.briefing import deck  # noqa: PLC0415
+
+        return deck.build(slides, pictures)
+    from dashboard.briefing import pdf  # noqa: PLC0415
+
+    return pdf.build(slides, pictures, "Leadership briefing")
 
 
 def write_whole(path: Path, data: bytes) -> None:
