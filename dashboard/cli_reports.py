@@ -22,7 +22,7 @@ def _day(text: str) -> date:
         raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2026-09-30") from None
 
 
-def add_commands(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """``briefing``, ``workshop report`` and ``digest``."""
     brief = commands.add_parser("briefing", help="the leadership briefing of the Overview's view, as PPTX or PDF")
     brief.add_argument("out", type=Path, help="the file to write")

@@ -7,7 +7,7 @@ from functools import partial
 import pandas as pd
 import streamlit as st
 
-from dashboard import domain, exports, maps, safe, touchpoints
+from dashboard import cells, domain, exports, maps, safe, touchpoints
 from dashboard import formatting as fmt
 from dashboard.charts import map as map_charts
 from dashboard.store import cycle_stats
@@ -79,10 +79,10 @@ map_tab, edit_tab, file_tab = st.tabs(["Map", "Edit the cycle", "Map files"], ke
 def show_detail(touchpoint_id: int) -> None:
     """The opened touchpoint: its figures, facts, trend, spread, comments and ideas."""
     record = store_cycles.touchpoint(store, touchpoint_id)
-    show_figures(summary.set_index("touchpoint_id").loc[touchpoint_id], float(record["target"]))  # type: ignore[arg-type]
+    show_figures(summary.set_index("touchpoint_id").loc[[touchpoint_id]].iloc[0], cells.number(record["target"]))
     st.dataframe(touchpoints.facts(record, group_names), hide_index=True, width="stretch")
     ideas_now = store_ideas.ideas(store, touchpoint_id)
-    show_charts(touchpoint_id, ideas_now, float(record["target"]))  # type: ignore[arg-type]
+    show_charts(touchpoint_id, ideas_now, cells.number(record["target"]))
     show_comments(touchpoint_id)
     ideas_panel(store, touchpoint_id, ideas_now, str(record["standard"]))
 

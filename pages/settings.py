@@ -55,7 +55,7 @@ for kind, title, noun, about in KINDS:
         continue
     names = dict(zip(usage["id"].astype(int), usage["name"], strict=True))
     abouts = dict(zip(usage["id"].astype(int), usage["description"], strict=True))
-    chosen = st.selectbox(f"Change a {noun}", list(names), format_func=names.get, key=f"pick_{kind}")
+    chosen = st.selectbox(f"Change a {noun}", list(names), format_func=names.__getitem__, key=f"pick_{kind}")
     with st.form(f"edit_{kind}_{chosen}"):
         new_name = st.text_input("Name", value=names[chosen])
         new_about = st.text_input("Description", value=abouts[chosen])

@@ -1,5 +1,7 @@
 """Workshop: the facilitator starts a session, shows the join code, and steps through touchpoints."""
 
+from collections.abc import Callable
+
 import streamlit as st
 
 from dashboard import domain, safe
@@ -19,7 +21,7 @@ st.caption(
 store = cached.store()
 
 
-def _act(action, *args) -> None:  # type: ignore[no-untyped-def]
+def _act(action: Callable[..., object], *args: object) -> None:
     """Runs one facilitator action; a refusal becomes a message instead of a traceback."""
     try:
         action(*args)

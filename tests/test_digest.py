@@ -108,6 +108,12 @@ def repair(store: Store) -> dict[str, int]:
     return {"crew": crew, "office": office, "arrival": arrival, "invoice": invoice}
 
 
+def _body(message: EmailMessage) -> str:
+    body = message.get_body()
+    assert body is not None
+    return str(body.get_content())
+
+
 def _pdf_text(message: EmailMessage) -> str:
     attachment = next(message.iter_attachments())
     reader = PdfReader(io.BytesIO(attachment.get_content()))
@@ -128,8 +134,8 @@ def test_the_weekly_digest_reaches_leadership_with_the_briefing_and_each_team_wi
     assert crew["Subject"] == "Touchpoint alerts for Field crew: week to 30 Sep 2026"
     assert boss["From"] == SENDER
     alert = "- Engineer arrival (Repair job): fell from +0.90 to −0.65 (−1.55)"
-    assert alert in boss.get_body().get_content()
-    assert crew.get_body().get_content().splitlines()[2:] == [alert]
+    assert alert in _body(boss)
+    assert _body(crew).splitlines()[2:] == [alert]
     attachment = next(boss.iter_attachments())
     assert (attachment.get_content_type(), attachment.get_filename()) == ("application/pdf", "briefing-2026-09-30.pdf")
     text = _pdf_text(boss)
@@ -144,12 +150,12 @@ def test_an_alert_is_not_repeated_until_the_touchpoint_falls_further(
     digest.send(store, digest.letters(store, "week", ["boss@example.org"], SENDER, as_of=AS_OF), smtp, AS_OF)
     again = digest.letters(store, "week", ["boss@example.org"], SENDER, as_of=AS_OF)
     assert [letter.message["To"] for letter in again] == ["boss@example.org"]
-    assert "No new alerts." in again[0].message.get_body().get_content()
+    assert "No new alerts." in _body(again[0].message)
 
     _record(store, repair["arrival"], date(2026, 9, 24), [-1.0] * 10)  # mean now (-13 - 10) / 30 = -0.77
     further = digest.letters(store, "week", ["boss@example.org"], SENDER, as_of=AS_OF)
     assert [letter.message["To"] for letter in further] == ["boss@example.org", "crew@example.org"]
-    assert "fell from +0.90 to −0.77" in further[1].message.get_body().get_content()
+    assert "fell from +0.90 to −0.77" in _body(further[1].message)
 
 
 def test_an_unreachable_smtp_server_sends_nothing_and_remembers_nothing(store: Store, repair: dict[str, int]) -> None:

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard import maps
+from dashboard import cells, maps
 from dashboard.store import Store, cycle_stats, cycles, groups, ideas, workspace
 from dashboard.store.cycles import TouchpointFields
 from tests import apptest
@@ -70,7 +70,7 @@ def test_deleting_a_touchpoint_with_impressions_archives_it_after_confirmation_a
     at = open_page(demo_store.path, monkeypatch)
     widget(at.selectbox, "Service cycle").set_value("Repair job").run()
     widget(at.selectbox, "Touchpoint", 1).set_value(
-        int(cycles.touchpoints(demo_store).set_index("name").loc["Engineer arrival", "id"])
+        cells.whole(cycles.touchpoints(demo_store).set_index("name").at["Engineer arrival", "id"])
     ).run()
     click(at, "Delete “Engineer arrival”")
     assert "will be archived instead" in at.warning[-1].value
@@ -96,20 +96,24 @@ def test_picking_a_touchpoint_from_the_list_opens_its_detail_and_ideas_move_to_a
 ):
     at = open_page(demo_store.path, monkeypatch)
     widget(at.selectbox, "Service cycle").set_value("Repair job").run()
-    arrival = int(cycles.touchpoints(demo_store).set_index("name").loc["Engineer arrival", "id"])
+    arrival = cells.whole(cycles.touchpoints(demo_store).set_index("name").at["Engineer arrival", "id"])
     widget(at.selectbox, "Touchpoint").set_value(arrival).run()
     assert {m.label for m in at.metric} >= {"Mean impression", "Impressions", "Perfection rate", "Target"}
 
     widget(at.text_area, "A new idea").set_value("Text the customer when the engineer sets off")
     click(at, "Add the idea")
-    idea = ideas.ideas(demo_store, arrival).set_index("text").loc["Text the customer when the engineer sets off"]
-    widget(at.selectbox, "Idea to work on").set_value(int(idea["id"])).run()
+    idea = cells.whole(
+        ideas.ideas(demo_store, arrival).set_index("text").at["Text the customer when the engineer sets off", "id"]
+    )
+    widget(at.selectbox, "Idea to work on").set_value(idea).run()
     click(at, "Vote for it")
     click(at, "Adopt it")
     click(at, "Make it a standard")
-    row = ideas.ideas(demo_store, arrival).set_index("id").loc[int(idea["id"])]
-    assert (row["status"], row["votes"]) == ("standard", 1)
-    assert cycles.touchpoint(demo_store, arrival)["standard"].endswith("Text the customer when the engineer sets off")
+    row = ideas.ideas(demo_store, arrival).set_index("id").loc[[idea], ["status", "votes"]]
+    assert row.values.tolist() == [["standard", 1]]
+    assert str(cycles.touchpoint(demo_store, arrival)["standard"]).endswith(
+        "Text the customer when the engineer sets off"
+    )
 
 
 def test_a_cycle_with_impressions_is_not_offered_for_deletion_and_the_page_says_why(
@@ -117,7 +121,7 @@ def test_a_cycle_with_impressions_is_not_offered_for_deletion_and_the_page_says_
 ):
     at = open_page(demo_store.path, monkeypatch)
     widget(at.selectbox, "Service cycle").set_value("Repair job").run()
-    cycle_id = int(cycles.cycles(demo_store).set_index("name").loc["Repair job", "id"])
+    cycle_id = cells.whole(cycles.cycles(demo_store).set_index("name").at["Repair job", "id"])
     kept = cycle_stats.cycle_impression_count(demo_store, cycle_id)
     click(at, "Delete the cycle “Repair job”")
     assert texts(at, "warning")[-1] == (
@@ -139,7 +143,12 @@ def test_an_empty_cycle_is_deleted_after_confirmation(store: Store, monkeypatch:
 
 def test_the_map_files_are_made_only_when_a_download_is_clicked(demo_store: Store, monkeypatch: pytest.MonkeyPatch):
     made: list[tuple[object, ...]] = []
-    monkeypatch.setattr(maps, "export_bytes", lambda *args: made.append(args) or b"")
+
+    def export_bytes(*args: object) -> bytes:
+        made.append(args)
+        return b""
+
+    monkeypatch.setattr(maps, "export_bytes", export_bytes)
     at = open_page(demo_store.path, monkeypatch)
     widget(at.selectbox, "Service cycle").set_value("Repair job").run()
     labels = [b.proto.label for b in at.get("download_button")]
@@ -184,7 +193,7 @@ def test_settings_add_groups_and_teams_and_refuse_deleting_what_is_in_use(
     click(at, "Add the team")
     assert texts(at, "error") == ["A team called “Sales” already exists."]
     widget(at.selectbox, "Change a team").set_value(
-        int(groups.teams(demo_store).set_index("name").loc["Sales", "id"])
+        cells.whole(groups.teams(demo_store).set_index("name").at["Sales", "id"])
     ).run()
     click(at, "Delete “Sales”")
     assert "still used by" in at.error[0].value

@@ -8,7 +8,8 @@ from pathlib import Path
 from playwright.sync_api import Browser, expect
 from pypdf import PdfReader
 
-from tests.browser.conftest import PROJECTOR, Server, exceptions_on, open_app, settle
+from tests.browser.conftest import PROJECTOR, exceptions_on, open_app, settle
+from tests.servers import Server
 
 
 def test_a_leader_downloads_the_briefing_pdf_from_the_overview(server: Server, browser: Browser, tmp_path: Path):

@@ -6,7 +6,7 @@ import re
 from datetime import datetime
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, Page, ViewportSize, expect
 
 from tests.browser.conftest import PHONE, PROJECTOR, Server, exceptions_on, open_app, settle
 
@@ -44,7 +44,9 @@ def test_a_leader_filters_clicks_a_heatmap_cell_and_shares_the_narrowed_view(ser
     settle(page)
     narrowed = _narrowed_to(page)
     # The line names the clicked cell: a touchpoint of a cycle, and the month in the address.
-    month = datetime.strptime(re.search(r"month=(\d{4}-\d{2})", page.url).group(1), "%Y-%m").strftime("%B %Y")
+    in_url = re.search(r"month=(\d{4}-\d{2})", page.url)
+    assert in_url is not None, page.url
+    month = datetime.strptime(in_url.group(1), "%Y-%m").strftime("%B %Y")
     assert re.fullmatch(rf"Narrowed to .+ · .+, {month}: the charts below show only that\.", narrowed.strip())
     comments = page.locator("[data-testid=stDataFrame]").last
     expect(comments).to_be_visible()
@@ -61,7 +63,7 @@ def test_a_leader_filters_clicks_a_heatmap_cell_and_shares_the_narrowed_view(ser
 
 @pytest.mark.parametrize("viewport", [PROJECTOR, PHONE], ids=["projector", "phone"])
 def test_the_impressions_page_draws_every_chart_without_an_error(
-    server: Server, browser: Browser, viewport: dict[str, int]
+    server: Server, browser: Browser, viewport: ViewportSize
 ):
     page = open_app(browser, f"{server.url}/impressions", viewport)
     assert exceptions_on(page) == []
