@@ -80,6 +80,17 @@ COLUMN_LABELS: dict[str, str] = {
     "importance": "Importance",
     "importance_basis": "Importance measured by",
     "quadrant": "Quadrant",
+    "step_label": "Reputation step",
+    "moment_label": "Moment",
+    "status_label": "Status",
+    "owner": "Owner",
+    "due_on": "Due",
+    "notes": "Notes",
+    "evidence_passed": "Evidence met",
+    "evidence_total": "Evidence items",
+    "proven": "Proven by the data",
+    "unproven_claim": "Marked done, not proven",
+    "evidence": "Evidence",
 }
 """Every column a download may carry, in the order it is written, with the screen's label."""
 

@@ -117,7 +117,10 @@ def show_charts(touchpoint_id: int, ideas_now: pd.DataFrame, target: float) -> N
         else:
             adopted = ideas_now[ideas_now["status"] != "proposed"]
             st.plotly_chart(
-                map_charts.touchpoint_trend(trend, adopted, target), config=NO_CHART_BAR, key=f"trend_{touchpoint_id}"
+                map_charts.touchpoint_trend(trend, adopted, target),
+                config=NO_CHART_BAR,
+                key=f"trend_{touchpoint_id}",
+                alt="Monthly mean impression of this touchpoint with its 95% interval and target",
             )
     with right:
         st.markdown("**How the impressions spread** (on the common scale)")
@@ -126,7 +129,10 @@ def show_charts(touchpoint_id: int, ideas_now: pd.DataFrame, target: float) -> N
             st.caption("No impressions yet.")
         else:
             st.plotly_chart(
-                map_charts.score_distribution(distribution), config=NO_CHART_BAR, key=f"dist_{touchpoint_id}"
+                map_charts.score_distribution(distribution),
+                config=NO_CHART_BAR,
+                key=f"dist_{touchpoint_id}",
+                alt="Bars of how many impressions fell in each tenth of the scale",
             )
 
 
@@ -160,13 +166,15 @@ with map_tab:
         {"info": st.info, "success": st.success, "warning": st.warning}[level](message)
         late = maps.moments_out_of_order(summary)
         if late:
-            st.caption(f"Placed after a later moment: {', '.join(late)}. Check the order under “Edit the cycle”.")
+            named = ", ".join(safe.md(n) for n in late)
+            st.caption(f"Placed after a later moment: {named}. Check the order under “Edit the cycle”.")
         event = st.plotly_chart(
             map_charts.journey_map(summary, break_at),
             on_select="rerun",
             selection_mode="points",
             key=f"journey_{cycle_id}",
             config=NO_CHART_BAR,
+            alt="Map of the cycle's touchpoints in order, each in its moment's column, coloured by mean impression",
         )
         st.caption(
             "Colour: mean impression (red poor, blue good; hollow grey: none yet). Size: number of impressions. "
@@ -174,7 +182,12 @@ with map_tab:
         )
         st.subheader("The impression curve")
         st.caption("Mean impression at each step, with its 95% confidence band; the dashed line is the target.")
-        st.plotly_chart(map_charts.impression_curve(summary, position), config=NO_CHART_BAR, key=f"curve_{cycle_id}")
+        st.plotly_chart(
+            map_charts.impression_curve(summary, position),
+            config=NO_CHART_BAR,
+            key=f"curve_{cycle_id}",
+            alt="Line of the mean impression at each step of the cycle against its target",
+        )
 
         st.subheader("Touchpoint detail")
         clicked = touchpoints.picked(event.selection.points if event else [])

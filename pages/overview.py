@@ -105,7 +105,7 @@ for tile, moment in zip(tiles, domain.MOMENTS, strict=True):
         tile.metric(moment.label, "—", border=True, help=f"{moment.help} No impressions yet.")
 fig = overview_charts.moment_scorecard(moments, break_at)
 st.caption("Click a moment's bar to narrow the page to that moment.")
-chart_focus.moment_chart(fig, "moments")
+chart_focus.moment_chart(fig, "moments", alt="Bars of the mean impression of the four moments against their targets")
 downloads.downloads(fig, moments, "moments")
 st.subheader("Where customers are lost, beside where impressions are weak")
 flow_ui.two_lenses(moments, scope)
@@ -121,7 +121,11 @@ st.caption(
         else "Every cell marked done is backed by the data."
     )
 )
-st.plotly_chart(plan_charts.plan_grid(plan, compact=True), config={"displayModeBar": False})
+st.plotly_chart(
+    plan_charts.plan_grid(plan, compact=True),
+    config={"displayModeBar": False},
+    alt="Grid of the reputation plan's status per step and moment",
+)
 st.page_link("pages/reputation.py", label="Open the reputation plan", icon=":material/flag:")
 
 st.header("What makes cycles “seconds”")
@@ -154,7 +158,7 @@ st.caption(
     "Click a bar to narrow the page to that touchpoint."
 )
 fig = overview_charts.weakest_touchpoints(touchpoints)
-chart_focus.selectable_chart(fig, "weakest")
+chart_focus.selectable_chart(fig, "weakest", alt="Bars of the weakest touchpoints against their targets")
 downloads.downloads(fig, touchpoints, "weakest-touchpoints")
 
 st.header("Biggest movers")
@@ -168,5 +172,5 @@ if up.empty and down.empty:
 else:
     moved = pd.concat([up, down]).join(tp_names[["touchpoint", "cycle"]], on="touchpoint_id")
     fig = leadership_charts.mover_bars(moved)
-    chart_focus.selectable_chart(fig, "movers")
+    chart_focus.selectable_chart(fig, "movers", alt="Bars of the biggest changes in mean impression")
     downloads.downloads(fig, moved, "movers")

@@ -50,6 +50,7 @@ event = st.plotly_chart(
     selection_mode="points",
     key="plan_grid",
     config={"displayModeBar": False},
+    alt="Grid of the reputation plan: each step against each moment, with its status",
 )
 points = [p for p in event.selection.points if p.get("customdata")]
 if points:
@@ -236,10 +237,14 @@ with tab_progress:
     by_moment.markdown("**Per moment**")
     by_step.markdown("**Per reputation step**")
     by_moment.plotly_chart(
-        plan_charts.progress_lines(cached.plan_progress("moment"), "moment", today), config={"displayModeBar": False}
+        plan_charts.progress_lines(cached.plan_progress("moment"), "moment", today),
+        config={"displayModeBar": False},
+        alt="Lines of the plan's progress per moment over time",
     )
     by_step.plotly_chart(
-        plan_charts.progress_lines(cached.plan_progress("step"), "step", today), config={"displayModeBar": False}
+        plan_charts.progress_lines(cached.plan_progress("step"), "step", today),
+        config={"displayModeBar": False},
+        alt="Lines of the plan's progress per reputation step over time",
     )
     st.markdown("**Latest changes**")
     st.dataframe(
@@ -250,7 +255,7 @@ with tab_progress:
 
 with tab_export:
     st.caption("The whole plan with each cell's evidence, for a spreadsheet.")
-    table = grid.drop(columns=["step", "moment", "status"])
+    table = exports.labelled(grid.drop(columns=["step", "moment", "status"]))
     for column, suffix, mime, make in zip(
         st.columns(2),
         ("csv", "xlsx"),

@@ -135,3 +135,34 @@ def test_a_frame_already_in_the_screens_words_is_downloaded_as_it_is():
 def test_tables_offer_no_download_of_their_own_that_would_write_cells_unescaped():
     config = tomllib.loads((Path(__file__).resolve().parent.parent / ".streamlit" / "config.toml").read_text())
     assert config["client"]["disableDataExport"] is True
+
+
+def test_the_plan_export_reads_in_the_plans_words():
+    grid = pd.DataFrame(
+        {
+            "step_label": ["Perform"],
+            "moment_label": ["Keep-or-Lose"],
+            "status_label": ["In progress"],
+            "owner": ["Ana"],
+            "due_on": [None],
+            "notes": [""],
+            "evidence_passed": [1],
+            "evidence_total": [2],
+            "proven": [False],
+            "unproven_claim": [False],
+            "evidence": ["Impressions: 40 (ok)"],
+        }
+    )
+    assert list(labelled(grid).columns) == [
+        "Reputation step",
+        "Moment",
+        "Status",
+        "Owner",
+        "Due",
+        "Notes",
+        "Evidence met",
+        "Evidence items",
+        "Proven by the data",
+        "Marked done, not proven",
+        "Evidence",
+    ]

@@ -46,17 +46,25 @@ def _on_select(chart_key: str, narrow: Callable[[list[dict[str, Any]]], None]) -
     narrow(event["selection"]["points"] if event else [])
 
 
-def selectable_chart(fig: go.Figure, key: str, narrow: Callable[[list[dict[str, Any]]], None] | None = None) -> None:
+def selectable_chart(
+    fig: go.Figure,
+    key: str,
+    narrow: Callable[[list[dict[str, Any]]], None] | None = None,
+    *,
+    alt: str | None = None,
+) -> None:
     """A chart whose clicked point narrows the page (through the focus in the URL).
 
     ``narrow`` takes the clicked points (none when a click cleared the selection) and records
-    what they narrow the page to; by default the touchpoint and month focus above."""
+    what they narrow the page to; by default the touchpoint and month focus above. ``alt``
+    names the chart for screen readers (its numbers are behind the "Show the numbers" toggle)."""
     st.plotly_chart(
         fig,
         key=key,
         on_select=lambda: _on_select(key, narrow or _narrow),
         selection_mode="points",
         config={"displayModeBar": False},
+        alt=alt,
     )
 
 
@@ -66,10 +74,10 @@ def _narrow_to_moment(points: list[dict[str, Any]]) -> None:
         filters.choose("moment", [moment])
 
 
-def moment_chart(fig: go.Figure, key: str) -> None:
+def moment_chart(fig: go.Figure, key: str, alt: str | None = None) -> None:
     """A chart of the four moments whose clicked bar narrows the page to that moment (the
     moment filter, so the filter bar shows it and the link keeps it)."""
-    selectable_chart(fig, key, _narrow_to_moment)
+    selectable_chart(fig, key, _narrow_to_moment, alt=alt)
 
 
 def shown_focus(touchpoints: pd.DataFrame) -> leadership.Focus:

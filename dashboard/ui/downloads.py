@@ -22,9 +22,13 @@ def downloads(fig: go.Figure | None, frame: pd.DataFrame, name: str, title: str 
     The PNG is drawn in the export layout (``charts.export``) under ``title``, by default the
     file name in words ("moment-trends": "Moment trends"). Files are made only when a button
     is clicked, so reruns stay fast. The data files speak the screen's language
-    (``exports.labelled``).
+    (``exports.labelled``). Beside them, a toggle shows the same numbers as a table: the
+    chart's text alternative for anyone who cannot see it.
     """
-    with st.popover("Download", icon=":material/download:"):
+    table, files = st.columns([3, 1], vertical_alignment="center")
+    if fig is not None and table.toggle("Show the numbers", key=f"table_{name}", help="The chart's data as a table."):
+        st.dataframe(exports.labelled(frame), hide_index=True)
+    with files.popover("Download", icon=":material/download:"):
         if fig is None:
             pass
         elif not _can_draw():

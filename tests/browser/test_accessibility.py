@@ -10,7 +10,7 @@ from playwright.sync_api import Browser
 from tests.browser.conftest import PHONE, PROJECTOR, Server, open_app
 
 AXE = Path(__file__).resolve().parent / "axe" / "node_modules" / "axe-core" / "axe.min.js"
-PAGES = ["overview", "impressions", "map", "upload", "reputation", "workshop", "settings", "join", "present"]
+PAGES = ["overview", "impressions", "flow", "map", "upload", "reputation", "workshop", "settings", "join", "present"]
 BLOCKING = {"serious", "critical"}
 
 

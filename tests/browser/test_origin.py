@@ -9,7 +9,7 @@ from playwright.sync_api import Browser, Response
 
 from tests.browser.conftest import PROJECTOR, Server, settle
 
-PAGES = ["overview", "impressions", "map", "upload", "reputation", "workshop", "settings", "join", "present"]
+PAGES = ["overview", "impressions", "flow", "map", "upload", "reputation", "workshop", "settings", "join", "present"]
 
 
 def _origin(url: str) -> str:
