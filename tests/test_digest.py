@@ -72,7 +72,7 @@ def mailbox() -> Iterator[tuple[Mailbox, digest.Smtp]]:
 def _no_chart_pictures(monkeypatch: pytest.MonkeyPatch) -> None:
     """The attached PDF without its chart pictures: drawing them (Chromium) is tested with the
     briefing itself, and would cost seconds per digest here."""
-    monkeypatch.setattr(layout, "pictures", lambda slides: [None] * len(slides))
+    monkeypatch.setattr(layout, "drawn", lambda slides: [None] * len(slides))
 
 
 def _record(store: Store, touchpoint: int, first_day: date, scores: list[float]) -> None:

@@ -155,7 +155,7 @@ def headline(found: figures.Figures, period: str) -> list[str]:
 
 def _briefing_pdf(found: figures.Figures, as_of: date) -> bytes:
     slides = content.slides(found, as_of)
-    return pdf.build(slides, layout.pictures(slides), "Leadership briefing")
+    return pdf.build(slides, layout.drawn(slides), "Leadership briefing")
 
 
 def eml(mail: Sequence[Letter]) -> list[tuple[str, bytes]]:

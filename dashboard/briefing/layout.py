@@ -76,34 +76,32 @@ def table_box(slide: Slide) -> Box:
 
 def _warm_up() -> None:
     # A failure here shows again, with its message, when the charts are drawn.
-    with contextlib.suppress(Exception), warnings.catch_warnings():
-        warnings.simplefilter("ignore", UserWarning)
+    with contextlib.suppress(Exception):
         kaleido.start_sync_server(silence_warnings=True)
         go.Figure().to_image(format="png", width=10, height=10)
 
 
-@contextlib.contextmanager
-def browser_started_early() -> Iterator[None]:
-    """Starts kaleido's Chromium in the background (seconds) while the caller reads the figures;
-    waits for it at the end, and stops it should the caller fail before drawing."""
-    warm = threading.Thread(target=_warm_up, name="kaleido-warm-up", daemon=True)
-    warm.start()
-    try:
-        yield
-    except BaseException:
-        warm.join()
-        kaleido.stop_sync_server(silence_warnings=True)
-        raise
-    warm.join()
+# plotly says on every chart that kaleido's options do not apply while the shared browser draws:
+# true, and expected here. (A filter set once: catch_warnings is not safe across threads.)
+warnings.filterwarnings("ignore", message="The kopts argument is ignored if using a server", category=UserWarning)
+
+_BROWSER = threading.Lock()
+"""kaleido's shared Chromium belongs to one drawing at a time in this process: a briefing that
+finished would otherwise stop it under another (two people on the Overview at once)."""
 
 
 @contextlib.contextmanager
-def _one_browser() -> Iterator[None]:
-    kaleido.start_sync_server(silence_warnings=True)
-    try:
-        yield
-    finally:
-        kaleido.stop_sync_server(silence_warnings=True)
+def drawing() -> Iterator[None]:
+    """Holds kaleido's shared Chromium for the caller: started at once in the background (seconds)
+    while the caller reads its figures, stopped at the end, whatever happened."""
+    with _BROWSER:
+        warm = threading.Thread(target=_warm_up, name="kaleido-warm-up", daemon=True)
+        warm.start()
+        try:
+            yield
+        finally:
+            warm.join()
+            kaleido.stop_sync_server(silence_warnings=True)
 
 
 def picture(slide: Slide) -> bytes | None:
@@ -119,10 +117,13 @@ def picture(slide: Slide) -> bytes | None:
 
 
 def pictures(slides: Sequence[Slide]) -> list[bytes | None]:
-    """Each slide's chart as a PNG (None for a slide without one), drawn in one browser session."""
+    """Each slide's chart as a PNG (None for a slide without one); call inside ``drawing()``."""
+    return [picture(s) for s in slides]
+
+
+def drawn(slides: Sequence[Slide]) -> list[bytes | None]:
+    """``pictures`` in a ``drawing()`` of their own; no browser at all when no slide has a chart."""
     if all(s.figure is None for s in slides):
         return [None] * len(slides)
-    with _one_browser(), warnings.catch_warnings():
-        # plotly warns that kaleido options are ignored while a shared browser serves the drawing.
-        warnings.simplefilter("ignore", UserWarning)
-        return [picture(s) for s in slides]
+    with drawing():
+        return pictures(slides)

@@ -72,11 +72,11 @@ def briefings(
         raise BriefingError(f"Unknown format “{unknown[0]}”: choose pptx or pdf.")
     today = as_of or date.today()
     progress(0.05, "Reading the figures")
-    with layout.browser_started_early():  # Chromium starts while the figures are read
+    with layout.drawing():  # Chromium starts while the figures are read
         found = figures.gather(store, scope, cycles or figures.cycle_names(store, scope), today)
         slides = content.slides(found, today)
-    progress(0.2, "Drawing the charts")
-    pictures = layout.pictures(slides)
+        progress(0.2, "Drawing the charts")
+        pictures = layout.pictures(slides)
     progress(0.85, "Laying out the pages")
     out = {kind: _build(kind, slides, pictures) for kind in kinds}
     progress(1.0, "Done")

@@ -183,7 +183,7 @@ def slides(report: SessionReport) -> list[Slide]:
 
 def pdf_bytes(report: SessionReport) -> bytes:
     pages = slides(report)
-    return pdf.build(pages, layout.pictures(pages), f"Workshop {report.session.code}")
+    return pdf.build(pages, layout.drawn(pages), f"Workshop {report.session.code}")
 
 
 def xlsx_bytes(report: SessionReport) -> bytes:
