@@ -81,10 +81,6 @@ def _warm_up() -> None:
         go.Figure().to_image(format="png", width=10, height=10)
 
 
-# plotly says on every chart that kaleido's options do not apply while the shared browser draws:
-# true, and expected here. (A filter set once: catch_warnings is not safe across threads.)
-warnings.filterwarnings("ignore", message="The kopts argument is ignored if using a server", category=UserWarning)
-
 _BROWSER = threading.Lock()
 """kaleido's shared Chromium belongs to one drawing at a time in this process: a briefing that
 finished would otherwise stop it under another (two people on the Overview at once)."""
@@ -94,6 +90,9 @@ finished would otherwise stop it under another (two people on the Overview at on
 def drawing() -> Iterator[None]:
     """Holds kaleido's shared Chromium for the caller: started at once in the background (seconds)
     while the caller reads its figures, stopped at the end, whatever happened."""
+    # plotly says on every chart that kaleido's options do not apply while the shared browser
+    # draws: true, and expected. A filter (idempotent), not catch_warnings, which threads share.
+    warnings.filterwarnings("ignore", message="The kopts argument is ignored", category=UserWarning)
     with _BROWSER:
         warm = threading.Thread(target=_warm_up, name="kaleido-warm-up", daemon=True)
         warm.start()
