@@ -7,7 +7,7 @@ from dashboard import formatting as fmt
 from dashboard import workshop as ws
 from dashboard.charts import workshop as workshop_charts
 from dashboard.store import workshop as sessions_db
-from dashboard.ui import cached, navigation
+from dashboard.ui import cached, navigation, url_state
 
 navigation.route_through_navigation()
 navigation.bare_page_style(22)
@@ -15,8 +15,8 @@ navigation.bare_page_style(22)
 REFRESH_SECONDS = 1.5
 store = cached.store()
 
-wanted = st.query_params.get("session", "")
-session = sessions_db.session(store, int(wanted)) if wanted.isdigit() else None
+wanted = url_state.link_id("session", "workshop session")
+session = sessions_db.session(store, wanted) if wanted is not None else None
 if session is None:
     st.error("No workshop session to present. Open the presenter view from the Workshop page.")
     st.stop()

@@ -7,7 +7,7 @@ import streamlit as st
 from dashboard import safe
 from dashboard.store import groups as store_groups
 from dashboard.store import operations, tokens
-from dashboard.ui import alert_settings, cached, feedback, navigation
+from dashboard.ui import alert_settings, cached, confirm, feedback, navigation
 
 navigation.route_through_navigation()
 
@@ -69,9 +69,11 @@ for kind, title, noun, about in KINDS:
             new_about,
         ):
             st.rerun()
-    if st.button(f"Delete “{safe.md(names[chosen])}”", key=f"delete_{kind}_{chosen}") and feedback.act(
-        f"Deleted the {noun} “{names[chosen]}”.", store_groups.delete_named, store, kind, chosen
-    ):
+    key = f"delete_{kind}_{chosen}"
+    confirm.ask(f"Delete “{safe.md(names[chosen])}”", key, icon=":material/delete:")
+    if confirm.confirmed(
+        key, f"Delete the {noun} “{safe.md(names[chosen])}”? This cannot be undone.", "Delete it"
+    ) and (feedback.act(f"Deleted the {noun} “{names[chosen]}”.", store_groups.delete_named, store, kind, chosen)):
         st.rerun()
 
 st.header("API tokens")
@@ -113,9 +115,11 @@ with st.form("new_token", clear_on_submit=True):
 live = token_list.loc[token_list["revoked_at"].isna(), "name"].tolist() if not token_list.empty else []
 if live:
     to_revoke = st.selectbox("Revoke a token", live, key="revoke_token")
-    if st.button(f"Revoke “{to_revoke}”") and feedback.act(
-        f"Revoked the token “{to_revoke}”.", tokens.revoke, store, to_revoke
-    ):
+    revoke_key = f"revoke_{to_revoke}"
+    confirm.ask(f"Revoke “{to_revoke}”", revoke_key, icon=":material/key_off:")
+    if confirm.confirmed(
+        revoke_key, f"Revoke the token “{to_revoke}”? Programs using it are refused at once.", "Revoke it"
+    ) and feedback.act(f"Revoked the token “{to_revoke}”.", tokens.revoke, store, to_revoke):
         st.rerun()
 
 st.header("Backup")

@@ -10,7 +10,7 @@ from dashboard import formatting as fmt
 from dashboard.imports import dates, pipeline
 from dashboard.imports.reading import SurveyError
 from dashboard.scales import COMMON_SCALES, Scale
-from dashboard.ui import cached, import_editor, importing, navigation
+from dashboard.ui import cached, import_editor, importing, navigation, url_state
 
 navigation.route_through_navigation()
 
@@ -31,7 +31,12 @@ if cycles.empty:
     st.stop()
 
 cycle_ids = dict(zip(cycles["name"], cycles["id"], strict=True))
-cycle_name = st.selectbox("Service cycle", list(cycle_ids), help="The impressions are recorded on this cycle's map.")
+cycle_name = st.selectbox(
+    "Service cycle",
+    list(cycle_ids),
+    url_state.position("cycle", list(cycle_ids.values())),
+    help="The impressions are recorded on this cycle's map.",
+)
 cycle_id = int(cycle_ids[cycle_name])
 touchpoints = cached.cycle_touchpoints(cycle_id)
 touchpoint_ids = dict(zip(touchpoints["name"], touchpoints["id"], strict=True))

@@ -21,8 +21,8 @@ from dashboard import workshop as ws
 from dashboard.briefing import BriefingError, content, figures, service, session_report
 from dashboard.store import Store, cycles, impressions
 from dashboard.store import workshop as sql
-from dashboard.store.cycles import TouchpointFields
 from dashboard.store.scope import Scope
+from dashboard.touchpoints import TouchpointFields
 from tests.apptest import open_page
 
 SLIDES = [

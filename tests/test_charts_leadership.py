@@ -9,6 +9,7 @@ import pandas as pd
 from dashboard import domain, leadership
 from dashboard.charts import leadership as leadership_charts
 from dashboard.charts import overview as overview_charts
+from dashboard.charts import style
 
 CELLS = pd.DataFrame(
     {
@@ -101,3 +102,20 @@ def test_every_bar_on_the_overview_carries_what_a_click_narrows_the_page_to():
     assert leadership.moment_from_points([{"x": "Keep-or-Lose"}]) == "keep_or_lose"
     assert leadership.moment_from_points([]) is None
     assert {f.layout.clickmode for f in (weakest, movers, moments)} == {"event+select"}
+
+
+def test_fifteen_months_keep_at_least_36_px_each_so_a_phone_scrolls_the_heatmap_sideways():
+    months = pd.date_range("2025-07-01", periods=15, freq="MS").date
+    cells = pd.DataFrame(
+        {
+            "touchpoint_id": 1,
+            "month": months,
+            "mean": 0.5,
+            "n": 10,
+            "touchpoint_name": "Invoice",
+            "label": "Invoice · Repair",
+            "row": 0,
+        }
+    )
+    assert style.min_width(leadership_charts.heatmap(cells)) == 300 + 15 * 36  # labels and colour bar, then months
+    assert style.min_width(leadership_charts.heatmap(CELLS)) == 300 + 2 * 36

@@ -21,7 +21,7 @@ from pypdf import PdfReader
 from dashboard import alerting, cli
 from dashboard.briefing import BriefingError, digest, layout
 from dashboard.store import Store, cycles, groups, impressions, reports
-from dashboard.store.cycles import TouchpointFields
+from dashboard.touchpoints import TouchpointFields
 
 AS_OF = date(2026, 9, 30)
 SENDER = "digest@example.org"

@@ -14,10 +14,13 @@ from playwright.sync_api import Browser, Page, Playwright, ViewportSize, sync_pl
 
 from dashboard import demo
 from dashboard.store import Store
+from tests import servers
 from tests.conftest import DEMO_END, SMALL_DEMO
-from tests.servers import Server, start_server, stop_server
+from tests.servers import start_server, stop_server
 
 ROOT = Path(__file__).resolve().parents[2]
+Server = servers.Server
+"""The running app: its URL, workspace file and log (re-exported for the journeys)."""
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--headless",

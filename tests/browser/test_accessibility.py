@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser
+from playwright.sync_api import Browser, ViewportSize
 
 from tests.browser.conftest import PHONE, PROJECTOR, Server, open_app
 
@@ -17,7 +17,7 @@ BLOCKING = {"serious", "critical"}
 @pytest.mark.parametrize("viewport", [PROJECTOR, PHONE], ids=["projector", "phone"])
 @pytest.mark.parametrize("page_name", PAGES)
 def test_a_page_has_no_serious_or_critical_accessibility_finding(
-    server: Server, browser: Browser, page_name: str, viewport: dict[str, int], capsys: pytest.CaptureFixture[str]
+    server: Server, browser: Browser, page_name: str, viewport: ViewportSize, capsys: pytest.CaptureFixture[str]
 ):
     if not AXE.exists():
         pytest.fail("axe-core is not installed: run ./scripts/ensure-axe.sh (make test does)")

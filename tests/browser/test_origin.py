@@ -19,7 +19,7 @@ def _origin(url: str) -> str:
 
 def _visit(browser: Browser, server: Server, page_name: str) -> tuple[list[str], list[str]]:
     """Every address the page asked for, and every answer that was an error (4xx, 5xx)."""
-    page = browser.new_page(viewport=PROJECTOR)  # type: ignore[arg-type]
+    page = browser.new_page(viewport=PROJECTOR)
     requested: list[str] = []
     failed: list[str] = []
 

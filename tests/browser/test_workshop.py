@@ -141,6 +141,7 @@ def test_ten_phones_vote_at_once_and_the_presenter_view_shows_the_exact_totals(
 
     # The votes are impressions from the workshop, one per phone, in the workspace itself.
     click(facilitator, "End session")
+    click(facilitator, "End the session")  # destructive: asked first
     expect(facilitator.get_by_text("This session has ended")).to_be_visible(timeout=60_000)
     phones[3].bring_to_front()
     expect(phones[3].get_by_text("The facilitator has ended this session")).to_be_visible(timeout=60_000)
