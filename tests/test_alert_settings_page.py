@@ -41,3 +41,9 @@ def test_a_rule_and_team_contacts_are_saved_from_the_settings_page(
     ]
     assert reports.team_contacts(store)["addresses"].map(list).tolist() == [["crew@example.org", "lead@example.org"]]
     assert team == 1
+
+    widget(at.button, "Delete “Big falls”").click().run()
+    assert reports.alert_rules(store) != []  # the button only asks
+    widget(at.button, "Delete it").click().run()
+    assert not at.exception
+    assert reports.alert_rules(store) == []

@@ -7,7 +7,7 @@ import streamlit as st
 
 from dashboard import alerting, safe
 from dashboard.store import reports
-from dashboard.ui import feedback
+from dashboard.ui import confirm, feedback
 from dashboard.ui.cached import store
 
 
@@ -53,11 +53,13 @@ def _rule_form(rule: alerting.Rule) -> None:
                 return
             if feedback.act(f"Saved the alert rule “{name.strip()}”.", reports.save_alert_rule, store(), wanted):
                 st.rerun()
-    if (
-        not new
-        and st.button(f"Delete “{safe.md(rule.name)}”", key=f"delete_rule_{rule.id}")
-        and feedback.act(f"Deleted the alert rule “{rule.name}”.", reports.delete_alert_rule, store(), rule.id)
-    ):
+    if new:
+        return
+    key = f"delete_rule_{rule.id}"
+    confirm.ask(f"Delete “{safe.md(rule.name)}”", key, icon=":material/delete:")
+    if confirm.confirmed(
+        key, f"Delete the alert rule “{safe.md(rule.name)}”? Its recipients stop hearing of its alerts.", "Delete it"
+    ) and feedback.act(f"Deleted the alert rule “{rule.name}”.", reports.delete_alert_rule, store(), rule.id):
         st.rerun()
 
 
