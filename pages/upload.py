@@ -10,7 +10,7 @@ from dashboard import formatting as fmt
 from dashboard.imports import dates, pipeline
 from dashboard.imports.reading import SurveyError
 from dashboard.scales import COMMON_SCALES, Scale
-from dashboard.ui import cached, import_editor, importing, navigation
+from dashboard.ui import cached, import_editor, import_history, importing, navigation
 
 navigation.route_through_navigation()
 
@@ -204,22 +204,7 @@ with import_tab:
             st.rerun()
 
 with history_tab:
-    history = importing.import_history()
-    if history.empty:
-        st.info("No imports yet.")
-    else:
-        st.dataframe(history, hide_index=True, width="stretch")
-        standing = history[history["undone_at"].isna()]
-        if len(standing):
-            labels = {
-                int(row.id): f"{row.id}: {row.file_name} ({fmt.count(row.impressions)} impressions)"
-                for row in standing.itertuples()
-            }
-            batch = st.selectbox("Import to undo", list(labels), format_func=labels.__getitem__)
-            if st.button("Undo this import", help="Removes every impression it recorded."):
-                removed = importing.undo_import(int(batch))
-                st.session_state["imports_done"] = {}
-                st.success(f"Undone: {fmt.count(removed)} impressions removed.")
+    import_history.history_panel()
 
 with manual_tab:
     if not touchpoint_ids:

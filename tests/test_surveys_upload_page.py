@@ -61,7 +61,8 @@ def test_a_file_is_previewed_imported_and_undone(workspace_db: Path, monkeypatch
         assert workspace.counts(store)["impressions"] == 2
 
     button(at, "Undo this import").click().run()
-    assert "Undone: 2 impressions removed." in [s.value for s in at.success]
+    button(at, "Yes, undo import 1").click().run()
+    assert "Undone: import 1, 2 impressions removed." in [s.value for s in at.success]
     with Store(workspace_db) as store:
         assert workspace.counts(store)["impressions"] == 0
         assert imports.history(store)["undone_at"].notna().tolist() == [True]
