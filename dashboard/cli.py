@@ -154,7 +154,7 @@ def run_survey_import(args: argparse.Namespace) -> int:
     else:
         print(
             f"imported {result.impressions:,} impressions from {path.name} into {context.cycle_name} "
-            f"(import {result.batch_id}); {len(preview.rejected):,} rows rejected, "
+            f"(import {result.batch_id}); {len(preview.rejected):,} answers rejected, "
             f"{preview.missing_answers:,} missing answers skipped"
             + (f"; created stakeholder groups: {', '.join(result.created_groups)}" if result.created_groups else "")
         )

@@ -143,16 +143,9 @@ with import_tab:
         if preview.layout is not None:
             import_editor.wide_layout_editor(preview, wide, list(touchpoint_ids), key=digest[:12])
         import_editor.new_groups_editor(preview, wide, key=digest[:12])
-        kpi = st.columns(4)
-        kpi[0].metric("Rows read", fmt.count(preview.rows_read), border=True)
-        kpi[1].metric("Impressions to record", fmt.count(len(preview.impressions)), border=True)
-        kpi[2].metric("Rows rejected", fmt.count(len(preview.rejected)), border=True)
-        kpi[3].metric(
-            "Missing answers",
-            fmt.count(preview.missing_answers),
-            border=True,
-            help="Empty, N/A, Not applicable, Don't know or -99: not a score, so not recorded.",
-        )
+        figures = preview.figures()
+        for column, (label, count, help_text) in zip(st.columns(len(figures)), figures, strict=True):
+            column.metric(label, fmt.count(count), border=True, help=help_text)
         if len(preview.per_touchpoint):
             st.dataframe(preview.per_touchpoint, hide_index=True, width="stretch")
 
@@ -179,10 +172,10 @@ with import_tab:
             st.rerun()
 
         if len(preview.rejected):
-            with st.expander(f"Rejected rows ({fmt.count(len(preview.rejected))})"):
+            with st.expander(f"Rejected answers ({fmt.count(len(preview.rejected))})"):
                 st.dataframe(preview.rejected.head(500), hide_index=True, width="stretch")
                 st.download_button(
-                    "Download the rejected rows (CSV)",
+                    "Download the rejected answers (CSV)",
                     exports.to_csv_bytes(preview.rejected),
                     file_name=f"{Path(upload.name).stem}-rejected.csv",
                     mime="text/csv",

@@ -49,8 +49,9 @@ def test_a_file_is_previewed_imported_and_undone(workspace_db: Path, monkeypatch
     assert not at.exception
     assert {m.label: m.value for m in at.metric} == {
         "Rows read": "4",
+        "Answers found": "3",
         "Impressions to record": "2",
-        "Rows rejected": "1",
+        "Answers rejected": "1",
         "Missing answers": "1",
     }
     assert button(at, "Import").label == "Import 2 impressions"

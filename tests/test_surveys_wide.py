@@ -77,7 +77,7 @@ def test_a_qualtrics_choice_text_export_is_imported_with_its_counts_and_means(cl
         "Consultation": (2, 0.75),
         "Follow-up call": (2, -0.25),
     }
-    assert preview.missing_answers == 2  # N/A and Don't know
+    assert preview.missing_answers == 4  # N/A, Don't know and two blank cells
     assert preview.rows_read == 3
     assert preview.detected["layout"] == "Qualtrics export (one respondent per row)"
     assert preview.detected["header rows"] == "3"
@@ -328,3 +328,35 @@ def test_a_matrix_on_labels_keeps_its_scale_while_a_question_whose_answers_do_no
         f"{SATISFACTION.spec}; Waiting room: {SATISFACTION.spec}; Payment: 1-5"
     )
     assert per_touchpoint(clinic) == {"Reception": (2, 0.75), "Waiting room": (2, -0.75), "Payment": (2, 0.25)}
+
+
+def test_the_preview_counts_responses_answers_and_every_blank_rating_cell_in_their_own_units(clinic: Store):
+    """Three respondents rate four touchpoints: 12 rating cells, 8 answers, 2 blanks, N/A and Don't know."""
+    preview = preview_of(clinic, csv_of(qualtrics_export(QUALTRICS_ANSWERS)), "qualtrics.csv")
+    assert [(label, count) for label, count, _ in preview.figures()] == [
+        ("Responses read", 3),
+        ("Answers found", 8),
+        ("Impressions to record", 8),
+        ("Answers rejected", 0),
+        ("Missing answers", 4),
+    ]
+
+
+def test_eleven_blank_rating_cells_are_eleven_missing_answers_and_a_bad_date_rejects_answers_not_rows(clinic: Store):
+    """Four respondents rate four touchpoints (16 cells): 11 blank, 5 answered; the last row's date is
+    unreadable, so its 3 answers are rejected while only 1 row is at fault."""
+    raw = grid(
+        ["Date", "Reception", "Waiting room", "Consultation", "Payment"],
+        ["2026-09-01", "4", None, None, None],
+        ["2026-09-02", "", "", "", "2"],
+        ["2026-09-03", None, None, None, None],
+        ["someday", "5", "3", "1", None],
+    )
+    preview = preview_of(clinic, csv_of(raw), "sheet.csv", pipeline.Options(scale=Scale.parse("1-5")))
+    assert [(label, count) for label, count, _ in preview.figures()] == [
+        ("Responses read", 4),
+        ("Answers found", 5),
+        ("Impressions to record", 2),
+        ("Answers rejected", 3),
+        ("Missing answers", 11),
+    ]

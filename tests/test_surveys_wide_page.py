@@ -53,10 +53,11 @@ def test_a_qualtrics_export_shows_what_was_detected_takes_a_correction_and_is_re
     detected = at.table[0].value
     assert detected.iloc[0].tolist() == ["layout", "Qualtrics export (one respondent per row)"]
     assert {m.label: m.value for m in at.metric} == {
-        "Rows read": "3",
+        "Responses read": "3",
+        "Answers found": "8",
         "Impressions to record": "8",
-        "Rows rejected": "0",
-        "Missing answers": "2",
+        "Answers rejected": "0",
+        "Missing answers": "4",
     }
     columns = at.dataframe[0].value
     assert columns.loc[columns["column"] == 17, ["role", "why"]].values.tolist() == [

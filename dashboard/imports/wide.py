@@ -24,7 +24,6 @@ from dashboard.imports.answers import (
     answer_values,
     detect_scale,
     distinct_answers,
-    is_missing,
     scale_from_order,
 )
 from dashboard.imports.check import analyse, holds
@@ -85,7 +84,7 @@ def prepare_wide(
     )
     preview = analyse(table, context, wide_options, file_name=file_name, content_hash=content_hash)
     preview.rows_read = max(len(raw) - mapped.header_rows, 0)
-    preview.missing_answers = _missing_answers(raw, mapped)
+    preview.missing_answers = preview.rows_read * len(mapped.mapping) - len(long)  # blank cells too
     preview.detected = _describe(grid, mapped, scale or per_column, how, found.recalled)
     preview.layout = mapped
     preview.survey_key = found.key
@@ -239,15 +238,6 @@ def _one_scale(
     if fit.is_guess and not fit.stray:
         raise ScaleGuessError(fit, answers)
     raise UnknownLabelsError(answers)
-
-
-def _missing_answers(raw: pd.DataFrame, layout: WideLayout) -> int:
-    """Answers such as N/A or Don't know in the imported columns (blank cells are not counted)."""
-    total = 0
-    for column in layout.mapping:
-        counts = raw.iloc[layout.header_rows :, column].value_counts()
-        total += sum(int(n) for value, n in counts.items() if str(value).strip() and is_missing(str(value)))
-    return total
 
 
 def _describe(
