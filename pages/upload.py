@@ -186,8 +186,7 @@ with import_tab:
         if refusal:
             st.error(f"Not imported: {refusal}.")
             continue
-        label = f"Import {fmt.count(len(preview.impressions))} impressions"
-        if st.button(label, type="primary", key=f"import-{digest[:12]}"):
+        if st.button(import_editor.import_label(preview), type="primary", key=f"import-{digest[:12]}"):
             try:
                 result = importing.commit_import(preview, imported_by.strip(), new_moment)
             except SurveyError as error:

@@ -360,3 +360,39 @@ def test_eleven_blank_rating_cells_are_eleven_missing_answers_and_a_bad_date_rej
         ("Answers rejected", 3),
         ("Missing answers", 11),
     ]
+
+
+FIVE_POINTS_WITH_COLUMNS = pipeline.Options(scale=Scale.parse("1-5"), comment_column=4, group_column=1)
+
+
+def visits_export(month: int) -> pd.DataFrame:
+    """A hand-made sheet whose group ("Who") and comment ("Remarks") columns are chosen by the person."""
+    return grid(
+        ["Date", "Who", "Reception", "Consultation", "Remarks"],
+        [f"2026-{month:02d}-01", "Patient", "5", "4", "Quick and kind"],
+        [f"2026-{month:02d}-02", "Visitor", "2", "3", ""],
+    )
+
+
+def test_the_comment_and_group_columns_chosen_once_come_back_with_the_next_upload_of_the_survey(clinic: Store):
+    first = preview_of(clinic, csv_of(visits_export(9)), "september.csv", pipeline.Options(scale=Scale.parse("1-5")))
+    assert (first.layout.comment_column, first.layout.group_column) == (None, None)  # type: ignore[union-attr]
+    imported(clinic, csv_of(visits_export(9)), "september.csv", FIVE_POINTS_WITH_COLUMNS)
+    imports.undo(clinic, 1)
+
+    again = preview_of(clinic, csv_of(visits_export(9)), "september.csv")
+    assert (again.layout.comment_column, again.layout.group_column) == (4, 1)  # type: ignore[union-attr]
+    assert again.recalled_roles == {"comment": 4, "group": 1}
+    assert again.detected["remembered columns"] == (
+        "the comment column and the group column as chosen for this survey before"
+    )
+    names = {ident: name for name, ident in imports.cycle_context(clinic, "Clinic").groups.items()}
+    assert sorted(
+        zip(again.impressions["group_id"].map(names), again.impressions["comment"].fillna(""), strict=True)
+    ) == [("Patient", "Quick and kind"), ("Patient", "Quick and kind"), ("Visitor", ""), ("Visitor", "")]
+
+
+def test_a_column_chosen_on_the_page_wins_over_the_one_remembered(clinic: Store):
+    imported(clinic, csv_of(visits_export(9)), "september.csv", FIVE_POINTS_WITH_COLUMNS)
+    moved = preview_of(clinic, csv_of(visits_export(10)), "october.csv", pipeline.Options(comment_column=0))
+    assert (moved.layout.comment_column, moved.recalled_roles) == (0, {"group": 1})  # type: ignore[union-attr]

@@ -32,6 +32,8 @@ class Remembered:
     columns: dict[str, str | None] = field(default_factory=dict)
     """Column identity -> touchpoint name (None = left out)."""
     scale: Scale | None = None
+    roles: dict[str, str] = field(default_factory=dict)
+    """Wide exports: the comment and group columns chosen, {"comment" / "group": column identity}."""
 
 
 @dataclass(frozen=True)
@@ -111,6 +113,10 @@ class Preview:
     """Wide exports: corrections to remember for this survey (column identity -> touchpoint)."""
     recalled: dict[int, str | None] = field(default_factory=dict)
     """Wide exports: remembered corrections applied automatically (column -> touchpoint)."""
+    remember_roles: dict[str, str] = field(default_factory=dict)
+    """Wide exports: comment and group columns the person chose, to remember ({role: column identity})."""
+    recalled_roles: dict[str, int] = field(default_factory=dict)
+    """Wide exports: remembered comment and group columns applied automatically ({role: column})."""
 
     @property
     def answers_found(self) -> int:

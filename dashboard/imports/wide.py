@@ -56,6 +56,7 @@ class _Mapped:
     recalled: dict[int, str | None]
     corrections: dict[int, str | None]
     remembered: Remembered
+    recalled_roles: dict[str, int]
 
 
 def prepare_wide(
@@ -89,8 +90,18 @@ def prepare_wide(
     preview.layout = mapped
     preview.survey_key = found.key
     preview.recalled = found.recalled
+    preview.recalled_roles = found.recalled_roles
+    if found.recalled_roles:
+        preview.detected["remembered columns"] = (
+            " and ".join(f"the {role} column" for role in sorted(found.recalled_roles))
+            + " as chosen for this survey before"
+        )
     if options.overrides:
         preview.remember = survey_key.overrides_by_identity(raw, found.detected, found.corrections)
+    chosen_roles = {"comment": options.comment_column, "group": options.group_column}
+    preview.remember_roles = survey_key.roles_by_identity(
+        raw, found.detected, {role: index for role, index in chosen_roles.items() if index is not None}
+    )
     chosen = options.scale or (scale_from_order(options.label_order) if options.label_order else None)
     preview.remember_scale = chosen.spec if chosen is not None and "chosen" in how else ""
     return preview
@@ -113,7 +124,16 @@ def _mapped(
     remembered = recall(key) if recall else Remembered()
     recalled = survey_key.overrides_from_identity(raw, layout, remembered.columns)
     corrections = {**recalled, **dict(options.overrides)}
+    # The person's choice on this page wins over what was remembered for the survey.
+    given = {"comment": options.comment_column, "group": options.group_column}
+    recalled_roles = {
+        role: index
+        for role, index in survey_key.roles_from_identity(raw, layout, remembered.roles).items()
+        if given[role] is None and index not in corrections
+    }
     try:
+        if recalled_roles:
+            layout = layout.with_columns(group=recalled_roles.get("group"), comment=recalled_roles.get("comment"))
         mapped = layout.with_overrides(corrections) if corrections else layout
     except ValueError as error:
         raise SurveyError(f"That mapping cannot be used: {error}.") from None
@@ -124,7 +144,7 @@ def _mapped(
             f"No column of this file ({layout.tool_name}) names a touchpoint of {context.cycle_name}. "
             "Map its rating columns to touchpoints on the upload page; the mapping is remembered for its next export."
         )
-    return _Mapped(mapped, layout, key, recalled, corrections, remembered)
+    return _Mapped(mapped, layout, key, recalled, corrections, remembered, recalled_roles)
 
 
 def _long_table(
