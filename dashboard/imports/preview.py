@@ -68,6 +68,8 @@ class Options:
     """Wide exports: the column naming each respondent's stakeholder group (detected when None)."""
     label_order: tuple[str, ...] = ()
     """Wide exports: answers no known scale holds, worst first (see ``UnknownLabelsError``)."""
+    respondent_rows: bool = False
+    """Set by the wide reader: rows sharing a file row number are one respondent's response."""
 
 
 class UnknownLabelsError(SurveyError):

@@ -81,7 +81,11 @@ def prepare_wide(
     scale, per_column, how = _wide_scale(long, mapped, options, found.remembered.scale)
     table = _long_table(grid, mapped, long, scale, per_column)
     wide_options = Options(
-        scale=scale, date_order=options.date_order, name_map=options.name_map, group_map=options.group_map
+        scale=scale,
+        date_order=options.date_order,
+        name_map=options.name_map,
+        group_map=options.group_map,
+        respondent_rows=True,
     )
     preview = analyse(table, context, wide_options, file_name=file_name, content_hash=content_hash)
     preview.rows_read = max(len(raw) - mapped.header_rows, 0)

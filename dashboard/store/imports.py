@@ -24,7 +24,7 @@ from dashboard.scales import Scale
 from dashboard.store import Store, rollup
 from dashboard.store.cycles import add_touchpoints
 from dashboard.store.groups import add_groups
-from dashboard.store.impressions import insert_impressions
+from dashboard.store.impressions import attach_responses, insert_impressions
 from dashboard.text import key
 
 CHUNK_ROWS = 500_000
@@ -125,6 +125,7 @@ def commit(
         batch_id = int(row[0])
         if preview.survey_key and (preview.remember or preview.remember_scale or preview.remember_roles):
             _remember(cur, preview)
+        frame = attach_responses(cur, frame, batch_id)  # before the chunks: a response is never split
         for start in range(0, len(frame), CHUNK_ROWS):
             insert_impressions(cur, frame.iloc[start : start + CHUNK_ROWS], import_id=batch_id)
             if progress:
@@ -166,6 +167,7 @@ def undo(store: Store, batch_id: int) -> int:
             raise SurveyError(f"import {batch_id} was already undone")
         rollup.retract(cur, "import_id = ?", [batch_id])
         removed = cur.execute("delete from impression where import_id = ? returning 1", [batch_id]).fetchall()
+        cur.execute("delete from response where import_id = ?", [batch_id])
         cur.execute("update import_batch set undone_at = current_timestamp where id = ?", [batch_id])
     return len(removed)
 
