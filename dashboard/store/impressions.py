@@ -95,7 +95,7 @@ def attach_responses(cur: duckdb.DuckDBPyConnection, frame: pd.DataFrame, import
     chunks, so a response is never split between chunks.
     """
     count = len(frame)
-    ids = pd.array(np.full(count, None), dtype="Int64")
+    ids = pd.arrays.IntegerArray(np.zeros(count, dtype=np.int64), np.ones(count, dtype=bool))  # all null
     if "comment" not in frame.columns or count == 0:
         return frame.assign(response_id=ids)
     text = pa.array(frame["comment"], type=pa.string(), from_pandas=True)
