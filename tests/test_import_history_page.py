@@ -5,8 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from streamlit.testing.v1 import AppTest
 
 from dashboard.imports import pipeline
+from dashboard.imports.reading import SurveyError
 from dashboard.scales import Scale
 from dashboard.store import Store, imports
 from tests.apptest import app, click, open_page, texts
@@ -29,7 +31,7 @@ def two_imports(tmp_path: Path) -> Path:
     return path
 
 
-def history_tab(db: Path, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+def history_tab(db: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
     return open_page(db, monkeypatch, "pages/upload.py")
 
 
@@ -101,7 +103,7 @@ def test_a_stale_undo_is_refused_and_leaves_the_next_import_alone(two_imports: P
     assert standing(two_imports) == [1]
 
 
-def test_a_stale_confirmation_is_refused_by_the_store(two_imports: Path, monkeypatch: pytest.MonkeyPatch):
+def test_a_stale_confirmation_is_refused(two_imports: Path, monkeypatch: pytest.MonkeyPatch):
     """The other person had already asked to undo 2 and confirms after the first one undid it."""
     first = history_tab(two_imports, monkeypatch)
     second = app(two_imports, monkeypatch).run()
@@ -111,15 +113,18 @@ def test_a_stale_confirmation_is_refused_by_the_store(two_imports: Path, monkeyp
     click(first, "Yes, undo import 2")
 
     click(second, "Yes, undo import 2")
-    assert texts(second, "error") == ["Nothing was undone: import 2 was already undone."]
+    assert texts(second, "error") == [
+        "Import 2 is no longer in effect (it was undone, perhaps in another window). "
+        "Nothing was changed; the list below is up to date."
+    ]
     assert standing(two_imports) == [1]
 
 
 def test_the_store_refuses_to_undo_an_import_twice_or_one_that_does_not_exist(two_imports: Path):
     with Store(two_imports) as store:
         assert imports.undo(store, 2) == 1
-        with pytest.raises(imports.SurveyError, match="^import 2 was already undone$"):
+        with pytest.raises(SurveyError, match="^import 2 was already undone$"):
             imports.undo(store, 2)
-        with pytest.raises(imports.SurveyError, match="^there is no import 9$"):
+        with pytest.raises(SurveyError, match="^there is no import 9$"):
             imports.undo(store, 9)
         assert imports.history(store)["undone_at"].isna().tolist() == [False, True]

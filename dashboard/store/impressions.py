@@ -133,11 +133,17 @@ def new_ids(cur: duckdb.DuckDBPyConnection, n: int) -> np.ndarray:
     return _drawn(cur, "impression_id", n)
 
 
+_DRAW = {
+    "impression_id": "select nextval('impression_id') as id from range(?)",
+    "response_id": "select nextval('response_id') as id from range(?)",
+}
+
+
 def _drawn(cur: duckdb.DuckDBPyConnection, sequence: str, n: int) -> np.ndarray:
-    """``n`` values of a sequence (a fixed name from this module) in one query."""
+    """``n`` values of the sequence ``impression_id`` or ``response_id`` in one query."""
     if n == 0:
         return np.empty(0, dtype=np.int64)
-    drawn = cur.execute(f"select nextval('{sequence}') as id from range(?)", [n]).fetchnumpy()["id"]
+    drawn = cur.execute(_DRAW[sequence], [n]).fetchnumpy()["id"]
     return np.asarray(drawn, dtype=np.int64)
 
 
@@ -150,7 +156,7 @@ def record_impressions(store: Store, frame: pd.DataFrame) -> int:
 def _stats(store: Store, scope: Scope, group_by: str, columns: str) -> pd.DataFrame:
     condition, params = scope.condition()
     sql = (
-        f"select {columns}{', ' if columns else ''}{STATS}"
+        f"select {columns}{', ' if columns else ''}{STATS}"  # noqa: S608 this module's fragments, scope SQL
         " from impression i join touchpoint t on t.id = i.touchpoint_id"
         f" where {condition}{' group by ' + group_by if group_by else ''}"
     )
@@ -172,7 +178,7 @@ def touchpoint_stats(store: Store, scope: Scope = EVERYTHING) -> pd.DataFrame:
     """Statistics per touchpoint, with its cycle, position, moment and target."""
     condition, params = scope.condition()
     sql = (
-        "with s as (select i.touchpoint_id, " + STATS + " from impression i join touchpoint t on t.id = i.touchpoint_id"
+        "with s as (select i.touchpoint_id, " + STATS + " from impression i join touchpoint t on t.id = i.touchpoint_id"  # noqa: S608 STATS and scope SQL
         f" where {condition} group by i.touchpoint_id)"
         " select t.id as touchpoint_id, t.name as touchpoint, c.name as cycle, t.cycle_id, t.position, t.moment,"
         " t.target, s.* exclude (touchpoint_id)"

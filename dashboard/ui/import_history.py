@@ -1,8 +1,8 @@
 """The import history on the Upload page: readable columns, and an undo that asks first and
 acts only on the import the person saw.
 
-An undo carries the id of the import shown when its button was drawn (a callback argument),
-never the selection as it stands when the click arrives: another session may have undone that
+An undo carries the id of the import shown when its button was drawn (in its confirmation key,
+``ui/confirm.py``), never the selection as it stands when the click arrives: another session may have undone that
 import in between, and the list would then have moved on to the next one.
 """
 
@@ -14,11 +14,10 @@ import streamlit as st
 from dashboard import formatting as fmt
 from dashboard.imports.reading import SurveyError
 from dashboard.store import imports
+from dashboard.ui import confirm
 from dashboard.ui.cached import store
 from dashboard.ui.importing import import_history
 
-PENDING = "_undo_pending"
-"""Session key: the import id whose undo waits for confirmation."""
 OUTCOME = "_undo_outcome"
 """Session key: (kind, message) left by the last undo for the next run to show."""
 
@@ -57,17 +56,13 @@ def readable(history: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def _ask(batch_id: int) -> None:
-    st.session_state[PENDING] = batch_id
+def _key(batch_id: int) -> str:
+    """The undo's confirmation key: it names the import, so the question is about what was shown."""
+    return f"undo-import-{batch_id}"
 
 
-def _cancel() -> None:
-    st.session_state.pop(PENDING, None)
-
-
-def _confirm(batch_id: int) -> None:
+def _undo(batch_id: int) -> None:
     """Undoes exactly ``batch_id``; the store refuses one that is gone or undone already."""
-    st.session_state.pop(PENDING, None)
     try:
         removed = imports.undo(store(), batch_id)
     except SurveyError as error:
@@ -94,27 +89,22 @@ def history_panel() -> None:
         int(ident): f"Import {ident}: {name} ({fmt.count(float(n))} impressions)"
         for ident, name, n in zip(standing["id"], standing["file_name"], standing["impressions"], strict=True)
     }
-    pending = st.session_state.get(PENDING)
-    if pending is not None and pending not in labels:
-        _cancel()
+    asked = next((int(i) for i in history["id"] if confirm.asking(_key(int(i)))), None)
+    if asked is not None and asked not in labels:
+        confirm.cancel()
         st.error(
-            f"Import {pending} is no longer in effect (it was undone, perhaps in another window). "
+            f"Import {asked} is no longer in effect (it was undone, perhaps in another window). "
             "Nothing was changed; the list below is up to date."
         )
-    elif pending is not None:
-        st.warning(f"Undo {labels[pending]}? Every impression it recorded is removed; the history keeps its row.")
-        yes, no = st.columns(2)
-        yes.button(f"Yes, undo import {pending}", on_click=_confirm, args=(pending,), key="undo-confirm")
-        no.button("Cancel", on_click=_cancel, key="undo-cancel")
+    elif asked is not None:
+        question = f"Undo {labels[asked]}? Every impression it recorded is removed; the history keeps its row."
+        if confirm.confirmed(_key(asked), question, f"Yes, undo import {asked}"):
+            _undo(asked)
+            st.rerun()
         return
     if not labels:
         st.caption("Every import has been undone; none is left to undo.")
         return
     batch = st.selectbox("Import to undo", list(labels), format_func=labels.__getitem__, key="undo-pick")
-    st.button(
-        "Undo this import…",
-        help="Asks first, then removes every impression the import recorded.",
-        on_click=_ask,
-        args=(int(batch),),
-        key="undo-ask",
-    )
+    # The key names the import shown: a click acts on it even if the list moved on meanwhile.
+    confirm.ask("Undo this import…", _key(int(batch)))
