@@ -68,7 +68,7 @@ def test_an_undone_import_is_no_longer_offered_for_undo(two_imports: Path, monke
         "Import 1: august.csv (2 impressions)",
     ]
     click(at, "Undo this import…")
-    assert texts(at, "warning")[0].startswith("Undo Import 2: september.csv (1 impressions)?")
+    assert texts(at, "warning")[0].startswith("Undo import 2 (september.csv, 1 impressions)?")
     click(at, "Yes, undo import 2")
     assert texts(at, "success") == ["Undone: import 2, 1 impressions removed."]
     assert at.selectbox(key="undo-pick").options == ["Import 1: august.csv (2 impressions)"]

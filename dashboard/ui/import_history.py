@@ -97,7 +97,11 @@ def history_panel() -> None:
             "Nothing was changed; the list below is up to date."
         )
     elif asked is not None:
-        question = f"Undo {labels[asked]}? Every impression it recorded is removed; the history keeps its row."
+        name, recorded = standing.loc[standing["id"] == asked, ["file_name", "impressions"]].iloc[0]
+        question = (
+            f"Undo import {asked} ({name}, {fmt.count(float(recorded))} impressions)? Every impression it "
+            "recorded is removed; the history keeps its row."
+        )
         if confirm.confirmed(_key(asked), question, f"Yes, undo import {asked}"):
             _undo(asked)
             st.rerun()
