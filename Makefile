@@ -21,7 +21,7 @@ $(VENV)/.dev: requirements.txt requirements-dev.txt | $(VENV)/.runtime
 
 ## Set up and start the app on the demo workspace (built on first start).
 run: $(VENV)/.runtime
-	$(BIN)/streamlit run streamlit_app.py --server.port $(PORT)
+	$(BIN)/streamlit run server.py --server.port $(PORT)
 
 ## Set up and run every check: lint, types, unit, AppTest and browser tests.
 test: $(VENV)/.dev

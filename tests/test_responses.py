@@ -14,8 +14,8 @@ import pytest
 from dashboard.imports import pipeline
 from dashboard.scales import Scale
 from dashboard.store import Store, analytics, cycle_stats, cycles, imports, impressions
-from dashboard.store.cycles import TouchpointFields
 from dashboard.store.schema import MIGRATIONS_DIR, apply_migrations
+from dashboard.touchpoints import TouchpointFields
 from tests.survey_files import csv_bytes
 from tests.test_survey_formats import grid
 

@@ -63,6 +63,14 @@ def import_file(
     }
 
 
+def import_line(outcome: Mapping[str, Any], file_name: str) -> str:
+    """The line ``flow import`` prints without ``--json`` (here or through a running server)."""
+    return (
+        f"imported {outcome['counts']:,} counts from {file_name} (flow import {outcome['import']}); "
+        f"{outcome['rejected']:,} rows rejected"
+    )
+
+
 def record_rows(
     store: Store, rows: Sequence[Mapping[str, object]], *, strict: bool = False, entered_by: str = ""
 ) -> dict[str, Any]:
