@@ -287,7 +287,7 @@ def test_the_pages_websocket_refuses_a_foreign_origin_or_host(running: Running):
 
 def test_health_says_the_database_answers_with_current_migrations(running: Running):
     answer = call(running.server.url + "/healthz")
-    assert (answer.status, answer.json()) == (200, {"status": "ok", "schema_version": 11})
+    assert (answer.status, answer.json()) == (200, {"status": "ok", "schema_version": 14})
 
 
 def test_metrics_count_requests_by_route_and_read_the_workspace_totals(running: Running):
