@@ -36,6 +36,6 @@ pages = [
 ]
 
 navigation.count_run()
-st.set_page_config(page_title="Touchpoint dashboard", page_icon=":material/hub:", layout="wide")
+st.set_page_config(page_title="Touchpoint dashboard", page_icon=navigation.FAVICON, layout="wide")
 # The participant's phone and the projector see their page alone, without the navigation.
 st.navigation(pages, position=navigation.navigation_position()).run()
