@@ -55,6 +55,21 @@ def periods(scope: Scope, last_day: date) -> Periods:
     return Periods((start, end), (start - length, start - timedelta(days=1)))
 
 
+def changes(period_stats: pd.DataFrame, by_touchpoint: bool = False) -> pd.DataFrame:
+    """The current period against the previous one (``metrics.compare``), from
+    ``analytics.period_stats(..., by_touchpoint=True)``: per touchpoint at a family-wide
+    confidence, or in total (the statistics add up, so one query serves both views)."""
+    stats = period_stats
+    if not by_touchpoint:
+        stats = stats.groupby("period", as_index=False)[list(metrics.STAT_COLUMNS)].sum()
+    current = stats[stats["period"] == "current"].drop(columns="period")
+    previous = stats[stats["period"] == "previous"].drop(columns="period")
+    if not by_touchpoint:
+        return metrics.compare(current.assign(all=1), previous.assign(all=1), ["all"], metrics.family_confidence(1))
+    tests = max(len(current), 1)
+    return metrics.compare(current, previous, ["touchpoint_id"], metrics.family_confidence(tests))
+
+
 def movers(changes: pd.DataFrame, limit: int = 5) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The touchpoints whose mean rose most and fell most, among those seen in both periods."""
     both = changes[(changes["n"] > 1) & (changes["previous_n"] > 1)].dropna(subset=["mean_change"])

@@ -12,6 +12,7 @@ from dashboard.charts import overview as overview_charts
 from dashboard.charts import plan as plan_charts
 from dashboard.ui import cached, chart_focus, downloads, filters, navigation, questions
 from dashboard.ui import flow as flow_ui
+from dashboard.ui.briefing import briefing_download
 
 navigation.route_through_navigation()
 
@@ -31,6 +32,8 @@ assert last_day is not None
 periods = leadership.periods(scope, last_day)
 change = questions.changes(scope, periods).iloc[0]
 window = periods.describe()
+
+briefing_download(scope)
 
 kpi = st.columns(4)
 kpi[0].metric(

@@ -7,7 +7,7 @@ import streamlit as st
 from dashboard import safe
 from dashboard.store import groups as store_groups
 from dashboard.store import operations, tokens
-from dashboard.ui import cached, confirm, feedback, navigation
+from dashboard.ui import alert_settings, cached, confirm, feedback, navigation
 
 navigation.route_through_navigation()
 
@@ -134,3 +134,6 @@ st.download_button(
     mime="application/octet-stream",
     on_click="ignore",
 )
+
+alert_settings.alert_rules()
+alert_settings.team_contacts()

@@ -9,7 +9,7 @@ from dashboard import workshop as ws
 from dashboard.scales import COMMON_SCALES, Scale
 from dashboard.store import cycles as store_cycles
 from dashboard.store import workshop as sessions_db
-from dashboard.ui import cached, confirm, navigation, url_state
+from dashboard.ui import cached, confirm, navigation, session_report, url_state
 
 navigation.route_through_navigation()
 
@@ -175,3 +175,5 @@ else:
         hide_index=True,
         column_config={"touchpoint": "Touchpoint", "text": "Idea", "votes": "Votes", "author": "Proposed by"},
     )
+
+session_report.report_downloads(session)
