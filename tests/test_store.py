@@ -5,6 +5,7 @@ from datetime import date
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
 import pytest
 
 from dashboard.store import DB_ENV_VAR, Store, cycles, database_path, groups, ideas, impressions, plan, workspace
@@ -121,6 +122,20 @@ def test_impressions_round_trip_with_their_raw_value_scale_and_comment(store: St
             "select touchpoint_id, observed_on, raw_value, scale, score, source, comment from impression"
         ).fetchone()
     assert row == (tp, date(2026, 5, 1), "4", "1-5", 0.5, "manual", comment)
+
+
+def test_a_comment_column_in_several_arrow_chunks_is_recorded_row_for_row(store: Store):
+    # pyarrow's CSV reader hands text over in blocks; the store joins them before writing.
+    cycle = cycles.create_cycle(store, "C")
+    tp = cycles.add_touchpoint(store, cycle, TouchpointFields("Desk", "keep_or_lose"))
+    chunks = pa.chunked_array([pa.array(["first", None]), pa.array(["third"]), pa.array([None, "fifth"])])
+    frame = pd.concat([_one_impression(tp)] * 5, ignore_index=True)
+    frame["comment"] = pd.Series(pd.arrays.ArrowExtensionArray(chunks))
+    frame["score"] = [-1.0, -0.5, 0.0, 0.5, 1.0]
+    impressions.record_impressions(store, frame)
+    with store.cursor() as cur:
+        rows = cur.execute("select score, comment from impression order by id").fetchall()
+    assert rows == [(-1.0, "first"), (-0.5, None), (0.0, "third"), (0.5, None), (1.0, "fifth")]
 
 
 def test_a_failed_write_leaves_nothing_behind(store: Store):
