@@ -138,6 +138,16 @@ def test_a_comment_column_in_several_arrow_chunks_is_recorded_row_for_row(store:
     assert rows == [(-1.0, "first"), (-0.5, None), (0.0, "third"), (0.5, None), (1.0, "fifth")]
 
 
+def test_bulk_ids_follow_on_from_every_id_drawn_before_and_after_them(store: Store):
+    with store.transaction() as cur:
+        first = impressions.new_ids(cur, 3).tolist()
+        single = cur.execute("select nextval('impression_id')").fetchone()
+        second = impressions.new_ids(cur, 2).tolist()
+        none = impressions.new_ids(cur, 0).tolist()
+        after = cur.execute("select nextval('impression_id')").fetchone()
+    assert (first, single, second, none, after) == ([1, 2, 3], (4,), [5, 6], [], (7,))
+
+
 def test_a_failed_write_leaves_nothing_behind(store: Store):
     cycle = cycles.create_cycle(store, "C")
     tp = cycles.add_touchpoint(store, cycle, TouchpointFields("Desk", "keep_or_lose"))
