@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from dashboard import cells
 from dashboard import workshop as ws
 from dashboard.scales import Scale
 from dashboard.store import groups as store_groups
@@ -82,12 +83,12 @@ def voting() -> None:
         st.info("Nothing is open for votes right now. Watch the screen: this page follows along.")
         return
     for item in open_items.itertuples():
-        touchpoint_id = int(item.touchpoint_id)
+        touchpoint_id = cells.whole(item.touchpoint_id)
         current_vote = mine.get(touchpoint_id)
         with st.container(border=True):
             st.subheader(str(item.name))
             if item.standard:
-                st.caption(f"Standard: {item.standard}")
+                st.caption(f"Standard: {item.standard!s}")
             key = f"vote-{session.id}-{touchpoint_id}"
             # Seeded once from the stored vote, never through ``default``: a default that changes
             # with each vote would give the widget a new identity and drop the next tap.
@@ -142,7 +143,7 @@ def ideas() -> None:
                 backed = bool(idea.backed)
                 if st.button("Backed ✓" if backed else "Back this idea", key=f"back-{idea.id}"):
                     try:
-                        sessions_db.vote_for_idea(store, me.id, int(idea.id), in_favour=not backed)
+                        sessions_db.vote_for_idea(store, me.id, cells.whole(idea.id), in_favour=not backed)
                     except ws.WorkshopError as error:
                         st.error(str(error))
                     st.rerun(scope="fragment")

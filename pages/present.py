@@ -2,11 +2,12 @@
 
 import streamlit as st
 
+from dashboard import cells
 from dashboard import formatting as fmt
 from dashboard import workshop as ws
 from dashboard.charts import workshop as workshop_charts
 from dashboard.store import workshop as sessions_db
-from dashboard.ui import cached, navigation
+from dashboard.ui import cached, navigation, url_state
 
 navigation.route_through_navigation()
 navigation.bare_page_style(22)
@@ -14,8 +15,8 @@ navigation.bare_page_style(22)
 REFRESH_SECONDS = 1.5
 store = cached.store()
 
-wanted = st.query_params.get("session", "")
-session = sessions_db.session(store, int(wanted)) if wanted.isdigit() else None
+wanted = url_state.link_id("session", "workshop session")
+session = sessions_db.session(store, wanted) if wanted is not None else None
 if session is None:
     st.error("No workshop session to present. Open the presenter view from the Workshop page.")
     st.stop()
@@ -66,7 +67,7 @@ def live_view() -> None:
             st.markdown("No ideas yet: add yours from your phone.")
         for idea in ideas.itertuples():
             with st.container(border=True):
-                st.markdown(f"**{ws.votes_text(int(idea.votes))}** · {ws.markdown_safe(idea.text)}")
+                st.markdown(f"**{ws.votes_text(cells.whole(idea.votes))}** · {ws.markdown_safe(str(idea.text))}")
                 st.caption(f"{idea.touchpoint}")
 
 

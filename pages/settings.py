@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard.store import groups as store_groups
-from dashboard.ui import cached, feedback, navigation
+from dashboard.ui import cached, confirm, feedback, navigation
 
 navigation.route_through_navigation()
 
@@ -53,7 +53,7 @@ for kind, title, noun, about in KINDS:
         continue
     names = dict(zip(usage["id"].astype(int), usage["name"], strict=True))
     abouts = dict(zip(usage["id"].astype(int), usage["description"], strict=True))
-    chosen = st.selectbox(f"Change a {noun}", list(names), format_func=names.get, key=f"pick_{kind}")
+    chosen = st.selectbox(f"Change a {noun}", list(names), format_func=names.__getitem__, key=f"pick_{kind}")
     with st.form(f"edit_{kind}_{chosen}"):
         new_name = st.text_input("Name", value=names[chosen])
         new_about = st.text_input("Description", value=abouts[chosen])
@@ -67,7 +67,9 @@ for kind, title, noun, about in KINDS:
             new_about,
         ):
             st.rerun()
-    if st.button(f"Delete “{names[chosen]}”", key=f"delete_{kind}_{chosen}") and feedback.act(
-        f"Deleted the {noun} “{names[chosen]}”.", store_groups.delete_named, store, kind, chosen
+    key = f"delete_{kind}_{chosen}"
+    confirm.ask(f"Delete “{names[chosen]}”", key, icon=":material/delete:")
+    if confirm.confirmed(key, f"Delete the {noun} “{names[chosen]}”? This cannot be undone.", "Delete it") and (
+        feedback.act(f"Deleted the {noun} “{names[chosen]}”.", store_groups.delete_named, store, kind, chosen)
     ):
         st.rerun()

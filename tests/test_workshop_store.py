@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Iterator
 
 import pytest
@@ -209,8 +210,8 @@ def test_the_leader_waits_for_a_burst_of_votes_but_never_longer_than_the_cap(mon
             clock["arrivals"] -= 1
             queue.pending.append(sql.VoteRequest(1, 1, "3", 0.0))
 
-    monkeypatch.setattr(sql.time, "sleep", sleep)
-    monkeypatch.setattr(sql.time, "monotonic", lambda: clock["now"])
+    monkeypatch.setattr(time, "sleep", sleep)
+    monkeypatch.setattr(time, "monotonic", lambda: clock["now"])
 
     sql._gather(queue)  # nothing arrives: one step
     assert clock["steps"] == 1

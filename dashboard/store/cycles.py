@@ -83,9 +83,14 @@ def delete_cycle(store: Store, cycle_id: int) -> None:
                 f"This service cycle has {int(row[0]):,} recorded impressions, which are never deleted. "
                 "Archive its touchpoints instead, or rename it."
             )
-        ids = "select id from touchpoint where cycle_id = ?"
-        cur.execute(f"delete from enhancement_idea where touchpoint_id in ({ids})", [cycle_id])
-        cur.execute(f"delete from touchpoint_group where touchpoint_id in ({ids})", [cycle_id])
+        cur.execute(
+            "delete from enhancement_idea where touchpoint_id in (select id from touchpoint where cycle_id = ?)",
+            [cycle_id],
+        )
+        cur.execute(
+            "delete from touchpoint_group where touchpoint_id in (select id from touchpoint where cycle_id = ?)",
+            [cycle_id],
+        )
         cur.execute("delete from touchpoint where cycle_id = ?", [cycle_id])
         cur.execute("delete from service_cycle where id = ?", [cycle_id])
 

@@ -118,7 +118,7 @@ def progress_over_time(store: Store, by: str) -> pd.DataFrame:
     column = _PROGRESS_BY[by]
     with store.cursor() as cur:
         return cur.execute(
-            "with days as (select distinct cast(changed_at as date) as day from plan_cell_history),"
+            "with days as (select distinct cast(changed_at as date) as day from plan_cell_history),"  # noqa: S608 column from _PROGRESS_BY
             " latest as ("
             "  select d.day, h.step, h.moment, arg_max(h.status, h.changed_at) as status"
             "  from days d join plan_cell_history h on cast(h.changed_at as date) <= d.day"

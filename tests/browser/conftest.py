@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, Playwright, sync_playwright
+from playwright.sync_api import Browser, Page, Playwright, ViewportSize, sync_playwright
 
 from dashboard import demo
 from dashboard.store import DB_ENV_VAR, Store
@@ -33,8 +33,8 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-PROJECTOR = {"width": 1920, "height": 1080}
-PHONE = {"width": 390, "height": 844}
+PROJECTOR = ViewportSize(width=1920, height=1080)
+PHONE = ViewportSize(width=390, height=844)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -147,8 +147,8 @@ def settle(page: Page, timeout_s: float = 60) -> None:
     raise AssertionError("the app never finished running")
 
 
-def open_app(browser: Browser, url: str, viewport: dict[str, int]) -> Page:
-    page = browser.new_page(viewport=viewport)  # type: ignore[arg-type]
+def open_app(browser: Browser, url: str, viewport: ViewportSize) -> Page:
+    page = browser.new_page(viewport=viewport)
     page.goto(url, wait_until="domcontentloaded")
     page.wait_for_selector("[data-testid=stApp]")
     settle(page)

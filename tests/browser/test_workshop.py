@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, Playwright, expect
+from playwright.sync_api import Browser, Page, Playwright, ViewportSize, expect
 
 from tests.browser.conftest import (
     PHONE,
@@ -48,13 +48,13 @@ def room_browser(playwright: Playwright) -> Iterator[Browser]:
     launched.close()
 
 
-def open_pages(browser: Browser, url: str, viewport: dict[str, int], count: int = 1) -> list[Page]:
+def open_pages(browser: Browser, url: str, viewport: ViewportSize, count: int = 1) -> list[Page]:
     """Like ``open_app`` for several pages at once: all load together, then each is awaited.
 
     Patient timeouts: ten phones, a projector and their refresh timers share two cores."""
     pages = []
     for _ in range(count):
-        page = browser.new_page(viewport=viewport)  # type: ignore[arg-type]
+        page = browser.new_page(viewport=viewport)
         page.set_default_timeout(120_000)
         page.goto(url, wait_until="commit")
         pages.append(page)
@@ -64,7 +64,7 @@ def open_pages(browser: Browser, url: str, viewport: dict[str, int], count: int 
     return pages
 
 
-def open_page(browser: Browser, url: str, viewport: dict[str, int]) -> Page:
+def open_page(browser: Browser, url: str, viewport: ViewportSize) -> Page:
     return open_pages(browser, url, viewport)[0]
 
 
@@ -94,9 +94,10 @@ def test_ten_phones_vote_at_once_and_the_presenter_view_shows_the_exact_totals(
     click(facilitator, "Start session")
     heading = facilitator.get_by_text(re.compile(r"^Join code: [A-Z0-9]{4}$"))
     expect(heading).to_be_visible(timeout=60_000)
-    heading = heading.inner_text()
-    code = heading.removeprefix("Join code: ")
-    session_id = re.search(r"session=(\d+)", facilitator.url).group(1)  # type: ignore[union-attr]
+    code = heading.inner_text().removeprefix("Join code: ")
+    session = re.search(r"session=(\d+)", facilitator.url)
+    assert session is not None, facilitator.url
+    session_id = session.group(1)
     click(facilitator, "Open")
     expect(facilitator.get_by_text("(open for votes)")).to_be_visible(timeout=60_000)
 
@@ -140,6 +141,7 @@ def test_ten_phones_vote_at_once_and_the_presenter_view_shows_the_exact_totals(
 
     # The votes are impressions from the workshop, one per phone, in the workspace itself.
     click(facilitator, "End session")
+    click(facilitator, "End the session")  # destructive: asked first
     expect(facilitator.get_by_text("This session has ended")).to_be_visible(timeout=60_000)
     phones[3].bring_to_front()
     expect(phones[3].get_by_text("The facilitator has ended this session")).to_be_visible(timeout=60_000)
