@@ -21,11 +21,12 @@ $(VENV)/.dev: requirements.txt requirements-dev.txt | $(VENV)/.runtime
 
 ## Set up and start the app on the demo workspace (built on first start).
 run: $(VENV)/.runtime
-	$(BIN)/streamlit run streamlit_app.py --server.port $(PORT)
+	$(BIN)/streamlit run server.py --server.port $(PORT)
 
 ## Set up and run every check: lint, types, unit, AppTest and browser tests.
 test: $(VENV)/.dev
 	./scripts/ensure-chromium.sh
+	./scripts/ensure-axe.sh
 	$(MAKE) lint typecheck
 	$(BIN)/python -m pytest -n 2 --dist loadfile
 
@@ -41,6 +42,7 @@ unit: $(VENV)/.dev
 
 browser: $(VENV)/.dev
 	./scripts/ensure-chromium.sh
+	./scripts/ensure-axe.sh
 	$(BIN)/python -m pytest -m browser
 
 ## Rebuild the demo workspace (IMPRESSIONS=10000000 for a benchmark-sized one).
@@ -51,4 +53,4 @@ bench: $(VENV)/.dev
 	$(BIN)/python bench/demo_build.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache tests/browser/axe/node_modules

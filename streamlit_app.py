@@ -1,4 +1,4 @@
-"""The router: the list of pages and the navigation. Nothing else lives here."""
+"""The router: the list of pages and the navigation (and a count of runs for /metrics). Nothing else lives here."""
 
 import streamlit as st
 
@@ -35,6 +35,7 @@ pages = [
     present,
 ]
 
-st.set_page_config(page_title="Touchpoint dashboard", page_icon=":material/hub:", layout="wide")
+navigation.count_run()
+st.set_page_config(page_title="Touchpoint dashboard", page_icon=navigation.FAVICON, layout="wide")
 # The participant's phone and the projector see their page alone, without the navigation.
 st.navigation(pages, position=navigation.navigation_position()).run()

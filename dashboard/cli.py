@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import functools
 import getpass
 import json
 import sys
@@ -14,11 +13,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from dashboard import demo
-from dashboard.imports import dates, pipeline
-from dashboard.imports.columns import match_names
+from dashboard import cli_reports, cli_server, demo, import_jobs, remote
+from dashboard.imports import dates
 from dashboard.imports.reading import MAX_BYTES, SurveyError
-from dashboard.scales import Scale
 from dashboard.store import Store, database_path, imports
 
 
@@ -46,6 +43,8 @@ def build_parser() -> argparse.ArgumentParser:
     _add_survey_commands(commands)
     add_map_commands(commands)
     add_flow_commands(commands)
+    cli_reports.add_commands(commands)
+    cli_server.add_commands(commands)
     return parser
 
 
@@ -117,66 +116,21 @@ def run_survey_import(args: argparse.Namespace) -> int:
     path: Path = args.file
     if path.stat().st_size > MAX_BYTES:
         raise SurveyError(f"{path.name} is larger than {MAX_BYTES / 1e6:.0f} MB; split it")
-    data = path.read_bytes()
-    scale = Scale.parse(args.scale) if args.scale else None
+    job = import_jobs.Request(
+        data=path.read_bytes(),
+        file_name=path.name,
+        cycle=args.cycle,
+        strict=args.strict,
+        scale=args.scale,
+        date_order=args.date_order,
+        sheet=args.sheet,
+        imported_by=_who(),
+        groups=tuple(args.group),
+    )
     with Store(args.db or database_path()) as store:
-        context = imports.cycle_context(store, args.cycle)
-        options = pipeline.Options(
-            scale=scale, date_order=args.date_order, sheet=args.sheet, group_map=group_map(args.group, context)
-        )
-        digest = pipeline.content_hash_of(data)
-        earlier = imports.batch_for_hash(store, digest)
-        if earlier is not None:
-            raise SurveyError(f"{path.name} was already imported (import {earlier['id']}, {earlier['file_name']})")
-        try:
-            recall = functools.partial(imports.remembered, store)
-            preview = pipeline.prepare(data, path.name, context, options, content_hash=digest, recall=recall)
-        except pipeline.ScaleGuessError as error:
-            specs = " or ".join(f"--scale={scale.spec}" for scale in error.candidates)  # "=": a spec may start with -
-            raise SurveyError(f"{str(error).removesuffix(' Choose the scale.')} Say which: {specs}.") from None
-        refusal = preview.refusal(strict=args.strict)
-        if refusal:
-            raise SurveyError(" ".join(refusal.split()))  # one line, even when a quoted cell holds breaks
-        result = imports.commit(store, preview, imported_by=_who())
-    outcome = {
-        "import": result.batch_id,
-        "file": path.name,
-        "cycle": context.cycle_name,
-        "impressions": result.impressions,
-        "rejected": len(preview.rejected),
-        "missing_answers": preview.missing_answers,
-        "created_groups": list(result.created_groups),
-        "per_touchpoint": preview.counts(),
-        "detected": preview.detected,
-    }
-    if args.json:
-        print(json.dumps(outcome, indent=2, default=str))
-    else:
-        print(
-            f"imported {result.impressions:,} impressions from {path.name} into {context.cycle_name} "
-            f"(import {result.batch_id}); {len(preview.rejected):,} rows rejected, "
-            f"{preview.missing_answers:,} missing answers skipped"
-            + (f"; created stakeholder groups: {', '.join(result.created_groups)}" if result.created_groups else "")
-        )
+        outcome = import_jobs.run(store, job)
+    print(json.dumps(outcome, indent=2, default=str) if args.json else import_jobs.summary_line(outcome))
     return 0
-
-
-def group_map(pairs: list[str], context: pipeline.Context) -> dict[str, int | str]:
-    """``--group NAME=GROUP`` decisions: NAME's rows go to the existing GROUP, or to no group when GROUP is empty."""
-    decisions: dict[str, int | str] = {}
-    for pair in pairs:
-        name, sign, target = pair.partition("=")
-        if not sign or not name.strip():
-            raise SurveyError(f"--group {pair!r}: write NAME=GROUP, or NAME= for no group")
-        if not target.strip():
-            decisions[name] = pipeline.NO_GROUP
-            continue
-        found = match_names([target], context.groups)[target]
-        if found is None:
-            known = ", ".join(context.groups) or "none yet"
-            raise SurveyError(f"--group {pair!r}: there is no stakeholder group {target.strip()!r} (groups: {known})")
-        decisions[name] = found
-    return decisions
 
 
 def run_stats(args: argparse.Namespace) -> int:
@@ -277,13 +231,7 @@ def run_flow_import(args: argparse.Namespace) -> int:
         outcome = service.import_file(
             store, args.file.read_bytes(), args.file.name, strict=args.strict, sheet=args.sheet, imported_by=_who()
         )
-    if args.json:
-        print(json.dumps(outcome, indent=2, default=str))
-    else:
-        print(
-            f"imported {outcome['counts']:,} counts from {args.file.name} (flow import {outcome['import']}); "
-            f"{outcome['rejected']:,} rows rejected"
-        )
+    print(json.dumps(outcome, indent=2, default=str) if args.json else service.import_line(outcome, args.file.name))
     return 0
 
 
@@ -298,7 +246,14 @@ def run_flow_stats(args: argparse.Namespace) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
-        return int(args.run(args))
+        handed = remote.hand_off(args)  # a running server holds the workspace: it does the job
+        return int(args.run(args)) if handed is None else handed
     except (ValueError, OSError) as error:
         print(f"error: {error}", file=sys.stderr)
+        return 1
+    except Exception as error:  # never a traceback on the command line; the message says what failed
+        message = " ".join(str(error).split())
+        if "lock" in message.casefold():
+            message = f"the workspace is held by another process that announced no server ({message})"
+        print(f"error: {message}", file=sys.stderr)
         return 1

@@ -17,6 +17,7 @@ from urllib.parse import urlencode
 import pandas as pd
 import qrcode
 
+from dashboard import safe
 from dashboard.scales import Scale
 from dashboard.store import Store
 from dashboard.store import workshop as sql
@@ -126,8 +127,8 @@ def find_session(store: Store, code_text: str | None) -> Session:
 
 
 def markdown_safe(text: str) -> str:
-    """Text as it was typed, with Markdown's special characters escaped (ideas are shown as Markdown)."""
-    return re.sub(r"([\\`*_{}\[\]()#+\-.!<>|~])", r"\\\1", " ".join(str(text).split()))
+    """Text as it was typed, for Markdown (ideas and names on the projector): ``safe.md``."""
+    return safe.md(" ".join(str(text).split()))
 
 
 def votes_text(n: int) -> str:

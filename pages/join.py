@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dashboard import cells
+from dashboard import cells, safe
 from dashboard import workshop as ws
 from dashboard.scales import Scale
 from dashboard.store import groups as store_groups
@@ -86,9 +86,9 @@ def voting() -> None:
         touchpoint_id = cells.whole(item.touchpoint_id)
         current_vote = mine.get(touchpoint_id)
         with st.container(border=True):
-            st.subheader(str(item.name))
+            st.subheader(safe.md(item.name))
             if item.standard:
-                st.caption(f"Standard: {item.standard!s}")
+                st.caption(f"Standard: {safe.md(item.standard)}")
             key = f"vote-{session.id}-{touchpoint_id}"
             # Seeded once from the stored vote, never through ``default``: a default that changes
             # with each vote would give the widget a new identity and drop the next tap.
@@ -138,7 +138,7 @@ def ideas() -> None:
     for idea in sessions_db.session_ideas(store, session.id, me.id).itertuples():
         with st.container(border=True):
             st.text(f"{idea.text}")
-            st.caption(f"{idea.touchpoint} · {idea.votes} votes{' · your idea' if idea.mine else ''}")
+            st.caption(f"{safe.md(idea.touchpoint)} · {idea.votes} votes{' · your idea' if idea.mine else ''}")
             if not idea.mine:
                 backed = bool(idea.backed)
                 if st.button("Backed ✓" if backed else "Back this idea", key=f"back-{idea.id}"):

@@ -10,7 +10,7 @@ from datetime import datetime
 import openpyxl
 
 from dashboard.store import Store, cycles, groups
-from dashboard.store.cycles import TouchpointFields
+from dashboard.touchpoints import TouchpointFields
 
 HEADER = "date,service_cycle,touchpoint,group,score,scale,comment"
 

@@ -9,7 +9,7 @@ from streamlit.testing.v1 import AppTest
 from dashboard import cells
 from dashboard.store import Store, cycles, groups, plan
 from dashboard.store import workshop as sql
-from dashboard.store.cycles import TouchpointFields
+from dashboard.touchpoints import TouchpointFields
 from tests.apptest import click, open_page, texts, widget
 
 DESTRUCTIVE = ("Delete", "End", "Archive", "Yes, delete")

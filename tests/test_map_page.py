@@ -9,7 +9,7 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard import cells, maps
 from dashboard.store import Store, cycle_stats, cycles, groups, ideas, workspace
-from dashboard.store.cycles import TouchpointFields
+from dashboard.touchpoints import TouchpointFields
 from tests import apptest
 from tests.apptest import click, texts, widget
 

@@ -11,8 +11,8 @@ import pytest
 from dashboard import cells, maps, metrics
 from dashboard.charts import map as map_charts
 from dashboard.store import Store, cycle_stats, cycles, groups, ideas, map_files, workspace
-from dashboard.store.cycles import TouchpointFields
 from dashboard.store.impressions import record_impressions
+from dashboard.touchpoints import TouchpointFields
 
 HEADER = "service_cycle,touchpoint,moment,channel,owner\n"
 

@@ -10,8 +10,8 @@ import pytest
 
 from dashboard import cells
 from dashboard.store import DB_ENV_VAR, Store, cycles, database_path, groups, ideas, impressions, plan, workspace
-from dashboard.store.cycles import TouchpointFields
 from dashboard.store.schema import apply_migrations, available_migrations
+from dashboard.touchpoints import TouchpointFields
 
 
 def _one_impression(touchpoint_id: int, score: float = 0.5, comment: str | None = None) -> pd.DataFrame:

@@ -10,7 +10,7 @@ from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1.element_tree import Button, Selectbox
 
 from dashboard.store import Store, cycles, imports
-from dashboard.store.cycles import TouchpointFields
+from dashboard.touchpoints import TouchpointFields
 from tests.apptest import open_page
 from tests.test_survey_formats import QUALTRICS_ANSWERS, TOUCHPOINTS, qualtrics_export
 

@@ -11,7 +11,7 @@ import pytest
 
 from dashboard.store import Store, cycles, groups, ideas
 from dashboard.store import workshop as sql
-from dashboard.store.cycles import TouchpointFields
+from dashboard.touchpoints import TouchpointFields
 
 ROOM = 300
 

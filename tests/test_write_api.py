@@ -11,7 +11,7 @@ from dashboard.imports.reading import SurveyError
 from dashboard.scales import Scale
 from dashboard.store import Store, cycles, groups, ideas, imports, map_files, plan, workspace
 from dashboard.store import workshop as workshop_sql
-from dashboard.store.cycles import TouchpointFields
+from dashboard.touchpoints import TouchpointFields
 from tests.survey_files import csv_bytes, small_workspace
 
 HEADER = "service_cycle,touchpoint,moment,channel,owner\n"

@@ -9,24 +9,20 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from dashboard import demo, evidence, metrics
+from dashboard import evidence, metrics
 from dashboard import maps as _maps
 from dashboard.flow import service as flow_service
 from dashboard.store import Store, cycle_stats, database_path, plan
 from dashboard.store import cycles as _store_cycles
 from dashboard.store import groups as _store_groups
 from dashboard.thresholds import Thresholds
+from dashboard.workspace_file import open_workspace
 
 
 @st.cache_resource(show_spinner="Opening the workspace…")
 def store() -> Store:
     """The workspace for this server; on the very first start, the demo business is built."""
-    path = database_path()
-    first_start = not path.exists()
-    opened = Store(path)
-    if first_start:
-        demo.build(opened)
-    return opened
+    return open_workspace(database_path())
 
 
 def data_version() -> int:
@@ -66,9 +62,7 @@ def groups() -> pd.DataFrame:
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def _plan_evidence(version: int, as_of: date) -> list[evidence.CellEvidence]:
-    thresholds = Thresholds.from_settings(plan.settings(store()))
-    figures = flow_service.plan_figures(store(), as_of, thresholds.recent_days)
-    return evidence.assess(figures, plan.plan_cells(store()), thresholds)
+    return flow_service.plan_evidence(store(), as_of)
 
 
 def plan_evidence(as_of: date) -> list[evidence.CellEvidence]:

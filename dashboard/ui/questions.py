@@ -40,17 +40,7 @@ def _period_stats(version: int, scope: Scope, periods: leadership.Periods) -> pd
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def _changes(version: int, scope: Scope, periods: leadership.Periods, by_touchpoint: bool) -> pd.DataFrame:
-    stats = _period_stats(version, scope, periods)
-    if not by_touchpoint:  # the statistics add up: one query serves both views
-        stats = stats.groupby("period", as_index=False)[list(metrics.STAT_COLUMNS)].sum()
-    on = ["touchpoint_id"] if by_touchpoint else []
-    current = stats[stats["period"] == "current"].drop(columns="period")
-    previous = stats[stats["period"] == "previous"].drop(columns="period")
-    if not by_touchpoint:
-        current, previous = current.assign(all=1), previous.assign(all=1)
-        on = ["all"]
-    tests = max(len(current), 1) if by_touchpoint else 1
-    return metrics.compare(current, previous, on, metrics.family_confidence(tests))
+    return leadership.changes(_period_stats(version, scope, periods), by_touchpoint)
 
 
 def changes(scope: Scope, periods: leadership.Periods, by_touchpoint: bool = False) -> pd.DataFrame:

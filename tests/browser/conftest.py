@@ -1,27 +1,26 @@
-"""Real-browser fixtures: a `streamlit run` server on a free port against a temporary
+"""Real-browser fixtures: the app server (tests/servers.py) on a free port against a temporary
 workspace, and headless Chromium (Debian's, at /usr/bin/chromium) driven by Playwright."""
 
 from __future__ import annotations
 
 import os
-import socket
-import subprocess
-import sys
 import time
-import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, Playwright, ViewportSize, sync_playwright
 
 from dashboard import demo
-from dashboard.store import DB_ENV_VAR, Store
+from dashboard.store import Store
+from tests import servers
 from tests.conftest import DEMO_END, SMALL_DEMO
+from tests.servers import start_server, stop_server
 
 ROOT = Path(__file__).resolve().parents[2]
+Server = servers.Server
+"""The running app: its URL, workspace file and log (re-exported for the journeys)."""
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--headless",
@@ -43,51 +42,6 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.browser)
 
 
-@dataclass
-class Server:
-    url: str
-    db: Path
-    log: Path
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def start_server(db: Path, log: Path) -> tuple[subprocess.Popen[bytes], Server]:
-    port = _free_port()
-    env = {**os.environ, DB_ENV_VAR: str(db)}
-    command = [
-        sys.executable,
-        "-m",
-        "streamlit",
-        "run",
-        str(ROOT / "streamlit_app.py"),
-        "--server.port",
-        str(port),
-        "--server.address",
-        "127.0.0.1",
-        "--server.headless",
-        "true",
-    ]
-    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                if response.status == 200:
-                    return process, Server(url, db, log)
-        except OSError:
-            time.sleep(0.3)
-        if process.poll() is not None:
-            break
-    process.kill()
-    raise RuntimeError(f"streamlit did not start; its log:\n{log.read_text(errors='replace')}")
-
-
 @contextmanager
 def demo_server(tmp_path_factory: pytest.TempPathFactory, name: str) -> Iterator[Server]:
     """The app on a fresh small demo workspace of its own, stopped afterwards. Journeys that
@@ -100,8 +54,7 @@ def demo_server(tmp_path_factory: pytest.TempPathFactory, name: str) -> Iterator
     try:
         yield running
     finally:
-        process.terminate()
-        process.wait(timeout=10)
+        stop_server(process)
 
 
 @pytest.fixture(scope="session")

@@ -1,0 +1,159 @@
+"""Command-line commands of the app server: API tokens, backups and restores.
+
+``token`` and ``restore`` work on the workspace file directly (before any server starts);
+``backup`` goes through the running server when there is one (``dashboard.remote``).
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from dashboard import announcement
+from dashboard.scales import Scale
+from dashboard.store import Store, database_path, operations, tokens, webhooks
+from dashboard.store.operations import BackupError
+
+DB_HELP = "database file (default: $DASHBOARD_DB or data/dashboard.duckdb)"
+
+
+def add_commands(commands: argparse._SubParsersAction) -> None:
+    """``token create|list|revoke``, ``backup FILE`` and ``restore FILE``."""
+    token = commands.add_parser("token", help="API tokens: create, list, revoke")
+    actions = token.add_subparsers(dest="token_command", required=True)
+    create = actions.add_parser("create", help="create a token and print it (the only time it is shown)")
+    create.add_argument("--name", required=True, help="who or what uses it, e.g. nightly-import")
+    create.add_argument("--role", required=True, choices=tokens.ROLES, help="read, write (and read) or admin (all)")
+    create.add_argument("--db", type=Path, help=DB_HELP)
+    create.set_defaults(run=run_token_create)
+    listing = actions.add_parser("list", help="every token: name, role, created, last used, revoked")
+    listing.add_argument("--db", type=Path, help=DB_HELP)
+    listing.set_defaults(run=run_token_list)
+    revoke = actions.add_parser("revoke", help="revoke a token by name; it stops working at once")
+    revoke.add_argument("name", help="the token's name")
+    revoke.add_argument("--db", type=Path, help=DB_HELP)
+    revoke.set_defaults(run=run_token_revoke)
+
+    backup = commands.add_parser("backup", help="write a consistent copy of the workspace, even while the app serves")
+    backup.add_argument("file", type=Path, help="the backup file to write (must not exist)")
+    backup.add_argument("--db", type=Path, help=DB_HELP)
+    backup.set_defaults(run=run_backup)
+    restore = commands.add_parser("restore", help="put a backup in place of the workspace (the app must be stopped)")
+    restore.add_argument("file", type=Path, help="a backup written by the backup command")
+    restore.add_argument("--db", type=Path, help=DB_HELP)
+    restore.add_argument("--force", action="store_true", help="overwrite a workspace that holds data")
+    restore.set_defaults(run=run_restore)
+    _add_webhook_commands(commands)
+
+
+def _add_webhook_commands(commands: argparse._SubParsersAction) -> None:
+    hook = commands.add_parser("webhook", help="survey tools' webhooks: add, list, remove")
+    actions = hook.add_subparsers(dest="webhook_command", required=True)
+    add = actions.add_parser("add", help="receive a survey's responses at /api/v1/responses/KEY (prints the secret)")
+    add.add_argument("key", help="the survey key: the last part of the webhook URL")
+    add.add_argument("--tool", required=True, choices=webhooks.TOOLS)
+    add.add_argument("--cycle", required=True, help="the service cycle the responses go to")
+    add.add_argument("--scale", help="the scale of the ratings, e.g. 1-5 (one response rarely shows it)")
+    add.add_argument("--secret", help="Typeform: made for you when left out; SurveyMonkey: 'API_KEY&API_SECRET'")
+    add.add_argument("--db", type=Path, help=DB_HELP)
+    add.set_defaults(run=run_webhook_add)
+    listing = actions.add_parser("list", help="every webhook (without secrets)")
+    listing.add_argument("--db", type=Path, help=DB_HELP)
+    listing.set_defaults(run=run_webhook_list)
+    remove = actions.add_parser("remove", help="stop receiving a survey's responses")
+    remove.add_argument("key")
+    remove.add_argument("--db", type=Path, help=DB_HELP)
+    remove.set_defaults(run=run_webhook_remove)
+
+
+def run_webhook_add(args: argparse.Namespace) -> int:
+    _refuse_while_served(_workspace(args), "set up a webhook")
+    if args.scale:
+        Scale.parse(args.scale)  # refuses a bad spec now rather than at the first response
+    with Store(_workspace(args)) as store:
+        secret = webhooks.add(store, args.key, args.tool, args.cycle, args.scale, args.secret)
+    print(f"responses to /api/v1/responses/{args.key} are recorded; the signing secret is:\n{secret}")
+    return 0
+
+
+def run_webhook_list(args: argparse.Namespace) -> int:
+    _refuse_while_served(_workspace(args), "list webhooks here")
+    with Store(_workspace(args)) as store:
+        found = webhooks.listing(store)
+    print("no webhooks yet" if found.empty else found.fillna("").astype(str).to_string(index=False))
+    return 0
+
+
+def run_webhook_remove(args: argparse.Namespace) -> int:
+    _refuse_while_served(_workspace(args), "remove a webhook")
+    with Store(_workspace(args)) as store:
+        webhooks.remove(store, args.key)
+    print(f"removed the webhook {args.key!r}")
+    return 0
+
+
+def _workspace(args: argparse.Namespace) -> Path:
+    return Path(args.db or database_path())
+
+
+def _refuse_while_served(db: Path, what: str) -> None:
+    """Token changes and restores write the file itself: a running server holds it."""
+    if announcement.live(db) is not None:
+        raise ValueError(f"the app server is running on {db}; stop it to {what}")
+
+
+def run_token_create(args: argparse.Namespace) -> int:
+    _refuse_while_served(_workspace(args), "create a token (or use the Settings page)")
+    with Store(_workspace(args)) as store:
+        token = tokens.create(store, args.name, args.role)
+    print(token)
+    return 0
+
+
+def run_token_list(args: argparse.Namespace) -> int:
+    _refuse_while_served(_workspace(args), "list tokens here (or use the Settings page)")
+    with Store(_workspace(args)) as store:
+        found = tokens.listing(store)
+    if found.empty:
+        print("no tokens yet")
+        return 0
+    print(found.fillna("").astype(str).to_string(index=False))
+    return 0
+
+
+def run_token_revoke(args: argparse.Namespace) -> int:
+    _refuse_while_served(_workspace(args), "revoke a token here (or use the Settings page)")
+    with Store(_workspace(args)) as store:
+        tokens.revoke(store, args.name)
+    print(f"revoked the token {args.name!r}")
+    return 0
+
+
+def run_backup(args: argparse.Namespace) -> int:
+    """Without a running server (``dashboard.remote`` takes the other case): copy the file's snapshot."""
+    with Store(_workspace(args)) as store:
+        counts = operations.backup(store, args.file)
+    print(f"backup written to {args.file}: {counts.get('impression', 0):,} impressions, {len(counts)} tables")
+    return 0
+
+
+def run_restore(args: argparse.Namespace) -> int:
+    """Checks the backup's schema and the target, copies it into place, and compares every count."""
+    db = _workspace(args)
+    _refuse_while_served(db, "restore")
+    version, newest = operations.backup_schema(args.file), operations.newest_schema()
+    if version > newest:
+        raise BackupError(f"{args.file} has schema version {version}, newer than this app's {newest}; upgrade the app")
+    if db.exists() and not args.force:
+        with Store(db) as store:
+            if not operations.is_empty(store):
+                raise BackupError(f"{db} holds a workspace with data; add --force to overwrite it")
+    expected = operations.stored_counts(args.file)
+    operations.restore_file(args.file, db)
+    with Store(db) as store:  # brings an older backup's schema up to date
+        restored = operations.table_counts(store)
+    differing = sorted(t for t, n in expected.items() if restored.get(t) != n)
+    if differing:
+        raise BackupError(f"the restored workspace differs from the backup in: {', '.join(differing)}")
+    print(f"restored {args.file} into {db}: {expected.get('impression', 0):,} impressions; every table's count matches")
+    return 0

@@ -1,0 +1,182 @@
+"""The command line's way through a running server: when the app serves the workspace, commands
+that would open the file hand their job to the server's API and print the same output.
+
+Only the standard library (``urllib``): the command line must start fast and needs nothing
+the server does not already ship.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import secrets
+import sys
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from dashboard import announcement, import_jobs, remote_reports
+from dashboard.store import database_path
+
+TIMEOUT_S = 3600
+"""An import of a large file through the server may take minutes; a stuck server is rare."""
+
+
+class RemoteError(Exception):
+    """The server refused or failed; ``message`` is its own one-line explanation."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+@dataclass(frozen=True)
+class Remote:
+    """A running server and the token to call it with."""
+
+    url: str
+    token: str
+
+    def call(
+        self,
+        method: str,
+        path: str,
+        *,
+        query: dict[str, str] | None = None,
+        upload: tuple[str, bytes] | None = None,
+        fields: dict[str, str] | None = None,
+    ) -> bytes:
+        """The answer's body; raises ``RemoteError`` with the server's message for any refusal."""
+        url = self.url + path + ("?" + urllib.parse.urlencode(query) if query else "")
+        headers = {"authorization": f"Bearer {self.token}"}
+        body = None
+        if upload is not None:
+            body, headers["content-type"] = multipart(upload, fields or {})
+        request = urllib.request.Request(url, data=body, headers=headers, method=method)  # noqa: S310 - our URL
+        try:
+            with urllib.request.urlopen(request, timeout=TIMEOUT_S) as response:  # noqa: S310
+                return bytes(response.read())
+        except urllib.error.HTTPError as refusal:
+            raise RemoteError(refusal.code, _message(refusal.read())) from None
+        except OSError as problem:
+            raise RemoteError(0, f"the server at {self.url} did not answer: {problem}") from None
+
+
+def _message(body: bytes) -> str:
+    try:
+        return str(json.loads(body)["error"])
+    except (ValueError, KeyError, TypeError):
+        return body.decode("utf-8", "replace")[:300] or "the server refused without saying why"
+
+
+def multipart(upload: tuple[str, bytes], fields: dict[str, str]) -> tuple[bytes, str]:
+    """A ``multipart/form-data`` body with one file part (``file``) and text fields."""
+    boundary = "----dashboard" + secrets.token_hex(16)
+    parts = [
+        f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode()
+        for name, value in fields.items()
+    ]
+    name, data = upload
+    safe_name = name.replace('"', "_").replace("\r", "_").replace("\n", "_")
+    head = (
+        f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="{safe_name}"\r\n'
+        "Content-Type: application/octet-stream\r\n\r\n"
+    ).encode()
+    body = b"".join([*parts, head, data, f"\r\n--{boundary}--\r\n".encode()])
+    return body, f"multipart/form-data; boundary={boundary}"
+
+
+def _survey_import(remote: Remote, args: argparse.Namespace) -> int:
+    path: Path = args.file
+    fields = {"cycle": args.cycle, "strict": str(bool(args.strict)).lower(), "date_order": args.date_order}
+    for name in ("scale", "sheet"):
+        if getattr(args, name):
+            fields[name] = getattr(args, name)
+    if getattr(args, "group", None):
+        fields["group"] = "\n".join(args.group)  # one NAME=GROUP decision a line
+    outcome = json.loads(remote.call("POST", "/api/v1/imports", upload=(path.name, path.read_bytes()), fields=fields))
+    print(json.dumps(outcome, indent=2, default=str) if args.json else import_jobs.summary_line(outcome))
+    return 0
+
+
+def _stats(remote: Remote, _args: argparse.Namespace) -> int:
+    print(json.dumps(json.loads(remote.call("GET", "/api/v1/stats")), indent=2))
+    return 0
+
+
+def _map_import(remote: Remote, args: argparse.Namespace) -> int:
+    answer = json.loads(remote.call("POST", "/api/v1/maps", upload=(args.file.name, args.file.read_bytes())))
+    print(f"imported {args.file}:")
+    for change in answer["changes"]:
+        print(f"  {change}")
+    return 0
+
+
+def _map_export(remote: Remote, args: argparse.Namespace) -> int:
+    query = {"format": args.file.suffix.lower().lstrip(".") or "csv"}
+    if args.cycle is not None:
+        query["cycle"] = args.cycle
+    args.file.write_bytes(remote.call("GET", "/api/v1/maps", query=query))
+    print(f"wrote {args.file}")
+    return 0
+
+
+def _backup(remote: Remote, args: argparse.Namespace) -> int:
+    target: Path = args.file
+    if target.exists():
+        raise ValueError(f"{target} already exists; choose a new file name")
+    partial = target.with_name(target.name + ".partial")
+    partial.write_bytes(remote.call("GET", "/api/v1/backup"))
+    partial.rename(target)
+    print(f"backup written to {target} ({target.stat().st_size:,} bytes) by the running server at {remote.url}")
+    return 0
+
+
+def _flow_import(remote: Remote, args: argparse.Namespace) -> int:
+    from dashboard.flow import service  # noqa: PLC0415 - only this command needs the flow package
+
+    fields = {"strict": str(bool(args.strict)).lower(), **({"sheet": args.sheet} if args.sheet else {})}
+    outcome = json.loads(
+        remote.call("POST", "/api/v1/flow", upload=(args.file.name, args.file.read_bytes()), fields=fields)
+    )
+    print(json.dumps(outcome, indent=2, default=str) if args.json else service.import_line(outcome, args.file.name))
+    return 0
+
+
+def _flow_stats(remote: Remote, args: argparse.Namespace) -> int:
+    query = {"cycle": args.cycle or "", "start": f"{args.start:%Y-%m}" if args.start else ""}
+    query["end"] = f"{args.end:%Y-%m}" if args.end else ""
+    print(json.dumps(json.loads(remote.call("GET", "/api/v1/flow/summary", query=query)), indent=2))
+    return 0
+
+
+HANDLERS: dict[tuple[str, str | None], Callable[[Remote, argparse.Namespace], int]] = {
+    ("survey", "import"): _survey_import,
+    ("stats", None): _stats,
+    ("map", "import"): _map_import,
+    ("map", "export"): _map_export,
+    ("backup", None): _backup,
+    ("flow", "import"): _flow_import,
+    ("flow", "stats"): _flow_stats,
+}
+
+HANDLERS |= remote_reports.HANDLERS
+
+
+def hand_off(args: argparse.Namespace) -> int | None:
+    """Runs the command through the server that holds its workspace; None when none does."""
+    sub = getattr(args, f"{args.command}_command", None)
+    handler = HANDLERS.get((args.command, sub))
+    if handler is None:
+        return None
+    found = announcement.live(getattr(args, "db", None) or database_path())
+    if found is None:
+        return None
+    try:
+        return handler(Remote(found.url, found.token), args)
+    except RemoteError as refusal:
+        print(f"error: {' '.join(str(refusal).split())}", file=sys.stderr)
+        return 1

@@ -1,0 +1,64 @@
+"""The project's HTTP routes, beside the Streamlit pages in one server (Starlette only, no Streamlit).
+
+``routes(service)`` and ``middleware(policy)`` are handed to ``st.App`` by the root entry file
+``server.py``; ``service.lifespan`` opens the workspace and announces the server.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.middleware import Middleware
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import BaseRoute, Route
+
+from dashboard.web import api, files, flow, ops, reports, transfers
+from dashboard.web.endpoint import endpoint, error
+from dashboard.web.openapi import document
+from dashboard.web.security import Policy, SecurityMiddleware
+from dashboard.web.service import Service
+
+PREFIX = "/api/v1"
+
+
+def routes(service: Service) -> list[BaseRoute]:
+    """Every route of ours: the versioned API, its OpenAPI document, health and metrics."""
+
+    def guarded(role: str, handler: Any, status: int = 200) -> Any:
+        return endpoint(service, role, handler, status)
+
+    async def openapi(_request: Request) -> Response:
+        return JSONResponse(document())
+
+    async def unknown(request: Request) -> Response:
+        return error(404, f"there is no API route {request.method} {request.url.path}")
+
+    return [
+        Route(f"{PREFIX}/openapi.json", openapi, methods=["GET"]),
+        Route(f"{PREFIX}/stats", guarded("read", api.stats), methods=["GET"]),
+        Route(f"{PREFIX}/cycles", guarded("read", api.cycles), methods=["GET"]),
+        Route(f"{PREFIX}/impressions/summary", guarded("read", api.impressions_summary), methods=["GET"]),
+        Route(f"{PREFIX}/impressions", guarded("write", api.record), methods=["POST"]),
+        Route(f"{PREFIX}/imports", guarded("read", transfers.history), methods=["GET"]),
+        Route(f"{PREFIX}/imports", guarded("write", transfers.survey_import, 201), methods=["POST"]),
+        Route(f"{PREFIX}/imports/{{import_id:int}}", guarded("write", transfers.undo), methods=["DELETE"]),
+        Route(f"{PREFIX}/responses/{{survey_key}}", transfers.webhook(service), methods=["POST"]),
+        Route(f"{PREFIX}/maps", guarded("read", files.map_export), methods=["GET"]),
+        Route(f"{PREFIX}/maps", guarded("write", files.map_import), methods=["POST"]),
+        Route(f"{PREFIX}/flow", guarded("write", flow.record), methods=["POST"]),
+        Route(f"{PREFIX}/flow/summary", guarded("read", flow.summary), methods=["GET"]),
+        Route(f"{PREFIX}/backup", guarded("admin", files.backup), methods=["GET"]),
+        *reports.routes(guarded, PREFIX),
+        Route("/healthz", ops.healthz(service), methods=["GET"]),
+        Route("/metrics", ops.metrics, methods=["GET"]),
+        Route(f"{PREFIX}/{{rest:path}}", unknown, methods=["GET", "POST", "PUT", "PATCH", "DELETE"]),
+    ]
+
+
+def middleware(policy: Policy) -> list[Middleware]:
+    """Outermost first: the access log sees every answer, refusals by the security check included."""
+    return [Middleware(ops.AccessLog), Middleware(SecurityMiddleware, policy=policy)]
+
+
+__all__ = ["Policy", "Service", "middleware", "routes"]

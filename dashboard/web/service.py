@@ -1,0 +1,86 @@
+"""What the HTTP routes share: the open workspace, the server's own token, and its lifetime.
+
+``Service.lifespan`` runs inside the server's start and stop: it opens the workspace (building
+the demo on a first start, as the pages would), announces the server beside the database file
+so the command line can hand it work, and takes the announcement away again on shutdown.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from starlette.concurrency import run_in_threadpool
+
+from dashboard import announcement, telemetry
+from dashboard.store import Store, operations, tokens
+from dashboard.workspace_file import open_workspace
+
+LOCAL_HOLDER = tokens.Holder("local", "admin")
+log = logging.getLogger("dashboard.server")
+
+
+@dataclass
+class Service:
+    """The server's shared state. ``url`` answers the server's own address once it listens."""
+
+    db_path: Path
+    url: Callable[[], str]
+    local_token: str = field(default_factory=tokens.new_token)
+    _store: Store | None = None
+
+    @property
+    def store(self) -> Store:
+        if self._store is None:
+            raise RuntimeError("the workspace is not open yet")  # only before start-up: a bug, not bad input
+        return self._store
+
+    def holder(self, token: str) -> tokens.Holder | None:
+        """Who holds ``token``: the server's own local token, or a live token in the workspace."""
+        if token == self.local_token:
+            return LOCAL_HOLDER
+        return tokens.holder(self.store, token)
+
+    def open(self) -> None:
+        """Opens the workspace and registers its figures with the metrics."""
+        self._store = open_workspace(self.db_path)
+        telemetry.watch_workspace(lambda: operations.totals(self.store))
+
+    def close(self) -> None:
+        if self._store is not None:
+            self._store.close()
+            self._store = None
+
+    @asynccontextmanager
+    async def lifespan(self, _app: Any) -> AsyncIterator[None]:
+        """Opens the workspace, announces the server, and undoes both on shutdown."""
+        configure_logging()
+        await run_in_threadpool(self.open)
+        pid = os.getpid()
+        written = announcement.write(self.db_path, announcement.Announcement(self.url(), self.local_token, pid))
+        log.info("announced at %s", written)
+        try:
+            yield
+        finally:
+            announcement.remove(self.db_path, pid)
+            self.close()
+
+
+def configure_logging() -> None:
+    """The access log and the server's messages go to stderr, one line each (JSON for the access log).
+
+    Left alone when the host application configured the ``dashboard`` logger already.
+    """
+    logger = logging.getLogger("dashboard")
+    if logger.handlers:
+        return
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("%(message)s"))
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+    logger.propagate = False

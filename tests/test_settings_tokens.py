@@ -1,0 +1,38 @@
+"""AppTest: the Settings page makes a token, shows it once, lists it without its secret, and revokes it."""
+
+from __future__ import annotations
+
+import pytest
+
+from dashboard.store import Store, tokens
+from tests.apptest import click, open_page, widget
+
+
+def test_a_token_made_on_the_settings_page_is_shown_once_and_works(demo_store: Store, monkeypatch: pytest.MonkeyPatch):
+    path = demo_store.path
+    demo_store.close()
+    at = open_page(path, monkeypatch, "pages/settings.py")
+    widget(at.text_input, "Name of the program or person using it").input("reporting")
+    widget(at.selectbox, "Role").select("read")
+    click(at, "Make a token")
+    shown = [c.value for c in at.code]
+    assert len(shown) == 1 and shown[0].startswith("tpd_")
+    with Store(path) as store:
+        assert tokens.holder(store, shown[0]) == tokens.Holder("reporting", "read")
+        assert tokens.listing(store)["name"].tolist() == ["reporting"]
+    at.run()
+    assert [c.value for c in at.code] == []  # shown once only
+
+
+def test_a_token_is_revoked_from_the_settings_page(demo_store: Store, monkeypatch: pytest.MonkeyPatch):
+    token = tokens.create(demo_store, "old script", "write")
+    path = demo_store.path
+    demo_store.close()
+    at = open_page(path, monkeypatch, "pages/settings.py")
+    click(at, "Revoke “old script”")
+    with Store(path) as store:
+        assert tokens.holder(store, token) is not None  # asked first, nothing revoked yet
+    click(at, "Revoke it")
+    assert [s.value for s in at.success] == ["Revoked the token “old script”."]
+    with Store(path) as store:
+        assert tokens.holder(store, token) is None
