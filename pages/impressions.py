@@ -86,12 +86,12 @@ st.dataframe(
     hide_index=True,
     column_config={
         "observed_on": st.column_config.DateColumn("Day"),
-        "touchpoint": "Touchpoint",
+        "touchpoint": st.column_config.TextColumn("Touchpoints rated", help="Every touchpoint the response rated."),
         "cycle": "Service cycle",
-        "moment": "Moment",
+        "moment": "Moments",
         "stakeholder_group": "Stakeholder group",
         "source": "Source",
-        "score": st.column_config.NumberColumn("Score", format="%+.2f"),
+        "score": st.column_config.NumberColumn("Score", format="%+.2f", help="The mean of the response's scores."),
         "comment": st.column_config.TextColumn("Comment", width="large"),
     },
 )

@@ -162,6 +162,9 @@ def show_comments(touchpoint_id: int) -> None:
             "score": st.column_config.NumberColumn("Score", format="%+.2f"),
             "answer": "Answer",
             "stakeholder_group": "Group",
+            "rated": st.column_config.TextColumn(
+                "Response rated", help="The comment is the response's, about any of these."
+            ),
             "comment": st.column_config.TextColumn("Comment", width="large"),
         },
     )

@@ -62,11 +62,12 @@ def last_day(scope: Scope) -> date | None:
 def _comments(version: int, scope: Scope, search: str) -> pd.DataFrame:
     found = analytics.comments(store(), scope, search)
     # Readable names for people; the keys stay in the database.
-    found["moment"] = found["moment"].map(domain.moment_label)
+    found["moment"] = found["moment"].map(lambda keys: ", ".join(domain.moment_label(k) for k in keys))
     found["source"] = found["source"].map(lambda key: domain.label(domain.SOURCES, key))
     return found
 
 
 def comments(scope: Scope, search: str = "") -> pd.DataFrame:
-    """The newest comments in scope containing ``search``, with readable moment and source names."""
+    """The newest comments in scope containing ``search``, each once with the touchpoints its response
+    rated, with readable moment and source names."""
     return _comments(data_version(), scope, search.strip())
