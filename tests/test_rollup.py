@@ -113,3 +113,35 @@ def test_changed_withdrawn_and_regrouped_workshop_votes_reach_the_leadership_rol
     _agree(demo_store)
     after = analytics.total_stats(demo_store, only_group)[["n", "total"]].iloc[0]
     assert (after - before).tolist() == pytest.approx([1, 1.0])  # Ann's changed vote, in her new group
+
+
+@pytest.mark.usefixtures("no_rebuild")
+def test_new_impressions_are_folded_in_row_for_row_by_day_month_and_comment(demo_store: Store):
+    touchpoint = int(cycles.touchpoints(demo_store)["id"].iloc[0])
+    group = int(groups.groups(demo_store)["id"].iloc[0])
+    incoming = pd.DataFrame(
+        {
+            "touchpoint_id": [touchpoint] * 4,
+            "observed_on": [date(2027, 1, 31), date(2027, 1, 31), date(2027, 2, 1), date(2027, 2, 1)],
+            "raw_value": ["5", "5", "1", "3"],
+            "scale": ["1-5"] * 4,
+            "score": [1.0, 1.0, -1.0, 0.0],
+            "group_id": pd.array([group, group, None, None], dtype="Int64"),
+            "source": ["survey"] * 4,
+            "comment": [None, "Quick", "", "Slow"],
+        }
+    )
+    impressions.record_impressions(demo_store, incoming)
+    _agree(demo_store)
+    new_rows = "select {} from {} where observed_on >= '2027-01-01' order by all"
+    with demo_store.cursor() as cur:
+        daily = cur.execute(new_rows.format("observed_on, group_id, score, n", "impression_daily")).fetchall()
+        monthly = cur.execute(new_rows.format("observed_on, group_id, score, n", "impression_monthly")).fetchall()
+        comments = cur.execute(
+            "select c.observed_on, r.comment from impression_comment c join response r on r.id = c.response_id"
+            " where c.observed_on >= '2027-01-01' order by all"
+        ).fetchall()
+    february = [(date(2027, 2, 1), None, -1.0, 1), (date(2027, 2, 1), None, 0.0, 1)]
+    assert daily == [(date(2027, 1, 31), group, 1.0, 2), *february]
+    assert monthly == [(date(2027, 1, 1), group, 1.0, 2), *february]
+    assert comments == [(date(2027, 1, 31), "Quick"), (date(2027, 2, 1), "Slow")]

@@ -5,6 +5,7 @@ from datetime import date
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
 import pytest
 
 from dashboard import cells
@@ -123,6 +124,32 @@ def test_impressions_round_trip_with_their_raw_value_scale_and_comment(store: St
             " from impression i join response r on r.id = i.response_id"
         ).fetchone()
     assert row == (tp, date(2026, 5, 1), "4", "1-5", 0.5, "manual", comment)
+
+
+def test_a_comment_column_in_several_arrow_chunks_is_recorded_row_for_row(store: Store):
+    # pyarrow's CSV reader hands text over in blocks; the store joins them before writing.
+    cycle = cycles.create_cycle(store, "C")
+    tp = cycles.add_touchpoint(store, cycle, TouchpointFields("Desk", "keep_or_lose"))
+    chunks = pa.chunked_array([pa.array(["first", None]), pa.array(["third"]), pa.array([None, "fifth"])])
+    frame = pd.concat([_one_impression(tp)] * 5, ignore_index=True)
+    frame["comment"] = pd.Series(pd.arrays.ArrowExtensionArray(chunks))
+    frame["score"] = [-1.0, -0.5, 0.0, 0.5, 1.0]
+    impressions.record_impressions(store, frame)
+    with store.cursor() as cur:
+        rows = cur.execute(
+            "select i.score, r.comment from impression i left join response r on r.id = i.response_id order by i.id"
+        ).fetchall()
+    assert rows == [(-1.0, "first"), (-0.5, None), (0.0, "third"), (0.5, None), (1.0, "fifth")]
+
+
+def test_bulk_ids_follow_on_from_every_id_drawn_before_and_after_them(store: Store):
+    with store.transaction() as cur:
+        first = impressions.new_ids(cur, 3).tolist()
+        single = cur.execute("select nextval('impression_id')").fetchone()
+        second = impressions.new_ids(cur, 2).tolist()
+        none = impressions.new_ids(cur, 0).tolist()
+        after = cur.execute("select nextval('impression_id')").fetchone()
+    assert (first, single, second, none, after) == ([1, 2, 3], (4,), [5, 6], [], (7,))
 
 
 def test_a_failed_write_leaves_nothing_behind(store: Store):

@@ -109,6 +109,8 @@ class _Reasons:
 
     def add(self, rows: np.ndarray, per_value: list[str | None], codes: np.ndarray) -> None:
         """Rejects rows whose value (by ``codes`` into ``per_value``) has a reason."""
+        if not any(per_value):  # the usual case: nothing to spread over a million rows
+            return
         lookup = np.zeros(len(per_value), dtype=np.int32)
         for index, reason in enumerate(per_value):
             if reason:
