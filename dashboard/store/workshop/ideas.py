@@ -105,6 +105,7 @@ def session_ideas(
         return cur.execute(
             "select * exclude (rank) from ("
             " select e.id, e.touchpoint_id, t.name as touchpoint, e.text, e.votes, e.author,"
+            " e.workshop_participant_id as author_id,"
             " coalesce(e.workshop_participant_id = ?, false) as mine, coalesce(e.hidden, false) as hidden,"
             " exists (select 1 from workshop_idea_vote v where v.idea_id = e.id and v.participant_id = ?) as backed,"
             " row_number() over (order by e.votes desc, e.id) as rank"

@@ -1,0 +1,195 @@
+"""The rules of a workshop room of phones, in plain Python: rate limits, the participant's CSRF
+value, and the state a phone shows (built once per session version, then personalised).
+
+The HTTP routes in ``dashboard.web.workshop`` apply these; nothing here knows HTTP.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+from dashboard import workshop as ws
+from dashboard.notify import NOTIFIER, Notifier
+from dashboard.scales import Scale
+from dashboard.store import Store
+from dashboard.store import workshop as sql
+
+IDEAS_SHOWN = 50
+"""Ideas a phone lists (the most backed, plus the participant's own): a flood of ideas from one
+person cannot make every phone slow to draw."""
+
+
+class RateLimiter:
+    """Token buckets per key: ``burst`` actions at once, refilled at ``per_minute`` a minute."""
+
+    def __init__(self, burst: int, per_minute: float, clock: Callable[[], float] = time.monotonic) -> None:
+        self.burst = burst
+        self.rate = per_minute / 60.0
+        self.clock = clock
+        self._buckets: dict[str, tuple[float, float]] = {}
+        self._lock = threading.Lock()
+
+    def _level(self, key: str, now: float) -> float:
+        level, since = self._buckets.get(key, (float(self.burst), now))
+        return min(float(self.burst), level + (now - since) * self.rate)
+
+    def blocked(self, key: str) -> bool:
+        """Whether ``key`` has used up its allowance (without using any)."""
+        with self._lock:
+            return self._level(key, self.clock()) < 1.0
+
+    def take(self, key: str) -> bool:
+        """Uses one action of ``key``'s allowance; False (and nothing used) when none is left."""
+        with self._lock:
+            now = self.clock()
+            level = self._level(key, now)
+            if level < 1.0:
+                self._buckets[key] = (level, now)
+                return False
+            self._buckets[key] = (level - 1.0, now)
+            if len(self._buckets) > 50_000:  # forget keys whose allowance is whole again
+                self._buckets = {k: v for k, v in self._buckets.items() if self._level(k, now) < self.burst}
+            return True
+
+
+@dataclass
+class Limits:
+    """The room's limits. Failed codes count per address; a whole room joining from one venue
+    address is never slowed, because only wrong codes use that allowance."""
+
+    wrong_codes: RateLimiter
+    votes: RateLimiter
+    ideas: RateLimiter
+
+    @classmethod
+    def standard(cls, clock: Callable[[], float] = time.monotonic) -> Limits:
+        return cls(
+            wrong_codes=RateLimiter(burst=10, per_minute=10, clock=clock),
+            votes=RateLimiter(burst=30, per_minute=60, clock=clock),
+            ideas=RateLimiter(burst=5, per_minute=6, clock=clock),
+        )
+
+
+def csrf_value(token: str) -> str:
+    """The value a page sends back in ``X-CSRF-Token`` with each cookie-authenticated write.
+
+    Derived from the participant's token, so only a page that could read the participant's own
+    state (same origin) knows it; a foreign site posting with the cookie does not."""
+    return hashlib.sha256(b"csrf:" + token.encode()).hexdigest()[:32]
+
+
+@dataclass(frozen=True)
+class Shared:
+    """What every phone of a session sees at one version: built once, then personalised."""
+
+    version: int
+    session: sql.Session
+    touchpoints: list[dict[Any, Any]]
+    all_touchpoints: list[dict[Any, Any]]
+    ideas: pd.DataFrame
+    points: tuple[str, ...]
+
+
+class Room:
+    """The participant side of every session in this process: limits, caches and the notifier."""
+
+    def __init__(self, store: Callable[[], Store], notifier: Notifier = NOTIFIER, limits: Limits | None = None) -> None:
+        self.store = store
+        self.notifier = notifier
+        self.limits = limits or Limits.standard()
+        self._shared: dict[int, Shared] = {}
+        self._codes: dict[str, int] = {}
+        self._participants: dict[str, ws.Participant] = {}
+        self._lock = threading.Lock()
+
+    def session(self, code: str) -> sql.Session | None:
+        """The session a code opens (live first), current as of its version; None when unknown."""
+        session_id = self._codes.get(code)
+        if session_id is not None:
+            shared = self.shared(session_id)
+            if shared.session.code == code:
+                return shared.session
+        found = sql.session_by_code(self.store(), code)
+        if found is not None:
+            self._codes[code] = found.id
+            return self.shared(found.id).session
+        return None
+
+    def shared(self, session_id: int) -> Shared:
+        """The session's shared state at its current version (one build per version, under a lock)."""
+        version = self.notifier.version(session_id)
+        found = self._shared.get(session_id)
+        if found is not None and found.version == version:
+            return found
+        with self._lock:
+            found = self._shared.get(session_id)
+            if found is None or found.version != version:
+                found = self._shared[session_id] = self._build(session_id, version)
+            return found
+
+    def _build(self, session_id: int, version: int) -> Shared:
+        store = self.store()
+        session = sql.session(store, session_id)
+        if session is None:
+            raise ws.WorkshopError("no such workshop session")
+        items = sql.session_touchpoints(store, session_id)
+        open_items = sql.open_touchpoints(store, session_id)
+        ideas = sql.session_ideas(store, session_id)
+        return Shared(
+            version,
+            session,
+            open_items.to_dict("records"),
+            items.rename(columns={"touchpoint_id": "id"})[["id", "name"]].to_dict("records"),
+            ideas,
+            Scale.parse(session.scale).points,
+        )
+
+    def participant(self, token: str) -> ws.Participant | None:
+        """The participant a token stands for (remembered: a participant never moves session)."""
+        key = ws.token_hash(token)
+        found = self._participants.get(key)
+        if found is None:
+            found = sql.participant(self.store(), key)
+            if found is not None and len(self._participants) < 100_000:
+                self._participants[key] = found
+        return found
+
+    def state(self, session_id: int, participant: ws.Participant, token: str) -> dict[str, Any]:
+        """Everything one phone shows: open touchpoints with this participant's scores, the ideas."""
+        shared = self.shared(session_id)
+        scores, backed = sql.participant_marks(self.store(), participant.id)
+        ideas = _ideas_for(shared.ideas, participant.id, backed)
+        return {
+            "version": shared.version,
+            "code": shared.session.code,
+            "title": shared.session.title,
+            "live": shared.session.is_live,
+            "scale": list(shared.points),
+            "touchpoints": [{**item, "your_score": scores.get(int(item["id"]))} for item in shared.touchpoints],
+            "scores": {str(k): v for k, v in scores.items()},
+            "session_touchpoints": shared.all_touchpoints,
+            "ideas": ideas,
+            "you": {"name": participant.name},
+            "csrf": csrf_value(token),
+        }
+
+
+def _ideas_for(ideas: pd.DataFrame, participant_id: int, backed: set[int]) -> list[dict[str, Any]]:
+    """The ideas one participant sees: not hidden (their own ones even when hidden), the most backed
+    ``IDEAS_SHOWN`` plus their own, with whether they wrote or backed each."""
+    mine = (ideas["author_id"] == participant_id).fillna(False).astype(bool)
+    visible = ideas[~ideas["hidden"].astype(bool) | mine]
+    mine = mine[visible.index]
+    rank = (~mine).cumsum()
+    chosen = visible[mine | (rank <= IDEAS_SHOWN)]
+    out = chosen[["id", "touchpoint_id", "touchpoint", "text", "votes", "hidden"]].assign(
+        mine=mine[chosen.index], backed=chosen["id"].isin(list(backed))
+    )
+    return out.to_dict("records")  # type: ignore[return-value]
