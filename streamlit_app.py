@@ -11,7 +11,6 @@ cycle_map = st.Page("pages/map.py", title="Service cycle map", icon=":material/r
 settings = st.Page("pages/settings.py", title="Settings", icon=":material/settings:", url_path="settings")
 impressions = st.Page("pages/impressions.py", title="Impressions", icon=":material/grid_on:", url_path="impressions")
 workshop = st.Page("pages/workshop.py", title="Workshop", icon=":material/groups:", url_path="workshop")
-join = st.Page("pages/join.py", title="Join a workshop", url_path="join", visibility="hidden")
 present = st.Page("pages/present.py", title="Presenter view", url_path="present", visibility="hidden")
 
 
@@ -29,10 +28,10 @@ pages = [
     reputation,
     workshop,
     settings,
-    join,
     present,
 ]
 
 st.set_page_config(page_title="Touchpoint dashboard", page_icon=":material/hub:", layout="wide")
-# The participant's phone and the projector see their page alone, without the navigation.
+# The projector sees its page alone, without the navigation. Phones use the light page at /w/CODE
+# (dashboard/web/participant_page.py), served beside these pages.
 st.navigation(pages, position=navigation.navigation_position()).run()
