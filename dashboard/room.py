@@ -182,8 +182,8 @@ class Room:
 
 
 def _ideas_for(ideas: pd.DataFrame, participant_id: int, backed: set[int]) -> list[dict[str, Any]]:
-    """The ideas one participant sees: not hidden (their own ones even when hidden), the most backed
-    ``IDEAS_SHOWN`` plus their own, with whether they wrote or backed each."""
+    """The ideas one participant sees: the ``IDEAS_SHOWN`` most backed of other people's that are
+    not hidden, and all of their own (hidden ones marked), with whether they wrote or backed each."""
     mine = (ideas["author_id"] == participant_id).fillna(False).astype(bool)
     visible = ideas[~ideas["hidden"].astype(bool) | mine]
     mine = mine[visible.index]
