@@ -21,7 +21,7 @@ class Notifier(Protocol):
 
     def version(self, session_id: int) -> int: ...
 
-    def bump(self, session_id: int) -> int: ...
+    def bump(self, session_id: int, wake_within: float = 0.0) -> int: ...
 
     async def wait_for_change(self, session_id: int, since: int, timeout: float) -> int: ...
 
@@ -35,22 +35,40 @@ class LocalNotifier:
         self._base = int(time.time() * 1000)
         self._versions: dict[int, int] = {}
         self._waiters: dict[int, list[tuple[asyncio.AbstractEventLoop, asyncio.Future[int]]]] = {}
+        self._wakes: dict[int, threading.Timer] = {}
         self._lock = threading.Lock()
 
     def version(self, session_id: int) -> int:
         with self._lock:
             return self._versions.get(session_id, self._base)
 
-    def bump(self, session_id: int) -> int:
-        """Marks a change in the session and wakes everyone waiting on it; returns the new version."""
+    def bump(self, session_id: int, wake_within: float = 0.0) -> int:
+        """Marks a change in the session and wakes everyone waiting on it; returns the new version.
+
+        With ``wake_within`` the version moves now (a phone asking sees the change) but the
+        waiters are woken once, that many seconds later, for however many changes came
+        meanwhile: a burst of ideas and backings then costs one refresh per phone, not one each.
+        """
         with self._lock:
             version = self._versions.get(session_id, self._base) + 1
             self._versions[session_id] = version
+            if wake_within > 0:
+                if session_id not in self._wakes:
+                    timer = self._wakes[session_id] = threading.Timer(wake_within, self._wake, [session_id])
+                    timer.daemon = True
+                    timer.start()
+                return version
+        self._wake(session_id)
+        return version
+
+    def _wake(self, session_id: int) -> None:
+        with self._lock:
+            self._wakes.pop(session_id, None)
+            version = self._versions.get(session_id, self._base)
             waiters = self._waiters.pop(session_id, [])
         for loop, future in waiters:
             if not loop.is_closed():
                 loop.call_soon_threadsafe(_settle, future, version)
-        return version
 
     def waiting(self) -> int:
         """How many waiters are parked now (a figure for the metrics)."""

@@ -108,6 +108,30 @@ class Room:
         self._codes: dict[str, int] = {}
         self._participants: dict[str, ws.Participant] = {}
         self._lock = threading.Lock()
+        # Each participant's scores and backings, loaded for a whole session at once and
+        # forgotten for one participant when they write; ``_written`` keeps a load that started
+        # before a write from putting back what that write changed.
+        self._marks: dict[int, Marks] = {}
+        self._written: dict[int, int] = {}
+        self._writes = 0
+        self._marks_lock = threading.Lock()
+        self._loading = threading.Lock()
+
+    def peek_session(self, code: str) -> sql.Session | None:
+        """The session a code opens when it is known and current in memory (no database call)."""
+        session_id = self._codes.get(code)
+        found = self._shared.get(session_id) if session_id is not None else None
+        if (
+            found is not None
+            and found.version == self.notifier.version(found.session.id)
+            and found.session.code == code
+        ):
+            return found.session
+        return None
+
+    def peek_participant(self, token: str) -> ws.Participant | None:
+        """The participant a token stands for, when remembered (no database call)."""
+        return self._participants.get(ws.token_hash(token))
 
     def session(self, code: str) -> sql.Session | None:
         """The session a code opens (live first), current as of its version; None when unknown."""
@@ -164,7 +188,7 @@ class Room:
     def state(self, session_id: int, participant: ws.Participant, token: str) -> dict[str, Any]:
         """Everything one phone shows: open touchpoints with this participant's scores, the ideas."""
         shared = self.shared(session_id)
-        scores, backed = sql.participant_marks(self.store(), participant.id)
+        scores, backed = self.marks(session_id, participant.id)
         ideas = _ideas_for(shared.ideas, participant.id, backed)
         return {
             "version": shared.version,
@@ -179,6 +203,47 @@ class Room:
             "you": {"name": participant.name},
             "csrf": csrf_value(token),
         }
+
+    def marks(self, session_id: int, participant_id: int) -> Marks:
+        """A participant's scores per touchpoint and the ideas they back."""
+        found = self._marks.get(participant_id)
+        if found is not None:
+            return found
+        with self._loading:  # one load for the room; the phones queued behind it find theirs
+            found = self._marks.get(participant_id)
+            if found is not None:
+                return found
+            with self._marks_lock:
+                started = self._writes
+            loaded = _marks_of(sql.session_marks(self.store(), session_id))
+            with self._marks_lock:
+                fresh = {p: m for p, m in loaded.items() if self._written.get(p, -1) < started}
+                self._marks.update(fresh)
+        return loaded.get(participant_id, ({}, set()))
+
+    def wrote(self, participant_id: int) -> None:
+        """Called after a participant's vote or backing was written (or refused): forget their marks."""
+        with self._marks_lock:
+            self._writes += 1
+            self._written[participant_id] = self._writes
+            self._marks.pop(participant_id, None)
+
+
+Marks = tuple[dict[int, str], set[int]]
+
+
+def _marks_of(frame: pd.DataFrame) -> dict[int, Marks]:
+    """Per participant: scores by touchpoint and backed idea ids (participants without any get empty ones)."""
+    people = frame.loc[frame["kind"] == "p", "participant_id"].astype(int).tolist()
+    marks: dict[int, Marks] = {p: ({}, set()) for p in people}
+    votes = frame[frame["kind"] == "v"]
+    for pid, group in votes.groupby(votes["participant_id"].astype(int)):  # per participant, not per row
+        items = group["item"].astype(int).tolist()
+        marks[int(str(pid))][0].update(zip(items, group["answer"].astype(str).tolist(), strict=True))
+    backings = frame[frame["kind"] == "b"]
+    for pid, group in backings.groupby(backings["participant_id"].astype(int)):
+        marks[int(str(pid))][1].update(group["item"].astype(int).tolist())
+    return marks
 
 
 def _ideas_for(ideas: pd.DataFrame, participant_id: int, backed: set[int]) -> list[dict[str, Any]]:

@@ -43,6 +43,9 @@ PRESENT_PATH = "present"
 MAX_IDEA_LENGTH = 280
 MAX_NAME_LENGTH = 60
 MAX_IDEAS_PER_PARTICIPANT = 20
+IDEAS_WAKE_SECONDS = 1.0
+"""How soon phones hear of new ideas and backings: at most one refresh a second for a whole
+burst, so a room of 300 backing ideas does not make every phone refetch 300 times."""
 STEPS = ("open", "close", "next", "previous", "open_all", "close_all", "reveal", "hide", "end")
 """The facilitator's steps, as the API names them."""
 
@@ -278,14 +281,14 @@ def propose(store: Store, participant: Participant, touchpoint_id: int, idea: st
     found = sql.propose_idea(
         store, participant.id, touchpoint_id, cleaned, participant.name, limit=MAX_IDEAS_PER_PARTICIPANT
     )
-    NOTIFIER.bump(participant.session_id)
+    NOTIFIER.bump(participant.session_id, IDEAS_WAKE_SECONDS)
     return found
 
 
 def back(store: Store, participant: Participant, idea_id: int, in_favour: bool) -> None:
     """Backs (or stops backing) another participant's idea; the wall hears of it."""
     sql.vote_for_idea(store, participant.id, idea_id, in_favour)
-    NOTIFIER.bump(participant.session_id)
+    NOTIFIER.bump(participant.session_id, IDEAS_WAKE_SECONDS)
 
 
 def hide_idea(store: Store, session_id: int, idea_id: int, hidden: bool = True) -> None:

@@ -197,3 +197,22 @@ def test_a_qr_code_pointing_at_this_machine_gets_a_warning():
     assert "Phones cannot reach localhost" in (ws.address_warning("http://localhost:8501") or "")
     assert ws.address_warning("http://192.168.1.20:8501") is None
     assert ws.address_warning("https://workshop.example.org") is None
+
+
+def test_a_burst_of_idea_changes_moves_the_version_at_once_but_wakes_the_phones_once_a_little_later():
+    notifier = LocalNotifier()
+    start = notifier.version(3)
+
+    async def scenario() -> tuple[list[int], float, int]:
+        loop = asyncio.get_running_loop()
+        waiting = asyncio.create_task(notifier.wait_for_change(3, start, 5))
+        await asyncio.sleep(0.02)
+        began = loop.time()
+        moved = [notifier.bump(3, wake_within=0.2) for _ in range(3)]
+        woke = await waiting
+        return moved, loop.time() - began, woke
+
+    moved, waited, woke = asyncio.run(scenario())
+    assert moved == [start + 1, start + 2, start + 3]
+    assert woke == start + 3  # one wake, carrying the newest version
+    assert 0.15 < waited < 1.0

@@ -99,7 +99,7 @@ async def find_session(room: Room, request: Request) -> ws.Session:
         raise ApiError(429, "too many wrong workshop codes from your address; wait a minute and try again")
     typed = str(request.path_params.get("code", ""))
     code = ws.normalise_code(typed)
-    found = await run_in_threadpool(room.session, code) if code else None
+    found = (room.peek_session(code) or await run_in_threadpool(room.session, code)) if code else None
     if found is None:
         room.limits.wrong_codes.take(client)
         raise ApiError(404, f"No workshop session has the code {typed[:20]!r}. Check the code on the screen.")
@@ -111,7 +111,7 @@ async def find_session(room: Room, request: Request) -> ws.Session:
 async def _visit(room: Room, request: Request, joined: bool) -> Visit:
     session = await find_session(room, request)
     token, by_cookie = _token(request, session.code)
-    participant = await run_in_threadpool(room.participant, token) if token else None
+    participant = (room.peek_participant(token) or await run_in_threadpool(room.participant, token)) if token else None
     if participant is not None and participant.session_id != session.id:
         participant = None
     if not joined:
@@ -252,7 +252,10 @@ async def put_vote(visit: Visit) -> dict[str, Any]:
         raise ApiError(422, 'send the score as {"answer": "4"}, a point of the session\'s scale')
     touchpoint_id = _whole(visit.request.path_params["touchpoint_id"], "touchpoint_id")
     _limit(visit.room.limits.votes.take(str(visit.me.id)), "votes")
-    stored = await visit.blocking(ws.vote, visit.room.store(), visit.session, visit.me, touchpoint_id, str(answer))
+    try:
+        stored = await visit.blocking(ws.vote, visit.room.store(), visit.session, visit.me, touchpoint_id, str(answer))
+    finally:
+        visit.room.wrote(visit.me.id)
     return {"touchpoint_id": touchpoint_id, "answer": stored}
 
 
@@ -260,7 +263,10 @@ async def delete_vote(visit: Visit) -> dict[str, Any]:
     """Takes a score back while the touchpoint is open."""
     touchpoint_id = _whole(visit.request.path_params["touchpoint_id"], "touchpoint_id")
     _limit(visit.room.limits.votes.take(str(visit.me.id)), "votes")
-    await visit.blocking(ws.vote, visit.room.store(), visit.session, visit.me, touchpoint_id, None)
+    try:
+        await visit.blocking(ws.vote, visit.room.store(), visit.session, visit.me, touchpoint_id, None)
+    finally:
+        visit.room.wrote(visit.me.id)
     return {"touchpoint_id": touchpoint_id, "answer": None}
 
 
@@ -279,7 +285,10 @@ def backing(in_favour: bool) -> Callable[[Visit], Awaitable[dict[str, Any]]]:
         """Backs another participant's idea, or takes the backing back."""
         idea_id = _whole(visit.request.path_params["idea_id"], "idea_id")
         _limit(visit.room.limits.votes.take(str(visit.me.id)), "changes")
-        await visit.blocking(ws.back, visit.room.store(), visit.me, idea_id, in_favour)
+        try:
+            await visit.blocking(ws.back, visit.room.store(), visit.me, idea_id, in_favour)
+        finally:
+            visit.room.wrote(visit.me.id)
         return {"idea_id": idea_id, "backed": in_favour}
 
     back.__name__ = "back" if in_favour else "unback"
