@@ -20,7 +20,6 @@ if session is None:
     st.error("No workshop session to present. Open the presenter view from the Workshop page.")
     st.stop()
 session_id = session.id
-join_url = ws.join_link(ws.phone_address(session, st.context.url), session.code)
 
 
 @st.fragment(run_every=REFRESH_SECONDS)
@@ -30,11 +29,10 @@ def join_banner() -> None:
     if now is None or not now.is_live:
         return
     head, qr = st.columns([5, 1], vertical_alignment="center")
-    head.markdown(
-        f"# Join at **{ws.markdown_safe(ws.base_url(join_url))}/{ws.PARTICIPANT_PATH}** "
-        f"with code **{ws.display_code(now.code)}**"
-    )
-    qr.image(ws.qr_png(join_url), width=200)
+    # The address is the facilitator's own setting (or this server's), shown as typed.
+    address = ws.phone_address(now, st.context.url)
+    head.markdown(f"# Join at **{address}/{ws.PARTICIPANT_PATH}** with code **{ws.display_code(now.code)}**")
+    qr.image(ws.qr_png(ws.join_link(address, now.code)), width=200)
 
 
 join_banner()
