@@ -26,13 +26,18 @@ IDEAS_SHOWN = 50
 person cannot make every phone slow to draw."""
 
 
+def now() -> float:
+    """The limits' clock (a test can stop it)."""
+    return time.monotonic()
+
+
 class RateLimiter:
     """Token buckets per key: ``burst`` actions at once, refilled at ``per_minute`` a minute."""
 
-    def __init__(self, burst: int, per_minute: float, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(self, burst: int, per_minute: float, clock: Callable[[], float] | None = None) -> None:
         self.burst = burst
         self.rate = per_minute / 60.0
-        self.clock = clock
+        self.clock = clock or (lambda: now())  # noqa: PLW0108 - looked up at each call, so a test can stop it
         self._buckets: dict[str, tuple[float, float]] = {}
         self._lock = threading.Lock()
 
@@ -69,7 +74,7 @@ class Limits:
     ideas: RateLimiter
 
     @classmethod
-    def standard(cls, clock: Callable[[], float] = time.monotonic) -> Limits:
+    def standard(cls, clock: Callable[[], float] | None = None) -> Limits:
         return cls(
             wrong_codes=RateLimiter(burst=10, per_minute=10, clock=clock),
             votes=RateLimiter(burst=30, per_minute=60, clock=clock),

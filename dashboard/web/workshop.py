@@ -13,6 +13,7 @@ token, 403 missing CSRF value, 413 body too large, 429 past a rate limit.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -213,10 +214,27 @@ async def state(visit: Visit) -> Response:
     if since_text is not None:
         if not since_text.isdigit() or len(since_text) > 18:
             raise ApiError(422, "since must be a version number from an earlier state")
-        await visit.room.notifier.wait_for_change(visit.session.id, int(since_text), WAIT_SECONDS)
+        waiting = visit.room.notifier.wait_for_change(visit.session.id, int(since_text), WAIT_SECONDS)
+        if not await _unless_gone(visit.request, waiting):
+            return Response(status_code=204)  # nobody is listening any more
         await find_session(visit.room, visit.request)  # the wait may have ended the session: 410
     found = await visit.blocking(visit.room.state, visit.session.id, visit.me, visit.token)
     return JSONResponse(found, headers={"cache-control": "no-store"})
+
+
+async def _unless_gone(request: Request, waiting: Awaitable[int]) -> bool:
+    """Waits for ``waiting``; False as soon as the phone hangs up instead (a closed tab frees its
+    wait at once, and a stopping server is not held up by phones that left)."""
+
+    async def gone() -> None:
+        while (await request.receive())["type"] != "http.disconnect":
+            pass
+
+    change, leaving = asyncio.ensure_future(waiting), asyncio.ensure_future(gone())
+    done, pending = await asyncio.wait({change, leaving}, return_when=asyncio.FIRST_COMPLETED)
+    for task in pending:
+        task.cancel()
+    return change in done
 
 
 async def events(visit: Visit) -> Response:
