@@ -6,6 +6,7 @@
 
 import base64
 import hashlib
+import os
 import re
 from pathlib import Path
 
@@ -18,9 +19,16 @@ from dashboard.web.security import allowed_hosts_from_env
 
 
 def _url() -> str:
-    """The address the command line reaches this server at (the port is final once it listens)."""
+    """The address the command line reaches this server at (the port is final once it listens):
+    the loopback address when the server listens on every interface, else the one it listens on.
+    Under another ASGI server (uvicorn server:app --port N) Streamlit's config does not know the
+    port: set DASHBOARD_SERVER_URL."""
+    if os.environ.get("DASHBOARD_SERVER_URL"):
+        return os.environ["DASHBOARD_SERVER_URL"].rstrip("/")
     scheme = "https" if config.get_option("server.sslCertFile") else "http"
-    return f"{scheme}://127.0.0.1:{config.get_option('server.port')}"
+    address = config.get_option("server.address") or ""
+    host = "127.0.0.1" if address in ("", "0.0.0.0", "::") else address  # noqa: S104 - compared, not bound
+    return f"{scheme}://{f'[{host}]' if ':' in host else host}:{config.get_option('server.port')}"
 
 
 def _inline_script_hashes() -> tuple[str, ...]:

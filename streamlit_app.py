@@ -1,4 +1,4 @@
-"""The router: the list of pages and the navigation. Nothing else lives here."""
+"""The router: the list of pages and the navigation (and a count of runs for /metrics). Nothing else lives here."""
 
 import streamlit as st
 
@@ -10,6 +10,7 @@ reputation = st.Page("pages/reputation.py", title="Reputation plan", icon=":mate
 cycle_map = st.Page("pages/map.py", title="Service cycle map", icon=":material/route:", url_path="map")
 settings = st.Page("pages/settings.py", title="Settings", icon=":material/settings:", url_path="settings")
 impressions = st.Page("pages/impressions.py", title="Impressions", icon=":material/grid_on:", url_path="impressions")
+customer_flow = st.Page("pages/flow.py", title="Customer flow", icon=":material/filter_alt:", url_path="flow")
 workshop = st.Page("pages/workshop.py", title="Workshop", icon=":material/groups:", url_path="workshop")
 present = st.Page("pages/present.py", title="Presenter view", url_path="present", visibility="hidden")
 
@@ -23,6 +24,7 @@ pages = [
     st.Page(_home, title="Home", url_path="home", default=True, visibility="hidden"),
     overview,
     impressions,
+    customer_flow,
     cycle_map,
     upload,
     reputation,
@@ -31,6 +33,7 @@ pages = [
     present,
 ]
 
+navigation.count_run()
 st.set_page_config(page_title="Touchpoint dashboard", page_icon=":material/hub:", layout="wide")
 # The projector sees its page alone, without the navigation. Phones use the light page at /w/CODE
 # (dashboard/web/participant_page.py), served beside these pages.

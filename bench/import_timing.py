@@ -17,18 +17,20 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from dashboard import cli  # noqa: E402
-from dashboard.store import Store, workspace  # noqa: E402
+from dashboard.store import Store, cycles, workspace  # noqa: E402
+from dashboard.store import groups as store_groups  # noqa: E402
+from dashboard.store.cycles import TouchpointFields  # noqa: E402
 
 
 def fresh_workspace(path: Path, cycle: str, touchpoints: Sequence[str], groups: Sequence[str] = ()) -> None:
     """A new workspace file holding one cycle with these touchpoints (and stakeholder groups)."""
     path.unlink(missing_ok=True)
     with Store(path) as store:
-        cycle_id = workspace.add_cycle(store, cycle)
+        cycle_id = cycles.create_cycle(store, cycle)
         for name in touchpoints:
-            workspace.add_touchpoint(store, cycle_id, name, "keep_or_lose")
+            cycles.add_touchpoint(store, cycle_id, TouchpointFields(name, "keep_or_lose"))
         for group in groups:
-            workspace.add_group(store, group)
+            store_groups.add_group(store, group)
 
 
 def timed_import(path: Path, db: Path, cycle: str) -> tuple[float, float]:

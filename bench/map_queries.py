@@ -15,8 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from dashboard import demo, maps, metrics
-from dashboard.store import Store, workspace
-from dashboard.store import maps as store_maps
+from dashboard.store import Store, cycle_stats, cycles
 
 
 def best_of_three(work: Callable[[], object]) -> float:
@@ -34,16 +33,16 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder, Store(Path(folder) / "bench.duckdb") as store:
         demo.build(store, impressions=args.impressions)
-        cycle = int(workspace.cycles(store).set_index("name").loc["Repair job", "id"])
-        touchpoint = int(workspace.touchpoints(store, cycle)["id"].iloc[3])
+        cycle = int(cycles.cycles(store).set_index("name").loc["Repair job", "id"])
+        touchpoint = int(cycles.touchpoints(store, cycle)["id"].iloc[3])
         checks = {
             "cycle map (touchpoints + stats)": lambda: metrics.summarise(
-                store_maps.cycle_touchpoint_stats(store, cycle)
+                cycle_stats.cycle_touchpoint_stats(store, cycle)
             ),
-            "chain per cycle": lambda: maps.chain_breaks(metrics.summarise(store_maps.cycle_moment_stats(store))),
-            "monthly trend": lambda: store_maps.monthly_trend(store, touchpoint),
-            "score spread": lambda: store_maps.score_distribution(store, touchpoint),
-            "recent comments": lambda: store_maps.recent_comments(store, touchpoint),
+            "chain per cycle": lambda: maps.chain_breaks(metrics.summarise(cycle_stats.cycle_moment_stats(store))),
+            "monthly trend": lambda: cycle_stats.monthly_trend(store, touchpoint),
+            "score spread": lambda: cycle_stats.score_distribution(store, touchpoint),
+            "recent comments": lambda: cycle_stats.recent_comments(store, touchpoint),
         }
         print(f"{args.impressions:,} impressions")
         for name, work in checks.items():

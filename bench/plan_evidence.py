@@ -15,7 +15,8 @@ from datetime import date
 from pathlib import Path
 
 from dashboard import demo, evidence
-from dashboard.store import Store, plan, workspace
+from dashboard.store import Store, plan
+from dashboard.thresholds import Thresholds
 
 
 def timed(label: str, repeat: int, action) -> None:
@@ -34,10 +35,10 @@ def main() -> None:
         start = time.perf_counter()
         demo.build(store, impressions=size, end=end)
         print(f"demo with {size:,} impressions built in {time.perf_counter() - start:.1f} s")
-        t = evidence.Thresholds()
+        t = Thresholds()
         timed("evidence_figures", 5, lambda: plan.evidence_figures(store, end, t.recent_days))
         figures = plan.evidence_figures(store, end, t.recent_days)
-        cells = workspace.plan_cells(store)
+        cells = plan.plan_cells(store)
         timed("assess 28 cells", 5, lambda: evidence.assess(figures, cells, t))
         timed("progress_over_time by moment", 5, lambda: plan.progress_over_time(store, "moment"))
 

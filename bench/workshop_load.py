@@ -38,7 +38,8 @@ import httpx
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from dashboard.store import Store, tokens, workspace  # noqa: E402
+from dashboard.store import Store, cycles, tokens  # noqa: E402
+from dashboard.store.cycles import TouchpointFields  # noqa: E402
 from tests.servers import start_server, stop_server  # noqa: E402
 
 API = "/api/v1/workshops"
@@ -73,9 +74,9 @@ def _peak_rss_mb(pid: int) -> float:
 def _workspace(folder: Path, touchpoints: int) -> tuple[Path, str]:
     db = folder / "room.duckdb"
     with Store(db) as store:
-        cycle_id = workspace.add_cycle(store, "Room")
+        cycle_id = cycles.create_cycle(store, "Room")
         for n in range(touchpoints):
-            workspace.add_touchpoint(store, cycle_id, f"Touchpoint {n + 1}", "make_or_break")
+            cycles.add_touchpoint(store, cycle_id, TouchpointFields(f"Touchpoint {n + 1}", "make_or_break"))
         token = tokens.create(store, "facilitator", "write")
     return db, token
 

@@ -19,7 +19,7 @@ import time
 from pathlib import Path
 
 from dashboard import demo
-from dashboard.store import Store, workspace
+from dashboard.store import Store, cycles
 from dashboard.store import workshop as sql
 from dashboard.workshop import new_code
 
@@ -32,8 +32,8 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder, Store(Path(folder) / "bench.duckdb") as store:
         demo.build(store, impressions=args.impressions)
-        cycle_id = int(workspace.cycles(store)["id"].iloc[0])
-        touchpoints = [int(t) for t in workspace.touchpoints(store, cycle_id)["id"]]
+        cycle_id = int(cycles.cycles(store)["id"].iloc[0])
+        touchpoints = [int(t) for t in cycles.touchpoints(store, cycle_id)["id"]]
         session = sql.create_session(store, cycle_id, touchpoints, "1-5", new_code)
         sql.set_open(store, session.id, True)
         people = [sql.join(store, session.id, f"bench-{i}").id for i in range(args.participants)]

@@ -8,12 +8,16 @@ import json
 import sys
 import time
 from collections.abc import Sequence
+from datetime import date
 from pathlib import Path
 
+import pandas as pd
+
 from dashboard import cli_server, demo, import_jobs, remote
+from dashboard.imports import reading
+from dashboard.imports.reading import SurveyError
 from dashboard.store import Store, database_path, imports
-from dashboard.surveys import dates, reading
-from dashboard.surveys.reading import SurveyError
+from dashboard.surveys import dates
 
 
 def _positive(text: str) -> int:
@@ -39,6 +43,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo_cmd.set_defaults(run=run_demo)
     _add_survey_commands(commands)
     add_map_commands(commands)
+    add_flow_commands(commands)
     cli_server.add_commands(commands)
     return parser
 
@@ -149,20 +154,75 @@ def run_map_import(args: argparse.Namespace) -> int:
 
 
 def run_map_export(args: argparse.Namespace) -> int:
-    from dashboard import maps  # noqa: PLC0415
-    from dashboard.store import workspace  # noqa: PLC0415
+    from dashboard import maps, text  # noqa: PLC0415
+    from dashboard.store import cycles  # noqa: PLC0415
 
     with Store(args.db or database_path()) as store:
         cycle_id = None
         if args.cycle is not None:
-            cycles = workspace.cycles(store)
-            match = cycles[cycles["name"].str.casefold() == args.cycle.strip().casefold()]
+            known = cycles.cycles(store)
+            match = known[[text.key(name) == text.key(args.cycle) for name in known["name"]]]
             if match.empty:
-                raise ValueError(f"no service cycle called {args.cycle!r}; there are: {', '.join(cycles['name'])}")
+                raise ValueError(f"no service cycle called {args.cycle!r}; there are: {', '.join(known['name'])}")
             cycle_id = int(match["id"].iloc[0])
         data = maps.export_bytes(store, args.file.name, cycle_id)
     args.file.write_bytes(data)
     print(f"wrote {args.file}")
+    return 0
+
+
+# --- issue 13: customer flow ---
+
+
+def add_flow_commands(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """``flow import FILE [--strict] [--json]`` and ``flow stats --json [--cycle] [--from --to]``."""
+    db_help = "database file (default: $DASHBOARD_DB or data/dashboard.duckdb)"
+    flow_cmd = commands.add_parser("flow", help="customer flow: import flow files, print flow figures")
+    actions = flow_cmd.add_subparsers(dest="flow_command", required=True)
+    imp = actions.add_parser(
+        "import", help="import a flow file (CSV or XLSX: period, service_cycle, measure, source, count)"
+    )
+    imp.add_argument("file", type=Path, help="the flow file")
+    imp.add_argument("--db", type=Path, help=db_help)
+    imp.add_argument("--strict", action="store_true", help="refuse the whole file if any row is rejected")
+    imp.add_argument("--sheet", help="the sheet of an XLSX workbook (default: the first)")
+    imp.add_argument("--json", action="store_true", help="print the outcome as JSON")
+    imp.set_defaults(run=run_flow_import)
+    stats_cmd = actions.add_parser("stats", help="counts and rates per cycle and in total, prospects per source")
+    stats_cmd.add_argument("--db", type=Path, help=db_help)
+    stats_cmd.add_argument("--json", action="store_true", help="print JSON (the only format so far)")
+    stats_cmd.add_argument("--cycle", help="only this service cycle")
+    stats_cmd.add_argument("--from", dest="start", type=_month, help="first month, e.g. 2026-01")
+    stats_cmd.add_argument("--to", dest="end", type=_month, help="last month, e.g. 2026-09")
+    stats_cmd.set_defaults(run=run_flow_stats)
+
+
+def _month(text: str) -> date:
+    from dashboard.flow import files  # noqa: PLC0415 - keeps `demo` start-up light
+
+    parsed = files.parse_periods(pd.Series([text]))[0]
+    if pd.isna(parsed):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a month like 2026-09")
+    return date(parsed.year, parsed.month, 1)
+
+
+def run_flow_import(args: argparse.Namespace) -> int:
+    """Imports one flow file; exit 0 only when it committed, else one line on stderr."""
+    from dashboard.flow import service  # noqa: PLC0415
+
+    with Store(args.db or database_path()) as store:
+        outcome = service.import_file(
+            store, args.file.read_bytes(), args.file.name, strict=args.strict, sheet=args.sheet, imported_by=_who()
+        )
+    print(json.dumps(outcome, indent=2, default=str) if args.json else service.import_line(outcome, args.file.name))
+    return 0
+
+
+def run_flow_stats(args: argparse.Namespace) -> int:
+    from dashboard.flow import service  # noqa: PLC0415
+
+    with Store(args.db or database_path()) as store:
+        print(json.dumps(service.stats(store, cycle=args.cycle, start=args.start, end=args.end), indent=2))
     return 0
 
 

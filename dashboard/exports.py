@@ -9,10 +9,13 @@ is data, not a formula.
 from __future__ import annotations
 
 import io
+import re
 
 import pandas as pd
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+CSV_MIME = "text/csv"
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def escape_cell(value: object) -> object:
@@ -43,3 +46,9 @@ def to_xlsx_bytes(frame: pd.DataFrame, sheet: str = "data") -> bytes:
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
         escaped(frame).to_excel(writer, sheet_name=sheet[:31], index=False)
     return buffer.getvalue()
+
+
+def file_stem(name: str, fallback: str = "export") -> str:
+    """A file name from a name people gave (a cycle's, say): lower case, each run of characters
+    other than letters and digits one hyphen; ``fallback`` when nothing is left."""
+    return re.sub(r"[\W_]+", "-", name.lower()).strip("-") or fallback

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 
 def signed(value: float, digits: int = 2) -> str:
@@ -26,7 +27,7 @@ def signed_percent(value: float) -> str:
     return f"{value * 100:+.0f}%".replace("-", "−")
 
 
-def interval(low: float, high: float, formatter=signed) -> str:  # type: ignore[no-untyped-def]
+def interval(low: float, high: float, formatter: Callable[[float], str] = signed) -> str:
     """A 95% interval as ``95% CI +0.55 to +0.61``."""
     if any(v is None or math.isnan(v) for v in (low, high)):
         return "too few impressions for an interval"
@@ -34,4 +35,13 @@ def interval(low: float, high: float, formatter=signed) -> str:  # type: ignore[
 
 
 def count(value: float) -> str:
+    """A count with thousands separators: ``12,345``."""
     return f"{int(value):,}"
+
+
+def rate(value: float | None) -> str:
+    """A rate as a percentage: one decimal below 10% (``1.2%``, where a whole number would hide
+    the difference between 0.6% and 1.4%), whole from there (``24%``); an em dash when unknown."""
+    if value is None or math.isnan(value):
+        return "—"
+    return f"{value:.1%}" if abs(value) < 0.1 else f"{value:.0%}"

@@ -8,10 +8,11 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from dashboard.imports import reading
+from dashboard.imports.reading import SurveyError
 from dashboard.scales import Scale
 from dashboard.store import Store, imports
-from dashboard.surveys import pipeline, reading
-from dashboard.surveys.reading import SurveyError
+from dashboard.surveys import pipeline
 
 REJECTED_SHOWN = 1_000
 """Rejected rows listed in a dry run's answer; the count always covers all of them."""

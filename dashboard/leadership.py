@@ -6,15 +6,16 @@ that the store has already aggregated; no Streamlit, no SQL.
 from __future__ import annotations
 
 import calendar
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
 
 from dashboard import domain, metrics
+from dashboard import formatting as fmt
 from dashboard.store.scope import Scope
 
 DEFAULT_PERIOD_DAYS = 90
@@ -41,6 +42,10 @@ class Periods:
     def days(self) -> int:
         return (self.current[1] - self.current[0]).days + 1
 
+    def describe(self) -> str:
+        """``"90 days to 30 Sep 2026 vs the 90 days before"``."""
+        return f"{self.days} days to {self.current[1]:%d %b %Y} vs the {self.days} days before"
+
 
 def periods(scope: Scope, last_day: date) -> Periods:
     """The scope's own date range, or the latest ``DEFAULT_PERIOD_DAYS`` up to ``last_day``."""
@@ -66,6 +71,43 @@ def alerts(changes: pd.DataFrame) -> pd.DataFrame:
     """
     fell = changes[changes["mean_significant"] & (changes["mean_change"] < 0)]
     return fell.sort_values("mean_change")
+
+
+def alert_messages(alerts: pd.DataFrame, touchpoints: pd.DataFrame, window: str) -> list[str]:
+    """One sentence per alert (``alerts`` output): which touchpoint fell, from what to what, how
+    sure we are, over which ``window``. ``touchpoints`` names them (``touchpoint_id, touchpoint, cycle``)."""
+    named = alerts.merge(touchpoints[["touchpoint_id", "touchpoint", "cycle"]], on="touchpoint_id", how="left")
+    return [
+        f"**{name} · {cycle}** fell from {fmt.signed(before)} to {fmt.signed(now)} "
+        f"({fmt.signed(change)}; {fmt.interval(low, high)}) in the {window}."
+        for name, cycle, before, now, change, low, high in zip(
+            named["touchpoint"],
+            named["cycle"],
+            named["previous_mean"],
+            named["mean"],
+            named["mean_change"],
+            named["mean_change_low"],
+            named["mean_change_high"],
+            strict=True,
+        )
+    ]
+
+
+def change_delta(
+    change: pd.Series, metric: str, formatter: Callable[[float], str]
+) -> tuple[str | None, Literal["normal", "off"]]:
+    """A metric's change as a KPI delta, and its colour: grey unless its 95% interval excludes zero.
+
+    ``change`` is one row of ``metrics.compare``; ``metric`` is ``mean``, ``net`` or ``perfection``.
+    """
+    value = change[f"{metric}_change"]
+    if pd.isna(value):  # one of the periods has no impressions
+        return None, "off"
+    # Streamlit reads the sign from a leading ASCII minus to pick the arrow and colour.
+    text = formatter(value).replace("−", "-")
+    if change[f"{metric}_significant"]:
+        return f"{text} (significant)", "normal"
+    return f"{text} (within noise)", "off"
 
 
 def seconds(touchpoint_summary: pd.DataFrame) -> pd.DataFrame:
@@ -148,8 +190,13 @@ def priorities(touchpoint_summary: pd.DataFrame) -> pd.DataFrame:
     total = out["n"].sum()
     out["importance"] = out["n"] / total if total else np.nan
     out["importance_basis"] = "volume"
-    important = out["importance"] >= out["importance"].median()
-    out["quadrant"] = [QUADRANTS[(bool(i), bool(w))] for i, w in zip(important, out["weak"], strict=True)]
+    important = (out["importance"] >= out["importance"].median()).to_numpy()
+    weak = out["weak"].astype(bool).to_numpy()
+    out["quadrant"] = np.select(
+        [important & weak, important & ~weak, ~important & weak],
+        [QUADRANTS[(True, True)], QUADRANTS[(True, False)], QUADRANTS[(False, True)]],
+        QUADRANTS[(False, False)],
+    ).astype(object)
     return out
 
 

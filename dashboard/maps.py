@@ -9,7 +9,6 @@ case, spaces and dashes; groups are separated by semicolons.
 
 from __future__ import annotations
 
-import io
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,8 +16,10 @@ from pathlib import Path
 import pandas as pd
 
 from dashboard import domain, exports, metrics
-from dashboard.store import Store
-from dashboard.store import maps as store_maps
+from dashboard.imports import reading
+from dashboard.store import Store, map_files
+from dashboard.text import clean_name
+from dashboard.text import key as name_key
 
 REQUIRED = ("service_cycle", "touchpoint", "moment", "channel", "owner")
 OPTIONAL = ("description", "standard", "target", "situation", "groups", "recovery_plan")
@@ -49,44 +50,36 @@ class MapImport:
 
 
 def read_table(name: str, data: bytes) -> pd.DataFrame:
-    """The cells of a CSV or XLSX file as text (empty cells as ""), headers as written."""
+    """The cells of a CSV or XLSX map file as text (empty cells as ""), headers as written.
+
+    The bytes go through the survey upload's safe reader (size, zip-bomb, XML-entity and
+    declared-size checks, encoding and delimiter detection) under the map-file limits
+    (``reading.MAP_FILE``: 20 MB, 5,000 rows, counted while the rows stream in). Blank rows
+    stay in place, so row numbers in messages are the file's own.
+    """
     suffix = Path(name).suffix.lower()
-    if suffix == ".csv":
-        try:
-            return pd.read_csv(
-                io.BytesIO(data), dtype=str, keep_default_na=False, encoding="utf-8-sig", skip_blank_lines=True
-            )
-        except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as error:
-            raise MapFileError([(0, f"the CSV file cannot be read ({error})")]) from error
-    if suffix == ".xlsx":
-        return _read_xlsx(data)
-    raise MapFileError([(0, f"{name}: a map file must end in .csv or .xlsx")])
-
-
-def _read_xlsx(data: bytes) -> pd.DataFrame:
-    # openpyxl parses the workbook's XML through defusedxml when it is installed (it is
-    # pinned), which defuses entity-expansion attacks; read-only mode streams the rows.
-    from openpyxl import load_workbook  # noqa: PLC0415 - only XLSX imports need it
-
+    if suffix not in (".csv", ".xlsx"):
+        raise MapFileError([(0, f"{name}: a map file must end in .csv or .xlsx")])
     try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as error:  # openpyxl raises many kinds for a damaged file
-        raise MapFileError([(0, f"the XLSX file cannot be read ({error})")]) from error
-    try:
-        rows = list(workbook.worksheets[0].iter_rows(values_only=True))
-    finally:
-        workbook.close()
-    if not rows:
-        return pd.DataFrame()
-    header = ["" if h is None else str(h) for h in rows[0]]
-    body = [["" if v is None else _cell_text(v) for v in row[: len(header)]] for row in rows[1:]]
-    return pd.DataFrame([r + [""] * (len(header) - len(r)) for r in body], columns=header, dtype=str)
+        sheet = _map_sheet(data) if suffix == ".xlsx" and data.startswith(b"PK") else None
+        grid = reading.read_grid(data, name, sheet=sheet, limits=reading.MAP_FILE)
+    except reading.SurveyError as error:
+        raise MapFileError([(0, str(error))]) from None
+    frame = grid.frame.reindex(range(int(grid.frame.index.max()) + 1))
+    header = pd.Index(["" if cell is None else str(cell) for cell in frame.iloc[0]])
+    keep = (header != "") & ~header.duplicated()
+    body = frame.iloc[1:, keep].fillna("").reset_index(drop=True)
+    body.columns = header[keep]
+    return body
 
 
-def _cell_text(value: object) -> str:
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
+def _map_sheet(data: bytes) -> str | None:
+    """The first sheet whose first row names the required columns (a workbook may open on a
+    notes sheet); None, the first sheet, when no sheet does, so the message names what is missing."""
+    for sheet, header in reading.sheet_headers(data, reading.MAP_FILE).items():
+        if set(REQUIRED) <= {_header(cell) for cell in header}:
+            return sheet
+    return None
 
 
 def _unescape(text: str) -> str:
@@ -134,7 +127,7 @@ def check_table(table: pd.DataFrame) -> MapImport:
             continue  # a blank line between blocks is not a mistake
         cleaned, errors = _check_row(rec)
         problems.extend((row, e) for e in errors)
-        key = (str(rec["service_cycle"]).casefold(), str(rec["touchpoint"]).casefold())
+        key = (name_key(rec["service_cycle"]), name_key(rec["touchpoint"]))
         if rec["touchpoint"] and rec["service_cycle"]:
             if key in seen:
                 problems.append(
@@ -151,9 +144,21 @@ def check_table(table: pd.DataFrame) -> MapImport:
     # One spelling per cycle: the first one the file uses.
     first: dict[str, str] = {}
     for name in rows["service_cycle"]:
-        first.setdefault(name.casefold(), name)
-    rows["service_cycle"] = [first[n.casefold()] for n in rows["service_cycle"]]
+        first.setdefault(name_key(name), name)
+    rows["service_cycle"] = [first[name_key(n)] for n in rows["service_cycle"]]
     return MapImport(rows, present)
+
+
+def _name_errors(rec: dict[str, str]) -> list[str]:
+    """What the store would refuse in a row's names, said here with the row's number."""
+    errors = []
+    for column, what in (("service_cycle", "service cycle"), ("touchpoint", "touchpoint"), ("owner", "team")):
+        if rec[column]:
+            try:
+                clean_name(rec[column], what)
+            except ValueError as error:
+                errors.append(str(error))
+    return errors
 
 
 def _check_row(rec: dict[str, str]) -> tuple[dict[str, object], list[str]]:
@@ -162,6 +167,7 @@ def _check_row(rec: dict[str, str]) -> tuple[dict[str, object], list[str]]:
         errors.append("the service cycle is missing")
     if not rec["touchpoint"]:
         errors.append("the touchpoint name is missing")
+    errors.extend(_name_errors(rec))
     moment: str | None = None
     if not rec["moment"]:
         errors.append("the moment is missing")
@@ -196,19 +202,19 @@ def describe_changes(current: pd.DataFrame, incoming: MapImport) -> list[str]:
     """Sentences saying what writing ``incoming`` over ``current`` (``map_rows`` output) changes."""
     changes: list[str] = []
     for cycle, block in incoming.rows.groupby("service_cycle", sort=False):
-        stored = current[current["service_cycle"].str.casefold() == str(cycle).casefold()]
+        stored = current[current["service_cycle"].map(name_key) == name_key(cycle)]
         if stored.empty:
             changes.append(f"new service cycle “{cycle}” with {len(block)} touchpoints")
             continue
         before = {
-            name.casefold(): (pos, rec)
+            name_key(name): (pos, rec)
             for pos, (name, rec) in enumerate(
                 zip(stored["touchpoint"], stored.to_dict("records"), strict=True), start=1
             )
         }
         listed = set()
         for position, rec in enumerate(block.to_dict("records"), start=1):
-            key = str(rec["touchpoint"]).casefold()
+            key = name_key(rec["touchpoint"])
             listed.add(key)
             if key not in before:
                 changes.append(f"{cycle}: added “{rec['touchpoint']}” at position {position}")
@@ -219,7 +225,7 @@ def describe_changes(current: pd.DataFrame, incoming: MapImport) -> list[str]:
             edited = [c for c in _compared(incoming.present) if _differs(old[c], rec[c], c)]
             if edited:
                 changes.append(f"{cycle}: edited “{rec['touchpoint']}” ({', '.join(edited)})")
-        kept = [name for name in stored["touchpoint"] if name.casefold() not in listed]
+        kept = [name for name in stored["touchpoint"] if name_key(name) not in listed]
         if kept:
             changes.append(f"{cycle}: kept, not in the file: {', '.join(kept)}")
     return changes
@@ -246,20 +252,20 @@ def _differs(old: object, new: object, column: str) -> bool:
 def plan_import(store: Store, name: str, data: bytes) -> MapImport:
     """Reads and checks a map file and works out what it would change; writes nothing."""
     checked = check_table(read_table(name, data))
-    changes = describe_changes(store_maps.map_rows(store), checked)
+    changes = describe_changes(map_files.map_rows(store), checked)
     return MapImport(checked.rows, checked.present, changes or ["nothing: the map already matches the file"])
 
 
 def import_map(store: Store, name: str, data: bytes) -> list[str]:
     """Imports a map file as one transaction and returns what changed."""
     planned = plan_import(store, name, data)
-    store_maps.apply_map(store, planned.rows, planned.present)
+    map_files.apply_map(store, planned.rows, planned.present)
     return planned.changes
 
 
 def export_frame(store: Store, cycle_id: int | None = None) -> pd.DataFrame:
     """The map-file rows people read: moments and situations by their labels."""
-    rows = store_maps.map_rows(store, cycle_id)
+    rows = map_files.map_rows(store, cycle_id)
     rows["moment"] = [domain.moment_label(m) for m in rows["moment"]]
     rows["situation"] = [domain.label(domain.SITUATIONS, s) if isinstance(s, str) else "" for s in rows["situation"]]
     rows["target"] = rows["target"].astype(float)
@@ -293,14 +299,9 @@ def moved(order: Sequence[int], item: int, offset: int) -> list[int]:
 
 def moments_out_of_order(frame: pd.DataFrame) -> list[str]:
     """Touchpoints (in ``position`` order) placed after a touchpoint of a later moment."""
-    late: list[str] = []
-    furthest = -1
-    for name, moment in zip(frame["touchpoint"], frame["moment"], strict=True):
-        rank = domain.MOMENT_KEYS.index(moment)
-        if rank < furthest:
-            late.append(str(name))
-        furthest = max(furthest, rank)
-    return late
+    rank = frame["moment"].map(domain.MOMENT_KEYS.index)
+    latest_before = rank.cummax().shift(fill_value=-1)
+    return [str(name) for name in frame.loc[rank < latest_before, "touchpoint"]]
 
 
 def chain_breaks(cycle_moment_summary: pd.DataFrame) -> dict[str, str | None]:
@@ -327,3 +328,21 @@ def break_position(touchpoint_summary: pd.DataFrame, break_at: str | None) -> in
         return int(in_moment["position"].iloc[0])
     worst = weak.sort_values(["gap", "position"]).iloc[0]
     return int(worst["position"])
+
+
+def chain_verdict(touchpoint_summary: pd.DataFrame, break_at: str | None) -> tuple[str, str]:
+    """What the map says about a cycle's chain, and how loudly: ``("info" | "success" | "warning", text)``.
+
+    ``touchpoint_summary`` is the cycle's touchpoints with their metrics, ``break_at`` the moment
+    where its chain breaks (None when it holds).
+    """
+    if touchpoint_summary["n"].sum() == 0:
+        return "info", "No impressions recorded for this cycle yet: the map shows its touchpoints in grey."
+    if break_at is None:
+        return "success", "The chain holds: no moment of this cycle falls below its target on average."
+    position = break_position(touchpoint_summary, break_at)
+    spoiler = str(touchpoint_summary.set_index("position").loc[position, "touchpoint"]) if position else ""
+    return "warning", (
+        f"The chain breaks at {domain.moment_label(break_at)}, the first moment of this cycle "
+        f"below its target; “{spoiler}” is furthest short there."
+    )

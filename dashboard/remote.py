@@ -133,12 +133,32 @@ def _backup(remote: Remote, args: argparse.Namespace) -> int:
     return 0
 
 
+def _flow_import(remote: Remote, args: argparse.Namespace) -> int:
+    from dashboard.flow import service  # noqa: PLC0415 - only this command needs the flow package
+
+    fields = {"strict": str(bool(args.strict)).lower(), **({"sheet": args.sheet} if args.sheet else {})}
+    outcome = json.loads(
+        remote.call("POST", "/api/v1/flow", upload=(args.file.name, args.file.read_bytes()), fields=fields)
+    )
+    print(json.dumps(outcome, indent=2, default=str) if args.json else service.import_line(outcome, args.file.name))
+    return 0
+
+
+def _flow_stats(remote: Remote, args: argparse.Namespace) -> int:
+    query = {"cycle": args.cycle or "", "start": f"{args.start:%Y-%m}" if args.start else ""}
+    query["end"] = f"{args.end:%Y-%m}" if args.end else ""
+    print(json.dumps(json.loads(remote.call("GET", "/api/v1/flow/summary", query=query)), indent=2))
+    return 0
+
+
 HANDLERS: dict[tuple[str, str | None], Callable[[Remote, argparse.Namespace], int]] = {
     ("survey", "import"): _survey_import,
     ("stats", None): _stats,
     ("map", "import"): _map_import,
     ("map", "export"): _map_export,
     ("backup", None): _backup,
+    ("flow", "import"): _flow_import,
+    ("flow", "stats"): _flow_stats,
 }
 
 

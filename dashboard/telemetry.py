@@ -39,10 +39,10 @@ class WorkspaceTotals(Collector):
     """
 
     def __init__(self, read: Callable[[], tuple[int, dict[str, int]]]) -> None:
-        self._read = read
+        self.read = read
 
     def collect(self) -> Iterator[Metric]:
-        imports, by_source = self._read()
+        imports, by_source = self.read()
         imported = CounterMetricFamily("dashboard_imports", "Survey imports committed (undone ones too).")
         imported.add_metric([], imports)
         # A gauge: undoing an import takes its impressions away again.
@@ -53,3 +53,16 @@ class WorkspaceTotals(Collector):
             written.add_metric([source], count)
         yield imported
         yield written
+
+
+_WATCHED: list[WorkspaceTotals] = []
+
+
+def watch_workspace(read: Callable[[], tuple[int, dict[str, int]]]) -> None:
+    """Reports the workspace's totals at every scrape (registered once per process; a later
+    call, from a server restarted in the same process, replaces what is read)."""
+    if _WATCHED:
+        _WATCHED[0].read = read
+        return
+    _WATCHED.append(WorkspaceTotals(read))
+    REGISTRY.register(_WATCHED[0])

@@ -324,3 +324,21 @@ def distribution(scale_spec: str, tally: pd.DataFrame) -> Distribution:
     n = int(tally["votes"].sum()) if len(tally) else 0
     mean = float(tally["total"].sum()) / n if n else math.nan
     return Distribution(scale.points, votes, mean)
+
+
+def session_labels(sessions: pd.DataFrame) -> dict[int, str]:
+    """How each session reads in a picker: ``"K7QM · Repair job · Front desk · live · 12 votes"``
+    (the title only when it has one). ``sessions`` is ``store.workshop.sessions``."""
+    title = sessions["title"].fillna("").astype(str)
+    label = (
+        sessions["code"]
+        + " · "
+        + sessions["cycle"]
+        + title.where(title == "", " · " + title)
+        + " · "
+        + sessions["status"]
+        + " · "
+        + sessions["votes"].astype(str)
+        + " votes"
+    )
+    return dict(zip(sessions["id"].astype(int).tolist(), label, strict=True))

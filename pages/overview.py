@@ -11,6 +11,7 @@ from dashboard.charts import leadership as leadership_charts
 from dashboard.charts import overview as overview_charts
 from dashboard.charts import plan as plan_charts
 from dashboard.ui import cached, downloads, filters, navigation, questions
+from dashboard.ui import flow as flow_ui
 
 navigation.route_through_navigation()
 
@@ -27,20 +28,7 @@ last_day = questions.last_day(scope)
 assert last_day is not None
 periods = leadership.periods(scope, last_day)
 change = questions.changes(scope, periods).iloc[0]
-window = f"{periods.days} days to {periods.current[1]:%d %b %Y} vs the {periods.days} days before"
-
-
-def _delta(name: str, formatter) -> tuple[str | None, str]:  # type: ignore[no-untyped-def]
-    """The metric's change and whether to colour it: grey unless its 95% interval excludes zero."""
-    value = change[f"{name}_change"]
-    if pd.isna(value):  # one of the periods has no impressions
-        return None, "off"
-    # Streamlit reads the sign from a leading ASCII minus to pick the arrow and colour.
-    text = formatter(value).replace("−", "-")
-    if change[f"{name}_significant"]:
-        return f"{text} (significant)", "normal"
-    return f"{text} (within noise)", "off"
-
+window = periods.describe()
 
 kpi = st.columns(4)
 kpi[0].metric(
@@ -69,13 +57,13 @@ for tile, (label, name, value, low, high, formatter, text) in zip(
     ),
     strict=True,
 ):
-    delta, colour = _delta(name, formatter)
+    delta, colour = leadership.change_delta(change, name, formatter)
     shown = fmt.percent(total[value]) if name == "perfection" else formatter(total[value])
     tile.metric(
         label,
         shown,
         delta=delta,
-        delta_color=colour,  # type: ignore[arg-type]
+        delta_color=colour,
         border=True,
         help=f"{text}; {fmt.interval(total[low], total[high], formatter if name != 'perfection' else fmt.percent)}. "
         f"The change compares the {window}; it counts as significant only when its 95% interval excludes zero.",
@@ -83,14 +71,8 @@ for tile, (label, name, value, low, high, formatter, text) in zip(
 
 alerts = leadership.alerts(questions.changes(scope, periods, by_touchpoint=True))
 tp_names = questions.summary("touchpoint", scope).set_index("touchpoint_id")
-for _, row in alerts.iterrows():
-    name = f"{tp_names.loc[row['touchpoint_id'], 'touchpoint']} · {tp_names.loc[row['touchpoint_id'], 'cycle']}"
-    st.error(
-        f"**{name}** fell from {fmt.signed(row['previous_mean'])} to {fmt.signed(row['mean'])} "
-        f"({fmt.signed(row['mean_change'])}; {fmt.interval(row['mean_change_low'], row['mean_change_high'])}) "
-        f"in the {window}.",
-        icon=":material/trending_down:",
-    )
+for message in leadership.alert_messages(alerts, tp_names.reset_index(), window):
+    st.error(message, icon=":material/trending_down:")
 
 st.header("The four moments")
 moments = questions.summary("moment", scope)
@@ -119,6 +101,8 @@ for tile, moment in zip(tiles, domain.MOMENTS, strict=True):
 fig = overview_charts.moment_scorecard(moments, break_at)
 st.plotly_chart(fig, config={"displayModeBar": False})
 downloads.downloads(fig, moments, "moments")
+st.subheader("Where customers are lost, beside where impressions are weak")
+flow_ui.two_lenses(moments, scope)
 
 st.header("Reputation plan")
 plan = cached.plan_grid(date.today())

@@ -7,10 +7,13 @@ import streamlit as st
 
 from dashboard import domain, evidence, exports
 from dashboard.charts import plan as plan_charts
-from dashboard.store import plan, workspace
-from dashboard.ui import cached, navigation
+from dashboard.store import groups as store_groups
+from dashboard.store import plan
+from dashboard.thresholds import SETTINGS, check_settings
+from dashboard.ui import cached, feedback, navigation
 
 navigation.route_through_navigation()
+feedback.flash()
 
 today = date.today()
 CELL_KEY = "plan_cell"
@@ -68,12 +71,10 @@ cell = evidence.find(cells, step, moment)
 
 st.subheader(evidence.cell_choice_label(cells, choice, flag=False))
 st.caption(domain.REPUTATION_STEPS[domain.STEP_KEYS.index(step)].help)
-if cell.unproven_claim:
-    st.warning("Marked done, but the data does not back it yet. Record what is missing below.", icon="⚠️")
-elif cell.proven and cell.status != "done":
-    st.info("The data already backs this cell; it could be marked done.")
-elif cell.proven:
-    st.success("Done, and the data proves it.")
+verdict = cell.verdict()
+if verdict is not None:
+    level, message = verdict
+    {"warning": st.warning, "info": st.info, "success": st.success}[level](message)
 
 left, right = st.columns(2)
 with left, st.form(f"cell_form_{choice}"):
@@ -88,7 +89,7 @@ with left, st.form(f"cell_form_{choice}"):
     notes = st.text_area("Notes", cell.notes, max_chars=2000)
     changed_by = st.text_input("Your name", key="plan_changed_by", help="Kept in the cell's history.", max_chars=120)
     if st.form_submit_button("Save cell", type="primary"):
-        workspace.set_plan_cell(
+        plan.set_plan_cell(
             cached.store(),
             step,
             moment,
@@ -124,7 +125,7 @@ tab_groups, tab_reputation, tab_standards, tab_progress, tab_export = st.tabs(
 )
 
 with tab_groups:
-    groups = workspace.groups(cached.store())
+    groups = store_groups.groups(cached.store())
     st.caption("The groups whose opinion of us matters.")
     st.dataframe(groups[["name", "description"]], hide_index=True)
     if navigation.page_exists("settings"):
@@ -133,14 +134,15 @@ with tab_groups:
         with st.form("add_group", clear_on_submit=True):
             name = st.text_input("New group", max_chars=80)
             description = st.text_input("What sets the group apart", max_chars=300)
-            if st.form_submit_button("Add group"):
-                if not name.strip():
-                    st.error("Give the group a name.")
-                elif name.strip().casefold() in {n.casefold() for n in groups["name"]}:
-                    st.error(f"There already is a group called {name.strip()!r}.")
-                else:
-                    workspace.add_group(cached.store(), name.strip(), description.strip())
-                    st.rerun()
+            # The store judges the name (empty, or taken ignoring case), as everywhere else.
+            if st.form_submit_button("Add group") and feedback.act(
+                f"Added the stakeholder group “{name.strip()}”.",
+                store_groups.add_group,
+                cached.store(),
+                name,
+                description,
+            ):
+                st.rerun()
 
 with tab_reputation:
     st.caption("What each group should think and say about us; a statement may hold for every moment or for one.")
@@ -149,7 +151,7 @@ with tab_reputation:
         st.info("Add a stakeholder group first.")
     else:
         shown = statements.assign(
-            moment=[domain.moment_label(m) if m else "Every moment" for m in statements["moment"]]
+            moment=statements["moment"].map(lambda m: domain.moment_label(m) if m else "Every moment")
         )
         st.dataframe(shown[["group_name", "moment", "text"]], hide_index=True)
         group_ids = dict(zip(groups["name"], groups["id"], strict=True))
@@ -179,7 +181,7 @@ with tab_standards:
     if len(overdue):
         st.warning(f"{len(overdue)} standard review(s) overdue: " + ", ".join(overdue["name"]))
     st.dataframe(
-        reviews.assign(moment=[domain.moment_label(m) for m in reviews["moment"]])[
+        reviews.assign(moment=reviews["moment"].map(domain.moment_label))[
             [
                 "cycle",
                 "name",
@@ -249,14 +251,17 @@ with tab_progress:
 with tab_export:
     st.caption("The whole plan with each cell's evidence, for a spreadsheet.")
     table = grid.drop(columns=["step", "moment", "status"])
-    e1, e2 = st.columns(2)
-    e1.download_button("Download CSV", exports.to_csv_bytes(table), "reputation-plan.csv", "text/csv")
-    e2.download_button(
-        "Download XLSX",
-        exports.to_xlsx_bytes(table, "plan"),
-        "reputation-plan.xlsx",
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
+    for column, suffix, mime, make in zip(
+        st.columns(2),
+        ("csv", "xlsx"),
+        (exports.CSV_MIME, exports.XLSX_MIME),
+        (lambda: exports.to_csv_bytes(table), lambda: exports.to_xlsx_bytes(table, "plan")),
+        strict=True,
+    ):
+        # Made when clicked, not on every run of the page.
+        column.download_button(
+            f"Download {suffix.upper()}", data=make, file_name=f"reputation-plan.{suffix}", mime=mime, on_click="ignore"
+        )
 
 with st.expander("Thresholds the evidence is judged by"):
     current_thresholds = cached.plan_thresholds().as_dict()
@@ -269,11 +274,11 @@ with st.expander("Thresholds the evidence is judged by"):
                 help=s.help,
                 key=f"threshold_{s.key}",
             )
-            for s in evidence.SETTINGS
+            for s in SETTINGS
         }
         if st.form_submit_button("Save thresholds"):
             try:
-                checked = evidence.check_settings({k: float(v) for k, v in entered.items()})
+                checked = check_settings({k: float(v) for k, v in entered.items()})
             except ValueError as error:
                 st.error(str(error))
             else:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard.store import maps as store_maps
+from dashboard.store import groups as store_groups
 from dashboard.store import operations, tokens
 from dashboard.ui import cached, feedback, navigation
 
@@ -27,7 +27,7 @@ KINDS = (
 for kind, title, noun, about in KINDS:
     st.header(title)
     st.caption(about)
-    usage = store_maps.named_usage(store, kind)
+    usage = store_groups.named_usage(store, kind)
     columns = ["name", "description", "touchpoints"] + (["impressions"] if kind == "group" else [])
     if usage.empty:
         st.caption(f"No {noun}s yet.")
@@ -47,7 +47,7 @@ for kind, title, noun, about in KINDS:
         name = st.text_input(f"New {noun}")
         description = st.text_input("Description (optional)", key=f"add_{kind}_about")
         if st.form_submit_button(f"Add the {noun}") and feedback.act(
-            f"Added the {noun} “{name.strip()}”.", store_maps.add_named, store, kind, name, description
+            f"Added the {noun} “{name.strip()}”.", store_groups.add_named, store, kind, name, description
         ):
             st.rerun()
     if usage.empty:
@@ -59,11 +59,17 @@ for kind, title, noun, about in KINDS:
         new_name = st.text_input("Name", value=names[chosen])
         new_about = st.text_input("Description", value=abouts[chosen])
         if st.form_submit_button("Save") and feedback.act(
-            f"Saved the {noun} “{new_name.strip()}”.", store_maps.rename_named, store, kind, chosen, new_name, new_about
+            f"Saved the {noun} “{new_name.strip()}”.",
+            store_groups.rename_named,
+            store,
+            kind,
+            chosen,
+            new_name,
+            new_about,
         ):
             st.rerun()
     if st.button(f"Delete “{names[chosen]}”", key=f"delete_{kind}_{chosen}") and feedback.act(
-        f"Deleted the {noun} “{names[chosen]}”.", store_maps.delete_named, store, kind, chosen
+        f"Deleted the {noun} “{names[chosen]}”.", store_groups.delete_named, store, kind, chosen
     ):
         st.rerun()
 
@@ -112,11 +118,14 @@ if live:
         st.rerun()
 
 st.header("Backup")
-st.caption("A consistent copy of the whole workspace as a DuckDB file, taken while the app keeps serving.")
+st.caption(
+    "A consistent copy of the whole workspace in one database file, taken while the app keeps serving. "
+    "Put it back with: python -m dashboard restore FILE"
+)
 st.download_button(
     "Download a backup",
     data=lambda: operations.backup_bytes(store),
-    file_name="workspace-backup.duckdb",
+    file_name=operations.BACKUP_FILE_NAME,
     mime="application/octet-stream",
     on_click="ignore",
 )

@@ -5,8 +5,8 @@ import streamlit as st
 from dashboard import domain
 from dashboard import workshop as ws
 from dashboard.scales import COMMON_SCALES, Scale
+from dashboard.store import cycles as store_cycles
 from dashboard.store import workshop as sessions_db
-from dashboard.store import workspace
 from dashboard.ui import cached, navigation
 
 navigation.route_through_navigation()
@@ -28,13 +28,13 @@ def _act(action, *args) -> None:  # type: ignore[no-untyped-def]
 
 
 with st.expander("Start a new workshop session", expanded=sessions_db.sessions(store).empty):
-    all_cycles = workspace.cycles(store)
+    all_cycles = store_cycles.cycles(store)
     if all_cycles.empty:
         st.info("The workspace has no service cycles yet. Map one first, then score it here.")
     else:
         cycle_names = dict(zip(all_cycles["id"].astype(int).tolist(), all_cycles["name"], strict=True))
         cycle_id = st.selectbox("Service cycle", list(cycle_names), format_func=cycle_names.__getitem__)
-        points = workspace.touchpoints(store, cycle_id)
+        points = store_cycles.touchpoints(store, cycle_id)
         labels = dict(zip(points["id"].astype(int).tolist(), points["name"], strict=True))
         with st.container(border=True):
             title = st.text_input("Title (optional)", placeholder="e.g. Front desk team, March")
@@ -69,11 +69,8 @@ if listing.empty:
     st.info("No workshop sessions yet. Start one above.")
     st.stop()
 
-ids = [int(i) for i in listing["id"]]
-described = {
-    int(r.id): f"{r.code} · {r.cycle}{' · ' + r.title if r.title else ''} · {r.status} · {r.votes} votes"
-    for r in listing.itertuples()
-}
+described = ws.session_labels(listing)
+ids = list(described)
 wanted = st.query_params.get("session")
 index = ids.index(int(wanted)) if wanted and wanted.isdigit() and int(wanted) in ids else 0
 session_id = st.selectbox("Session", ids, index=index, format_func=described.__getitem__)

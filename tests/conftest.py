@@ -8,6 +8,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+import streamlit as st
 import streamlit.testing.v1.app_test as app_test_module
 from streamlit.runtime.pages_manager import PagesManager
 
@@ -58,3 +59,12 @@ class _RouterAlreadyRan(PagesManager):
 @pytest.fixture(autouse=True)
 def _live_server_navigation(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(app_test_module, "PagesManager", _RouterAlreadyRan)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_streamlit_caches() -> None:
+    """Every test opens its own workspace: the cached store and cached reads of the test
+    before must not leak in. (AppTest runs the app in this process, so the caches are this
+    process's.)"""
+    st.cache_resource.clear()
+    st.cache_data.clear()

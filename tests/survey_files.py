@@ -9,19 +9,20 @@ from datetime import datetime
 
 import openpyxl
 
-from dashboard.store import Store, workspace
+from dashboard.store import Store, cycles, groups
+from dashboard.store.cycles import TouchpointFields
 
 HEADER = "date,service_cycle,touchpoint,group,score,scale,comment"
 
 
 def small_workspace(store: Store) -> dict[str, int]:
     """One service cycle, "Repair job", with three touchpoints and one stakeholder group."""
-    cycle = workspace.add_cycle(store, "Repair job")
+    cycle = cycles.create_cycle(store, "Repair job")
     ids = {"cycle": cycle}
     for name, moment in (("Front desk", "now_or_never"), ("Café visit", "make_or_break"), ("Repair", "keep_or_lose")):
-        ids[name] = workspace.add_touchpoint(store, cycle, name, moment)
-    ids["Homeowners"] = workspace.add_group(store, "Homeowners")
-    workspace.add_cycle(store, "Renewal")
+        ids[name] = cycles.add_touchpoint(store, cycle, TouchpointFields(name, moment))
+    ids["Homeowners"] = groups.add_group(store, "Homeowners")
+    cycles.create_cycle(store, "Renewal")
     return ids
 
 

@@ -10,7 +10,8 @@ import pandas as pd
 import pytest
 
 from dashboard import leadership, metrics
-from dashboard.store import Store, analytics, impressions, workspace
+from dashboard.store import Store, analytics, cycles, groups, impressions
+from dashboard.store.cycles import TouchpointFields
 from dashboard.store.scope import Scope
 
 
@@ -30,11 +31,13 @@ def shop(store: Store) -> dict[str, int]:
     Invoice (keep-or-lose, target 0.0): March -1.0 (Tenants, "Late = again"), -0.5 (Owners);
     April 0.5 (Tenants, "100% fine"), 1.0 (no group, "late but polite").
     """
-    owners = workspace.add_group(store, "Owners")
-    tenants = workspace.add_group(store, "Tenants")
-    cycle = workspace.add_cycle(store, "Repair job")
-    website = workspace.add_touchpoint(store, cycle, "Website", "now_or_never", channel="Website")
-    invoice = workspace.add_touchpoint(store, cycle, "Invoice", "keep_or_lose", channel="Post", target=0.0)
+    owners = groups.add_group(store, "Owners")
+    tenants = groups.add_group(store, "Tenants")
+    cycle = cycles.create_cycle(store, "Repair job")
+    website = cycles.add_touchpoint(store, cycle, TouchpointFields("Website", "now_or_never", channel="Website"))
+    invoice = cycles.add_touchpoint(
+        store, cycle, TouchpointFields("Invoice", "keep_or_lose", channel="Post", target=0.0)
+    )
     march, april = date(2026, 3, 10), date(2026, 4, 20)
     _record(
         store,

@@ -9,21 +9,22 @@ import pandas as pd
 
 from dashboard import evidence
 from dashboard.charts import plan as plan_charts
-from dashboard.store import Store, plan, workspace
+from dashboard.store import Store, plan
+from dashboard.thresholds import Thresholds
 
 AS_OF = date(2026, 6, 30)
 
 
 def grid_of(store: Store) -> pd.DataFrame:
-    t = evidence.Thresholds()
+    t = Thresholds()
     return evidence.grid_frame(
-        evidence.assess(plan.evidence_figures(store, AS_OF, t.recent_days), workspace.plan_cells(store), t)
+        evidence.assess(plan.evidence_figures(store, AS_OF, t.recent_days), plan.plan_cells(store), t)
     )
 
 
 def test_the_grid_puts_steps_down_and_moments_across_coloured_by_status_and_frames_unproven_claims(store: Store):
-    workspace.set_plan_cell(store, "measure", "keep_or_lose", status="done")  # no impressions: unproven
-    workspace.set_plan_cell(store, "perform", "now_or_never", status="at_risk")
+    plan.set_plan_cell(store, "measure", "keep_or_lose", status="done")  # no impressions: unproven
+    plan.set_plan_cell(store, "perform", "now_or_never", status="at_risk")
     fig = plan_charts.plan_grid(grid_of(store))
     heatmap, cells = fig.data[0], fig.data[1]
     assert list(heatmap.x) == ["Now-or-<br>Never", "Make-or-<br>Break", "Keep-or-<br>Lose", "Multiplier"]
@@ -35,7 +36,7 @@ def test_the_grid_puts_steps_down_and_moments_across_coloured_by_status_and_fram
 
 
 def test_the_compact_grid_for_the_overview_only_marks_the_flags_and_cannot_be_selected(store: Store):
-    workspace.set_plan_cell(store, "measure", "keep_or_lose", status="done")
+    plan.set_plan_cell(store, "measure", "keep_or_lose", status="done")
     fig = plan_charts.plan_grid(grid_of(store), compact=True)
     assert len(fig.data) == 1
     assert fig.data[0].text[5][2] == "⚠" and fig.data[0].text[0][0] == ""

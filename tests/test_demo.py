@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from dashboard import cli, demo, metrics
-from dashboard.store import Store, impressions, workspace
+from dashboard.store import Store, cycles, groups, ideas, impressions, workspace
 from dashboard.store.scope import Scope
 from tests.conftest import DEMO_END, SMALL_DEMO
 
@@ -25,7 +25,7 @@ def test_the_same_seed_and_end_date_give_the_same_data(tmp_path: Path, demo_db: 
     with Store(tmp_path / "again.duckdb") as again, Store(demo_db) as first:
         demo.build(again, impressions=SMALL_DEMO, end=DEMO_END)
         pd.testing.assert_frame_equal(_all_impressions(again), _all_impressions(first))
-        assert workspace.touchpoints(again).equals(workspace.touchpoints(first))
+        assert cycles.touchpoints(again).equals(cycles.touchpoints(first))
 
 
 def test_another_seed_gives_other_data(tmp_path: Path, demo_db: Path):
@@ -42,7 +42,7 @@ def test_the_demo_is_as_large_and_varied_as_promised(demo_store: Store):
     assert counts["teams"] >= 3
     assert counts["ideas"] > 0
     assert 0 < counts["plan_cells"] < 28
-    touchpoints = workspace.touchpoints(demo_store)
+    touchpoints = cycles.touchpoints(demo_store)
     assert set(touchpoints["moment"]) == {"now_or_never", "make_or_break", "keep_or_lose", "multiplier"}
     assert touchpoints["channel"].nunique() >= 4
     first, last = impressions.date_range(demo_store)
@@ -63,9 +63,9 @@ def test_the_chain_breaks_at_make_or_break_because_of_engineer_arrival(demo_stor
 
 
 def test_the_written_quote_improves_after_its_enhancement_was_adopted(demo_store: Store):
-    ideas = workspace.ideas(demo_store)
-    adopted = ideas.loc[ideas["status"] == "standard", "adopted_on"].min()
-    tp = workspace.touchpoints(demo_store)
+    stored = ideas.ideas(demo_store)
+    adopted = stored.loc[stored["status"] == "standard", "adopted_on"].min()
+    tp = cycles.touchpoints(demo_store)
     quote = int(tp.loc[tp["name"] == "Written quote", "id"].iloc[0])
     before = metrics.summarise(impressions.total_stats(demo_store, Scope(touchpoint_ids=(quote,), end=adopted)))
     after = metrics.summarise(impressions.total_stats(demo_store, Scope(touchpoint_ids=(quote,), start=adopted)))
@@ -73,12 +73,12 @@ def test_the_written_quote_improves_after_its_enhancement_was_adopted(demo_store
 
 
 def test_landlords_and_homeowners_disagree_about_the_final_invoice(demo_store: Store):
-    groups = workspace.groups(demo_store).set_index("name")["id"]
-    tp = workspace.touchpoints(demo_store)
+    group_ids = groups.groups(demo_store).set_index("name")["id"]
+    tp = cycles.touchpoints(demo_store)
     invoice = int(tp.loc[tp["name"] == "Final invoice", "id"].iloc[0])
 
     def mean_for(group: str) -> float:
-        scope = Scope(touchpoint_ids=(invoice,), group_ids=(int(groups[group]),))
+        scope = Scope(touchpoint_ids=(invoice,), group_ids=(int(group_ids[group]),))
         return float(metrics.summarise(impressions.total_stats(demo_store, scope))["mean"].iloc[0])
 
     assert mean_for("Homeowners") - mean_for("Landlords") > 0.4

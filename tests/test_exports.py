@@ -4,7 +4,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from dashboard.exports import escape_cell, to_csv_bytes, to_xlsx_bytes
+from dashboard.exports import escape_cell, file_stem, to_csv_bytes, to_xlsx_bytes
 
 RISKY = pd.DataFrame(
     {
@@ -39,3 +39,12 @@ def test_xlsx_export_escapes_text_cells():
     sheet = book.active
     assert [c.value for c in sheet["A"]][:5] == ["comment", '\'=HYPERLINK("x")', "'+1", "'-2+3", "'@SUM(A1)"]
     assert sheet["B2"].value == -0.5
+
+
+@pytest.mark.parametrize(
+    ("name", "stem"),
+    [("Repair job", "repair-job"), ("A & B  (2026)", "a-b-2026"), ("Café visit", "café-visit"), ("***", "cycle")],
+    ids=["spaces", "runs-of-signs", "accents-kept", "nothing-left"],
+)
+def test_a_file_name_keeps_letters_and_digits_and_joins_the_rest_with_one_hyphen(name: str, stem: str):
+    assert file_stem(name, fallback="cycle") == stem

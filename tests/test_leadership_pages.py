@@ -6,18 +6,9 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard.store import Store, analytics, workspace
+from dashboard.store import Store, analytics, cycles, groups
 from dashboard.store.scope import Scope
-from tests.test_pages import app
-
-
-@pytest.fixture(autouse=True)
-def _fresh_streamlit_caches():
-    """Each test opens its own workspace; the cached store of a previous test must not leak in."""
-    import streamlit as st
-
-    st.cache_resource.clear()
-    st.cache_data.clear()
+from tests.apptest import app
 
 
 def _open(at: AppTest, page: str, **params: str | list[str]) -> AppTest:
@@ -59,8 +50,7 @@ def test_the_overview_marks_changes_as_significant_or_as_noise(demo_store: Store
 def test_choosing_a_filter_writes_it_to_the_url_and_clearing_removes_it(
     demo_store: Store, monkeypatch: pytest.MonkeyPatch
 ):
-    groups = workspace.groups(demo_store)
-    first = int(groups["id"].iloc[0])
+    first = int(groups.groups(demo_store)["id"].iloc[0])
     at = _open(app(demo_store.path, monkeypatch), "overview")
     at.multiselect(key="filter_group").select(first).run()
     assert not at.exception
@@ -110,7 +100,7 @@ def test_the_impressions_page_shows_every_chart_and_the_comments(demo_store: Sto
 def test_a_focus_in_the_url_narrows_the_charts_and_comments_below_the_heatmap(
     demo_store: Store, monkeypatch: pytest.MonkeyPatch
 ):
-    tps = workspace.touchpoints(demo_store)
+    tps = cycles.touchpoints(demo_store)
     invoice = tps[tps["name"] == "Final invoice"].iloc[0]
     at = _open(app(demo_store.path, monkeypatch), "impressions", tp=str(invoice["id"]), month="2026-03")
     assert at.info[0].value.startswith(f"Narrowed to **Final invoice · {invoice['cycle']}, March 2026**")

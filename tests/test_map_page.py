@@ -7,51 +7,21 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard.store import DB_ENV_VAR, Store, workspace
-from dashboard.store import maps as store_maps
-from dashboard.store.maps import TouchpointFields
-
-ROOT = Path(__file__).resolve().parent.parent
-
-
-@pytest.fixture(autouse=True)
-def _fresh_streamlit_caches():
-    """Each test opens its own workspace; the cached store of a previous test must not leak in."""
-    import streamlit as st
-
-    st.cache_resource.clear()
-    st.cache_data.clear()
+from dashboard import maps
+from dashboard.store import Store, cycle_stats, cycles, groups, ideas, workspace
+from dashboard.store.cycles import TouchpointFields
+from tests import apptest
+from tests.apptest import click, texts, widget
 
 
 def open_page(db: Path, monkeypatch: pytest.MonkeyPatch, page: str = "pages/map.py") -> AppTest:
-    monkeypatch.setenv(DB_ENV_VAR, str(db))
-    at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=60).run()
-    at.switch_page(page).run()
-    assert not at.exception
-    return at
-
-
-def widget(items, label: str, nth: int = 0):  # type: ignore[no-untyped-def]
-    """The nth widget with this label, in page order."""
-    found = [w for w in items if w.label == label]
-    assert found, f"no widget labelled {label!r}; have {[w.label for w in items]}"
-    return found[nth]
-
-
-def click(at: AppTest, label: str, nth: int = 0) -> AppTest:
-    widget(at.button, label, nth).click().run()
-    assert not at.exception
-    return at
+    return apptest.open_page(db, monkeypatch, page)
 
 
 def add_touchpoint(at: AppTest, name: str, moment: str | None) -> AppTest:
     widget(at.text_input, "Name").set_value(name)
     widget(at.selectbox, "Moment").set_value(moment)
     return click(at, "Add the touchpoint")
-
-
-def texts(at: AppTest, kind: str) -> list[str]:
-    return [e.value for e in getattr(at, kind)]
 
 
 def test_a_team_creates_a_cycle_and_fills_it_with_touchpoints(store: Store, monkeypatch: pytest.MonkeyPatch):
@@ -63,33 +33,33 @@ def test_a_team_creates_a_cycle_and_fills_it_with_touchpoints(store: Store, monk
 
     for name, moment in (("Website", "now_or_never"), ("Showroom visit", "make_or_break"), ("Invoice", "keep_or_lose")):
         add_touchpoint(at, name, moment)
-    cycle_id = int(workspace.cycles(store)["id"].iloc[0])
-    assert list(workspace.touchpoints(store, cycle_id)["name"]) == ["Website", "Showroom visit", "Invoice"]
+    cycle_id = int(cycles.cycles(store)["id"].iloc[0])
+    assert list(cycles.touchpoints(store, cycle_id)["name"]) == ["Website", "Showroom visit", "Invoice"]
     assert len(at.get("plotly_chart")) >= 2
 
 
 def test_a_touchpoint_without_a_moment_or_with_a_taken_name_is_refused_with_a_message(
     store: Store, monkeypatch: pytest.MonkeyPatch
 ):
-    cycle_id = store_maps.create_cycle(store, "First visit")
-    store_maps.add_touchpoint(store, cycle_id, TouchpointFields("Website", "now_or_never"))
+    cycle_id = cycles.create_cycle(store, "First visit")
+    cycles.add_touchpoint(store, cycle_id, TouchpointFields("Website", "now_or_never"))
     at = open_page(store.path, monkeypatch)
 
     add_touchpoint(at, "Brochure", None)
     assert "“Brochure” needs a moment" in at.error[0].value
     add_touchpoint(at, "WEBSITE", "multiplier")
     assert texts(at, "error") == ["This cycle already has a touchpoint called “Website”."]
-    assert list(workspace.touchpoints(store, cycle_id)["name"]) == ["Website"]
+    assert list(cycles.touchpoints(store, cycle_id)["name"]) == ["Website"]
 
 
 def test_moving_a_touchpoint_later_changes_the_order_of_the_map(store: Store, monkeypatch: pytest.MonkeyPatch):
-    cycle_id = store_maps.create_cycle(store, "First visit")
+    cycle_id = cycles.create_cycle(store, "First visit")
     for name, moment in (("Advert", "now_or_never"), ("Website", "now_or_never"), ("Quote", "make_or_break")):
-        store_maps.add_touchpoint(store, cycle_id, TouchpointFields(name, moment))
+        cycles.add_touchpoint(store, cycle_id, TouchpointFields(name, moment))
     at = open_page(store.path, monkeypatch)
     widget(at.selectbox, "Touchpoint to move").select_index(0)
     click(at, "Move later")
-    assert list(workspace.touchpoints(store, cycle_id)["name"]) == ["Website", "Advert", "Quote"]
+    assert list(cycles.touchpoints(store, cycle_id)["name"]) == ["Website", "Advert", "Quote"]
     assert widget(at.selectbox, "Touchpoint").options == ["1. Website", "2. Advert", "3. Quote"]
 
 
@@ -100,24 +70,24 @@ def test_deleting_a_touchpoint_with_impressions_archives_it_after_confirmation_a
     at = open_page(demo_store.path, monkeypatch)
     widget(at.selectbox, "Service cycle").set_value("Repair job").run()
     widget(at.selectbox, "Touchpoint", 1).set_value(
-        int(workspace.touchpoints(demo_store).set_index("name").loc["Engineer arrival", "id"])
+        int(cycles.touchpoints(demo_store).set_index("name").loc["Engineer arrival", "id"])
     ).run()
     click(at, "Delete “Engineer arrival”")
     assert "will be archived instead" in at.warning[-1].value
-    assert "Engineer arrival" in set(workspace.touchpoints(demo_store)["name"])
+    assert "Engineer arrival" in set(cycles.touchpoints(demo_store)["name"])
 
     click(at, "Archive it")
     assert texts(at, "success") == [
         "Archived “Engineer arrival”.",
         "The chain holds: no moment of this cycle falls below its target on average.",
     ]
-    assert "Engineer arrival" not in set(workspace.touchpoints(demo_store)["name"])
+    assert "Engineer arrival" not in set(cycles.touchpoints(demo_store)["name"])
     assert workspace.counts(demo_store)["impressions"] == total
 
     click(at, "Restore")
     assert texts(at, "success") == ["Restored “Engineer arrival” at the end of the cycle."]
     assert at.warning[0].value.startswith("The chain breaks at Make-or-Break")
-    assert "Engineer arrival" in set(workspace.touchpoints(demo_store)["name"])
+    assert "Engineer arrival" in set(cycles.touchpoints(demo_store)["name"])
     assert workspace.counts(demo_store)["impressions"] == total
 
 
@@ -126,28 +96,61 @@ def test_picking_a_touchpoint_from_the_list_opens_its_detail_and_ideas_move_to_a
 ):
     at = open_page(demo_store.path, monkeypatch)
     widget(at.selectbox, "Service cycle").set_value("Repair job").run()
-    arrival = int(workspace.touchpoints(demo_store).set_index("name").loc["Engineer arrival", "id"])
+    arrival = int(cycles.touchpoints(demo_store).set_index("name").loc["Engineer arrival", "id"])
     widget(at.selectbox, "Touchpoint").set_value(arrival).run()
     assert {m.label for m in at.metric} >= {"Mean impression", "Impressions", "Perfection rate", "Target"}
 
     widget(at.text_area, "A new idea").set_value("Text the customer when the engineer sets off")
     click(at, "Add the idea")
-    idea = workspace.ideas(demo_store, arrival).set_index("text").loc["Text the customer when the engineer sets off"]
+    idea = ideas.ideas(demo_store, arrival).set_index("text").loc["Text the customer when the engineer sets off"]
     widget(at.selectbox, "Idea to work on").set_value(int(idea["id"])).run()
     click(at, "Vote for it")
     click(at, "Adopt it")
     click(at, "Make it a standard")
-    row = workspace.ideas(demo_store, arrival).set_index("id").loc[int(idea["id"])]
+    row = ideas.ideas(demo_store, arrival).set_index("id").loc[int(idea["id"])]
     assert (row["status"], row["votes"]) == ("standard", 1)
-    assert store_maps.touchpoint(demo_store, arrival)["standard"].endswith(
-        "Text the customer when the engineer sets off"
+    assert cycles.touchpoint(demo_store, arrival)["standard"].endswith("Text the customer when the engineer sets off")
+
+
+def test_a_cycle_with_impressions_is_not_offered_for_deletion_and_the_page_says_why(
+    demo_store: Store, monkeypatch: pytest.MonkeyPatch
+):
+    at = open_page(demo_store.path, monkeypatch)
+    widget(at.selectbox, "Service cycle").set_value("Repair job").run()
+    cycle_id = int(cycles.cycles(demo_store).set_index("name").loc["Repair job", "id"])
+    kept = cycle_stats.cycle_impression_count(demo_store, cycle_id)
+    click(at, "Delete the cycle “Repair job”")
+    assert texts(at, "warning")[-1] == (
+        f"This cycle has {kept:,} recorded impressions, which are never deleted, so the cycle stays. "
+        "Archive its touchpoints instead, or rename it."
     )
+    assert "Yes, delete the cycle" not in [b.label for b in at.button]
+    assert "Repair job" in set(cycles.cycles(demo_store)["name"])
+
+
+def test_an_empty_cycle_is_deleted_after_confirmation(store: Store, monkeypatch: pytest.MonkeyPatch):
+    cycles.create_cycle(store, "First visit")
+    at = open_page(store.path, monkeypatch)
+    click(at, "Delete the cycle “First visit”")
+    assert texts(at, "warning") == ["Delete this cycle with all its touchpoints and ideas?"]
+    click(at, "Yes, delete the cycle")
+    assert cycles.cycles(store).empty
+
+
+def test_the_map_files_are_made_only_when_a_download_is_clicked(demo_store: Store, monkeypatch: pytest.MonkeyPatch):
+    made: list[tuple[object, ...]] = []
+    monkeypatch.setattr(maps, "export_bytes", lambda *args: made.append(args) or b"")
+    at = open_page(demo_store.path, monkeypatch)
+    widget(at.selectbox, "Service cycle").set_value("Repair job").run()
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert labels == ["This cycle as CSV", "This cycle as XLSX"]
+    assert made == []
 
 
 def test_a_map_file_with_bad_rows_is_refused_row_by_row_and_nothing_is_written(
     store: Store, monkeypatch: pytest.MonkeyPatch
 ):
-    store_maps.create_cycle(store, "First visit")
+    cycles.create_cycle(store, "First visit")
     version = store.data_version()
     at = open_page(store.path, monkeypatch)
     data = b"service_cycle,touchpoint,moment,channel,owner\nFirst visit,Advert,Sometime,,\nFirst visit,,Multiplier,,\n"
@@ -160,13 +163,13 @@ def test_a_map_file_with_bad_rows_is_refused_row_by_row_and_nothing_is_written(
 
 
 def test_a_good_map_file_shows_what_it_changes_and_imports_on_request(store: Store, monkeypatch: pytest.MonkeyPatch):
-    store_maps.create_cycle(store, "First visit")
+    cycles.create_cycle(store, "First visit")
     at = open_page(store.path, monkeypatch)
     data = b"service_cycle,touchpoint,moment,channel,owner\nRenewal,Reminder,now or never,Post,Billing\n"
     at.file_uploader[0].upload("renewal.csv", data, "text/csv").run()
     assert list(at.dataframe[-1].value["Change"]) == ["new service cycle “Renewal” with 1 touchpoints"]
     click(at, "Import the map")
-    assert list(workspace.cycles(store)["name"]) == ["First visit", "Renewal"]
+    assert list(cycles.cycles(store)["name"]) == ["First visit", "Renewal"]
     assert widget(at.selectbox, "Service cycle").value == "Renewal"
 
 
@@ -176,13 +179,13 @@ def test_settings_add_groups_and_teams_and_refuse_deleting_what_is_in_use(
     at = open_page(demo_store.path, monkeypatch, "pages/settings.py")
     widget(at.text_input, "New stakeholder group").set_value("Installers")
     click(at, "Add the stakeholder group")
-    assert "Installers" in set(workspace.groups(demo_store)["name"])
-    widget(at.text_input, "New team").set_value("sales")
+    assert "Installers" in set(groups.groups(demo_store)["name"])
+    widget(at.text_input, "New team").set_value(" SALES. ")
     click(at, "Add the team")
-    assert texts(at, "error") == ["A team called “sales” already exists."]
+    assert texts(at, "error") == ["A team called “Sales” already exists."]
     widget(at.selectbox, "Change a team").set_value(
-        int(workspace.teams(demo_store).set_index("name").loc["Sales", "id"])
+        int(groups.teams(demo_store).set_index("name").loc["Sales", "id"])
     ).run()
     click(at, "Delete “Sales”")
     assert "still used by" in at.error[0].value
-    assert "Sales" in set(workspace.teams(demo_store)["name"])
+    assert "Sales" in set(groups.teams(demo_store)["name"])

@@ -10,34 +10,33 @@ import pytest
 
 from dashboard import maps, metrics
 from dashboard.charts import map as map_charts
-from dashboard.store import Store, workspace
-from dashboard.store import maps as store_maps
+from dashboard.store import Store, cycle_stats, cycles, groups, ideas, map_files, workspace
+from dashboard.store.cycles import TouchpointFields
 from dashboard.store.impressions import record_impressions
-from dashboard.store.maps import TouchpointFields
 
 HEADER = "service_cycle,touchpoint,moment,channel,owner\n"
 
 
 def names(store: Store, cycle_id: int) -> list[str]:
-    return list(workspace.touchpoints(store, cycle_id)["name"])
+    return list(cycles.touchpoints(store, cycle_id)["name"])
 
 
 @pytest.fixture
 def cycle(store: Store) -> int:
     """A cycle with four touchpoints, one per moment, in journey order."""
-    cycle_id = store_maps.create_cycle(store, "Renewal")
+    cycle_id = cycles.create_cycle(store, "Renewal")
     for name, moment in (
         ("Reminder letter", "now_or_never"),
         ("Price call", "make_or_break"),
         ("Direct debit", "keep_or_lose"),
         ("Thank-you card", "multiplier"),
     ):
-        store_maps.add_touchpoint(store, cycle_id, TouchpointFields(name, moment))
+        cycles.add_touchpoint(store, cycle_id, TouchpointFields(name, moment))
     return cycle_id
 
 
 def repair_job(store: Store) -> int:
-    return int(workspace.cycles(store).set_index("name").loc["Repair job", "id"])
+    return int(cycles.cycles(store).set_index("name").loc["Repair job", "id"])
 
 
 # --- editing and ordering ---------------------------------------------------------------------
@@ -45,60 +44,60 @@ def repair_job(store: Store) -> int:
 
 def test_touchpoints_are_added_at_the_end_in_order(store: Store, cycle: int):
     assert names(store, cycle) == ["Reminder letter", "Price call", "Direct debit", "Thank-you card"]
-    assert list(workspace.touchpoints(store, cycle)["position"]) == [1, 2, 3, 4]
+    assert list(cycles.touchpoints(store, cycle)["position"]) == [1, 2, 3, 4]
 
 
 def test_moving_a_touchpoint_earlier_or_later_reorders_the_cycle(store: Store, cycle: int):
-    ids = list(workspace.touchpoints(store, cycle)["id"])
-    store_maps.set_order(store, cycle, maps.moved(ids, ids[3], -2))
+    ids = list(cycles.touchpoints(store, cycle)["id"])
+    cycles.set_order(store, cycle, maps.moved(ids, ids[3], -2))
     assert names(store, cycle) == ["Reminder letter", "Thank-you card", "Price call", "Direct debit"]
     assert maps.moved([1, 2, 3], 1, -1) == [1, 2, 3]
     assert maps.moved([1, 2, 3], 1, +5) == [2, 3, 1]
 
 
 def test_an_order_that_leaves_a_touchpoint_out_is_refused(store: Store, cycle: int):
-    ids = list(workspace.touchpoints(store, cycle)["id"])
+    ids = list(cycles.touchpoints(store, cycle)["id"])
     with pytest.raises(ValueError, match="every touchpoint"):
-        store_maps.set_order(store, cycle, ids[:3])
+        cycles.set_order(store, cycle, ids[:3])
 
 
 def test_touchpoint_names_are_unique_within_a_cycle_ignoring_case(store: Store, cycle: int):
     with pytest.raises(ValueError, match="already has a touchpoint called “Price call”"):
-        store_maps.add_touchpoint(store, cycle, TouchpointFields("  PRICE   call ", "make_or_break"))
-    other = store_maps.create_cycle(store, "First visit")
-    store_maps.add_touchpoint(store, other, TouchpointFields("Price call", "make_or_break"))
+        cycles.add_touchpoint(store, cycle, TouchpointFields("  PRICE   call ", "make_or_break"))
+    other = cycles.create_cycle(store, "First visit")
+    cycles.add_touchpoint(store, other, TouchpointFields("Price call", "make_or_break"))
     assert names(store, other) == ["Price call"]
 
 
 def test_a_touchpoint_needs_a_name_and_a_moment(store: Store, cycle: int):
     with pytest.raises(ValueError, match="needs a name"):
-        store_maps.add_touchpoint(store, cycle, TouchpointFields("  ", "multiplier"))
+        cycles.add_touchpoint(store, cycle, TouchpointFields("  ", "multiplier"))
     with pytest.raises(ValueError, match="needs a moment"):
-        store_maps.add_touchpoint(store, cycle, TouchpointFields("Survey", ""))
+        cycles.add_touchpoint(store, cycle, TouchpointFields("Survey", ""))
 
 
 def test_cycle_names_are_unique_ignoring_case_and_renames_are_checked(store: Store, cycle: int):
     with pytest.raises(ValueError, match="already exists"):
-        store_maps.create_cycle(store, "renewal")
-    other = store_maps.create_cycle(store, "Repair")
+        cycles.create_cycle(store, "renewal")
+    other = cycles.create_cycle(store, "Repair")
     with pytest.raises(ValueError, match="Another service cycle"):
-        store_maps.rename_cycle(store, other, "RENEWAL")
-    store_maps.rename_cycle(store, other, "Repair job")
-    assert list(workspace.cycles(store)["name"]) == ["Renewal", "Repair job"]
+        cycles.rename_cycle(store, other, "RENEWAL")
+    cycles.rename_cycle(store, other, "Repair job")
+    assert list(cycles.cycles(store)["name"]) == ["Renewal", "Repair job"]
 
 
 def test_editing_a_touchpoint_changes_its_fields_and_groups(store: Store, cycle: int):
-    team = store_maps.add_named(store, "team", "Billing")
-    group = store_maps.add_named(store, "group", "Tenants")
-    tp = int(workspace.touchpoints(store, cycle)["id"].iloc[2])
-    store_maps.update_touchpoint(
+    team = groups.add_named(store, "team", "Billing")
+    group = groups.add_named(store, "group", "Tenants")
+    tp = int(cycles.touchpoints(store, cycle)["id"].iloc[2])
+    cycles.update_touchpoint(
         store,
         tp,
         TouchpointFields(
             "Direct debit set-up", "keep_or_lose", "Post", team, (group,), standard="Confirm by letter", target=0.3
         ),
     )
-    record = store_maps.touchpoint(store, tp)
+    record = cycles.touchpoint(store, tp)
     assert (record["name"], record["channel"], record["owner"], record["standard"], record["target"]) == (
         "Direct debit set-up",
         "Post",
@@ -110,10 +109,10 @@ def test_editing_a_touchpoint_changes_its_fields_and_groups(store: Store, cycle:
 
 
 def test_a_touchpoint_without_impressions_is_deleted_and_the_rest_close_up(store: Store, cycle: int):
-    tp = int(workspace.touchpoints(store, cycle)["id"].iloc[1])
-    store_maps.delete_touchpoint(store, tp)
+    tp = int(cycles.touchpoints(store, cycle)["id"].iloc[1])
+    cycles.delete_touchpoint(store, tp)
     assert names(store, cycle) == ["Reminder letter", "Direct debit", "Thank-you card"]
-    assert list(workspace.touchpoints(store, cycle)["position"]) == [1, 2, 3]
+    assert list(cycles.touchpoints(store, cycle)["position"]) == [1, 2, 3]
 
 
 # --- archive and restore ----------------------------------------------------------------------
@@ -121,52 +120,52 @@ def test_a_touchpoint_without_impressions_is_deleted_and_the_rest_close_up(store
 
 def test_archiving_and_restoring_a_touchpoint_keeps_every_impression(demo_store: Store):
     cycle_id = repair_job(demo_store)
-    before = workspace.touchpoints(demo_store, cycle_id)
+    before = cycles.touchpoints(demo_store, cycle_id)
     arrival = int(before.set_index("name").loc["Engineer arrival", "id"])
-    kept = store_maps.impression_count(demo_store, arrival)
+    kept = cycles.impression_count(demo_store, arrival)
     total = workspace.counts(demo_store)["impressions"]
     assert kept > 0
 
     with pytest.raises(ValueError, match="never deleted: archive it instead"):
-        store_maps.delete_touchpoint(demo_store, arrival)
-    store_maps.archive_touchpoint(demo_store, arrival)
+        cycles.delete_touchpoint(demo_store, arrival)
+    cycles.archive_touchpoint(demo_store, arrival)
     assert "Engineer arrival" not in names(demo_store, cycle_id)
-    assert list(
-        store_maps.archived_touchpoints(demo_store, cycle_id)[["name", "impressions"]].itertuples(index=False)
-    ) == [("Engineer arrival", kept)]
+    assert list(cycles.archived_touchpoints(demo_store, cycle_id)[["name", "impressions"]].itertuples(index=False)) == [
+        ("Engineer arrival", kept)
+    ]
     assert workspace.counts(demo_store)["impressions"] == total
 
-    store_maps.restore_touchpoint(demo_store, arrival)
+    cycles.restore_touchpoint(demo_store, arrival)
     assert names(demo_store, cycle_id)[-1] == "Engineer arrival"
-    assert store_maps.impression_count(demo_store, arrival) == kept
+    assert cycles.impression_count(demo_store, arrival) == kept
     assert workspace.counts(demo_store)["impressions"] == total
-    assert store_maps.archived_touchpoints(demo_store, cycle_id).empty
+    assert cycles.archived_touchpoints(demo_store, cycle_id).empty
 
 
 def test_a_cycle_with_impressions_cannot_be_deleted_but_an_empty_one_can(demo_store: Store):
     with pytest.raises(ValueError, match="never deleted"):
-        store_maps.delete_cycle(demo_store, repair_job(demo_store))
-    empty = store_maps.create_cycle(demo_store, "Spare")
-    store_maps.add_touchpoint(demo_store, empty, TouchpointFields("Leaflet", "now_or_never"))
-    store_maps.delete_cycle(demo_store, empty)
-    assert "Spare" not in set(workspace.cycles(demo_store)["name"])
+        cycles.delete_cycle(demo_store, repair_job(demo_store))
+    empty = cycles.create_cycle(demo_store, "Spare")
+    cycles.add_touchpoint(demo_store, empty, TouchpointFields("Leaflet", "now_or_never"))
+    cycles.delete_cycle(demo_store, empty)
+    assert "Spare" not in set(cycles.cycles(demo_store)["name"])
 
 
 # --- enhancement ideas ------------------------------------------------------------------------
 
 
 def test_an_idea_is_voted_adopted_and_made_the_standard(store: Store, cycle: int):
-    tp = int(workspace.touchpoints(store, cycle)["id"].iloc[1])
-    idea = store_maps.add_idea(store, tp, "Call back within one hour", author="Sam")
-    store_maps.vote_idea(store, idea)
-    store_maps.vote_idea(store, idea)
-    store_maps.set_idea_status(store, idea, "adopted", on=date(2026, 5, 1), new_standard="Call back within one hour")
-    store_maps.set_idea_status(store, idea, "standard", on=date(2026, 6, 1))
-    row = workspace.ideas(store, tp).iloc[0]
+    tp = int(cycles.touchpoints(store, cycle)["id"].iloc[1])
+    idea = ideas.add_idea(store, tp, "Call back within one hour", author="Sam")
+    ideas.vote_idea(store, idea)
+    ideas.vote_idea(store, idea)
+    ideas.set_idea_status(store, idea, "adopted", on=date(2026, 5, 1), new_standard="Call back within one hour")
+    ideas.set_idea_status(store, idea, "standard", on=date(2026, 6, 1))
+    row = ideas.ideas(store, tp).iloc[0]
     assert (row["status"], row["votes"], row["adopted_on"].date()) == ("standard", 2, date(2026, 5, 1))
-    assert store_maps.touchpoint(store, tp)["standard"] == "Call back within one hour"
+    assert cycles.touchpoint(store, tp)["standard"] == "Call back within one hour"
     with pytest.raises(ValueError, match="cannot go back"):
-        store_maps.set_idea_status(store, idea, "proposed")
+        ideas.set_idea_status(store, idea, "proposed")
 
 
 # --- map files --------------------------------------------------------------------------------
@@ -179,7 +178,7 @@ def test_export_then_import_into_an_empty_workspace_reproduces_the_same_map(
     data = maps.export_bytes(demo_store, "map" + suffix)
     with Store(tmp_path / "empty.duckdb") as empty:
         changes = maps.import_map(empty, "map" + suffix, data)
-        assert store_maps.map_rows(empty).equals(store_maps.map_rows(demo_store))
+        assert map_files.map_rows(empty).equals(map_files.map_rows(demo_store))
         assert changes == [
             "new service cycle “Annual service renewal” with 7 touchpoints",
             "new service cycle “New installation” with 11 touchpoints",
@@ -188,8 +187,8 @@ def test_export_then_import_into_an_empty_workspace_reproduces_the_same_map(
 
 
 def test_exported_cells_that_look_like_formulas_are_escaped_and_read_back(store: Store):
-    cycle_id = store_maps.create_cycle(store, "=Cycle")
-    store_maps.add_touchpoint(store, cycle_id, TouchpointFields("+Plus", "multiplier", standard="@home"))
+    cycle_id = cycles.create_cycle(store, "=Cycle")
+    cycles.add_touchpoint(store, cycle_id, TouchpointFields("+Plus", "multiplier", standard="@home"))
     data = maps.export_bytes(store, "m.csv")
     assert b"'=Cycle,'+Plus,Multiplier" in data
     assert maps.check_table(maps.read_table("m.csv", data)).rows[
@@ -213,16 +212,16 @@ def test_importing_a_cycle_that_exists_updates_it_and_reports_what_changed(store
         "renewal: added “Loyalty offer” at position 3",
         "renewal: kept, not in the file: Direct debit, Thank-you card",
     ]
-    assert list(workspace.cycles(store)["name"]) == ["Renewal"]
+    assert list(cycles.cycles(store)["name"]) == ["Renewal"]
     assert names(store, cycle) == ["Price call", "Reminder letter", "Loyalty offer", "Direct debit", "Thank-you card"]
-    assert list(workspace.teams(store)["name"]) == ["Sales"]
+    assert list(groups.teams(store)["name"]) == ["Sales"]
     assert maps.import_map(store, "renewal.csv", file) == [
         "renewal: kept, not in the file: Direct debit, Thank-you card"
     ]
 
 
 def test_bad_rows_are_reported_by_row_number_and_nothing_is_written(store: Store, cycle: int):
-    before = store_maps.map_rows(store)
+    before = map_files.map_rows(store)
     version = store.data_version()
     file = (
         HEADER
@@ -238,7 +237,7 @@ def test_bad_rows_are_reported_by_row_number_and_nothing_is_written(store: Store
     assert caught.value.problems[1][1] == "the touchpoint name is missing"
     assert caught.value.problems[2][1] == "“PRICE CALL” is listed twice in “Renewal” (row 2)"
     assert store.data_version() == version
-    assert store_maps.map_rows(store).equals(before)
+    assert map_files.map_rows(store).equals(before)
 
 
 def test_a_file_without_the_required_columns_is_refused(store: Store):
@@ -252,20 +251,20 @@ def test_a_file_without_the_required_columns_is_refused(store: Store):
 
 
 def test_the_chain_breaks_at_make_or_break_in_the_repair_job_only(demo_store: Store):
-    summary = metrics.summarise(store_maps.cycle_moment_stats(demo_store))
+    summary = metrics.summarise(cycle_stats.cycle_moment_stats(demo_store))
     breaks = maps.chain_breaks(summary)
     assert breaks == {"Annual service renewal": None, "New installation": None, "Repair job": "make_or_break"}
 
 
 def test_the_curve_marks_the_touchpoint_furthest_below_target_in_the_breaking_moment(demo_store: Store):
-    stats = metrics.summarise(store_maps.cycle_touchpoint_stats(demo_store, repair_job(demo_store)))
+    stats = metrics.summarise(cycle_stats.cycle_touchpoint_stats(demo_store, repair_job(demo_store)))
     position = maps.break_position(stats, "make_or_break")
     assert stats.set_index("position").loc[position, "touchpoint"] == "Engineer arrival"
 
 
 def test_the_journey_map_draws_touchpoints_in_their_order_in_their_moment_columns(demo_store: Store):
     cycle_id = repair_job(demo_store)
-    stats = metrics.summarise(store_maps.cycle_touchpoint_stats(demo_store, cycle_id))
+    stats = metrics.summarise(cycle_stats.cycle_touchpoint_stats(demo_store, cycle_id))
     figure = map_charts.journey_map(stats, "make_or_break")
     points = figure.data[1]
     assert list(points.y) == [
@@ -285,7 +284,7 @@ def test_the_journey_map_draws_touchpoints_in_their_order_in_their_moment_column
 
 
 def test_the_score_distribution_counts_impressions_in_ten_bands_of_the_common_scale(store: Store, cycle: int):
-    tp = int(workspace.touchpoints(store, cycle)["id"].iloc[0])
+    tp = int(cycles.touchpoints(store, cycle)["id"].iloc[0])
     frame = pd.DataFrame(
         {
             "touchpoint_id": tp,
@@ -299,7 +298,7 @@ def test_the_score_distribution_counts_impressions_in_ten_bands_of_the_common_sc
         }
     )
     record_impressions(store, frame)
-    bands = store_maps.score_distribution(store, tp)
+    bands = cycle_stats.score_distribution(store, tp)
     assert list(bands["n"]) == [1, 0, 0, 0, 0, 1, 0, 0, 0, 2]
     assert (round(bands["low"].iloc[5], 6), round(bands["high"].iloc[9], 6)) == (0.0, 1.0)
 
@@ -307,6 +306,51 @@ def test_the_score_distribution_counts_impressions_in_ten_bands_of_the_common_sc
 def test_touchpoints_placed_after_a_later_moment_are_pointed_out():
     frame = pd.DataFrame({"touchpoint": ["A", "B", "C"], "moment": ["now_or_never", "keep_or_lose", "make_or_break"]})
     assert maps.moments_out_of_order(frame) == ["C"]
+
+
+def test_every_touchpoint_placed_after_a_later_moment_is_pointed_out_not_only_the_first():
+    frame = pd.DataFrame(
+        {"touchpoint": ["A", "B", "C", "D"], "moment": ["multiplier", "now_or_never", "make_or_break", "multiplier"]}
+    )
+    assert maps.moments_out_of_order(frame) == ["B", "C"]
+
+
+def _cycle_summary(n: list[int], weak: list[bool], gap: list[float]) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "position": [1, 2, 3],
+            "touchpoint": ["Advert", "Quote", "Invoice"],
+            "moment": ["now_or_never", "make_or_break", "make_or_break"],
+            "n": n,
+            "weak": weak,
+            "gap": gap,
+        }
+    )
+
+
+def test_the_chain_verdict_says_a_cycle_without_impressions_is_grey():
+    summary = _cycle_summary([0, 0, 0], [False] * 3, [0.0] * 3)
+    assert maps.chain_verdict(summary, None) == (
+        "info",
+        "No impressions recorded for this cycle yet: the map shows its touchpoints in grey.",
+    )
+
+
+def test_the_chain_verdict_says_the_chain_holds_when_no_moment_breaks():
+    summary = _cycle_summary([5, 5, 5], [False] * 3, [0.1] * 3)
+    assert maps.chain_verdict(summary, None) == (
+        "success",
+        "The chain holds: no moment of this cycle falls below its target on average.",
+    )
+
+
+def test_the_chain_verdict_warns_where_it_breaks_and_names_the_touchpoint_furthest_short():
+    summary = _cycle_summary([5, 5, 5], [False, True, True], [0.1, -0.2, -0.4])
+    assert maps.chain_verdict(summary, "make_or_break") == (
+        "warning",
+        "The chain breaks at Make-or-Break, the first moment of this cycle below its target; "
+        "“Invoice” is furthest short there.",
+    )
 
 
 # --- the command line -------------------------------------------------------------------------

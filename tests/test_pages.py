@@ -5,27 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from streamlit.testing.v1 import AppTest
 
-from dashboard.store import DB_ENV_VAR, Store, workspace
+from dashboard.store import Store, workspace
+from tests.apptest import ROOT, app
 
-ROOT = Path(__file__).resolve().parent.parent
 PAGES = sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "pages").glob("*.py"))
-
-
-def app(db: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
-    """The whole app (router included) against the given workspace file."""
-    monkeypatch.setenv(DB_ENV_VAR, str(db))
-    return AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=60)
-
-
-@pytest.fixture(autouse=True)
-def _fresh_streamlit_caches():
-    """Each test opens its own workspace; the cached store of a previous test must not leak in."""
-    import streamlit as st
-
-    st.cache_resource.clear()
-    st.cache_data.clear()
 
 
 @pytest.mark.parametrize("page", PAGES, ids=[Path(p).stem for p in PAGES])

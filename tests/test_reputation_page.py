@@ -6,34 +6,19 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard.store import Store, plan, workspace
+from dashboard import exports
+from dashboard.store import Store, groups, plan
 from dashboard.ui import navigation
-from tests.test_pages import app
+from tests import apptest
+from tests.apptest import widget
 
 PAGE = "pages/reputation.py"
 CELL = "decide_reputation:keep_or_lose"
 
 
-@pytest.fixture(autouse=True)
-def _fresh_streamlit_caches():
-    """Each test opens its own workspace; the cached store of a previous test must not leak in."""
-    import streamlit as st
-
-    st.cache_resource.clear()
-    st.cache_data.clear()
-
-
 def open_page(demo_store: Store, monkeypatch: pytest.MonkeyPatch) -> AppTest:
-    """The Reputation page on the given workspace (tests/conftest.py keeps AppTest's
-    navigation in the live server's state, so clicks are not lost to a rerun)."""
-    at = app(demo_store.path, monkeypatch).run()
-    at.switch_page(PAGE).run()
-    assert not at.exception
-    return at
-
-
-def by_label(elements, label: str):
-    return next(e for e in elements if e.label == label)
+    """The Reputation page on the given workspace."""
+    return apptest.open_page(demo_store.path, monkeypatch, PAGE)
 
 
 def test_the_page_shows_the_grid_the_counts_and_the_first_cell(demo_store: Store, monkeypatch: pytest.MonkeyPatch):
@@ -52,14 +37,14 @@ def test_a_leader_marks_a_cell_done_sees_it_unproven_and_clears_the_flag_by_reco
     at = open_page(demo_store, monkeypatch)
     at.selectbox(key="plan_cell").set_value(CELL).run()
     assert at.subheader[0].value == "2. Decide the reputation · Keep-or-Lose"
-    by_label(at.selectbox, "Status").set_value("done")
-    by_label(at.text_input, "Owner").input("Customer care")
-    by_label(at.text_area, "Notes").input("Agreed at the board meeting.")
+    widget(at.selectbox, "Status").set_value("done")
+    widget(at.text_input, "Owner").input("Customer care")
+    widget(at.text_area, "Notes").input("Agreed at the board meeting.")
     at.text_input(key="plan_changed_by").input("Dana")
-    by_label(at.button, "Save cell").click().run()
+    widget(at.button, "Save cell").click().run()
     assert not at.exception
     assert "Marked done, but the data does not back it yet" in at.warning[0].value
-    cells = workspace.plan_cells(demo_store).set_index(["step", "moment"])
+    cells = plan.plan_cells(demo_store).set_index(["step", "moment"])
     assert cells.loc[("decide_reputation", "keep_or_lose"), ["status", "owner", "notes"]].tolist() == [
         "done",
         "Customer care",
@@ -71,7 +56,7 @@ def test_a_leader_marks_a_cell_done_sees_it_unproven_and_clears_the_flag_by_reco
 
     at.selectbox(key="statement_group").set_value("Business customers")
     at.selectbox(key="statement_moment").set_value("keep_or_lose").run()
-    by_label(at.text_area, "Desired reputation").input("They fix it first time and say so plainly.")
+    widget(at.text_area, "Desired reputation").input("They fix it first time and say so plainly.")
     at.button(key="save_statement").click().run()
     assert not at.exception
     assert [w.value for w in at.warning if "Marked done" in w.value] == []
@@ -83,12 +68,12 @@ def test_thresholds_out_of_bounds_are_refused_with_a_message_and_nothing_is_stor
 ):
     at = open_page(demo_store, monkeypatch)
     at.number_input(key="threshold_min_meeting_share").set_value(1.5)
-    by_label(at.button, "Save thresholds").click().run()
+    widget(at.button, "Save thresholds").click().run()
     assert not at.exception
     assert at.error[0].value == "Share of recent impressions at or above target must be between 0 and 1"
     assert plan.settings(demo_store) == {}
     at.number_input(key="threshold_min_meeting_share").set_value(0.5)
-    by_label(at.button, "Save thresholds").click().run()
+    widget(at.button, "Save thresholds").click().run()
     assert plan.settings(demo_store)["min_meeting_share"] == 0.5
 
 
@@ -104,3 +89,28 @@ def test_evidence_links_to_pages_the_app_has_and_names_those_it_lacks(
     at.selectbox(key="plan_cell").set_value("isolate_contacts:multiplier").run()
     assert at.get("page_link") == []
     assert "Where this comes from: Map (that page is not part of this app yet)" in [c.value for c in at.caption]
+
+
+def test_the_plan_export_files_are_made_only_when_a_download_is_clicked(
+    demo_store: Store, monkeypatch: pytest.MonkeyPatch
+):
+    made: list[str] = []
+    monkeypatch.setattr(exports, "to_csv_bytes", lambda *args: made.append("csv") or b"")
+    monkeypatch.setattr(exports, "to_xlsx_bytes", lambda *args: made.append("xlsx") or b"")
+    at = open_page(demo_store, monkeypatch)
+    assert [b.proto.label for b in at.get("download_button")] == ["Download CSV", "Download XLSX"]
+    assert made == []
+
+
+def test_without_a_settings_page_a_group_is_added_here_and_a_taken_name_is_refused_by_the_store(
+    demo_store: Store, monkeypatch: pytest.MonkeyPatch
+):
+    monkeypatch.setattr(navigation, "page_exists", lambda url_path: url_path != "settings")
+    at = open_page(demo_store, monkeypatch)
+    widget(at.text_input, "New group").input("homeowners")
+    widget(at.button, "Add group").click().run()
+    assert [e.value for e in at.error] == ["A stakeholder group called “Homeowners” already exists."]
+    widget(at.text_input, "New group").input("Tenants")
+    widget(at.button, "Add group").click().run()
+    assert [s.value for s in at.success] == ["Added the stakeholder group “Tenants”.", "Done, and the data proves it."]
+    assert "Tenants" in set(groups.groups(demo_store)["name"])

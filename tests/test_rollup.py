@@ -7,7 +7,7 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from dashboard.store import Store, analytics, impressions, rollup
+from dashboard.store import Store, analytics, cycles, groups, impressions, rollup
 from dashboard.store.scope import EVERYTHING, Scope
 
 STATS = ["n", "total", "total_sq", "n_positive", "n_negative", "n_meeting"]
@@ -90,12 +90,12 @@ def test_sources_retracted_one_by_one_leave_the_others_exact(demo_store: Store, 
 
 @pytest.mark.usefixtures("no_rebuild")
 def test_changed_withdrawn_and_regrouped_workshop_votes_reach_the_leadership_roll_up(demo_store: Store):
-    from dashboard.store import workshop, workspace
+    from dashboard.store import workshop
 
-    touchpoints = workspace.touchpoints(demo_store)
+    touchpoints = cycles.touchpoints(demo_store)
     cycle_id = int(touchpoints["cycle_id"].iloc[0])
     ids = [int(t) for t in touchpoints.loc[touchpoints["cycle_id"] == cycle_id, "id"].head(2)]
-    group = int(workspace.groups(demo_store)["id"].iloc[0])
+    group = int(groups.groups(demo_store)["id"].iloc[0])
     only_group = Scope(touchpoint_ids=(ids[0],), sources=("workshop",), group_ids=(group,))
     before = analytics.total_stats(demo_store, only_group)[["n", "total"]].iloc[0]
     session = workshop.create_session(demo_store, cycle_id, ids, "1-5", iter(["WXYZ"]).__next__)

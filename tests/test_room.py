@@ -12,8 +12,9 @@ import pytest
 from dashboard import room
 from dashboard import workshop as ws
 from dashboard.notify import LocalNotifier
-from dashboard.store import Store, workspace
+from dashboard.store import Store, cycles
 from dashboard.store import workshop as sql
+from dashboard.store.cycles import TouchpointFields
 
 
 class Clock:
@@ -113,9 +114,9 @@ def test_a_phone_lists_the_most_backed_ideas_and_its_own_but_hidden_ones_only_to
 
 @pytest.fixture
 def session(store: Store) -> ws.Session:
-    cycle_id = workspace.add_cycle(store, "Repair job")
-    first = workspace.add_touchpoint(store, cycle_id, "Quote", "make_or_break")
-    second = workspace.add_touchpoint(store, cycle_id, "Visit", "keep_or_lose")
+    cycle_id = cycles.create_cycle(store, "Repair job")
+    first = cycles.add_touchpoint(store, cycle_id, TouchpointFields("Quote", "make_or_break"))
+    second = cycles.add_touchpoint(store, cycle_id, TouchpointFields("Visit", "keep_or_lose"))
     return ws.start(store, cycle_id, [first, second], "1-5")
 
 

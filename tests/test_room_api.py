@@ -13,8 +13,9 @@ from starlette.testclient import TestClient
 
 from dashboard import room, web
 from dashboard import workshop as ws
-from dashboard.store import Store, tokens, workspace
+from dashboard.store import Store, cycles, groups, tokens
 from dashboard.store import workshop as sql
+from dashboard.store.cycles import TouchpointFields
 from dashboard.web.security import Policy
 
 API = "/api/v1/workshops"
@@ -26,11 +27,11 @@ def served(tmp_path: Path) -> Iterator[tuple[TestClient, Store, str]]:
     with a write token for the facilitator."""
     db = tmp_path / "room.duckdb"
     with Store(db) as store:
-        cycle_id = workspace.add_cycle(store, "Repair job")
+        cycle_id = cycles.create_cycle(store, "Repair job")
         for name in ("Quote", "Visit", "Invoice"):
-            workspace.add_touchpoint(store, cycle_id, name, "make_or_break")
-        workspace.add_group(store, "Customers")
-        workspace.add_group(store, "Staff")
+            cycles.add_touchpoint(store, cycle_id, TouchpointFields(name, "make_or_break"))
+        groups.add_group(store, "Customers")
+        groups.add_group(store, "Staff")
         token = tokens.create(store, "facilitator", "write")
     service = web.Service(db, lambda: "http://testserver")
     service.open()

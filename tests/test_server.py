@@ -259,7 +259,7 @@ def test_a_foreign_host_is_refused_on_pages_and_api(running: Running):
         )
 
 
-def _handshake(server_url: str, host: str, origin: str) -> str:
+def _handshake(server_url: str, host: str, origin: str | None) -> str:
     """The status line answering a websocket upgrade of the pages' stream (a raw request, so the
     Host header is exactly the one given; client libraries add their own)."""
     address = server_url.removeprefix("http://")
@@ -267,7 +267,7 @@ def _handshake(server_url: str, host: str, origin: str) -> str:
     request = (
         f"GET /_stcore/stream HTTP/1.1\r\nHost: {host}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
         "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
-        f"Sec-WebSocket-Protocol: streamlit\r\nOrigin: {origin}\r\n\r\n"
+        "Sec-WebSocket-Protocol: streamlit\r\n" + (f"Origin: {origin}\r\n" if origin else "") + "\r\n"
     )
     with socket.create_connection((name, int(port)), timeout=10) as connection:
         connection.sendall(request.encode())
@@ -280,8 +280,9 @@ def test_the_pages_websocket_refuses_a_foreign_origin_or_host(running: Running):
     assert [
         _handshake(url, own, url),
         _handshake(url, own, "http://attacker.example"),
-        _handshake(url, "attacker.example", "http://attacker.example"),
-    ] == ["HTTP/1.1 101 Switching Protocols", "HTTP/1.1 403 Forbidden", "HTTP/1.1 403 Forbidden"]
+        _handshake(url, "attacker.example", "http://attacker.example"),  # DNS rebinding: both foreign
+        _handshake(url, "attacker.example", None),  # a client that sends no Origin at all
+    ] == ["HTTP/1.1 101 Switching Protocols", *["HTTP/1.1 403 Forbidden"] * 3]
 
 
 def test_health_says_the_database_answers_with_current_migrations(running: Running):
@@ -464,3 +465,29 @@ def test_surveymonkey_events_are_acknowledged_and_their_response_details_recorde
 def test_an_unknown_survey_key_is_named(running: Running):
     answer = push(running, "nobody", b"{}", {})
     assert (answer.status, answer.json()) == (404, {"error": "no webhook is set up under the survey key 'nobody'"})
+
+
+def test_flow_counts_recorded_through_the_api_show_in_its_summary(running: Running):
+    rows = [
+        {"period": "2026-04", "service_cycle": "Renewal", "measure": "prospects", "source": "Website", "count": 40},
+        {"period": "2026-04", "service_cycle": "Renewal", "measure": "customers_won", "source": "", "count": 10},
+    ]
+    recorded = post_json(running, "/api/v1/flow", {"rows": rows})
+    assert (recorded.status, recorded.json()) == (201, {"counts": 2, "rejected": 0, "rejected_rows": []})
+    summary = call(
+        running.server.url + "/api/v1/flow/summary?cycle=Renewal&start=2026-04", token=running.tokens["read"]
+    )
+    assert summary.status == 200
+    assert (summary.json()["from"], summary.json()["to"], [c["cycle"] for c in summary.json()["cycles"]]) == (
+        "2026-04",
+        "2026-04",
+        ["Renewal"],
+    )
+    assert summary.json()["total"]["prospects"] == 40
+
+
+def test_flow_refusals_name_the_problem(running: Running):
+    month = call(running.server.url + "/api/v1/flow/summary?start=April", token=running.tokens["read"])
+    assert (month.status, month.json()) == (422, {"error": "start must be a month written YYYY-MM, not 'April'"})
+    shape = post_json(running, "/api/v1/flow", {"rows": "none"})
+    assert shape.status == 422

@@ -66,6 +66,11 @@ def test_api_and_command_line_share_the_running_workspace(
     imported = upload(server, token, "api.csv", API_FILE)
     assert (imported.status, imported.json()["impressions"], imported.json()["file"]) == (201, 2, "api.csv")
     api_import = imported.json()["import"]
+    duplicate = upload(server, token, "renamed.csv", API_FILE)
+    assert (duplicate.status, duplicate.json()) == (
+        409,
+        {"error": f"renamed.csv was already imported (import {api_import}, api.csv)"},
+    )
 
     survey = tmp_path / "cli.csv"
     survey.write_bytes(CLI_FILE)
@@ -112,6 +117,42 @@ def test_a_backup_taken_while_the_server_writes_restores_with_every_count_equal(
         assert operations.table_counts(store)["impression"] == 2
     stats = call(server.url + "/api/v1/stats", token=token).json()
     assert stats["impressions"] == 2
+
+
+def test_map_files_and_restores_through_the_running_server(
+    served: tuple[Server, str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+):
+    server, _token = served
+    exported = tmp_path / "repair.csv"
+    code, out, err = run_cli(capsys, "map", "export", "--cycle", "Repair job", str(exported), "--db", str(server.db))
+    assert (code, out, err) == (0, f"wrote {exported}\n", "")
+    rows = exported.read_text(encoding="utf-8-sig").splitlines()
+    assert [row.split(",")[1] for row in rows[1:]] == ["Front desk", "Café visit", "Repair"]
+    exported.write_text("\n".join([*rows, rows[-1].replace("Repair", "Invoice", 1)]) + "\n", encoding="utf-8")
+    code, out, err = run_cli(capsys, "map", "import", str(exported), "--db", str(server.db))
+    assert (code, err) == (0, "")
+    assert out.startswith(f"imported {exported}:\n") and "Invoice" in out
+    code, out, err = run_cli(capsys, "restore", str(exported), "--db", str(server.db))
+    assert (code, out, err) == (1, "", f"error: the app server is running on {server.db}; stop it to restore\n")
+
+
+def test_flow_imports_and_stats_go_through_the_running_server(
+    served: tuple[Server, str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+):
+    server, token = served
+    flow_file = tmp_path / "april.csv"
+    flow_file.write_text(
+        "period,service_cycle,measure,source,count\n2026-04,Renewal,prospects,Website,30\n"
+        "2026-04,Renewal,customers_won,,12\n2026-04,Nowhere,prospects,Website,3\n",
+        encoding="utf-8",
+    )
+    code, out, err = run_cli(capsys, "flow", "import", str(flow_file), "--db", str(server.db))
+    assert (code, err) == (0, "")
+    assert out.startswith("imported 2 counts from april.csv (flow import ") and out.endswith("); 1 rows rejected\n")
+    code, out, err = run_cli(capsys, "flow", "stats", "--json", "--cycle", "Renewal", "--db", str(server.db))
+    assert (code, err) == (0, "")
+    assert json.loads(out) == call(server.url + "/api/v1/flow/summary?cycle=Renewal", token=token).json()
+    assert json.loads(out)["total"]["prospects"] == 30
 
 
 def test_the_command_line_says_in_one_line_when_another_process_holds_the_file(

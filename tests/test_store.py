@@ -7,7 +7,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from dashboard.store import DB_ENV_VAR, Store, database_path, impressions, workspace
+from dashboard.store import DB_ENV_VAR, Store, cycles, database_path, groups, ideas, impressions, plan, workspace
+from dashboard.store.cycles import TouchpointFields
 from dashboard.store.schema import apply_migrations, available_migrations
 
 
@@ -67,20 +68,24 @@ def test_a_failing_migration_leaves_the_database_as_it_was(tmp_path: Path):
 
 
 def test_workspace_entities_round_trip(store: Store):
-    group = workspace.add_group(store, "Homeowners", "People in their own homes")
-    team = workspace.add_team(store, "Sales")
-    cycle = workspace.add_cycle(store, "First visit")
-    first = workspace.add_touchpoint(store, cycle, "Website", "now_or_never", channel="Website", group_ids=[group])
-    second = workspace.add_touchpoint(store, cycle, "Quote", "make_or_break", owner_team_id=team, target=0.3)
-    touchpoints = workspace.touchpoints(store, cycle)
+    group = groups.add_group(store, "Homeowners", "People in their own homes")
+    team = groups.add_team(store, "Sales")
+    cycle = cycles.create_cycle(store, "First visit")
+    first = cycles.add_touchpoint(
+        store, cycle, TouchpointFields("Website", "now_or_never", channel="Website", group_ids=(group,))
+    )
+    second = cycles.add_touchpoint(
+        store, cycle, TouchpointFields("Quote", "make_or_break", owner_team_id=team, target=0.3)
+    )
+    touchpoints = cycles.touchpoints(store, cycle)
     assert touchpoints[["id", "position", "name", "moment", "owner", "target"]].to_dict("records") == [
         {"id": first, "position": 1, "name": "Website", "moment": "now_or_never", "owner": "", "target": 0.5},
         {"id": second, "position": 2, "name": "Quote", "moment": "make_or_break", "owner": "Sales", "target": 0.3},
     ]
-    workspace.add_idea(store, second, "Send it within a day", votes=3)
-    workspace.set_plan_cell(store, "measure", "keep_or_lose", status="done", owner="Ann", due_on=date(2026, 12, 1))
-    workspace.set_plan_cell(store, "measure", "keep_or_lose", status="at_risk", owner="Bo")
-    assert workspace.plan_cells(store)[["step", "moment", "status", "owner"]].to_dict("records") == [
+    ideas.add_idea(store, second, "Send it within a day")
+    plan.set_plan_cell(store, "measure", "keep_or_lose", status="done", owner="Ann", due_on=date(2026, 12, 1))
+    plan.set_plan_cell(store, "measure", "keep_or_lose", status="at_risk", owner="Bo")
+    assert plan.plan_cells(store)[["step", "moment", "status", "owner"]].to_dict("records") == [
         {"step": "measure", "moment": "keep_or_lose", "status": "at_risk", "owner": "Bo"}
     ]
     assert workspace.counts(store) == {
@@ -94,18 +99,21 @@ def test_workspace_entities_round_trip(store: Store):
     }
 
 
-def test_names_and_moments_are_checked_by_the_database(store: Store):
-    workspace.add_group(store, "Homeowners")
-    with pytest.raises(Exception, match="[Dd]uplicate|[Cc]onstraint"):
-        workspace.add_group(store, "Homeowners")
-    cycle = workspace.add_cycle(store, "C")
-    with pytest.raises(ValueError, match="unknown moment"):
-        workspace.add_touchpoint(store, cycle, "X", "sometime")
+def test_names_are_checked_before_they_are_written_and_the_database_checks_them_again(store: Store):
+    groups.add_group(store, "Homeowners")
+    with pytest.raises(ValueError, match="already exists"):
+        groups.add_group(store, "Homeowners")
+    with pytest.raises(Exception, match="[Dd]uplicate|[Cc]onstraint"), store.transaction() as cur:
+        cur.execute("insert into stakeholder_group (name) values ('Homeowners')")
+    cycle = cycles.create_cycle(store, "C")
+    with pytest.raises(ValueError, match="needs a moment"):
+        cycles.add_touchpoint(store, cycle, TouchpointFields("X", "sometime"))
+    assert workspace.counts(store) | {"groups": 1, "cycles": 1, "touchpoints": 0} == workspace.counts(store)
 
 
 def test_impressions_round_trip_with_their_raw_value_scale_and_comment(store: Store):
-    cycle = workspace.add_cycle(store, "C")
-    tp = workspace.add_touchpoint(store, cycle, "Desk", "keep_or_lose")
+    cycle = cycles.create_cycle(store, "C")
+    tp = cycles.add_touchpoint(store, cycle, TouchpointFields("Desk", "keep_or_lose"))
     comment = '=cmd|" /C calc"!A0, kept "verbatim"\nsecond line'
     impressions.record_impressions(store, _one_impression(tp, 0.5, comment))
     with store.cursor() as cur:
@@ -116,8 +124,8 @@ def test_impressions_round_trip_with_their_raw_value_scale_and_comment(store: St
 
 
 def test_a_failed_write_leaves_nothing_behind(store: Store):
-    cycle = workspace.add_cycle(store, "C")
-    tp = workspace.add_touchpoint(store, cycle, "Desk", "keep_or_lose")
+    cycle = cycles.create_cycle(store, "C")
+    tp = cycles.add_touchpoint(store, cycle, TouchpointFields("Desk", "keep_or_lose"))
     bad = pd.concat([_one_impression(tp), _one_impression(tp, score=3.0)])  # 3.0 is off the -1..+1 range
     version = store.data_version()
     with pytest.raises(Exception, match="CHECK|[Cc]onstraint"):
@@ -128,14 +136,14 @@ def test_a_failed_write_leaves_nothing_behind(store: Store):
 
 def test_every_write_moves_the_data_version(store: Store):
     before = store.data_version()
-    workspace.add_cycle(store, "C")
+    cycles.create_cycle(store, "C")
     assert store.data_version() == before + 1
 
 
 def test_the_data_version_kept_in_memory_is_the_stored_one_and_survives_a_reopen(tmp_path: Path):
     with Store(tmp_path / "w.duckdb") as first:
-        workspace.add_cycle(first, "C")
-        workspace.add_cycle(first, "D")
+        cycles.create_cycle(first, "C")
+        cycles.create_cycle(first, "D")
         with first.cursor() as cur:
             stored = cur.execute("select version from data_version").fetchone()
         assert stored == (first.data_version(),)
@@ -149,7 +157,7 @@ def test_two_stores_on_one_file_share_the_data_version_and_take_turns_writing(tm
     second Store while the first may still be in use)."""
     with Store(tmp_path / "w.duckdb") as first, Store(tmp_path / "w.duckdb") as second:
         before = second.data_version()
-        workspace.add_cycle(first, "C")
+        cycles.create_cycle(first, "C")
         assert second.data_version() == first.data_version() == before + 1
         assert second._shared.write_lock is first._shared.write_lock
     with Store(tmp_path / "w.duckdb") as again:
@@ -158,8 +166,8 @@ def test_two_stores_on_one_file_share_the_data_version_and_take_turns_writing(tm
 
 def test_many_threads_reading_and_writing_at_once_lose_nothing(store: Store):
     """Streamlit runs each browser session in its own thread; this is that load, exaggerated."""
-    cycle = workspace.add_cycle(store, "C")
-    tp = workspace.add_touchpoint(store, cycle, "Desk", "keep_or_lose")
+    cycle = cycles.create_cycle(store, "C")
+    tp = cycles.add_touchpoint(store, cycle, TouchpointFields("Desk", "keep_or_lose"))
     threads, writes_each = 24, 40
     errors: list[BaseException] = []
     reads: list[int] = []

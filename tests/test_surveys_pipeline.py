@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from dashboard.scales import QUALITY, SATISFACTION, Scale
-from dashboard.store import Store, imports, workspace
+from dashboard.store import Store, cycles, imports, workspace
 from dashboard.surveys import SurveyError, answers, dates, matching, pipeline
 from tests.survey_files import csv_bytes, long_rows_xlsx, small_workspace
 
@@ -229,7 +229,7 @@ def test_unmatched_names_are_listed_and_can_be_mapped_created_or_skipped(store: 
 
     result = imports.commit(store, second, new_touchpoint_moment="now_or_never")
     assert (result.impressions, result.new_touchpoints) == (3, 1)
-    parking = workspace.touchpoints(store, repair["cycle"]).set_index("name").loc["Parking"]
+    parking = cycles.touchpoints(store, repair["cycle"]).set_index("name").loc["Parking"]
     assert (parking["moment"], parking["position"]) == ("now_or_never", 4)
     assert imports.stats(store)["touchpoints"][-1] == {
         "cycle": "Repair job",
@@ -309,7 +309,7 @@ def test_a_failure_half_way_leaves_nothing_written(
     assert writes == [3, 3]
     assert impression_count(store) == 0
     assert imports.history(store).empty
-    assert "Parking" not in workspace.touchpoints(store)["name"].tolist()
+    assert "Parking" not in cycles.touchpoints(store)["name"].tolist()
 
 
 def test_an_unknown_cycle_lists_the_known_ones(store: Store, repair: dict[str, int]):

@@ -8,8 +8,9 @@ import io
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from dashboard.imports import reading
 from dashboard.scales import COMMON_SCALES, Scale
-from dashboard.surveys import answers, matching, reading
+from dashboard.surveys import answers, matching
 
 TEXT = st.text(alphabet="abcdefghij XYZé\"'\n", max_size=8)
 WORD = st.text(alphabet="abcdefghijklmnopqrstuvwxyzé", min_size=1, max_size=10)

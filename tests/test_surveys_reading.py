@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from dashboard.surveys import reading
-from dashboard.surveys.reading import SurveyError, read_table
+from dashboard.imports import reading
+from dashboard.imports.reading import SurveyError, read_table
 from tests.survey_files import csv_bytes, entity_expansion, long_rows_xlsx, xlsx_bytes, zip_bomb
 
 ROWS = ["2026-09-01,Repair job,Café visit,,4,,Très bien – “merci”", "2026-09-02,,Repair,,5,,"]

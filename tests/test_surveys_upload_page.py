@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard.store import DB_ENV_VAR, Store, imports, workspace
+from dashboard.store import Store, cycles, imports, workspace
 from dashboard.surveys import pipeline
+from tests.apptest import open_page
 from tests.survey_files import csv_bytes, long_rows_xlsx, small_workspace
 
-ROOT = Path(__file__).resolve().parent.parent
 SEPTEMBER = csv_bytes(
     [
         "2026-09-01,,Front desk,,5,,Lovely",
@@ -21,15 +20,6 @@ SEPTEMBER = csv_bytes(
         "2026-09-02,,Repair,,x,,",
     ]
 )
-
-
-@pytest.fixture(autouse=True)
-def _fresh_caches() -> Iterator[None]:
-    import streamlit as st
-
-    st.cache_resource.clear()
-    st.cache_data.clear()
-    yield
 
 
 @pytest.fixture
@@ -42,9 +32,7 @@ def workspace_db(tmp_path: Path) -> Path:
 
 
 def upload_page(db: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
-    monkeypatch.setenv(DB_ENV_VAR, str(db))
-    at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=60).run()
-    at.switch_page("pages/upload.py").run()
+    at = open_page(db, monkeypatch, "pages/upload.py")
     next(s for s in at.selectbox if s.label == "Service cycle").set_value("Repair job").run()
     return at
 
@@ -119,7 +107,7 @@ def test_an_unmatched_name_can_be_added_as_a_new_touchpoint(workspace_db: Path, 
     assert button(at, "Import").label == "Import 2 impressions"
     button(at, "Import").click().run()
     with Store(workspace_db) as store:
-        assert workspace.touchpoints(store)["name"].tolist()[-1] == "Parking"
+        assert cycles.touchpoints(store)["name"].tolist()[-1] == "Parking"
         assert workspace.counts(store)["impressions"] == 2
 
 

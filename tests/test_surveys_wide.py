@@ -16,7 +16,8 @@ import pandas as pd
 import pytest
 
 from dashboard import cli
-from dashboard.store import Store, imports, workspace
+from dashboard.store import Store, cycles, groups, imports
+from dashboard.store.cycles import TouchpointFields
 from dashboard.surveys import SurveyError, pipeline
 from tests.survey_files import xlsx_bytes
 from tests.test_survey_formats import (
@@ -32,11 +33,11 @@ from tests.test_survey_formats import (
 @pytest.fixture
 def clinic(store: Store) -> Store:
     """The cycle "Clinic" with the five touchpoints of the format tests and four stakeholder groups."""
-    cycle = workspace.add_cycle(store, "Clinic")
+    cycle = cycles.create_cycle(store, "Clinic")
     for name in TOUCHPOINTS:
-        workspace.add_touchpoint(store, cycle, name, "keep_or_lose")
+        cycles.add_touchpoint(store, cycle, TouchpointFields(name, "keep_or_lose"))
     for group in ("Patient", "Visitor", "Patients", "Families"):
-        workspace.add_group(store, group)
+        groups.add_group(store, group)
     return store
 
 
@@ -260,9 +261,9 @@ def test_labels_no_known_scale_holds_are_ordered_by_the_person(clinic: Store):
 def clinic_file(tmp_path: Path) -> Path:
     path = tmp_path / "cli.duckdb"
     with Store(path) as store:
-        cycle = workspace.add_cycle(store, "Clinic")
+        cycle = cycles.create_cycle(store, "Clinic")
         for name in TOUCHPOINTS:
-            workspace.add_touchpoint(store, cycle, name, "keep_or_lose")
+            cycles.add_touchpoint(store, cycle, TouchpointFields(name, "keep_or_lose"))
     return path
 
 

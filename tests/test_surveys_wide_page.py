@@ -2,34 +2,24 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard.store import DB_ENV_VAR, Store, imports, workspace
+from dashboard.store import Store, cycles, imports
+from dashboard.store.cycles import TouchpointFields
+from tests.apptest import open_page
 from tests.test_survey_formats import QUALTRICS_ANSWERS, TOUCHPOINTS, qualtrics_export
-
-ROOT = Path(__file__).resolve().parent.parent
-
-
-@pytest.fixture(autouse=True)
-def _fresh_caches() -> Iterator[None]:
-    import streamlit as st
-
-    st.cache_resource.clear()
-    st.cache_data.clear()
-    yield
 
 
 @pytest.fixture
 def clinic_db(tmp_path: Path) -> Path:
     path = tmp_path / "wide.duckdb"
     with Store(path) as store:
-        cycle = workspace.add_cycle(store, "Clinic")
+        cycle = cycles.create_cycle(store, "Clinic")
         for name in TOUCHPOINTS:
-            workspace.add_touchpoint(store, cycle, name, "keep_or_lose")
+            cycles.add_touchpoint(store, cycle, TouchpointFields(name, "keep_or_lose"))
     return path
 
 
@@ -40,9 +30,7 @@ def export(month_day: int = 20) -> bytes:
 
 
 def page(db: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
-    monkeypatch.setenv(DB_ENV_VAR, str(db))
-    at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=60).run()
-    at.switch_page("pages/upload.py").run()
+    at = open_page(db, monkeypatch, "pages/upload.py")
     next(s for s in at.selectbox if s.label == "Service cycle").set_value("Clinic").run()
     return at
 

@@ -8,8 +8,9 @@ import pandas as pd
 import pytest
 
 from dashboard import workshop as ws
-from dashboard.store import Store, workspace
+from dashboard.store import Store, cycles
 from dashboard.store import workshop as sql
+from dashboard.store.cycles import TouchpointFields
 
 
 def test_a_join_code_has_eight_characters_none_of_which_can_be_mistaken_for_another():
@@ -74,8 +75,8 @@ def test_idea_text_cannot_smuggle_markdown_onto_the_projector():
 
 
 def test_a_vote_is_read_on_the_sessions_scale_and_an_answer_off_the_scale_is_refused(store: Store):
-    cycle_id = workspace.add_cycle(store, "Repair job")
-    touchpoint = workspace.add_touchpoint(store, cycle_id, "Quote", "make_or_break")
+    cycle_id = cycles.create_cycle(store, "Repair job")
+    touchpoint = cycles.add_touchpoint(store, cycle_id, TouchpointFields("Quote", "make_or_break"))
     session = ws.start(store, cycle_id, [touchpoint], "labels:Poor|Fair|Good")
     sql.set_open(store, session.id, True)
     person = sql.join(store, session.id, "token")
@@ -90,8 +91,8 @@ def test_a_vote_is_read_on_the_sessions_scale_and_an_answer_off_the_scale_is_ref
 
 
 def test_a_wrong_or_ended_session_code_gets_a_clear_message(store: Store):
-    cycle_id = workspace.add_cycle(store, "Repair job")
-    touchpoint = workspace.add_touchpoint(store, cycle_id, "Quote", "make_or_break")
+    cycle_id = cycles.create_cycle(store, "Repair job")
+    touchpoint = cycles.add_touchpoint(store, cycle_id, TouchpointFields("Quote", "make_or_break"))
     session = ws.start(store, cycle_id, [touchpoint], "1-5")
     assert ws.find_session(store, session.code.lower()) == session
     with pytest.raises(ws.WorkshopError, match="not a workshop code"):
@@ -102,8 +103,10 @@ def test_a_wrong_or_ended_session_code_gets_a_clear_message(store: Store):
 
 
 def test_stepping_opens_the_next_touchpoint_alone(store: Store):
-    cycle_id = workspace.add_cycle(store, "Repair job")
-    first, second = (workspace.add_touchpoint(store, cycle_id, n, "keep_or_lose") for n in ("Visit", "Invoice"))
+    cycle_id = cycles.create_cycle(store, "Repair job")
+    first, second = (
+        cycles.add_touchpoint(store, cycle_id, TouchpointFields(n, "keep_or_lose")) for n in ("Visit", "Invoice")
+    )
     session = ws.start(store, cycle_id, [first, second], "1-5")
     assert ws.step_to(store, session, 1) == second
     items = sql.session_touchpoints(store, session.id)
@@ -114,8 +117,8 @@ def test_stepping_opens_the_next_touchpoint_alone(store: Store):
 
 
 def test_an_empty_or_overlong_idea_is_refused(store: Store):
-    cycle_id = workspace.add_cycle(store, "Repair job")
-    touchpoint = workspace.add_touchpoint(store, cycle_id, "Quote", "make_or_break")
+    cycle_id = cycles.create_cycle(store, "Repair job")
+    touchpoint = cycles.add_touchpoint(store, cycle_id, TouchpointFields("Quote", "make_or_break"))
     session = ws.start(store, cycle_id, [touchpoint], "1-5")
     person = sql.join(store, session.id, "token")
     with pytest.raises(ws.WorkshopError, match="Write the idea"):
@@ -123,3 +126,20 @@ def test_an_empty_or_overlong_idea_is_refused(store: Store):
     with pytest.raises(ws.WorkshopError, match="at most 280 characters"):
         ws.propose(store, person, touchpoint, "x" * 281)
     assert sql.session_ideas(store, session.id).empty
+
+
+def test_a_session_reads_as_code_cycle_title_status_and_votes_and_skips_a_missing_title():
+    listing = pd.DataFrame(
+        {
+            "id": [9, 4],
+            "code": ["K7QM", "AB23"],
+            "title": ["Front desk, March", None],
+            "cycle": ["Repair job", "New installation"],
+            "status": ["live", "ended"],
+            "votes": [12, 0],
+        }
+    )
+    assert ws.session_labels(listing) == {
+        9: "K7QM · Repair job · Front desk, March · live · 12 votes",
+        4: "AB23 · New installation · ended · 0 votes",
+    }

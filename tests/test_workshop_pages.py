@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard.store import Store, workspace
+from dashboard.store import Store, cycles
 from dashboard.store import workshop as sql
-from tests.test_pages import _fresh_streamlit_caches, app  # noqa: F401 - the autouse fixture applies here too
+from tests.apptest import app
 
 WORKSHOP, PRESENT = "pages/workshop.py", "pages/present.py"
 
@@ -24,8 +24,8 @@ def _no_reroute(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def live_session(store: Store, code: str = "K7QM") -> sql.Session:
     """A live 1-5 session over the demo's first cycle, its first touchpoint open."""
-    cycle_id = int(workspace.cycles(store)["id"].iloc[0])
-    touchpoints = [int(t) for t in workspace.touchpoints(store, cycle_id)["id"]]
+    cycle_id = int(cycles.cycles(store)["id"].iloc[0])
+    touchpoints = [int(t) for t in cycles.touchpoints(store, cycle_id)["id"]]
     session = sql.create_session(store, cycle_id, touchpoints, "1-5", lambda: code)
     sql.set_open(store, session.id, True, touchpoints[0])
     return session

@@ -8,8 +8,9 @@ from collections.abc import Iterator
 
 import pytest
 
-from dashboard.store import Store, workspace
+from dashboard.store import Store, cycles, groups, ideas
 from dashboard.store import workshop as sql
+from dashboard.store.cycles import TouchpointFields
 from dashboard.store.workshop import votes
 
 ROOM = 300
@@ -18,9 +19,9 @@ ROOM = 300
 @pytest.fixture
 def cycle(store: Store) -> tuple[int, list[int]]:
     """A service cycle of three touchpoints in a fresh workspace."""
-    cycle_id = workspace.add_cycle(store, "Repair job")
+    cycle_id = cycles.create_cycle(store, "Repair job")
     touchpoints = [
-        workspace.add_touchpoint(store, cycle_id, name, moment)
+        cycles.add_touchpoint(store, cycle_id, TouchpointFields(name, moment))
         for name, moment in [("Booking call", "now_or_never"), ("Quote", "make_or_break"), ("Invoice", "keep_or_lose")]
     ]
     return cycle_id, touchpoints
@@ -76,8 +77,8 @@ def test_a_reopened_session_keeps_its_code_unless_a_live_session_took_it(store, 
 
 
 def test_touchpoints_of_another_cycle_cannot_join_a_session(store, cycle):
-    other = workspace.add_cycle(store, "Renewal")
-    stray = workspace.add_touchpoint(store, other, "Reminder", "multiplier")
+    other = cycles.create_cycle(store, "Renewal")
+    stray = cycles.add_touchpoint(store, other, TouchpointFields("Reminder", "multiplier"))
     with pytest.raises(sql.WorkshopError, match="must belong"):
         sql.create_session(store, cycle[0], [cycle[1][0], stray], "1-5", codes("ABCD").__next__)
     assert sql.sessions(store).empty
@@ -127,7 +128,7 @@ def test_votes_on_a_closed_touchpoint_or_an_ended_session_are_refused_and_nothin
 def test_a_participant_group_follows_their_votes(store, cycle):
     session = start(store, cycle)
     sql.set_open(store, session.id, True)
-    group = workspace.add_group(store, "Front desk")
+    group = groups.add_group(store, "Front desk")
     bob = sql.join(store, session.id, "token-b")
     sql.record_vote(store, bob.id, cycle[1][0], "4", 0.5)
     sql.update_participant(store, bob.id, "Bob", group)
@@ -144,11 +145,11 @@ def test_an_idea_takes_one_vote_per_participant_and_becomes_the_touchpoints_enha
     sql.vote_for_idea(store, bob.id, idea)
     sql.vote_for_idea(store, alice.id, idea)
     sql.vote_for_idea(store, alice.id, idea, in_favour=False)
-    ideas = sql.session_ideas(store, session.id, bob.id)
-    assert ideas[["text", "votes", "author", "mine", "backed"]].values.tolist() == [
+    proposed = sql.session_ideas(store, session.id, bob.id)
+    assert proposed[["text", "votes", "author", "mine", "backed"]].values.tolist() == [
         ["Send the invoice with a thank-you note", 1, "Alice", False, True]
     ]
-    assert workspace.ideas(store, cycle[1][2])["text"].tolist() == ["Send the invoice with a thank-you note"]
+    assert ideas.ideas(store, cycle[1][2])["text"].tolist() == ["Send the invoice with a thank-you note"]
 
 
 def test_three_hundred_people_voting_at_once_lose_no_vote_and_count_none_twice(store, cycle):

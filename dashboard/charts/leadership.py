@@ -26,6 +26,8 @@ MOMENT_COLOURS = {
     "multiplier": "#e7298a",
 }
 ROW_HEIGHT = 30
+LABEL_LIMIT = 26
+"""Longest row label: long ones crowd the cells out on a phone; the hover keeps the whole name."""
 _PALETTE = [impression_colour(-1 + 2 * i / 40) for i in range(41)]
 
 
@@ -55,11 +57,6 @@ def _hline(y: object, line: dict[str, object]) -> dict[str, object]:
     return {"type": "line", "x0": 0, "x1": 1, "xref": "x domain", "y0": y, "y1": y, "yref": "y", "line": line}
 
 
-def _short(label: str, limit: int = 26) -> str:
-    """Long row labels crowd the cells out on a phone; the hover text still has the whole name."""
-    return label if len(label) <= limit else label[: limit - 1] + "…"
-
-
 def _month_text(month: object) -> str:
     return pd.Timestamp(str(month)).strftime("%Y-%m-%d")
 
@@ -69,23 +66,42 @@ def heatmap(cells: pd.DataFrame, focus_touchpoint: int | None = None, focus_mont
 
     ``cells`` is ``leadership.heatmap_frame`` output. The focused cell gets a dark outline.
     """
-    full = cells["label"].tolist()
-    # Rows read "touchpoint" (the cycle is in the hover and in the row order); a name used in
-    # two cycles keeps its cycle so the rows stay apart.
-    names = cells.drop_duplicates("row")
-    shared = set(names.loc[names.duplicated("touchpoint_name", keep=False), "touchpoint_name"])
-    short = [
-        lab if name in shared else name for lab, name in zip(cells["label"], cells["touchpoint_name"], strict=True)
-    ]
-    cells = cells.assign(label=[_short(text) for text in short])
+    full = cells["label"]
+    cells = cells.assign(label=_row_labels(cells))
     labels = cells.drop_duplicates("row").sort_values("row")["label"].tolist()
     months = sorted(cells["month"].unique())
-    # Arrays rather than lists of Python objects: plotly checks lists element by element.
     month_names = {m: pd.Timestamp(m).strftime("%b %Y") for m in months}
-    month_keys = {m: pd.Timestamp(m).strftime("%Y-%m-%d") for m in months}
-    x = cells["month"].map(month_names).to_numpy(dtype=object)
+    traces = _heatmap_cells(cells, full, month_names)
+    if focus_touchpoint is not None and focus_month is not None:
+        traces.extend(_focused_cell(cells, focus_touchpoint, focus_month))
+    return figure(
+        traces,
+        120 + ROW_HEIGHT * len(labels),
+        xaxis={"categoryorder": "array", "categoryarray": list(month_names.values()), "title": None, "tickangle": -45},
+        yaxis={"categoryorder": "array", "categoryarray": labels[::-1], "automargin": True, "title": None},
+        plot_bgcolor="#f4f4f4",
+        **SELECTABLE,
+    )
+
+
+def _row_labels(cells: pd.DataFrame) -> pd.Series:
+    """Rows read "touchpoint" (the cycle is in the hover and in the row order); a name used in
+    two cycles keeps its cycle so the rows stay apart. Long labels are shortened."""
+    rows = cells.drop_duplicates("row")
+    shared = rows.loc[rows.duplicated("touchpoint_name", keep=False), "touchpoint_name"]
+    text = cells["touchpoint_name"].where(~cells["touchpoint_name"].isin(shared), cells["label"]).astype(str)
+    return text.where(text.str.len() <= LABEL_LIMIT, text.str[: LABEL_LIMIT - 1] + "…")
+
+
+def _heatmap_cells(cells: pd.DataFrame, full: pd.Series, month_names: dict[object, str]) -> list[dict[str, object]]:
+    """The coloured cells, and over them a layer of invisible markers that receives the clicks."""
+    # Arrays rather than lists of Python objects: plotly checks lists element by element.
+    month_text = cells["month"].map(month_names)
+    x = month_text.to_numpy(dtype=object)
     y = cells["label"].to_numpy(dtype=object)
-    traces: list[dict[str, object]] = [
+    hover = full + "<br>" + month_text + ": " + cells["mean"].map("{:+.2f}".format) + " · "
+    hover = hover + cells["n"].map("{:,}".format) + " impressions"
+    return [
         {
             "type": "heatmap",
             "x": x,
@@ -111,49 +127,32 @@ def heatmap(cells: pd.DataFrame, focus_touchpoint: int | None = None, focus_mont
             "customdata": np.column_stack(
                 [
                     cells["touchpoint_id"].astype(int).to_numpy(dtype=object),
-                    cells["month"].map(month_keys).to_numpy(dtype=object),
+                    cells["month"].map(_month_text).to_numpy(dtype=object),
                 ]
             ),
-            "text": np.array(
-                [
-                    f"{name}<br>{when}: {m:+.2f} · {n:,} impressions"
-                    for name, when, m, n in zip(full, x, cells["mean"], cells["n"], strict=True)
-                ],
-                dtype=object,
-            ),
+            "text": hover.to_numpy(dtype=object),
             "hovertemplate": "%{text}<extra></extra>",
             "name": "cells",
         },
     ]
-    if focus_touchpoint is not None and focus_month is not None:
-        hit = cells[
-            (cells["touchpoint_id"] == focus_touchpoint) & (pd.to_datetime(cells["month"]) == pd.Timestamp(focus_month))
-        ]
-        if not hit.empty:
-            traces.append(
-                {
-                    "type": "scatter",
-                    "x": [pd.Timestamp(focus_month).strftime("%b %Y")],
-                    "y": [hit["label"].iloc[0]],
-                    "mode": "markers",
-                    "marker": {"symbol": "square-open", "size": 26, "line": {"width": 3, "color": "#000000"}},
-                    "hoverinfo": "skip",
-                    "name": "focus",
-                }
-            )
-    return figure(
-        traces,
-        120 + ROW_HEIGHT * len(labels),
-        xaxis={
-            "categoryorder": "array",
-            "categoryarray": [pd.Timestamp(m).strftime("%b %Y") for m in months],
-            "title": None,
-            "tickangle": -45,
-        },
-        yaxis={"categoryorder": "array", "categoryarray": labels[::-1], "automargin": True, "title": None},
-        plot_bgcolor="#f4f4f4",
-        **SELECTABLE,
-    )
+
+
+def _focused_cell(cells: pd.DataFrame, touchpoint: int, month: date) -> list[dict[str, object]]:
+    """A dark outline around the focused cell; nothing when it is not on the heatmap."""
+    hit = cells[(cells["touchpoint_id"] == touchpoint) & (pd.to_datetime(cells["month"]) == pd.Timestamp(month))]
+    if hit.empty:
+        return []
+    return [
+        {
+            "type": "scatter",
+            "x": [pd.Timestamp(month).strftime("%b %Y")],
+            "y": [hit["label"].iloc[0]],
+            "mode": "markers",
+            "marker": {"symbol": "square-open", "size": 26, "line": {"width": 3, "color": "#000000"}},
+            "hoverinfo": "skip",
+            "name": "focus",
+        }
+    ]
 
 
 def moment_trends(trends: pd.DataFrame, focus_month: date | None = None) -> go.Figure:

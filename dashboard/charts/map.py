@@ -38,10 +38,9 @@ def _size(n: pd.Series) -> np.ndarray:
 
 def step_labels(summary: pd.DataFrame) -> list[str]:
     """``"4. Engineer arrival ▼ below target"``: the step, the name, and a shortfall in words."""
-    return [
-        f"{step}. {name}{' ▼ below target' if below else ''}"
-        for step, (name, below) in enumerate(zip(summary["touchpoint"], summary["weak"].astype(bool), strict=True), 1)
-    ]
+    steps = pd.Series(np.arange(1, len(summary) + 1), index=summary.index).astype(str)
+    shortfall = np.where(summary["weak"].astype(bool), " ▼ below target", "")
+    return (steps + ". " + summary["touchpoint"] + shortfall).tolist()
 
 
 def journey_map(summary: pd.DataFrame, break_at: str | None = None) -> go.Figure:
@@ -56,34 +55,10 @@ def journey_map(summary: pd.DataFrame, break_at: str | None = None) -> go.Figure
     """
     frame = summary.reset_index(drop=True)
     labels = step_labels(frame)
-    lanes = [domain.moment_label(m) for m in frame["moment"]]
-    has_data = frame["n"] > 0
-    below = frame["weak"].astype(bool)
+    lanes = frame["moment"].map(domain.moment_label).tolist()
     fig = go.Figure()
     if break_at is not None:
-        lane = domain.MOMENT_KEYS.index(break_at)
-        fig.add_shape(
-            type="rect",
-            xref="x",
-            yref="paper",
-            x0=lane - 0.5,
-            x1=lane + 0.5,
-            y0=0,
-            y1=1,
-            fillcolor="rgba(178,24,43,0.08)",
-            line={"color": BREAK_COLOUR, "width": 2, "dash": "dot"},
-            layer="below",
-        )
-        fig.add_annotation(
-            x=lane,
-            xref="x",
-            y=0,
-            yref="paper",
-            yanchor="top",
-            text="chain breaks here",
-            showarrow=False,
-            font={"color": BREAK_COLOUR, "size": FONT_SIZE - 2},
-        )
+        _mark_the_break(fig, domain.MOMENT_KEYS.index(break_at))
     fig.add_scatter(
         x=lanes,
         y=labels,
@@ -96,26 +71,7 @@ def journey_map(summary: pd.DataFrame, break_at: str | None = None) -> go.Figure
         x=lanes,
         y=labels,
         mode="markers",
-        marker={
-            "size": _size(frame["n"]),
-            "color": frame["mean"].where(has_data, 0.0),
-            "colorscale": DIVERGING,
-            "cmin": -1,
-            "cmax": 1,
-            "colorbar": {
-                "title": {"text": "Mean impression", "side": "top"},
-                "orientation": "h",
-                "thickness": 12,
-                "len": 0.9,
-                "y": -0.1,
-                "yanchor": "top",
-            },
-            "line": {
-                "color": [TARGET_COLOUR if b else "#777777" for b in below],
-                "width": [5 if b else 1 for b in below],
-            },
-            "symbol": ["circle" if d else "circle-open" for d in has_data],
-        },
+        marker=_touchpoint_markers(frame),
         customdata=np.column_stack([frame["touchpoint_id"], frame["n"], frame["mean"], frame["target"]]),
         hovertemplate="%{y}<br>%{x}<br>mean impression %{customdata[2]:+.2f}"
         " (target %{customdata[3]:+.2f})<br>%{customdata[1]:,} impressions<extra></extra>",
@@ -145,6 +101,58 @@ def journey_map(summary: pd.DataFrame, break_at: str | None = None) -> go.Figure
     fig = apply_style(fig, 190 + 46 * len(frame))
     fig.update_layout(clickmode="event+select", dragmode=False, margin={"t": 70, "b": 110})
     return fig
+
+
+def _mark_the_break(fig: go.Figure, lane: int) -> None:
+    """Shades the moment's column where the chain breaks and names it below the map."""
+    fig.add_shape(
+        type="rect",
+        xref="x",
+        yref="paper",
+        x0=lane - 0.5,
+        x1=lane + 0.5,
+        y0=0,
+        y1=1,
+        fillcolor="rgba(178,24,43,0.08)",
+        line={"color": BREAK_COLOUR, "width": 2, "dash": "dot"},
+        layer="below",
+    )
+    fig.add_annotation(
+        x=lane,
+        xref="x",
+        y=0,
+        yref="paper",
+        yanchor="top",
+        text="chain breaks here",
+        showarrow=False,
+        font={"color": BREAK_COLOUR, "size": FONT_SIZE - 2},
+    )
+
+
+def _touchpoint_markers(frame: pd.DataFrame) -> dict[str, object]:
+    """Colour = mean impression (grey and hollow without any), size = volume, a thick black ring below target."""
+    has_data = frame["n"] > 0
+    below = frame["weak"].astype(bool)
+    return {
+        "size": _size(frame["n"]),
+        "color": frame["mean"].where(has_data, 0.0),
+        "colorscale": DIVERGING,
+        "cmin": -1,
+        "cmax": 1,
+        "colorbar": {
+            "title": {"text": "Mean impression", "side": "top"},
+            "orientation": "h",
+            "thickness": 12,
+            "len": 0.9,
+            "y": -0.1,
+            "yanchor": "top",
+        },
+        "line": {
+            "color": np.where(below, TARGET_COLOUR, "#777777").tolist(),
+            "width": np.where(below, 5, 1).tolist(),
+        },
+        "symbol": np.where(has_data, "circle", "circle-open").tolist(),
+    }
 
 
 def impression_curve(summary: pd.DataFrame, break_position: int | None = None) -> go.Figure:

@@ -67,24 +67,7 @@ def plan_grid(grid: pd.DataFrame, *, compact: bool = False) -> go.Figure:
         grid, ["status", "unproven_claim", "status_label", "evidence_passed", "evidence_total"]
     )
     z = [[status_index[str(v)] for v in row] for row in statuses]
-    if compact:
-        text = [["⚠" if f else "" for f in row] for row in flags]
-    else:
-        text = [
-            [
-                f"{str(lab).replace(' ', '<br>')}<br>{p}/{t}" + (f"<br><b>{FLAG_TEXT}</b>" if f else "")
-                for lab, p, t, f in zip(lr, pr, tr, fr, strict=True)
-            ]
-            for lr, pr, tr, fr in zip(labels, passed, total, flags, strict=True)
-        ]
-    hover = [
-        [
-            f"{_one_line(s)} · {_one_line(m)}<br>{lab}, {p} of {t} evidence items met"
-            + ("<br>claimed done, not proven" if f else "")
-            for m, lab, p, t, f in zip(moments, lr, pr, tr, fr, strict=True)
-        ]
-        for s, lr, pr, tr, fr in zip(steps, labels, passed, total, flags, strict=True)
-    ]
+    text, hover = _cell_texts(steps, moments, labels, passed, total, flags, compact=compact)
     n_status = len(domain.PLAN_STATUS_KEYS)
     traces: list[dict[str, object]] = [
         {
@@ -106,8 +89,55 @@ def plan_grid(grid: pd.DataFrame, *, compact: bool = False) -> go.Figure:
             "hoverinfo": "text" if compact else "skip",
         }
     ]
-    # Frames as shapes in axis units: category i sits at i, so a cell spans i - 0.5 .. i + 0.5.
-    frames = [
+    if not compact:
+        traces.append(_click_layer(steps, moments, hover))
+    # The compact grid (Overview) is small: smaller ticks, and no drag mode. The full grid keeps
+    # the default drag mode: Streamlit then lets a click select the cell under it (with a drag
+    # mode of "select" it would only select by dragging a box).
+    ticks = {"tickfont": {"size": FONT_SIZE - 4}} if compact else {}
+    return figure(
+        traces,
+        300 if compact else 620,
+        xaxis={"side": "top", "title": None, "showgrid": False, "tickangle": 0, **ticks},
+        yaxis={"autorange": "reversed", "title": None, "showgrid": False, **ticks},
+        shapes=_flag_frames(flags, compact=compact),
+        **({"dragmode": False} if compact else {}),
+    )
+
+
+Matrix = list[list[object]]
+"""A value per plan cell: rows are the steps in order, columns the moments in order."""
+
+
+def _cell_texts(
+    steps: list[str], moments: list[str], labels: Matrix, passed: Matrix, total: Matrix, flags: Matrix, *, compact: bool
+) -> tuple[list[list[str]], list[list[str]]]:
+    """What each cell says (only the flag when compact) and what its hover says."""
+    if compact:
+        text = [["⚠" if f else "" for f in row] for row in flags]
+    else:
+        text = [
+            [
+                f"{str(lab).replace(' ', '<br>')}<br>{p}/{t}" + (f"<br><b>{FLAG_TEXT}</b>" if f else "")
+                for lab, p, t, f in zip(lr, pr, tr, fr, strict=True)
+            ]
+            for lr, pr, tr, fr in zip(labels, passed, total, flags, strict=True)
+        ]
+    hover = [
+        [
+            f"{_one_line(s)} · {_one_line(m)}<br>{lab}, {p} of {t} evidence items met"
+            + ("<br>claimed done, not proven" if f else "")
+            for m, lab, p, t, f in zip(moments, lr, pr, tr, fr, strict=True)
+        ]
+        for s, lr, pr, tr, fr in zip(steps, labels, passed, total, flags, strict=True)
+    ]
+    return text, hover
+
+
+def _flag_frames(flags: Matrix, *, compact: bool) -> list[dict[str, object]]:
+    """An orange frame around each flagged cell, as shapes in axis units: category i sits at i,
+    so a cell spans i - 0.5 .. i + 0.5."""
+    return [
         {
             "type": "rect",
             "x0": j - 0.45,
@@ -120,32 +150,21 @@ def plan_grid(grid: pd.DataFrame, *, compact: bool = False) -> go.Figure:
         for j, flagged in enumerate(row)
         if flagged
     ]
-    if not compact:
-        traces.append(
-            {
-                "type": "scatter",
-                "x": [m for _ in steps for m in moments],
-                "y": [s for s in steps for _ in moments],
-                "customdata": [[s, m] for s in domain.STEP_KEYS for m in domain.MOMENT_KEYS],
-                "mode": "markers",
-                "marker": {"size": 60, "color": "rgba(0,0,0,0)"},
-                "hovertext": [text for row in hover for text in row],
-                "hoverinfo": "text",
-                "name": "cells",
-            }
-        )
-    # The compact grid (Overview) is small: smaller ticks, and no drag mode. The full grid keeps
-    # the default drag mode: Streamlit then lets a click select the cell under it (with a drag
-    # mode of "select" it would only select by dragging a box).
-    ticks = {"tickfont": {"size": FONT_SIZE - 4}} if compact else {}
-    return figure(
-        traces,
-        300 if compact else 620,
-        xaxis={"side": "top", "title": None, "showgrid": False, "tickangle": 0, **ticks},
-        yaxis={"autorange": "reversed", "title": None, "showgrid": False, **ticks},
-        shapes=frames,
-        **({"dragmode": False} if compact else {}),
-    )
+
+
+def _click_layer(steps: list[str], moments: list[str], hover: list[list[str]]) -> dict[str, object]:
+    """A transparent marker per cell, carrying ``[step, moment]`` keys, so a click selects the cell."""
+    return {
+        "type": "scatter",
+        "x": [m for _ in steps for m in moments],
+        "y": [s for s in steps for _ in moments],
+        "customdata": [[s, m] for s in domain.STEP_KEYS for m in domain.MOMENT_KEYS],
+        "mode": "markers",
+        "marker": {"size": 60, "color": "rgba(0,0,0,0)"},
+        "hovertext": [text for row in hover for text in row],
+        "hoverinfo": "text",
+        "name": "cells",
+    }
 
 
 def progress_lines(progress: pd.DataFrame, by: str, as_of: date) -> go.Figure:

@@ -20,6 +20,10 @@ import duckdb
 from dashboard.store import rollup
 from dashboard.store.schema import apply_migrations
 
+Cursor = duckdb.DuckDBPyConnection
+"""A cursor inside one transaction: code outside the store (the demo) composes the store's
+cursor-level writes with it without importing DuckDB itself."""
+
 DEFAULT_DB_PATH = Path("data") / "dashboard.duckdb"
 DB_ENV_VAR = "DASHBOARD_DB"
 

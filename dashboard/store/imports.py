@@ -17,11 +17,12 @@ import numpy as np
 import pandas as pd
 
 from dashboard import domain
+from dashboard.imports.reading import SurveyError
 from dashboard.store import Store, rollup
+from dashboard.store.cycles import add_touchpoints
 from dashboard.store.impressions import insert_impressions
 from dashboard.surveys.matching import fold_key
 from dashboard.surveys.pipeline import Context, Preview
-from dashboard.surveys.reading import SurveyError
 
 CHUNK_ROWS = 500_000
 """Impressions written per statement, so a progress bar can move during a large import."""
@@ -87,16 +88,11 @@ def commit(
         ).fetchone()
         if earlier is not None:
             raise DuplicateImportError(f"this file was already imported (as {earlier[0]}); nothing was added")
-        created = []
-        for name in preview.new_touchpoints:
-            row = cur.execute(
-                "insert into touchpoint (cycle_id, position, name, moment)"
-                " values (?, (select coalesce(max(position), 0) + 1 from touchpoint where cycle_id = ?), ?, ?)"
-                " returning id",
-                [preview.cycle_id, preview.cycle_id, name, new_touchpoint_moment],
-            ).fetchone()
-            assert row is not None
-            created.append(int(row[0]))
+        try:  # the one touchpoint API: names cleaned, a touchpoint of the same key reused
+            added = add_touchpoints(cur, preview.cycle_id, preview.new_touchpoints, new_touchpoint_moment)
+        except ValueError as error:  # pages and the command line show a SurveyError as a message
+            raise SurveyError(f"{error} Nothing was imported.") from error
+        created = [added[name] for name in preview.new_touchpoints]
         if created:
             new_ids = np.asarray(created, dtype=np.int64)
             ids = frame["touchpoint_id"].to_numpy()

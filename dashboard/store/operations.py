@@ -17,6 +17,9 @@ import duckdb
 from dashboard.store import Store
 from dashboard.store.schema import available_migrations
 
+BACKUP_FILE_NAME = "workspace-backup.duckdb"
+"""The name a downloaded backup is offered under."""
+
 
 class BackupError(ValueError):
     """A backup or restore the workspace refuses."""

@@ -1,20 +1,98 @@
 """SQL for the reputation plan: cell history, desired reputation, review cadence, settings, and
 the figures the evidence rules judge.
 
-Plan cells themselves are written by ``workspace.set_plan_cell`` (which also keeps their
-history) and read by ``workspace.plan_cells``. Everything the data can prove about a cell is
-counted here in one query per question; ``dashboard.evidence`` decides what the counts mean.
+A plan cell is written by ``set_plan_cell`` (``write_plan_cell`` inside the caller's
+transaction), which also keeps its history; owners and notes are cleaned by ``text``.
+Everything the data can prove about a cell is counted here in one query per question;
+``dashboard.evidence`` decides what the counts mean.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
+import duckdb
 import pandas as pd
 
-from dashboard import domain
+from dashboard import domain, text
 from dashboard.store import Store
+from dashboard.store.names import one_line
+
+
+def write_plan_cell(
+    cur: duckdb.DuckDBPyConnection,
+    step: str,
+    moment: str,
+    *,
+    status: str,
+    owner: str = "",
+    due_on: date | None = None,
+    notes: str = "",
+    changed_by: str = "",
+    changed_at: datetime | None = None,
+) -> None:
+    """Creates or replaces the plan cell for one reputation step at one moment, in the caller's
+    transaction.
+
+    Every change is also kept in the cell's history, with who made it and when (``changed_at``
+    defaults to now; the demo passes earlier times to give the plan a past). Saving a cell
+    unchanged adds nothing to the history.
+    """
+    if step not in domain.STEP_KEYS or moment not in domain.MOMENT_KEYS:
+        raise ValueError(f"unknown plan cell {step!r} x {moment!r}")
+    if status not in domain.PLAN_STATUS_KEYS:
+        raise ValueError(f"unknown plan status {status!r}")
+    owner, notes = one_line(owner, "owner"), text.clean_text(notes, "notes")
+    changed_by = one_line(changed_by, "name")
+    before = cur.execute(
+        "select status, owner, due_on, notes from plan_cell where step = ? and moment = ?", [step, moment]
+    ).fetchone()
+    if before == (status, owner, due_on, notes):
+        return
+    cur.execute(
+        "insert or replace into plan_cell (step, moment, status, owner, due_on, notes, updated_at)"
+        " values (?, ?, ?, ?, ?, ?, coalesce(?, current_timestamp))",
+        [step, moment, status, owner, due_on, notes, changed_at],
+    )
+    cur.execute(
+        "insert into plan_cell_history (step, moment, status, owner, due_on, notes, changed_by, changed_at)"
+        " values (?, ?, ?, ?, ?, ?, ?, coalesce(?, current_timestamp))",
+        [step, moment, status, owner, due_on, notes, changed_by, changed_at],
+    )
+
+
+def set_plan_cell(
+    store: Store,
+    step: str,
+    moment: str,
+    *,
+    status: str,
+    owner: str = "",
+    due_on: date | None = None,
+    notes: str = "",
+    changed_by: str = "",
+    changed_at: datetime | None = None,
+) -> None:
+    """Creates or replaces one plan cell (see ``write_plan_cell``), as one transaction."""
+    with store.transaction() as cur:
+        write_plan_cell(
+            cur,
+            step,
+            moment,
+            status=status,
+            owner=owner,
+            due_on=due_on,
+            notes=notes,
+            changed_by=changed_by,
+            changed_at=changed_at,
+        )
+
+
+def plan_cells(store: Store) -> pd.DataFrame:
+    """Every recorded plan cell; cells never touched are simply absent."""
+    with store.cursor() as cur:
+        return cur.execute("select step, moment, status, owner, due_on, notes, updated_at from plan_cell").df()
 
 
 def cell_history(store: Store, step: str | None = None, moment: str | None = None) -> pd.DataFrame:
@@ -60,21 +138,22 @@ def statements(store: Store) -> pd.DataFrame:
         ).df()
 
 
-def set_statement(store: Store, group_id: int, moment: str | None, text: str) -> None:
+def set_statement(store: Store, group_id: int, moment: str | None, wanted: str) -> None:
     """Writes what a group should think and say of us (at one moment, or at all when ``moment`` is
     None). Empty text removes the statement."""
     if moment is not None and moment not in domain.MOMENT_KEYS:
         raise ValueError(f"unknown moment {moment!r}")
+    statement = text.clean_text(wanted, "statement")
     with store.transaction() as cur:
         if cur.execute("select count(*) from stakeholder_group where id = ?", [group_id]).fetchone() == (0,):
             raise ValueError(f"no stakeholder group with id {group_id}")
         cur.execute(
             "delete from reputation_statement where group_id = ? and moment is not distinct from ?", [group_id, moment]
         )
-        if text.strip():
+        if statement:
             cur.execute(
                 "insert into reputation_statement (group_id, moment, text) values (?, ?, ?)",
-                [group_id, moment, text.strip()],
+                [group_id, moment, statement],
             )
 
 
@@ -93,8 +172,9 @@ def set_settings(store: Store, values: Mapping[str, float]) -> None:
 
 def set_standard(store: Store, touchpoint_id: int, standard: str) -> None:
     """Writes the behaviour expected at one touchpoint."""
+    cleaned = text.clean_text(standard, "standard")
     with store.transaction() as cur:
-        cur.execute("update touchpoint set standard = ? where id = ?", [standard.strip(), touchpoint_id])
+        cur.execute("update touchpoint set standard = ? where id = ?", [cleaned, touchpoint_id])
 
 
 def set_review(store: Store, touchpoint_id: int, every_days: int | None, last_reviewed_on: date | None) -> None:

@@ -2,16 +2,15 @@
 
 The modules here are plain logic (no Streamlit, no SQL):
 
-- ``reading``   bytes -> a table of text cells: encoding, delimiter, header row, XLSX sheets,
-                and the limits that keep hostile files out.
 - ``dates``     the date format of a column (ISO, US and European slash forms, Excel serials).
 - ``matching``  touchpoint names as people type them, folded so that spelling variants meet.
 - ``answers``   missing-answer tokens and the rating scale a column of answers is on.
 - ``pipeline``  the long format: a preview of what an import will record, ready to commit.
 
-The writing itself (one transaction per import, history, undo) is ``dashboard.store.imports``.
+Reading the bytes safely is ``dashboard.imports.reading``. The writing itself (one transaction
+per import, history, undo) is ``dashboard.store.imports``.
 """
 
-from dashboard.surveys.reading import SurveyError
+from dashboard.imports.reading import SurveyError
 
 __all__ = ["SurveyError"]

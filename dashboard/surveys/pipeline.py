@@ -25,11 +25,11 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from dashboard import survey_formats
+from dashboard.imports.reading import Grid, SurveyError, Table, peek_header, read_grid, read_table
 from dashboard.scales import SATISFACTION, Scale
 from dashboard.survey_formats import WideLayout
 from dashboard.survey_formats.label_scales import distinct_answers
 from dashboard.surveys import answers, dates, matching
-from dashboard.surveys.reading import Grid, SurveyError, Table, peek_header, read_grid, read_table
 
 CREATE = "create"
 """A decision for an unmatched touchpoint name: add it to the cycle during the import."""

@@ -11,7 +11,8 @@ One module per concept, each used by the pages directly:
 - ``navigation``: page routing, links between pages, the bare pages (phone and projector);
 - ``feedback``: running a write and confirming it on the next run;
 - ``importing``: survey import through the edge (previews kept per session, commit with progress);
-- ``import_editor``: the widgets that correct what was detected in a survey tool's export.
+- ``import_editor``: the widgets that correct what was detected in a survey tool's export;
+- ``touchpoint_form`` and ``ideas_panel``: the map page's form for a touchpoint and its ideas.
 
 Pages call these functions and render; they never see SQL.
 """

@@ -11,8 +11,11 @@ import streamlit as st
 
 from dashboard import evidence, metrics
 from dashboard import maps as _maps
-from dashboard.store import Store, database_path, plan, workspace
-from dashboard.store import maps as _store_maps
+from dashboard.flow import service as flow_service
+from dashboard.store import Store, cycle_stats, database_path, plan
+from dashboard.store import cycles as _store_cycles
+from dashboard.store import groups as _store_groups
+from dashboard.thresholds import Thresholds
 from dashboard.workspace_file import open_workspace
 
 
@@ -29,17 +32,17 @@ def data_version() -> int:
 
 @st.cache_data(show_spinner=False, max_entries=8)
 def _cycles(version: int) -> pd.DataFrame:
-    return workspace.cycles(store())
+    return _store_cycles.cycles(store())
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def _cycle_touchpoints(version: int, cycle_id: int) -> pd.DataFrame:
-    return workspace.touchpoints(store(), cycle_id)
+    return _store_cycles.touchpoints(store(), cycle_id)
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
 def _groups(version: int) -> pd.DataFrame:
-    return workspace.groups(store())
+    return _store_groups.groups(store())
 
 
 def cycles() -> pd.DataFrame:
@@ -48,18 +51,20 @@ def cycles() -> pd.DataFrame:
 
 
 def cycle_touchpoints(cycle_id: int) -> pd.DataFrame:
+    """The active touchpoints of one cycle, in order."""
     return _cycle_touchpoints(data_version(), cycle_id)
 
 
 def groups() -> pd.DataFrame:
+    """The stakeholder groups: ``id, name, description``."""
     return _groups(data_version())
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def _plan_evidence(version: int, as_of: date) -> list[evidence.CellEvidence]:
-    thresholds = evidence.Thresholds.from_settings(plan.settings(store()))
-    figures = plan.evidence_figures(store(), as_of, thresholds.recent_days)
-    return evidence.assess(figures, workspace.plan_cells(store()), thresholds)
+    thresholds = Thresholds.from_settings(plan.settings(store()))
+    figures = flow_service.plan_figures(store(), as_of, thresholds.recent_days)
+    return evidence.assess(figures, plan.plan_cells(store()), thresholds)
 
 
 def plan_evidence(as_of: date) -> list[evidence.CellEvidence]:
@@ -73,11 +78,13 @@ def _plan_progress(version: int, by: str) -> pd.DataFrame:
 
 
 def plan_progress(by: str) -> pd.DataFrame:
+    """Share of plan cells done over time, per ``"moment"`` or per ``"step"``."""
     return _plan_progress(data_version(), by)
 
 
-def plan_thresholds() -> evidence.Thresholds:
-    return evidence.Thresholds.from_settings(plan.settings(store()))
+def plan_thresholds() -> Thresholds:
+    """The thresholds the evidence is judged by, as stored (read fresh: they change rarely)."""
+    return Thresholds.from_settings(plan.settings(store()))
 
 
 def plan_grid(as_of: date) -> pd.DataFrame:
@@ -88,17 +95,17 @@ def plan_grid(as_of: date) -> pd.DataFrame:
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def _cycle_map(version: int, cycle_id: int) -> pd.DataFrame:
-    return metrics.summarise(_store_maps.cycle_touchpoint_stats(store(), cycle_id))
+    return metrics.summarise(cycle_stats.cycle_touchpoint_stats(store(), cycle_id))
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
 def _chain_breaks(version: int) -> dict[str, str | None]:
-    return _maps.chain_breaks(metrics.summarise(_store_maps.cycle_moment_stats(store())))
+    return _maps.chain_breaks(metrics.summarise(cycle_stats.cycle_moment_stats(store())))
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def _touchpoint_trend(version: int, touchpoint_id: int) -> pd.DataFrame:
-    return metrics.summarise(_store_maps.monthly_trend(store(), touchpoint_id))
+    return metrics.summarise(cycle_stats.monthly_trend(store(), touchpoint_id))
 
 
 def cycle_map(cycle_id: int) -> pd.DataFrame:
@@ -112,4 +119,5 @@ def chain_breaks() -> dict[str, str | None]:
 
 
 def touchpoint_trend(touchpoint_id: int) -> pd.DataFrame:
+    """One touchpoint's metrics month by month."""
     return _touchpoint_trend(data_version(), touchpoint_id)

@@ -44,7 +44,7 @@ def downloads(fig: go.Figure | None, frame: pd.DataFrame, name: str) -> None:
             "Data as CSV",
             data=lambda: exports.to_csv_bytes(frame),
             file_name=f"{name}.csv",
-            mime="text/csv",
+            mime=exports.CSV_MIME,
             on_click="ignore",
             key=f"csv_{name}",
         )
@@ -52,7 +52,7 @@ def downloads(fig: go.Figure | None, frame: pd.DataFrame, name: str) -> None:
             "Data as XLSX",
             data=lambda: exports.to_xlsx_bytes(frame, name),
             file_name=f"{name}.xlsx",
-            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            mime=exports.XLSX_MIME,
             on_click="ignore",
             key=f"xlsx_{name}",
         )

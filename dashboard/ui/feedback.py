@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import streamlit as st
 
 
-def act(action: str, work, *args, **kwargs) -> bool:  # type: ignore[no-untyped-def]
+def act(action: str, work: Callable[..., object], *args: object, **kwargs: object) -> bool:
     """Runs a write; shows its conflict message (never a traceback) and says whether it worked.
 
     On success the message is kept for the next run, which the caller usually starts with

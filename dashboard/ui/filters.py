@@ -10,7 +10,9 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import domain
-from dashboard.store import analytics, workspace
+from dashboard.store import analytics
+from dashboard.store import cycles as _store_cycles
+from dashboard.store import groups as _store_groups
 from dashboard.store.scope import Scope
 from dashboard.ui.cached import data_version, store
 
@@ -35,11 +37,11 @@ def _filter_options(version: int) -> dict[str, Any]:
         return dict(zip(frame["id"].astype(int), frame["name"], strict=True))
 
     return {
-        "cycle": names(workspace.cycles(s)),
+        "cycle": names(_store_cycles.cycles(s)),
         "moment": {m.key: m.label for m in domain.MOMENTS},
         "channel": {c: c for c in analytics.channels(s)},
-        "group": names(workspace.groups(s)),
-        "team": names(workspace.teams(s)),
+        "group": names(_store_groups.groups(s)),
+        "team": names(_store_groups.teams(s)),
         "source": {t.key: t.label for t in domain.SOURCES},
         "first": first,
         "last": last,
@@ -132,8 +134,11 @@ def _labeller(labels: dict[Any, Any]) -> Callable[[Any], str]:
     return lambda value: str(labels.get(value, value))
 
 
-def filter_bar() -> Scope:
+def filter_bar(fields: tuple[str, ...] = tuple(_MULTI)) -> Scope:
     """The shared filters of the leadership pages; returns the scope they select.
+
+    ``fields`` are the multi-choice filters a page draws (the Flow page has no use for
+    touchpoint filters); the others keep their values, in the URL and in the scope.
 
     The filters live in the URL, so a view can be shared as a link: a new session starts from
     the link's query parameters, and every change is written back to them. Within a session
@@ -149,7 +154,7 @@ def filter_bar() -> Scope:
             st.session_state.pop(key, None)
     new = _take_widget_values(options, applied)
     _seed_widgets(options, new)
-    active = sum(bool(new[k]) for k in _MULTI) + bool(new["from"] or new["to"])
+    active = sum(bool(new[k]) for k in _MULTI if k in fields) + bool(new["from"] or new["to"])
     with st.expander(f"Filters · {active} active" if active else "Filters", expanded=False):
         columns = st.columns(4)
         if options["first"] is not None:
@@ -160,7 +165,8 @@ def filter_bar() -> Scope:
                 key="filter_dates",
                 help="First and last day of the impressions to include.",
             )
-        for column, (key, label) in zip([*columns[1:], *columns], _MULTI.items(), strict=False):
+        shown = [(key, label) for key, label in _MULTI.items() if key in fields]
+        for column, (key, label) in zip([*columns[1:], *columns], shown, strict=False):
             allowed = options[key]
             column.multiselect(
                 label,

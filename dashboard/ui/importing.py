@@ -6,8 +6,9 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from dashboard.imports import reading
 from dashboard.store import imports
-from dashboard.surveys import pipeline, reading
+from dashboard.surveys import pipeline
 from dashboard.ui.cached import data_version, store
 
 

@@ -10,7 +10,14 @@ import streamlit as st
 from streamlit.errors import StreamlitAPIException
 from streamlit.runtime.pages_manager import PagesManager
 
+from dashboard import telemetry
+
 PAGES_DIR = Path(__file__).resolve().parent.parent.parent / "pages"
+
+
+def count_run() -> None:
+    """Counts one script run for ``/metrics`` (the router runs on every rerun of every page)."""
+    telemetry.SCRIPT_RUNS.inc()
 
 
 def route_through_navigation() -> None:

@@ -78,4 +78,5 @@ def _comments(version: int, scope: Scope, search: str) -> pd.DataFrame:
 
 
 def comments(scope: Scope, search: str = "") -> pd.DataFrame:
+    """The newest comments in scope containing ``search``, with readable moment and source names."""
     return _comments(data_version(), scope, search.strip())

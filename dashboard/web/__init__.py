@@ -13,7 +13,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from dashboard.web import api, files, ops, room_routes, transfers
+from dashboard.web import api, files, flow, ops, room_routes, transfers
 from dashboard.web.endpoint import endpoint, error
 from dashboard.web.openapi import document
 from dashboard.web.security import Policy, SecurityMiddleware
@@ -46,6 +46,8 @@ def routes(service: Service) -> list[BaseRoute]:
         Route(f"{PREFIX}/responses/{{survey_key}}", transfers.webhook(service), methods=["POST"]),
         Route(f"{PREFIX}/maps", guarded("read", files.map_export), methods=["GET"]),
         Route(f"{PREFIX}/maps", guarded("write", files.map_import), methods=["POST"]),
+        Route(f"{PREFIX}/flow", guarded("write", flow.record), methods=["POST"]),
+        Route(f"{PREFIX}/flow/summary", guarded("read", flow.summary), methods=["GET"]),
         Route(f"{PREFIX}/backup", guarded("admin", files.backup), methods=["GET"]),
         Route("/healthz", ops.healthz(service), methods=["GET"]),
         Route("/metrics", ops.metrics, methods=["GET"]),

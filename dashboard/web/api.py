@@ -15,7 +15,9 @@ import pandas as pd
 from starlette.responses import JSONResponse
 
 from dashboard import batches, domain, metrics, text
-from dashboard.store import Store, analytics, imports, workspace
+from dashboard.store import Store, analytics, imports
+from dashboard.store import cycles as store_cycles
+from dashboard.store import groups as store_groups
 from dashboard.store.impressions import record_impressions
 from dashboard.store.scope import Scope
 from dashboard.web.endpoint import ApiError, Call, NotFoundError
@@ -50,8 +52,8 @@ async def stats(call: Call) -> Any:
 
 
 def _cycles(store: Store) -> dict[str, Any]:
-    cycles = workspace.cycles(store)
-    touchpoints = workspace.touchpoints(store).rename(columns={"name": "touchpoint"})
+    cycles = store_cycles.cycles(store)
+    touchpoints = store_cycles.touchpoints(store).rename(columns={"name": "touchpoint"})
     fields = ["id", "position", "touchpoint", "moment", "channel", "owner", "standard", "target", "situation"]
     listed = touchpoints[[*fields, "cycle_id"]].rename(columns={"touchpoint": "name"})
     by_cycle = {int(str(k)): records(v.drop(columns="cycle_id")) for k, v in listed.groupby("cycle_id", sort=False)}
@@ -96,11 +98,11 @@ def _scope(store: Store, params: Any) -> Scope:
     return Scope(
         start=_day(params.get("start"), "start"),
         end=_day(params.get("end"), "end"),
-        cycle_ids=_ids(workspace.cycles(store), params.getlist("cycle"), "service cycle"),
+        cycle_ids=_ids(store_cycles.cycles(store), params.getlist("cycle"), "service cycle"),
         moments=tuple(moments),
         channels=tuple(params.getlist("channel")),
-        group_ids=_ids(workspace.groups(store), params.getlist("group"), "stakeholder group"),
-        team_ids=_ids(workspace.teams(store), params.getlist("team"), "team"),
+        group_ids=_ids(store_groups.groups(store), params.getlist("group"), "stakeholder group"),
+        team_ids=_ids(store_groups.teams(store), params.getlist("team"), "team"),
         sources=tuple(sources),
     )
 
@@ -138,8 +140,8 @@ def _record(store: Store, body: dict[str, Any]) -> tuple[int, dict[str, Any]]:
     checked = batches.check(
         body["impressions"],
         body.get("cycle"),
-        workspace.touchpoints(store)[["id", "cycle", "name"]],
-        workspace.groups(store)[["id", "name"]],
+        store_cycles.touchpoints(store)[["id", "cycle", "name"]],
+        store_groups.groups(store)[["id", "name"]],
         body.get("source", "survey"),
     )
     if checked.rejected:

@@ -85,25 +85,26 @@ async def read_limited(request: Request, limit: int) -> bytes:
     return b"".join(chunks)
 
 
-class _FailedAuth:
+class FailedAuth:
     """Counts failed token checks per client address in one-minute windows."""
 
-    def __init__(self) -> None:
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
         self.windows: dict[str, tuple[float, int]] = {}
+        self.clock = clock
 
     def too_many(self, client: str) -> bool:
         start, count = self.windows.get(client, (0.0, 0))
-        return time.monotonic() - start < 60 and count >= FAILED_AUTH_LIMIT
+        return self.clock() - start < 60 and count >= FAILED_AUTH_LIMIT
 
     def add(self, client: str) -> None:
-        now = time.monotonic()
+        now = self.clock()
         start, count = self.windows.get(client, (now, 0))
         self.windows[client] = (start, count + 1) if now - start < 60 else (now, 1)
         if len(self.windows) > 10_000:  # forget old clients rather than grow without bound
             self.windows = {k: v for k, v in self.windows.items() if now - v[0] < 60}
 
 
-async def _authenticate(service: Service, request: Request, failures: _FailedAuth, role: str) -> Holder:
+async def _authenticate(service: Service, request: Request, failures: FailedAuth, role: str) -> Holder:
     client = request.client.host if request.client else ""
     if failures.too_many(client):
         raise ApiError(429, "too many failed token checks; wait a minute")
@@ -122,11 +123,15 @@ async def _authenticate(service: Service, request: Request, failures: _FailedAut
 Handler = Callable[[Call], Awaitable[Any]]
 
 
+FAILURES = FailedAuth()
+"""One count for the whole server: spreading guesses over routes gains nothing."""
+
+
 def endpoint(
     service: Service, role: str, handler: Handler, status: int = 200
 ) -> Callable[[Request], Awaitable[Response]]:
     """A Starlette endpoint: checks the token for ``role``, runs ``handler``, answers JSON."""
-    failures = _FailedAuth()
+    failures = FAILURES
 
     async def run(request: Request) -> Response:
         try:

@@ -21,7 +21,7 @@ from starlette.routing import BaseRoute, Route
 
 from dashboard import workshop as ws
 from dashboard.room import Room
-from dashboard.store import workspace
+from dashboard.store import groups
 from dashboard.web.endpoint import ApiError
 from dashboard.web.workshop import cookie_name, find_session
 
@@ -74,8 +74,8 @@ def _header(session: ws.Session) -> str:
     return f"<h1>Workshop {escape(ws.display_code(session.code))}</h1>\n{title}"
 
 
-def _join_form(session: ws.Session, groups: list[str]) -> str:
-    options = "".join(f'<option value="{escape(g)}">{escape(g)}</option>' for g in groups)
+def _join_form(session: ws.Session, group_names: list[str]) -> str:
+    options = "".join(f'<option value="{escape(g)}">{escape(g)}</option>' for g in group_names)
     return f"""<form id="join" class="stack">
 <p>Score {escape(session.cycle)} with the room. Your name and group are optional.</p>
 <label for="name">Your name (optional)</label>
@@ -123,8 +123,8 @@ async def page(request: Request, room: Room) -> Response:
     title = f"Workshop {ws.display_code(session.code)}"
     if joined:
         return _frame(title, _header(session) + _app(session, True))
-    groups = await run_in_threadpool(workspace.groups, room.store())
-    form = _join_form(session, [str(g) for g in groups["name"]])
+    found = await run_in_threadpool(groups.groups, room.store())
+    form = _join_form(session, [str(g) for g in found["name"]])
     return _frame(title, _header(session) + form + _app(session, False))
 
 

@@ -17,6 +17,7 @@ ERROR_STATUSES = {
     "429": "Too many failed token checks from this client; wait a minute.",
 }
 NUMBER_OR_NULL = {"type": ["number", "null"]}
+FLOW_FIELDS = ("period", "service_cycle", "measure", "source", "count")
 METRIC_FIELDS = (
     "mean",
     "mean_low",
@@ -81,185 +82,221 @@ def summary_parameters() -> list[dict[str, Any]]:
     ]
 
 
-def schemas() -> dict[str, Any]:
-    row_metrics = {name: NUMBER_OR_NULL for name in METRIC_FIELDS}
-    summary_row = {
+# The schemas as module constants: one table read top to bottom, not a 180-line function.
+_ROW_METRICS = {name: NUMBER_OR_NULL for name in METRIC_FIELDS}
+_SUMMARY_ROW = {
+    "type": "object",
+    "properties": {
+        "touchpoint_id": {"type": "integer"},
+        "touchpoint": {"type": "string"},
+        "cycle": {"type": "string"},
+        "moment": {"type": "string"},
+        "month": {"type": "string"},
+        "n": {"type": "integer"},
+        "weak": {"type": ["boolean", "null"]},
+        **_ROW_METRICS,
+    },
+    "required": ["n", "weak", *METRIC_FIELDS],
+}
+_TOUCHPOINT = {
+    "type": "object",
+    "properties": {
+        "id": {"type": "integer"},
+        "position": {"type": "integer"},
+        "name": {"type": "string"},
+        "moment": {"type": "string"},
+        "channel": {"type": ["string", "null"]},
+        "owner": {"type": ["string", "null"]},
+        "standard": {"type": ["string", "null"]},
+        "target": NUMBER_OR_NULL,
+        "situation": {"type": ["string", "null"]},
+    },
+    "required": ["id", "position", "name", "moment", "target"],
+}
+_IMPRESSION_ITEM = {
+    "type": "object",
+    "properties": {
+        "touchpoint": {"type": ["integer", "string"], "description": "a touchpoint id, or its name"},
+        "cycle": {"type": "string", "description": "the touchpoint's cycle, when named (default: the batch's)"},
+        "date": {"type": "string", "format": "date"},
+        "answer": {"type": ["string", "number"]},
+        "scale": {"type": "string", "description": "e.g. 1-5, 0-10, -2..2, labels:Poor|Fair|Good"},
+        "group": {"type": ["string", "null"]},
+        "comment": {"type": ["string", "null"]},
+    },
+    "required": ["touchpoint", "date", "answer", "scale"],
+}
+_PER_TOUCHPOINT = {"type": "object", "additionalProperties": {"type": "integer"}}
+_OUTCOME = {
+    "type": "object",
+    "properties": {
+        "import": {"type": "integer"},
+        "file": {"type": "string"},
+        "cycle": {"type": "string"},
+        "impressions": {"type": "integer"},
+        "rejected": {"type": "integer"},
+        "missing_answers": {"type": "integer"},
+        "per_touchpoint": _PER_TOUCHPOINT,
+        "detected": {"type": "object"},
+    },
+    "required": ["import", "file", "cycle", "impressions", "rejected", "missing_answers", "per_touchpoint"],
+}
+_REJECTED = {
+    "type": "array",
+    "items": {
+        "type": "object",
+        "properties": {"index": {"type": "integer"}, "reason": {"type": "string"}},
+        "required": ["index", "reason"],
+    },
+}
+SCHEMAS: dict[str, Any] = {
+    "Error": {"type": "object", "properties": {"error": {"type": "string"}}, "required": ["error"]},
+    "Stats": {
         "type": "object",
         "properties": {
-            "touchpoint_id": {"type": "integer"},
-            "touchpoint": {"type": "string"},
+            "impressions": {"type": "integer"},
+            "touchpoints": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "properties": {
+                        "cycle": {"type": "string"},
+                        "touchpoint": {"type": "string"},
+                        "moment": {"type": "string"},
+                        "impressions": {"type": "integer"},
+                        "mean_score": {"type": "number"},
+                    },
+                    "required": ["cycle", "touchpoint", "moment", "impressions", "mean_score"],
+                },
+            },
+        },
+        "required": ["impressions", "touchpoints"],
+    },
+    "Cycles": {
+        "type": "object",
+        "properties": {
+            "cycles": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "properties": {
+                        "id": {"type": "integer"},
+                        "name": {"type": "string"},
+                        "description": {"type": ["string", "null"]},
+                        "touchpoints": {"type": "array", "items": _TOUCHPOINT},
+                    },
+                    "required": ["id", "name", "touchpoints"],
+                },
+            },
+            "moments": {"type": "array", "items": {"type": "object"}},
+            "default_target": {"type": "number"},
+        },
+        "required": ["cycles", "moments", "default_target"],
+    },
+    "Summary": {
+        "type": "object",
+        "properties": {
+            "by": {"type": "string", "enum": ["touchpoint", "moment", "month"]},
+            "rows": {"type": "array", "items": _SUMMARY_ROW},
+        },
+        "required": ["by", "rows"],
+    },
+    "ImpressionBatch": {
+        "type": "object",
+        "properties": {
+            "cycle": {"type": "string", "description": "the cycle of items that name their touchpoint"},
+            "source": {"type": "string", "enum": ["survey", "manual"], "default": "survey"},
+            "impressions": {"type": "array", "items": _IMPRESSION_ITEM},
+        },
+        "required": ["impressions"],
+    },
+    "Recorded": {
+        "type": "object",
+        "properties": {"recorded": {"type": "integer"}, "rejected": _REJECTED},
+        "required": ["recorded", "rejected"],
+    },
+    "Refused": {
+        "type": "object",
+        "properties": {"error": {"type": "string"}, "recorded": {"type": "integer"}, "rejected": _REJECTED},
+        "required": ["error"],
+    },
+    "ImportOutcome": _OUTCOME,
+    "ImportPreview": {
+        "type": "object",
+        "properties": {
+            "file": {"type": "string"},
             "cycle": {"type": "string"},
-            "moment": {"type": "string"},
-            "month": {"type": "string"},
-            "n": {"type": "integer"},
-            "weak": {"type": ["boolean", "null"]},
-            **row_metrics,
+            "detected": {"type": "object"},
+            "impressions": {"type": "integer"},
+            "per_touchpoint": _PER_TOUCHPOINT,
+            "rejected": {"type": "integer"},
+            "rejected_rows": {"type": "array", "items": {"type": "object"}},
+            "missing_answers": {"type": "integer"},
+            "new_touchpoints": {"type": "array", "items": {"type": "string"}},
+            "refusal": {"type": ["string", "null"]},
         },
-        "required": ["n", "weak", *METRIC_FIELDS],
-    }
-    touchpoint = {
+        "required": ["file", "cycle", "impressions", "per_touchpoint", "rejected", "rejected_rows"],
+    },
+    "Imports": {
+        "type": "object",
+        "properties": {"imports": {"type": "array", "items": {"type": "object"}}},
+        "required": ["imports"],
+    },
+    "Undone": {
+        "type": "object",
+        "properties": {"import": {"type": "integer"}, "removed": {"type": "integer"}},
+        "required": ["import", "removed"],
+    },
+    "MapImport": {
+        "type": "object",
+        "properties": {"file": {"type": "string"}, "changes": {"type": "array", "items": {"type": "string"}}},
+        "required": ["file", "changes"],
+    },
+    "ResponseRecorded": {
         "type": "object",
         "properties": {
-            "id": {"type": "integer"},
-            "position": {"type": "integer"},
-            "name": {"type": "string"},
-            "moment": {"type": "string"},
-            "channel": {"type": ["string", "null"]},
-            "owner": {"type": ["string", "null"]},
-            "standard": {"type": ["string", "null"]},
-            "target": NUMBER_OR_NULL,
-            "situation": {"type": ["string", "null"]},
+            "recorded": {"type": "integer"},
+            "survey": {"type": "string"},
+            "import": {"type": "integer"},
+            "duplicate": {"type": "boolean"},
+            "note": {"type": "string"},
         },
-        "required": ["id", "position", "name", "moment", "target"],
-    }
-    impression_item = {
+        "required": ["recorded", "survey"],
+    },
+    "FlowRows": {
         "type": "object",
         "properties": {
-            "touchpoint": {"type": ["integer", "string"], "description": "a touchpoint id, or its name"},
-            "cycle": {"type": "string", "description": "the touchpoint's cycle, when named (default: the batch's)"},
-            "date": {"type": "string", "format": "date"},
-            "answer": {"type": ["string", "number"]},
-            "scale": {"type": "string", "description": "e.g. 1-5, 0-10, -2..2, labels:Poor|Fair|Good"},
-            "group": {"type": ["string", "null"]},
-            "comment": {"type": ["string", "null"]},
+            "strict": {"type": "boolean"},
+            "rows": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "properties": {name: {"type": ["string", "integer"]} for name in FLOW_FIELDS},
+                },
+            },
         },
-        "required": ["touchpoint", "date", "answer", "scale"],
-    }
-    per_touchpoint = {"type": "object", "additionalProperties": {"type": "integer"}}
-    outcome = {
+        "required": ["rows"],
+    },
+    "FlowRecorded": {
         "type": "object",
         "properties": {
             "import": {"type": "integer"},
             "file": {"type": "string"},
-            "cycle": {"type": "string"},
-            "impressions": {"type": "integer"},
+            "counts": {"type": "integer"},
             "rejected": {"type": "integer"},
-            "missing_answers": {"type": "integer"},
-            "per_touchpoint": per_touchpoint,
-            "detected": {"type": "object"},
+            "rejected_rows": {"type": "array", "items": {"type": "object"}},
         },
-        "required": ["import", "file", "cycle", "impressions", "rejected", "missing_answers", "per_touchpoint"],
-    }
-    rejected = {
-        "type": "array",
-        "items": {
-            "type": "object",
-            "properties": {"index": {"type": "integer"}, "reason": {"type": "string"}},
-            "required": ["index", "reason"],
+        "required": ["counts", "rejected", "rejected_rows"],
+    },
+    "FlowSummary": {
+        "type": "object",
+        "properties": {
+            "from": {"type": ["string", "null"]},
+            "to": {"type": ["string", "null"]},
+            "months": {"type": "integer"},
+            "total": {"type": "object"},
+            "cycles": {"type": "array", "items": {"type": "object"}},
         },
-    }
-    return {
-        "Error": {"type": "object", "properties": {"error": {"type": "string"}}, "required": ["error"]},
-        "Stats": {
-            "type": "object",
-            "properties": {
-                "impressions": {"type": "integer"},
-                "touchpoints": {
-                    "type": "array",
-                    "items": {
-                        "type": "object",
-                        "properties": {
-                            "cycle": {"type": "string"},
-                            "touchpoint": {"type": "string"},
-                            "moment": {"type": "string"},
-                            "impressions": {"type": "integer"},
-                            "mean_score": {"type": "number"},
-                        },
-                        "required": ["cycle", "touchpoint", "moment", "impressions", "mean_score"],
-                    },
-                },
-            },
-            "required": ["impressions", "touchpoints"],
-        },
-        "Cycles": {
-            "type": "object",
-            "properties": {
-                "cycles": {
-                    "type": "array",
-                    "items": {
-                        "type": "object",
-                        "properties": {
-                            "id": {"type": "integer"},
-                            "name": {"type": "string"},
-                            "description": {"type": ["string", "null"]},
-                            "touchpoints": {"type": "array", "items": touchpoint},
-                        },
-                        "required": ["id", "name", "touchpoints"],
-                    },
-                },
-                "moments": {"type": "array", "items": {"type": "object"}},
-                "default_target": {"type": "number"},
-            },
-            "required": ["cycles", "moments", "default_target"],
-        },
-        "Summary": {
-            "type": "object",
-            "properties": {
-                "by": {"type": "string", "enum": ["touchpoint", "moment", "month"]},
-                "rows": {"type": "array", "items": summary_row},
-            },
-            "required": ["by", "rows"],
-        },
-        "ImpressionBatch": {
-            "type": "object",
-            "properties": {
-                "cycle": {"type": "string", "description": "the cycle of items that name their touchpoint"},
-                "source": {"type": "string", "enum": ["survey", "manual"], "default": "survey"},
-                "impressions": {"type": "array", "items": impression_item},
-            },
-            "required": ["impressions"],
-        },
-        "Recorded": {
-            "type": "object",
-            "properties": {"recorded": {"type": "integer"}, "rejected": rejected},
-            "required": ["recorded", "rejected"],
-        },
-        "Refused": {
-            "type": "object",
-            "properties": {"error": {"type": "string"}, "recorded": {"type": "integer"}, "rejected": rejected},
-            "required": ["error"],
-        },
-        "ImportOutcome": outcome,
-        "ImportPreview": {
-            "type": "object",
-            "properties": {
-                "file": {"type": "string"},
-                "cycle": {"type": "string"},
-                "detected": {"type": "object"},
-                "impressions": {"type": "integer"},
-                "per_touchpoint": per_touchpoint,
-                "rejected": {"type": "integer"},
-                "rejected_rows": {"type": "array", "items": {"type": "object"}},
-                "missing_answers": {"type": "integer"},
-                "new_touchpoints": {"type": "array", "items": {"type": "string"}},
-                "refusal": {"type": ["string", "null"]},
-            },
-            "required": ["file", "cycle", "impressions", "per_touchpoint", "rejected", "rejected_rows"],
-        },
-        "Imports": {
-            "type": "object",
-            "properties": {"imports": {"type": "array", "items": {"type": "object"}}},
-            "required": ["imports"],
-        },
-        "Undone": {
-            "type": "object",
-            "properties": {"import": {"type": "integer"}, "removed": {"type": "integer"}},
-            "required": ["import", "removed"],
-        },
-        "MapImport": {
-            "type": "object",
-            "properties": {"file": {"type": "string"}, "changes": {"type": "array", "items": {"type": "string"}}},
-            "required": ["file", "changes"],
-        },
-        "ResponseRecorded": {
-            "type": "object",
-            "properties": {
-                "recorded": {"type": "integer"},
-                "survey": {"type": "string"},
-                "import": {"type": "integer"},
-                "duplicate": {"type": "boolean"},
-                "note": {"type": "string"},
-            },
-            "required": ["recorded", "survey"],
-        },
-    }
+        "required": ["from", "to", "months", "total", "cycles"],
+    },
+}

@@ -49,9 +49,7 @@ class Service:
     def open(self) -> None:
         """Opens the workspace and registers its figures with the metrics."""
         self._store = open_workspace(self.db_path)
-        if not getattr(telemetry.REGISTRY, "_dashboard_totals", False):
-            telemetry.REGISTRY.register(telemetry.WorkspaceTotals(lambda: operations.totals(self.store)))
-            telemetry.REGISTRY._dashboard_totals = True  # type: ignore[attr-defined]
+        telemetry.watch_workspace(lambda: operations.totals(self.store))
 
     def close(self) -> None:
         if self._store is not None:

@@ -27,7 +27,7 @@ from starlette.routing import BaseRoute, Route
 
 from dashboard import workshop as ws
 from dashboard.room import Room, csrf_value
-from dashboard.store import workspace
+from dashboard.store import groups
 from dashboard.web.endpoint import ApiError, error, read_limited
 
 T = TypeVar("T")
@@ -201,8 +201,8 @@ async def join(visit: Visit) -> Response:
 def _group_id(visit: Visit, name: str) -> int | None:
     if not name.strip():
         return None
-    groups = workspace.groups(visit.room.store())
-    found = groups.loc[groups["name"].str.casefold() == name.strip().casefold(), "id"]
+    known = groups.groups(visit.room.store())
+    found = known.loc[known["name"].str.casefold() == name.strip().casefold(), "id"]
     if found.empty:
         raise ApiError(422, f"there is no stakeholder group named {name.strip()[:60]!r}")
     return int(found.iloc[0])

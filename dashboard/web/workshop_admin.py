@@ -9,7 +9,7 @@ import pandas as pd
 from starlette.routing import BaseRoute, Route
 
 from dashboard import workshop as ws
-from dashboard.store import Store, workspace
+from dashboard.store import Store, cycles
 from dashboard.store import workshop as sql
 from dashboard.web.endpoint import ApiError, Call, NotFoundError, endpoint
 from dashboard.web.service import Service
@@ -44,8 +44,8 @@ def _start(store: Store, body: dict[str, Any]) -> ws.Session:
         raise ApiError(422, "title must be text")
     if body.get("from") is not None:
         return ws.start_from(store, _session(store, str(body["from"])).id, title)
-    cycle_id = _named(workspace.cycles(store), body.get("cycle"), "service cycle")
-    points = workspace.touchpoints(store, cycle_id)
+    cycle_id = _named(cycles.cycles(store), body.get("cycle"), "service cycle")
+    points = cycles.touchpoints(store, cycle_id)
     wanted = body.get("touchpoints")
     if wanted is None:
         chosen = [int(i) for i in points["id"]]

@@ -45,172 +45,171 @@ def _body(schema: dict[str, Any]) -> dict[str, Any]:
     return {"required": True, "content": {"application/json": {"schema": schema}}}
 
 
-def schemas() -> dict[str, Any]:
-    idea = _object(
+# The bodies and answers, as module constants read top to bottom.
+_IDEA = _object(
+    {
+        "id": {"type": "integer"},
+        "touchpoint_id": {"type": "integer"},
+        "touchpoint": {"type": "string"},
+        "text": {"type": "string"},
+        "votes": {"type": "integer"},
+        "hidden": {"type": "boolean"},
+        "mine": {"type": "boolean"},
+        "backed": {"type": "boolean"},
+    }
+)
+_OPEN_TOUCHPOINT = _object(
+    {
+        "id": {"type": "integer"},
+        "name": {"type": "string"},
+        "standard": {"type": "string"},
+        "your_score": NULLABLE_TEXT,
+    }
+)
+_SESSION = _object(
+    {
+        "id": {"type": "integer"},
+        "code": {"type": "string"},
+        "title": {"type": "string"},
+        "cycle": {"type": "string"},
+        "scale": {"type": "string"},
+        "status": {"type": "string", "enum": ["live", "ended"]},
+        "revealed": {"type": "boolean"},
+        "current_touchpoint_id": {"type": ["integer", "null"]},
+        "join_path": {"type": "string"},
+        "presenter_path": {"type": "string"},
+    }
+)
+SCHEMAS: dict[str, Any] = {
+    "WorkshopState": _object(
         {
-            "id": {"type": "integer"},
-            "touchpoint_id": {"type": "integer"},
-            "touchpoint": {"type": "string"},
-            "text": {"type": "string"},
-            "votes": {"type": "integer"},
-            "hidden": {"type": "boolean"},
-            "mine": {"type": "boolean"},
-            "backed": {"type": "boolean"},
-        }
-    )
-    open_touchpoint = _object(
-        {
-            "id": {"type": "integer"},
-            "name": {"type": "string"},
-            "standard": {"type": "string"},
-            "your_score": NULLABLE_TEXT,
-        }
-    )
-    session = _object(
-        {
-            "id": {"type": "integer"},
+            "version": {"type": "integer"},
             "code": {"type": "string"},
             "title": {"type": "string"},
-            "cycle": {"type": "string"},
-            "scale": {"type": "string"},
-            "status": {"type": "string", "enum": ["live", "ended"]},
-            "revealed": {"type": "boolean"},
-            "current_touchpoint_id": {"type": ["integer", "null"]},
-            "join_path": {"type": "string"},
-            "presenter_path": {"type": "string"},
+            "live": {"type": "boolean"},
+            "scale": {"type": "array", "items": {"type": "string"}},
+            "touchpoints": {"type": "array", "items": _OPEN_TOUCHPOINT},
+            "scores": {"type": "object", "additionalProperties": {"type": "string"}},
+            "session_touchpoints": {
+                "type": "array",
+                "items": _object({"id": {"type": "integer"}, "name": {"type": "string"}}),
+            },
+            "ideas": {"type": "array", "items": _IDEA},
+            "you": _object({"name": {"type": "string"}}),
+            "csrf": {"type": "string"},
         }
-    )
-    return {
-        "WorkshopState": _object(
-            {
-                "version": {"type": "integer"},
-                "code": {"type": "string"},
-                "title": {"type": "string"},
-                "live": {"type": "boolean"},
-                "scale": {"type": "array", "items": {"type": "string"}},
-                "touchpoints": {"type": "array", "items": open_touchpoint},
-                "scores": {"type": "object", "additionalProperties": {"type": "string"}},
-                "session_touchpoints": {
-                    "type": "array",
-                    "items": _object({"id": {"type": "integer"}, "name": {"type": "string"}}),
-                },
-                "ideas": {"type": "array", "items": idea},
-                "you": _object({"name": {"type": "string"}}),
-                "csrf": {"type": "string"},
-            }
-        ),
-        "WorkshopJoined": _object(
-            {"token": {"type": "string"}, "name": {"type": "string"}, "csrf": {"type": "string"}}
-        ),
-        "WorkshopVote": _object({"touchpoint_id": {"type": "integer"}, "answer": NULLABLE_TEXT}),
-        "WorkshopIdea": _object({"id": {"type": "integer"}, "touchpoint_id": {"type": "integer"}}),
-        "WorkshopBacking": _object({"idea_id": {"type": "integer"}, "backed": {"type": "boolean"}}),
-        "WorkshopHidden": _object({"idea_id": {"type": "integer"}, "hidden": {"type": "boolean"}}),
-        "WorkshopSession": session,
-        "WorkshopResults": _object(
-            {
-                "session": session,
-                "totals": _object(
-                    {"participants": {"type": "integer"}, "votes": {"type": "integer"}, "ideas": {"type": "integer"}}
-                ),
-                "touchpoints": {"type": "array", "items": {"type": "object"}},
-                "ideas": {"type": "array", "items": {"type": "object"}},
-            }
-        ),
-    }
+    ),
+    "WorkshopJoined": _object({"token": {"type": "string"}, "name": {"type": "string"}, "csrf": {"type": "string"}}),
+    "WorkshopVote": _object({"touchpoint_id": {"type": "integer"}, "answer": NULLABLE_TEXT}),
+    "WorkshopIdea": _object({"id": {"type": "integer"}, "touchpoint_id": {"type": "integer"}}),
+    "WorkshopBacking": _object({"idea_id": {"type": "integer"}, "backed": {"type": "boolean"}}),
+    "WorkshopHidden": _object({"idea_id": {"type": "integer"}, "hidden": {"type": "boolean"}}),
+    "WorkshopSession": _SESSION,
+    "WorkshopResults": _object(
+        {
+            "session": _SESSION,
+            "totals": _object(
+                {"participants": {"type": "integer"}, "votes": {"type": "integer"}, "ideas": {"type": "integer"}}
+            ),
+            "touchpoints": {"type": "array", "items": {"type": "object"}},
+            "ideas": {"type": "array", "items": {"type": "object"}},
+        }
+    ),
+}
 
 
-def _participant_paths() -> dict[str, Any]:
-    base = "/api/v1/workshops/{code}"
-    body_errors = "400 401 403 404 409 410 413 415 422 429"
-    return {
-        f"{base}/participants": {
-            "post": {
-                "summary": "Join a live session (optional name and group); the token also comes as an HttpOnly cookie",
-                "security": [],
-                "parameters": [CODE],
-                "requestBody": {
-                    "required": False,
-                    "content": {
-                        "application/json": {
-                            "schema": {
-                                "type": "object",
-                                "properties": {"name": {"type": "string"}, "group": {"type": "string"}},
-                            }
+def schemas() -> dict[str, Any]:
+    return SCHEMAS
+
+
+_BASE = "/api/v1/workshops/{code}"
+_BODY_ERRORS = "400 401 403 404 409 410 413 415 422 429"
+PARTICIPANT_PATHS: dict[str, Any] = {
+    f"{_BASE}/participants": {
+        "post": {
+            "summary": "Join a live session (optional name and group); the token also comes as an HttpOnly cookie",
+            "security": [],
+            "parameters": [CODE],
+            "requestBody": {
+                "required": False,
+                "content": {
+                    "application/json": {
+                        "schema": {
+                            "type": "object",
+                            "properties": {"name": {"type": "string"}, "group": {"type": "string"}},
                         }
-                    },
+                    }
                 },
-                "responses": _answers(
-                    {
-                        "201": json_body(ref("WorkshopJoined"), "Joined."),
-                        "200": json_body(
-                            ref("WorkshopJoined"), "This browser had joined already: the same participant."
-                        ),
-                    },
-                    "400 404 410 413 415 422 429",
-                ),
-            }
-        },
-        f"{base}/state": {
-            "get": {
-                "summary": "The session as a phone shows it; with since=VERSION, waits up to 25 s for a newer version",
-                "security": PARTICIPANT,
-                "parameters": [CODE, {"name": "since", "in": "query", "schema": {"type": "integer", "minimum": 0}}],
-                "responses": _answers({"200": json_body(ref("WorkshopState"), "The state.")}, "401 404 410 422 429"),
-            }
-        },
-        f"{base}/events": {
-            "get": {
-                "summary": "Server-Sent Events: an event 'state' (the same JSON as /state) now and at each change",
-                "security": PARTICIPANT,
-                "parameters": [CODE],
-                "responses": _answers(
-                    {
-                        "200": {
-                            "description": "The event stream.",
-                            "content": {"text/event-stream": {"schema": {"type": "string"}}},
-                        }
-                    },
-                    "401 404 410 429",
-                ),
-            }
-        },
-        f"{base}/votes/{{touchpoint_id}}": {
-            "put": {
-                "summary": "Score an open touchpoint; a second score replaces the first",
-                "security": PARTICIPANT,
-                "parameters": [CODE, _int_param("touchpoint_id")],
-                "requestBody": _body(_object({"answer": {"type": "string"}})),
-                "responses": _answers({"200": json_body(ref("WorkshopVote"), "Saved.")}, body_errors),
             },
-            "delete": {
-                "summary": "Take a score back while the touchpoint is open",
-                "security": PARTICIPANT,
-                "parameters": [CODE, _int_param("touchpoint_id")],
-                "responses": _answers(
-                    {"200": json_body(ref("WorkshopVote"), "Taken back.")}, "401 403 404 409 410 422 429"
-                ),
-            },
+            "responses": _answers(
+                {
+                    "201": json_body(ref("WorkshopJoined"), "Joined."),
+                    "200": json_body(ref("WorkshopJoined"), "This browser had joined already: the same participant."),
+                },
+                "400 404 410 413 415 422 429",
+            ),
+        }
+    },
+    f"{_BASE}/state": {
+        "get": {
+            "summary": "The session as a phone shows it; with since=VERSION, waits up to 25 s for a newer version",
+            "security": PARTICIPANT,
+            "parameters": [CODE, {"name": "since", "in": "query", "schema": {"type": "integer", "minimum": 0}}],
+            "responses": _answers({"200": json_body(ref("WorkshopState"), "The state.")}, "401 404 410 422 429"),
+        }
+    },
+    f"{_BASE}/events": {
+        "get": {
+            "summary": "Server-Sent Events: an event 'state' (the same JSON as /state) now and at each change",
+            "security": PARTICIPANT,
+            "parameters": [CODE],
+            "responses": _answers(
+                {
+                    "200": {
+                        "description": "The event stream.",
+                        "content": {"text/event-stream": {"schema": {"type": "string"}}},
+                    }
+                },
+                "401 404 410 429",
+            ),
+        }
+    },
+    f"{_BASE}/votes/{{touchpoint_id}}": {
+        "put": {
+            "summary": "Score an open touchpoint; a second score replaces the first",
+            "security": PARTICIPANT,
+            "parameters": [CODE, _int_param("touchpoint_id")],
+            "requestBody": _body(_object({"answer": {"type": "string"}})),
+            "responses": _answers({"200": json_body(ref("WorkshopVote"), "Saved.")}, _BODY_ERRORS),
         },
-        f"{base}/ideas": {
-            "post": {
-                "summary": "Propose an enhancement idea for one of the session's touchpoints",
-                "security": PARTICIPANT,
-                "parameters": [CODE],
-                "requestBody": _body(_object({"touchpoint_id": {"type": "integer"}, "text": {"type": "string"}})),
-                "responses": _answers({"201": json_body(ref("WorkshopIdea"), "Proposed.")}, body_errors),
-            }
+        "delete": {
+            "summary": "Take a score back while the touchpoint is open",
+            "security": PARTICIPANT,
+            "parameters": [CODE, _int_param("touchpoint_id")],
+            "responses": _answers(
+                {"200": json_body(ref("WorkshopVote"), "Taken back.")}, "401 403 404 409 410 422 429"
+            ),
         },
-        f"{base}/ideas/{{idea_id}}/backing": {
-            method: {
-                "summary": summary,
-                "security": PARTICIPANT,
-                "parameters": [CODE, _int_param("idea_id")],
-                "responses": _answers({"200": json_body(ref("WorkshopBacking"), "Done.")}, "401 403 404 410 422 429"),
-            }
-            for method, summary in (("put", "Back another participant's idea"), ("delete", "Stop backing an idea"))
-        },
-    }
+    },
+    f"{_BASE}/ideas": {
+        "post": {
+            "summary": "Propose an enhancement idea for one of the session's touchpoints",
+            "security": PARTICIPANT,
+            "parameters": [CODE],
+            "requestBody": _body(_object({"touchpoint_id": {"type": "integer"}, "text": {"type": "string"}})),
+            "responses": _answers({"201": json_body(ref("WorkshopIdea"), "Proposed.")}, _BODY_ERRORS),
+        }
+    },
+    f"{_BASE}/ideas/{{idea_id}}/backing": {
+        method: {
+            "summary": summary,
+            "security": PARTICIPANT,
+            "parameters": [CODE, _int_param("idea_id")],
+            "responses": _answers({"200": json_body(ref("WorkshopBacking"), "Done.")}, "401 403 404 410 422 429"),
+        }
+        for method, summary in (("put", "Back another participant's idea"), ("delete", "Stop backing an idea"))
+    },
+}
 
 
 def _facilitator_paths() -> dict[str, Any]:
@@ -265,7 +264,7 @@ def _facilitator_paths() -> dict[str, Any]:
 
 
 def paths() -> dict[str, Any]:
-    return {**_facilitator_paths(), **_participant_paths()}
+    return {**_facilitator_paths(), **PARTICIPANT_PATHS}
 
 
 SECURITY_SCHEMES = {

@@ -11,6 +11,7 @@ import duckdb
 import pandas as pd
 
 from dashboard.store import Store
+from dashboard.store import ideas as idea_store
 from dashboard.store.workshop.sessions import SessionEndedError, WorkshopError
 
 
@@ -46,13 +47,9 @@ def propose_idea(
             ).fetchone()
             if count is not None and int(count[0]) >= limit:
                 raise WorkshopError(f"you have proposed {limit} ideas, the most one person can in a session")
-        row = cur.execute(
-            "insert into enhancement_idea (touchpoint_id, text, author, workshop_session_id, workshop_participant_id)"
-            " values (?, ?, ?, ?, ?) returning id",
-            [touchpoint_id, text, author, session_id, participant_id],
-        ).fetchone()
-    assert row is not None
-    return int(row[0])
+        return idea_store.insert_idea(
+            cur, touchpoint_id, text, author=author, session_id=session_id, participant_id=participant_id
+        )
 
 
 def vote_for_idea(store: Store, participant_id: int, idea_id: int, in_favour: bool = True) -> None:

@@ -1,0 +1,93 @@
+"""What the service cycle map and its touchpoint detail show: statistics per touchpoint, per
+cycle and moment, per month, the spread of scores, the latest comments, and how many impressions
+a whole cycle holds (the map page asks before it offers to delete one).
+
+Each query returns per-group sums (``impressions.STATS``); ``metrics.summarise`` turns them into
+means and intervals.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from dashboard.store import Store
+from dashboard.store.impressions import STATS
+
+
+def cycle_touchpoint_stats(store: Store, cycle_id: int) -> pd.DataFrame:
+    """Every active touchpoint of a cycle in order, with its impression statistics (zero when none)."""
+    with store.cursor() as cur:
+        return cur.execute(
+            "with s as (select i.touchpoint_id, "
+            + STATS
+            + " from impression i join touchpoint t on t.id = i.touchpoint_id"
+            " where t.cycle_id = ? and t.archived_at is null group by i.touchpoint_id)"
+            " select t.id as touchpoint_id, t.name as touchpoint, t.position, t.moment, t.channel,"
+            " coalesce(tm.name, '') as owner, t.target,"
+            " coalesce(s.n, 0) as n, coalesce(s.total, 0) as total, coalesce(s.total_sq, 0) as total_sq,"
+            " coalesce(s.n_positive, 0) as n_positive, coalesce(s.n_negative, 0) as n_negative,"
+            " coalesce(s.n_meeting, 0) as n_meeting, coalesce(s.target_total, 0) as target_total"
+            " from touchpoint t left join s on s.touchpoint_id = t.id left join team tm on tm.id = t.owner_team_id"
+            " where t.cycle_id = ? and t.archived_at is null order by t.position, t.id",
+            [cycle_id, cycle_id],
+        ).df()
+
+
+def cycle_moment_stats(store: Store) -> pd.DataFrame:
+    """Statistics per service cycle and moment, over active touchpoints."""
+    with store.cursor() as cur:
+        return cur.execute(
+            "select c.name as cycle, t.cycle_id, t.moment, "
+            + STATS
+            + " from impression i join touchpoint t on t.id = i.touchpoint_id join service_cycle c on c.id = t.cycle_id"
+            " where t.archived_at is null group by all order by c.name, t.moment"
+        ).df()
+
+
+def monthly_trend(store: Store, touchpoint_id: int) -> pd.DataFrame:
+    """Statistics per calendar month for one touchpoint."""
+    with store.cursor() as cur:
+        return cur.execute(
+            "select date_trunc('month', i.observed_on)::date as month, "
+            + STATS
+            + " from impression i join touchpoint t on t.id = i.touchpoint_id where i.touchpoint_id = ?"
+            " group by all order by month",
+            [touchpoint_id],
+        ).df()
+
+
+def score_distribution(store: Store, touchpoint_id: int) -> pd.DataFrame:
+    """Impressions per tenth of the common scale (``low``, ``high``, ``n``), all ten bands, lowest first."""
+    with store.cursor() as cur:
+        return cur.execute(
+            "with bands as (select range as band from range(10)),"
+            " counted as (select least(floor((score + 1) * 5), 9)::integer as band, count(*) as n"
+            " from impression where touchpoint_id = ? group by all)"
+            " select -1 + b.band * 0.2 as low, -1 + (b.band + 1) * 0.2 as high, coalesce(c.n, 0) as n"
+            " from bands b left join counted c on c.band = b.band"
+            " where exists (select 1 from impression where touchpoint_id = ?) order by b.band",
+            [touchpoint_id, touchpoint_id],
+        ).df()
+
+
+def recent_comments(store: Store, touchpoint_id: int, limit: int = 8) -> pd.DataFrame:
+    """The latest commented impressions of one touchpoint, newest first."""
+    with store.cursor() as cur:
+        return cur.execute(
+            "select i.observed_on, i.score, i.raw_value as answer, coalesce(g.name, '') as stakeholder_group, i.comment"
+            " from impression i left join stakeholder_group g on g.id = i.group_id"
+            " where i.touchpoint_id = ? and coalesce(trim(i.comment), '') <> ''"
+            " order by i.observed_on desc, i.id desc limit ?",
+            [touchpoint_id, limit],
+        ).df()
+
+
+def cycle_impression_count(store: Store, cycle_id: int) -> int:
+    """Impressions recorded for any touchpoint of the cycle, archived ones included."""
+    with store.cursor() as cur:
+        row = cur.execute(
+            "select count(*) from impression i join touchpoint t on t.id = i.touchpoint_id where t.cycle_id = ?",
+            [cycle_id],
+        ).fetchone()
+    assert row is not None
+    return int(row[0])

@@ -1,0 +1,209 @@
+"""SQL for customer flow: counts per cycle, month, measure and source; flow-file imports with
+history, duplicates and undo; the carry-over mark of a cycle; the flow settings.
+
+Every write is one transaction. Reads aggregate in DuckDB and hand back a few rows per cycle,
+month, measure and source; ``dashboard.flow.measures`` turns them into rates.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import pandas as pd
+
+from dashboard import flow
+from dashboard.flow.files import Preview
+from dashboard.imports.reading import SurveyError
+from dashboard.store import Store
+from dashboard.store.impressions import _registered
+
+
+class DuplicateFlowImportError(SurveyError):
+    """The same flow file was imported before and that import has not been undone."""
+
+
+@dataclass(frozen=True)
+class FlowImportResult:
+    import_id: int
+    counts: int
+
+
+def cycles(store: Store) -> pd.DataFrame:
+    """Service cycles with their carry-over mark: ``id, name, carry_over``."""
+    with store.cursor() as cur:
+        return cur.execute(
+            "select c.id, c.name, coalesce(f.carry_over, false) as carry_over"
+            " from service_cycle c left join flow_cycle f on f.cycle_id = c.id order by c.name"
+        ).df()
+
+
+def set_carry_over(store: Store, marks: Mapping[int, bool]) -> None:
+    """Marks whether each cycle's customers may be won in a later month than they arrived
+    (cycle id -> mark), in one transaction; ValueError, nothing changed, for an unknown cycle."""
+    ids, values = list(marks), [bool(v) for v in marks.values()]
+    with store.transaction() as cur:
+        known = cur.execute(
+            "select count(*) from service_cycle where list_contains(?::integer[], id)", [ids]
+        ).fetchone()
+        if known is None or known[0] != len(set(ids)):
+            raise ValueError("there is no such service cycle")
+        cur.execute(
+            "insert into flow_cycle (cycle_id, carry_over)"
+            " select unnest(?::integer[]), unnest(?::boolean[])"
+            " on conflict (cycle_id) do update set carry_over = excluded.carry_over",
+            [ids, values],
+        )
+
+
+def settings(store: Store) -> flow.Settings:
+    with store.cursor() as cur:
+        return flow.Settings.from_stored(dict(cur.execute("select key, value from flow_setting").fetchall()))
+
+
+def set_settings(store: Store, values: Mapping[str, float]) -> None:
+    """Stores flow settings; ValueError (nothing stored) for an unknown or out-of-range one."""
+    checked = flow.check_settings(values)
+    with store.transaction() as cur:
+        for name, value in checked.items():
+            cur.execute(
+                "insert into flow_setting (key, value) values (?, ?)"
+                " on conflict (key) do update set value = excluded.value",
+                [name, value],
+            )
+
+
+def _insert(cur: Any, counts: pd.DataFrame, import_id: int | None, entered_by: str) -> None:
+    rows = counts[["cycle_id", "period", "measure", "source", "count"]]
+    with _registered(cur, {"incoming_flow": rows}):
+        cur.execute(
+            "insert into flow_count (cycle_id, period, measure, source, count, import_id, entered_by)"
+            " select cycle_id::integer, period::date, measure, source, count::bigint, ?::integer, ?"
+            " from incoming_flow",
+            [import_id, entered_by],
+        )
+
+
+def record(store: Store, counts: pd.DataFrame, entered_by: str = "") -> int:
+    """Records counts typed in by hand (or generated), one transaction; returns how many."""
+    if (counts["count"] < 0).any():
+        raise ValueError("a count cannot be negative")
+    with store.transaction() as cur:
+        _insert(cur, counts, None, entered_by)
+    return len(counts)
+
+
+def import_for_hash(store: Store, content_hash: str) -> dict[str, Any] | None:
+    """The standing import of a flow file with this content, if there is one."""
+    with store.cursor() as cur:
+        row = cur.execute(
+            "select id, file_name, imported_at from flow_import where content_hash = ? and undone_at is null"
+            " order by id limit 1",
+            [content_hash],
+        ).fetchone()
+    return None if row is None else {"id": int(row[0]), "file_name": row[1], "imported_at": row[2]}
+
+
+def commit(store: Store, preview: Preview, *, imported_by: str = "") -> FlowImportResult:
+    """Writes a preview's counts and its history row as one transaction."""
+    with store.transaction() as cur:
+        earlier = cur.execute(
+            "select file_name from flow_import where content_hash = ? and undone_at is null limit 1",
+            [preview.content_hash],
+        ).fetchone()
+        if earlier is not None:
+            raise DuplicateFlowImportError(f"this flow file was already imported (as {earlier[0]}); nothing was added")
+        row = cur.execute(
+            "insert into flow_import (file_name, content_hash, imported_by, rows_read, counts, rejected)"
+            " values (?, ?, ?, ?, ?, ?) returning id",
+            [
+                preview.file_name,
+                preview.content_hash,
+                imported_by,
+                preview.rows_read,
+                len(preview.counts),
+                len(preview.rejected),
+            ],
+        ).fetchone()
+        assert row is not None
+        _insert(cur, preview.counts, int(row[0]), imported_by)
+    return FlowImportResult(int(row[0]), len(preview.counts))
+
+
+def history(store: Store) -> pd.DataFrame:
+    """Every flow import, newest first, and whether it was undone."""
+    with store.cursor() as cur:
+        return cur.execute(
+            "select id, file_name, imported_at, imported_by, rows_read, counts, rejected, undone_at"
+            " from flow_import order by id desc"
+        ).df()
+
+
+def undo(store: Store, import_id: int) -> int:
+    """Removes every count a flow import recorded; returns how many. The history keeps the row."""
+    with store.transaction() as cur:
+        row = cur.execute("select undone_at from flow_import where id = ?", [import_id]).fetchone()
+        if row is None:
+            raise SurveyError(f"there is no flow import {import_id}")
+        if row[0] is not None:
+            raise SurveyError(f"flow import {import_id} was already undone")
+        removed = cur.execute("delete from flow_count where import_id = ? returning 1", [import_id]).fetchall()
+        cur.execute("update flow_import set undone_at = current_timestamp where id = ?", [import_id])
+    return len(removed)
+
+
+def overlapping(store: Store, counts: pd.DataFrame) -> int:
+    """How many of these counts add to a cycle, month, measure and source that already has one."""
+    with (
+        store.cursor() as cur,
+        _registered(cur, {"candidate_flow": counts[["cycle_id", "period", "measure", "source"]]}),
+    ):
+        row = cur.execute(
+            "select count(*) from candidate_flow n where exists (select 1 from flow_count f"
+            " where f.cycle_id = n.cycle_id and f.period = n.period::date and f.measure = n.measure"
+            " and f.source = n.source)"
+        ).fetchone()
+    return int(row[0]) if row else 0
+
+
+def sums(
+    store: Store,
+    start: date | None = None,
+    end: date | None = None,
+    cycle_ids: Sequence[int] = (),
+    sources: Sequence[str] = (),
+) -> pd.DataFrame:
+    """Counts summed per cycle, month, measure and source: ``cycle_id, cycle, period, measure,
+    source, count``. ``start``/``end`` pick the months they fall in; ``sources`` keeps only those
+    sources' prospects and customers won (the other measures are not counted by source, so they stay)."""
+    with store.cursor() as cur:
+        return cur.execute(
+            "select f.cycle_id, c.name as cycle, f.period, f.measure, f.source, sum(f.count)::bigint as count"
+            " from flow_count f join service_cycle c on c.id = f.cycle_id"
+            " where (?::date is null or f.period >= date_trunc('month', ?::date))"
+            " and (?::date is null or f.period <= ?::date)"
+            " and (len(?::integer[]) = 0 or list_contains(?::integer[], f.cycle_id))"
+            " and (len(?::varchar[]) = 0 or f.measure not in ('prospects', 'customers_won')"
+            "  or list_contains(?::varchar[], f.source))"
+            " group by all order by c.name, f.period, f.measure, f.source",
+            [start, start, end, end, list(cycle_ids), list(cycle_ids), list(sources), list(sources)],
+        ).df()
+
+
+def months(store: Store) -> tuple[date | None, date | None]:
+    """The first and last month with flow counts."""
+    with store.cursor() as cur:
+        row = cur.execute("select min(period), max(period) from flow_count").fetchone()
+    return (row[0], row[1]) if row else (None, None)
+
+
+def evidence_counts(store: Store, since: date, as_of: date) -> pd.DataFrame:
+    """Flow counts recorded for months in the window, per measure: ``measure, records, count``."""
+    with store.cursor() as cur:
+        return cur.execute(
+            "select measure, count(*) as records, sum(count)::bigint as count from flow_count"
+            " where period between date_trunc('month', ?::date) and ? group by measure order by measure",
+            [since, as_of],
+        ).df()

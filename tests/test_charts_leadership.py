@@ -1,0 +1,54 @@
+"""The leadership heatmap: rows named for people, hover text with the whole story, clicks that carry ids."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+
+from dashboard.charts import leadership as leadership_charts
+
+CELLS = pd.DataFrame(
+    {
+        "touchpoint_id": [1, 1, 2, 3],
+        "month": [date(2026, 1, 1), date(2026, 2, 1), date(2026, 1, 1), date(2026, 2, 1)],
+        "mean": [0.5, -0.25, 0.125, 1.0],
+        "n": [1200, 30, 4, 7],
+        "touchpoint_name": ["Invoice", "Invoice", "Invoice", "A very long touchpoint name indeed"],
+        "label": [
+            "Invoice · Repair",
+            "Invoice · Repair",
+            "Invoice · Sale",
+            "A very long touchpoint name indeed · Sale",
+        ],
+        "row": [0, 0, 1, 2],
+    }
+)
+
+
+def test_rows_show_the_touchpoint_keep_the_cycle_when_two_share_a_name_and_shorten_long_names():
+    cells = leadership_charts.heatmap(CELLS).data[0]
+    assert list(cells.y) == ["Invoice · Repair", "Invoice · Repair", "Invoice · Sale", "A very long touchpoint na…"]
+    assert list(cells.x) == ["Jan 2026", "Feb 2026", "Jan 2026", "Feb 2026"]
+
+
+def test_the_hover_names_the_whole_touchpoint_and_month_and_clicks_carry_its_id_and_month():
+    layer = leadership_charts.heatmap(CELLS).data[1]
+    assert list(layer.text) == [
+        "Invoice · Repair<br>Jan 2026: +0.50 · 1,200 impressions",
+        "Invoice · Repair<br>Feb 2026: -0.25 · 30 impressions",
+        "Invoice · Sale<br>Jan 2026: +0.12 · 4 impressions",
+        "A very long touchpoint name indeed · Sale<br>Feb 2026: +1.00 · 7 impressions",
+    ]
+    assert [list(c) for c in layer.customdata] == [
+        [1, "2026-01-01"],
+        [1, "2026-02-01"],
+        [2, "2026-01-01"],
+        [3, "2026-02-01"],
+    ]
+
+
+def test_the_focused_cell_gets_an_outline_and_a_focus_off_the_map_gets_none():
+    focused = leadership_charts.heatmap(CELLS, 2, date(2026, 1, 1)).data
+    assert (focused[-1].name, list(focused[-1].x), list(focused[-1].y)) == ("focus", ["Jan 2026"], ["Invoice · Sale"])
+    assert len(leadership_charts.heatmap(CELLS, 2, date(2026, 5, 1)).data) == 2
