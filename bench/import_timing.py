@@ -16,6 +16,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+import duckdb  # noqa: E402
+
 from dashboard import cli  # noqa: E402
 from dashboard.store import Store, cycles, workspace  # noqa: E402
 from dashboard.store import groups as store_groups  # noqa: E402
@@ -61,3 +63,32 @@ def recorded_impressions(db: Path) -> int:
     """How many impressions the workspace file holds."""
     with Store(db) as store:
         return int(workspace.counts(store)["impressions"])
+
+
+def duckdb_floor(db: Path, setup: Sequence[str], statement: str, parameters: Sequence[object]) -> tuple[float, float]:
+    """Wall and CPU seconds of the all-DuckDB floor: one SQL statement writing the import's rows
+    into a table of a new database file (``setup``, untimed, creates its tables), then closing
+    the file (its checkpoint counts, as the import's commit does)."""
+    db.unlink(missing_ok=True)
+    Path(str(db) + ".wal").unlink(missing_ok=True)
+    con = duckdb.connect(str(db))
+    for sql in setup:
+        con.execute(sql)
+    con.execute("checkpoint")
+    started, cpu = time.perf_counter(), time.process_time()
+    con.execute(statement, list(parameters))
+    con.close()
+    return time.perf_counter() - started, time.process_time() - cpu
+
+
+IMPRESSION_TABLE = (
+    "create table impression (touchpoint_id integer not null, observed_on date not null, raw_value varchar not null,"
+    " scale varchar not null, score double not null, group_id integer, source varchar not null, comment varchar)"
+)
+"""The floor's target: the impression table's columns, without the workspace's sequences and roll-ups."""
+
+
+def touchpoint_table(names: Sequence[str]) -> list[str]:
+    """Set-up statements for the floor's touchpoint table (ids 1, 2, ...)."""
+    values = ", ".join(f"({number}, '{name}')" for number, name in enumerate(names, start=1))
+    return ["create table touchpoint (id integer, name varchar)", f"insert into touchpoint values {values}"]

@@ -14,10 +14,9 @@ from pathlib import Path
 import pandas as pd
 
 from dashboard import cli_server, demo, import_jobs, remote
-from dashboard.imports import reading
-from dashboard.imports.reading import SurveyError
+from dashboard.imports import dates
+from dashboard.imports.reading import MAX_BYTES, SurveyError
 from dashboard.store import Store, database_path, imports
-from dashboard.surveys import dates
 
 
 def _positive(text: str) -> int:
@@ -75,8 +74,24 @@ def _add_survey_commands(commands: argparse._SubParsersAction) -> None:  # type:
     imp.add_argument("file", type=Path, help="the survey file")
     imp.add_argument("--cycle", required=True, help="the service cycle the impressions belong to")
     imp.add_argument("--db", type=Path, help="database file (default: $DASHBOARD_DB or data/dashboard.duckdb)")
-    imp.add_argument("--strict", action="store_true", help="refuse the whole file if any row is rejected")
-    imp.add_argument("--scale", help="the scale of the scores when not detected, e.g. 1-5, 0-10, labels:Bad|OK|Good")
+    imp.add_argument(
+        "--strict",
+        action="store_true",
+        help="refuse the whole file if any row is rejected or it would create stakeholder groups",
+    )
+    imp.add_argument(
+        "--scale",
+        help="the scale of the answers, when they do not settle it (remembered for the survey), "
+        "e.g. 1-5, 0-10, labels:Bad|OK|Good; with '=' for a scale below zero: --scale=-2..2",
+    )
+    imp.add_argument(
+        "--group",
+        action="append",
+        default=[],
+        metavar="NAME=GROUP",
+        help="a group the file names that does not exist yet: record its rows under GROUP instead of creating it, "
+        "or with no group when GROUP is empty (repeatable)",
+    )
     imp.add_argument("--date-order", choices=dates.ORDERS, default=dates.AUTO, help="for dates such as 03/04/2026")
     imp.add_argument("--sheet", help="the sheet of an XLSX workbook (default: the first)")
     imp.add_argument("--json", action="store_true", help="print the outcome as JSON")
@@ -98,8 +113,8 @@ def _who() -> str:
 def run_survey_import(args: argparse.Namespace) -> int:
     """Imports one file; exit 0 only when the import committed, else one line on stderr."""
     path: Path = args.file
-    if path.stat().st_size > reading.MAX_BYTES:
-        raise SurveyError(f"{path.name} is larger than {reading.MAX_BYTES / 1e6:.0f} MB; split it")
+    if path.stat().st_size > MAX_BYTES:
+        raise SurveyError(f"{path.name} is larger than {MAX_BYTES / 1e6:.0f} MB; split it")
     job = import_jobs.Request(
         data=path.read_bytes(),
         file_name=path.name,
@@ -109,6 +124,7 @@ def run_survey_import(args: argparse.Namespace) -> int:
         date_order=args.date_order,
         sheet=args.sheet,
         imported_by=_who(),
+        groups=tuple(args.group),
     )
     with Store(args.db or database_path()) as store:
         outcome = import_jobs.run(store, job)

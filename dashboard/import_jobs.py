@@ -1,18 +1,21 @@
-"""One survey import as the command line and the API run it: read, check, refuse or commit,
-and the outcome as the JSON both print. The upload page runs the same pipeline step by step.
+"""One survey import as the command line, the API and the webhooks run it: read, check, refuse or
+commit, and the outcome as the JSON all of them answer. The upload page runs the same pipeline
+step by step.
 """
 
 from __future__ import annotations
 
+import functools
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from dashboard.imports import reading
-from dashboard.imports.reading import SurveyError
+from dashboard.imports import pipeline
+from dashboard.imports.columns import match_names
+from dashboard.imports.reading import MAX_BYTES, SurveyError
 from dashboard.scales import Scale
 from dashboard.store import Store, imports
-from dashboard.surveys import pipeline
 
 REJECTED_SHOWN = 1_000
 """Rejected rows listed in a dry run's answer; the count always covers all of them."""
@@ -20,7 +23,7 @@ REJECTED_SHOWN = 1_000
 
 @dataclass(frozen=True)
 class Request:
-    """What an import is asked to do."""
+    """What an import is asked to do. ``groups`` holds ``NAME=GROUP`` decisions (``--group``)."""
 
     data: bytes
     file_name: str
@@ -30,29 +33,48 @@ class Request:
     date_order: str = "auto"
     sheet: str | None = None
     imported_by: str = ""
+    groups: tuple[str, ...] = ()
+
+
+def group_map(pairs: Sequence[str], context: pipeline.Context) -> dict[str, int | str]:
+    """``--group NAME=GROUP`` decisions: NAME's rows go to the existing GROUP, or to no group when GROUP is empty."""
+    decisions: dict[str, int | str] = {}
+    for pair in pairs:
+        name, sign, target = pair.partition("=")
+        if not sign or not name.strip():
+            raise SurveyError(f"--group {pair!r}: write NAME=GROUP, or NAME= for no group")
+        if not target.strip():
+            decisions[name] = pipeline.NO_GROUP
+            continue
+        found = match_names([target], context.groups)[target]
+        if found is None:
+            known = ", ".join(context.groups) or "none yet"
+            raise SurveyError(f"--group {pair!r}: there is no stakeholder group {target.strip()!r} (groups: {known})")
+        decisions[name] = found
+    return decisions
 
 
 def _prepare(store: Store, job: Request) -> tuple[pipeline.Preview, str]:
-    if len(job.data) > reading.MAX_BYTES:
-        raise SurveyError(f"{job.file_name} is larger than {reading.MAX_BYTES / 1e6:.0f} MB; split it")
+    if len(job.data) > MAX_BYTES:
+        raise SurveyError(f"{job.file_name} is larger than {MAX_BYTES / 1e6:.0f} MB; split it")
     scale = Scale.parse(job.scale) if job.scale else None
-    digest = pipeline.fingerprint(job.data)
+    context = imports.cycle_context(store, job.cycle)
+    options = pipeline.Options(
+        scale=scale, date_order=job.date_order, sheet=job.sheet, group_map=group_map(job.groups, context)
+    )
+    digest = pipeline.content_hash_of(job.data)
     earlier = imports.batch_for_hash(store, digest)
     if earlier is not None:
         raise imports.DuplicateImportError(
             f"{job.file_name} was already imported (import {earlier['id']}, {earlier['file_name']})"
         )
-    context = imports.cycle_context(store, job.cycle)
-    options = pipeline.Options(scale=scale, date_order=job.date_order, sheet=job.sheet)
-    preview = pipeline.prepare(
-        job.data,
-        job.file_name,
-        context,
-        options,
-        content_hash=digest,
-        recall=lambda key: imports.remembered_mapping(store, key),
-    )
-    return preview, context.cycle_name
+    try:
+        recall = functools.partial(imports.remembered, store)
+        found = pipeline.prepare(job.data, job.file_name, context, options, content_hash=digest, recall=recall)
+    except pipeline.ScaleGuessError as error:
+        specs = " or ".join(f"--scale={scale.spec}" for scale in error.candidates)  # "=": a spec may start with -
+        raise SurveyError(f"{str(error).removesuffix(' Choose the scale.')} Say which: {specs}.") from None
+    return found, context.cycle_name
 
 
 def preview(store: Store, job: Request) -> dict[str, Any]:
@@ -70,6 +92,7 @@ def preview(store: Store, job: Request) -> dict[str, Any]:
         "rejected_rows": json.loads(rejected.to_json(orient="records")),
         "missing_answers": found.missing_answers,
         "new_touchpoints": list(found.new_touchpoints),
+        "new_groups": list(found.new_groups),
         "refusal": found.refusal(strict=job.strict),
     }
 
@@ -92,6 +115,7 @@ def run(store: Store, job: Request) -> dict[str, Any]:
         "impressions": result.impressions,
         "rejected": len(found.rejected),
         "missing_answers": found.missing_answers,
+        "created_groups": list(result.created_groups),
         "per_touchpoint": found.counts(),
         "detected": found.detected,
     }
@@ -99,8 +123,10 @@ def run(store: Store, job: Request) -> dict[str, Any]:
 
 def summary_line(outcome: dict[str, Any]) -> str:
     """The one line the CLI prints without ``--json``."""
+    created = outcome.get("created_groups") or []
     return (
         f"imported {outcome['impressions']:,} impressions from {outcome['file']} into {outcome['cycle']} "
         f"(import {outcome['import']}); {outcome['rejected']:,} rows rejected, "
         f"{outcome['missing_answers']:,} missing answers skipped"
+        + (f"; created stakeholder groups: {', '.join(created)}" if created else "")
     )

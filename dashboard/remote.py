@@ -95,6 +95,8 @@ def _survey_import(remote: Remote, args: argparse.Namespace) -> int:
     for name in ("scale", "sheet"):
         if getattr(args, name):
             fields[name] = getattr(args, name)
+    if getattr(args, "group", None):
+        fields["group"] = "\n".join(args.group)  # one NAME=GROUP decision a line
     outcome = json.loads(remote.call("POST", "/api/v1/imports", upload=(path.name, path.read_bytes()), fields=fields))
     print(json.dumps(outcome, indent=2, default=str) if args.json else import_jobs.summary_line(outcome))
     return 0

@@ -12,21 +12,24 @@ from __future__ import annotations
 
 import math
 import re
-import unicodedata
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
+from dashboard.text import fold
+
 _RANGE = re.compile(r"^\s*(-?\d+)\s*(?:\.\.|-|–|to)\s*(\+?-?\d+)\s*$")
 LABELS_PREFIX = "labels:"
 
 
-def _fold(text: str) -> str:
-    """Case-, accent- and spacing-insensitive form of a label, for matching answers."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return " ".join(bare.casefold().split())
+def label_key(text: str) -> str:
+    """The form a label and an answer are matched in: ``dashboard.text.fold``, the one text fold.
+
+    A label with no letters or digits ("+", an emoji) folds to nothing, so it is matched as
+    written instead (spacing ignored): otherwise every such label would be the same label.
+    """
+    return fold(text) or " ".join(text.split())
 
 
 @dataclass(frozen=True)
@@ -41,7 +44,7 @@ class Scale:
         if self.labels:
             if len(self.labels) < 2:
                 raise ValueError("a label scale needs at least two labels")
-            folded = [_fold(label) for label in self.labels]
+            folded = [label_key(label) for label in self.labels]
             if len(set(folded)) != len(folded):
                 raise ValueError("a label scale cannot repeat a label")
         elif self.high <= self.low:
@@ -99,8 +102,8 @@ class Scale:
     def normalise_many(self, raw: pd.Series) -> pd.Series:
         """Scores for a column of answers; NaN where an answer is not on the scale."""
         if self.labels:
-            lookup = {_fold(label): index for index, label in enumerate(self.labels)}
-            positions = raw.astype("string").map(lambda v: lookup.get(_fold(v)) if isinstance(v, str) else None)
+            lookup = {label_key(label): index for index, label in enumerate(self.labels)}
+            positions = raw.astype("string").map(lambda v: lookup.get(label_key(v)) if isinstance(v, str) else None)
             positions = pd.to_numeric(positions, errors="coerce")
         else:
             positions = pd.to_numeric(raw, errors="coerce")
@@ -118,9 +121,9 @@ class Scale:
         if self.labels:
             if not isinstance(raw, str):
                 return None
-            folded = _fold(raw)
+            folded = label_key(raw)
             for index, label in enumerate(self.labels):
-                if _fold(label) == folded:
+                if label_key(label) == folded:
                     return float(index)
             return None
         try:

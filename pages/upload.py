@@ -7,8 +7,9 @@ import streamlit as st
 
 from dashboard import domain, exports
 from dashboard import formatting as fmt
+from dashboard.imports import dates, pipeline
+from dashboard.imports.reading import SurveyError
 from dashboard.scales import COMMON_SCALES, Scale
-from dashboard.surveys import SurveyError, dates, pipeline
 from dashboard.ui import cached, import_editor, importing, navigation
 
 navigation.route_through_navigation()
@@ -44,15 +45,16 @@ with import_tab:
         "Survey files (CSV, TSV or XLSX)",
         type=["csv", "tsv", "txt", "xlsx", "xlsm"],
         accept_multiple_files=True,
-        help="The long format (one impression per row: date, touchpoint, score, ...) or a survey tool's export "
+        help="The long format (one impression per row: date, touchpoint, answer, ...) or a survey tool's export "
         "as downloaded (Qualtrics, SurveyMonkey, Google Forms, Microsoft Forms, Typeform, LimeSurvey, Alchemer, "
         "or a sheet whose column headers name the touchpoints).",
     )
     with st.expander("Import options"):
         scale_choice = st.selectbox(
-            "Scale of the scores",
+            "Scale of the answers",
             [DETECT, *(s.spec for s in COMMON_SCALES), "Other…"],
-            help="Used for rows that do not name their own scale.",
+            help="Used for rows that do not name their own scale. When the answers do not settle it, each file "
+            "asks you to choose.",
         )
         if scale_choice == "Other…":
             custom = st.text_input("Scale", placeholder="1-4, -3..3 or labels:Poor|Fair|Good")
@@ -63,7 +65,7 @@ with import_tab:
             format_func=ORDER_LABELS.__getitem__,
             horizontal=True,
         )
-        strict = st.toggle("Strict: refuse a file if any row is rejected", value=False)
+        strict = st.toggle("Strict: refuse a file if any row is rejected or it names new groups", value=False)
         new_moment = st.selectbox(
             "Moment of touchpoints added during an import",
             domain.MOMENT_KEYS,
@@ -80,7 +82,7 @@ with import_tab:
     done: dict[str, str] = st.session_state.setdefault("imports_done", {})
     for number, upload in enumerate(files or []):
         data = upload.getvalue()
-        digest = pipeline.fingerprint(data)
+        digest = pipeline.content_hash_of(data)
         st.subheader(upload.name, divider="gray")
         if digest in done:
             st.success(done[digest])
@@ -106,9 +108,10 @@ with import_tab:
         name_map: dict[str, int | str] = st.session_state.setdefault(f"names-{digest}", {})
         wide: dict[str, object] = st.session_state.setdefault(f"wide-{digest}", {})
         options = pipeline.Options(
-            scale=chosen_scale,
+            scale=Scale.parse(str(wide["scale"])) if "scale" in wide else chosen_scale,
             date_order=order,
             name_map=dict(name_map),
+            group_map=dict(wide.get("groups", {})),  # type: ignore[call-overload]
             sheet=sheet,
             overrides=tuple(sorted(dict(wide.get("overrides", {})).items())),  # type: ignore[call-overload]
             comment_column=wide.get("comment"),  # type: ignore[arg-type]
@@ -127,6 +130,9 @@ with import_tab:
                 wide["order"] = list(picked_order)
                 st.rerun()
             continue
+        except pipeline.ScaleGuessError as error:
+            import_editor.scale_guess(error, wide, key=digest[:12])
+            continue
         except SurveyError as error:
             st.error(str(error))
             continue
@@ -136,6 +142,7 @@ with import_tab:
             st.table({"": list(preview.detected), "Detected": list(preview.detected.values())}, border="horizontal")
         if preview.layout is not None:
             import_editor.wide_layout_editor(preview, wide, list(touchpoint_ids), key=digest[:12])
+        import_editor.new_groups_editor(preview, wide, key=digest[:12])
         kpi = st.columns(4)
         kpi[0].metric("Rows read", fmt.count(preview.rows_read), border=True)
         kpi[1].metric("Impressions to record", fmt.count(len(preview.impressions)), border=True)
@@ -193,9 +200,7 @@ with import_tab:
             except SurveyError as error:
                 st.error(str(error))
                 continue
-            done[digest] = (
-                f"Imported {fmt.count(result.impressions)} impressions into {cycle_name} (import {result.batch_id})."
-            )
+            done[digest] = importing.imported_message(result, cycle_name)
             st.rerun()
 
 with history_tab:
@@ -228,7 +233,7 @@ with manual_tab:
         with st.form("manual-entry", clear_on_submit=True):
             touchpoint = st.selectbox("Touchpoint", list(touchpoint_ids))
             observed_on = st.date_input("Date", value=date.today(), max_value=date.today())
-            answer = st.select_slider("Score", options=list(manual_scale.points))
+            answer = st.select_slider("Answer", options=list(manual_scale.points))
             group = st.selectbox("Stakeholder group", ["(none)", *group_ids])
             comment = st.text_area("Comment", max_chars=2000)
             if st.form_submit_button("Record the impression"):
@@ -249,10 +254,11 @@ with manual_tab:
 
 with template_tab:
     st.markdown(
-        "The long format holds one impression per row. **date**, **touchpoint** and **score** are required; "
+        "The long format holds one impression per row. **date**, **touchpoint** and **answer** are required; "
         "**service_cycle** may be left empty (the cycle chosen above is used), **group** names a stakeholder "
         "group, **scale** gives the row's own scale (such as `0-10` or `labels:Poor|Fair|Good`), and "
-        "**comment** is kept exactly as written."
+        "**comment** is kept exactly as written. A group the workspace does not have yet is created with the "
+        "import (or mapped, as you choose in the preview)."
     )
     left, right = st.columns(2)
     left.download_button(

@@ -48,6 +48,7 @@ def test_every_generated_request_gets_a_documented_answer_and_never_a_server_err
                 "14",
                 "--no-color",
             ],
+            cwd=tmp_path,  # schemathesis keeps a cache in its working directory
             capture_output=True,
             text=True,
             timeout=240,

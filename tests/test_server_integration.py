@@ -42,7 +42,7 @@ def served(tmp_path: Path) -> Iterator[tuple[Server, str]]:
 
 
 def upload(server: Server, token: str, name: str, data: bytes, **fields: str) -> Answer:
-    body, content_type = multipart((name, data), {"cycle": "Repair job", **fields})
+    body, content_type = multipart((name, data), {"cycle": "Repair job", "scale": "1-5", **fields})
     return call(server.url + "/api/v1/imports", "POST", token=token, body=body, content_type=content_type)
 
 
@@ -74,7 +74,9 @@ def test_api_and_command_line_share_the_running_workspace(
 
     survey = tmp_path / "cli.csv"
     survey.write_bytes(CLI_FILE)
-    code, out, err = run_cli(capsys, "survey", "import", str(survey), "--cycle", "repair job", "--db", db, "--json")
+    code, out, err = run_cli(
+        capsys, "survey", "import", str(survey), "--cycle", "repair job", "--scale", "1-5", "--db", db, "--json"
+    )
     assert (code, err) == (0, "")
     assert {k: json.loads(out)[k] for k in ("file", "cycle", "impressions", "rejected")} == {
         "file": "cli.csv",
@@ -82,7 +84,7 @@ def test_api_and_command_line_share_the_running_workspace(
         "impressions": 2,
         "rejected": 1,
     }
-    again = run_cli(capsys, "survey", "import", str(survey), "--cycle", "Repair job", "--db", db)
+    again = run_cli(capsys, "survey", "import", str(survey), "--cycle", "Repair job", "--scale", "1-5", "--db", db)
     assert again[0] == 1 and again[1] == ""
     assert again[2].startswith("error: cli.csv was already imported (import ") and again[2].count("\n") == 1
 

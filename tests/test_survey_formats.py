@@ -16,18 +16,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from dashboard.imports import answers as ls
+from dashboard.imports import tools as fp
+from dashboard.imports.detect import detect
+from dashboard.imports.layout import WideLayout
+from dashboard.imports.reshape import LONG_COLUMNS, to_long
+from dashboard.imports.survey_key import overrides_by_identity, overrides_from_identity, wide_survey_key
 from dashboard.scales import AGREEMENT, QUALITY, SATISFACTION, Scale
-from dashboard.survey_formats import (
-    LONG_COLUMNS,
-    WideLayout,
-    detect,
-    overrides_by_identity,
-    overrides_from_identity,
-    survey_fingerprint,
-    to_long,
-)
-from dashboard.survey_formats import fingerprints as fp
-from dashboard.survey_formats import label_scales as ls
 
 TOUCHPOINTS = ["Reception", "Waiting room", "Consultation", "Payment", "Follow-up call"]
 
@@ -604,15 +599,15 @@ def test_the_preview_lists_every_column_once_with_its_role():
 # --- remembering a survey ---------------------------------------------------------------------
 
 
-def test_next_months_export_of_a_survey_has_the_same_fingerprint_and_reuses_the_corrections():
+def test_next_months_export_of_a_survey_has_the_same_survey_key_and_reuses_the_corrections():
     september = qualtrics_export(QUALTRICS_ANSWERS, zone="Europe/Berlin")
     october = qualtrics_export([["Satisfied", "", "", "", "Satisfied", ""]], zone="Europe/Lisbon")
     september_layout, october_layout = detect(september, TOUCHPOINTS), detect(october, TOUCHPOINTS)
-    assert survey_fingerprint(september, september_layout) == survey_fingerprint(october, october_layout)
+    assert wide_survey_key(september, september_layout) == wide_survey_key(october, october_layout)
     remembered = overrides_by_identity(september, september_layout, {16: "Payment", 14: None})
     assert overrides_from_identity(october, october_layout, remembered) == {16: "Payment", 14: None}
     other = qualtrics_rows_deleted(["Q1_1"], [["5"]])
-    assert survey_fingerprint(other, detect(other, TOUCHPOINTS)) != survey_fingerprint(september, september_layout)
+    assert wide_survey_key(other, detect(other, TOUCHPOINTS)) != wide_survey_key(september, september_layout)
 
 
 def test_remembered_corrections_follow_their_columns_when_a_new_export_moves_them():
@@ -626,40 +621,6 @@ def test_remembered_corrections_follow_their_columns_when_a_new_export_moves_the
 
 
 # --- label scales -----------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("answers", "expected"),
-    [
-        (["1", "5", "3"], Scale.numeric(1, 5)),
-        (["1", "6.0", ""], Scale.numeric(1, 7)),
-        (["0", "7"], Scale.numeric(0, 10)),
-        (["2", "10"], Scale.numeric(1, 10)),
-        (["-2", "2"], Scale.numeric(-2, 2)),
-        (["4 / 5", "5/5"], Scale.numeric(1, 5)),
-        (["0 / 10", "9 / 10"], Scale.numeric(0, 10)),
-        (["3 / 4", "1 / 4"], Scale.numeric(1, 4)),
-        (["5 - Very satisfied", "1 - Very dissatisfied", "3 - Neutral"], Scale.numeric(1, 5)),
-        (["Very likely (10)", "Not at all likely (0)"], Scale.numeric(0, 10)),
-        (["2026-09-27", "2026-09-28"], None),
-        (["very SATISFIED", "Dissatisfied", "N/A"], SATISFACTION),
-        (["Somewhat satisfied", "Very dissatisfied"], ls.SATISFACTION_SOMEWHAT),
-        (["Moderately satisfied", "Extremely dissatisfied"], ls.SATISFACTION_EXTREMELY_7),
-        (["Strongly agree", "Somewhat disagree"], ls.AGREEMENT_SOMEWHAT),
-        (["Strongly agree", "Somewhat disagree", "Disagree"], ls.AGREEMENT_7),
-        (["Fair", "Excellent"], QUALITY),
-        (["Terrible", "Average"], ls.QUALITY_TERRIBLE),
-        (["Likely", "Very unlikely"], ls.LIKELIHOOD),
-        (["As expected", "Much better than expected"], ls.EXPECTATIONS),
-        (["Easy", "Very difficult"], ls.EASE),
-        (["", "N/A", "Not applicable", "Don't know", "-99", None], None),
-        (["1", "11"], None),
-        (["2.5", "4"], None),
-        (["Good", "Bad"], None),
-    ],
-)
-def test_the_smallest_known_scale_holding_every_answer_is_detected(answers: list[str | None], expected: Scale | None):
-    assert ls.detect_scale(pd.Series(answers, dtype=object)) == expected
 
 
 def test_a_user_can_order_labels_no_known_set_holds_but_not_forget_one():
@@ -698,7 +659,6 @@ def test_a_large_export_is_reshaped_without_a_loop_over_respondents():
 HEADER_WORDS = ["How", "satisfaction", "were", "you", "with", "Reception", "Q1_1", "Start Date", "Response ID", "rate"]
 DATA_CELLS = ["1", "4", "10", "0", "Satisfied", "Strongly agree", "Poor", "2026-09-27 10:00:00", "a@b.org", "N/A"]
 DATA_CELLS += ["4 / 5", "5 - Very satisfied", "Likely (4)", "198.51.100.7", "R_1aBcDeFgHi", "True"]
-ALL_SCALES = [*ls.NUMERIC_SCALES, *ls.LABEL_SCALES]
 
 
 @st.composite
@@ -735,39 +695,6 @@ def test_a_qualtrics_json_row_ends_the_header_wherever_it_stands(case: tuple[pd.
     json_cells = [f'{{"ImportId":"QID{n}","timeZone":"{zone}"}}' for n in range(raw.shape[1])]
     with_json = pd.concat([raw.iloc[:depth], grid(json_cells), raw.iloc[depth:]], ignore_index=True)
     assert fp.tool_header_depth(with_json, "qualtrics") == depth + 1
-
-
-def _variants(label: str) -> st.SearchStrategy[str]:
-    return st.sampled_from([label, label.upper(), label.lower(), f"  {label} ", label.replace(" ", "  ")])
-
-
-@settings(max_examples=150, deadline=None)
-@given(st.sampled_from(ALL_SCALES), st.data())
-def test_every_point_of_a_known_scale_in_any_order_and_spelling_detects_that_scale(scale: Scale, data: st.DataObject):
-    answers = [data.draw(_variants(point)) for point in scale.points]
-    extra = data.draw(st.lists(st.sampled_from(scale.points), max_size=10))
-    missing = data.draw(st.lists(st.sampled_from(["", "N/A", "Don't know", "-99", None]), max_size=4))
-    shuffled = data.draw(st.permutations(answers + extra + missing))
-    assert ls.detect_scale(pd.Series(shuffled, dtype=object)) == scale
-
-
-@settings(max_examples=150, deadline=None)
-@given(st.sampled_from(ALL_SCALES), st.data())
-def test_some_answers_of_a_known_scale_detect_a_scale_no_larger_that_holds_them_all(scale: Scale, data: st.DataObject):
-    answers = data.draw(st.lists(st.sampled_from(scale.points), min_size=1, max_size=12))
-    detected = ls.detect_scale(pd.Series(answers, dtype=object))
-    assert detected is not None
-    assert len(detected.points) <= len(scale.points)
-    assert all(-1.0 <= detected.normalise(answer) <= 1.0 for answer in answers)
-
-
-@settings(max_examples=100, deadline=None)
-@given(st.lists(st.integers(-5, 15).map(str), min_size=1, max_size=12))
-def test_numbers_detect_the_smallest_known_range_around_them_or_none(answers: list[str]):
-    detected = ls.detect_scale(pd.Series(answers, dtype=object))
-    numbers = [int(answer) for answer in answers]
-    holding = [s for s in ls.NUMERIC_SCALES if s.low <= min(numbers) and max(numbers) <= s.high]
-    assert detected == (min(holding, key=lambda s: s.high - s.low) if holding else None)
 
 
 def test_a_short_free_text_question_mentioning_a_touchpoint_is_not_taken_for_its_rating():

@@ -12,7 +12,7 @@ from dashboard.store import Store, workspace
 from tests.survey_files import HEADER, csv_bytes, entity_expansion, small_workspace, zip_bomb
 
 GOOD = csv_bytes(
-    ["2026-09-01,Repair job,Front desk,Homeowners,5,,", "2026-09-02,,Repair,,2,,", "2026-09-02,,Repair,,x,,"]
+    ["2026-09-01,Repair job,Front desk,Homeowners,5,,", "2026-09-02,,Repair,,1,,", "2026-09-02,,Repair,,x,,"]
 )
 
 
@@ -76,7 +76,7 @@ def test_stats_prints_totals_and_per_touchpoint_figures(db: Path, tmp_path: Path
                 "touchpoint": "Repair",
                 "moment": "keep_or_lose",
                 "impressions": 1,
-                "mean_score": -0.5,
+                "mean_score": -1.0,
             },
         ],
     }
@@ -85,18 +85,23 @@ def test_stats_prints_totals_and_per_touchpoint_figures(db: Path, tmp_path: Path
 @pytest.mark.parametrize(
     ("data", "name", "extra", "reason"),
     [
-        (GOOD, "s.csv", ["--strict"], "error: strict mode: 1 row(s) rejected, e.g. row 4: score “x” is not on"),
+        (GOOD, "s.csv", ["--strict"], "error: strict mode: 1 row(s) rejected, e.g. row 4: answer “x” is not on"),
         (b"", "s.csv", [], "error: The file is empty."),
         (HEADER.encode() + b"\n", "s.csv", [], "error: The file has a header but no rows below it."),
         (b"\x00\x01\x02PNG" * 100, "s.csv", [], "error: The file contains NUL bytes"),
         (
             csv_bytes(["2026-09-01,,Repair,,4,,", "2026-09-01,,Repair,4"]),
             "s.csv",
-            ["--strict"],
+            ["--strict", "--scale", "1-5"],
             "row 3: has 4 fields where the header has 7",
         ),
         (csv_bytes(["2026-09-01,,Repair,,4,,"]), "s.csv", ["--scale", "1-3", "--strict"], "not on the scale 1 to 3"),
-        (csv_bytes(["2026-09-01,,Nowhere,,4,,"]), "s.csv", [], "error: no row can be imported (1 rejected"),
+        (
+            csv_bytes(["2026-09-01,,Nowhere,,4,,"]),
+            "s.csv",
+            ["--scale", "1-5"],
+            "error: no row can be imported (1 rejected",
+        ),
         (zip_bomb(), "s.xlsx", [], "zip bomb"),
         (entity_expansion(), "s.xlsx", [], "declares XML entities"),
         (GOOD, "s.csv", ["--scale", "one to five"], "error: not a scale"),

@@ -9,8 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dashboard.imports import reading
-from dashboard.scales import COMMON_SCALES, Scale
-from dashboard.surveys import answers, matching
+from dashboard.text import key
 
 TEXT = st.text(alphabet="abcdefghij XYZé\"'\n", max_size=8)
 WORD = st.text(alphabet="abcdefghijklmnopqrstuvwxyzé", min_size=1, max_size=10)
@@ -39,7 +38,7 @@ def test_the_delimiter_a_table_was_written_with_is_the_one_sniffed(case: tuple[s
 def titled_tables(draw: st.DrawFn) -> tuple[list[list[str]], int]:
     """Blank or one-cell title rows, then a header of distinct names, then rows of numbers."""
     titles = draw(st.lists(st.one_of(st.just([]), st.lists(WORD, min_size=1, max_size=1)), max_size=4))
-    header = draw(st.lists(WORD, min_size=2, max_size=8, unique_by=matching.fold_key))
+    header = draw(st.lists(WORD, min_size=2, max_size=8, unique_by=key))
     numbers = st.lists(st.integers(-99, 9999).map(str), min_size=len(header), max_size=len(header))
     body = draw(st.lists(numbers, min_size=1, max_size=5))
     return [*titles, header, *body], len(titles)
@@ -50,24 +49,3 @@ def titled_tables(draw: st.DrawFn) -> tuple[list[list[str]], int]:
 def test_the_header_is_found_below_any_title_rows(case: tuple[list[list[str]], int]):
     rows, header_index = case
     assert reading.find_header_row(rows) == header_index
-
-
-@st.composite
-def answers_on_a_scale(draw: st.DrawFn) -> tuple[list[str], Scale]:
-    """Answers from one common scale (both ends used when numeric), mixed with missing answers."""
-    scale = draw(st.sampled_from(COMMON_SCALES))
-    points = list(scale.points)
-    chosen = draw(st.lists(st.sampled_from(points), min_size=1, max_size=12))
-    if not scale.is_labelled:
-        chosen += [points[0], points[-1]]
-    else:
-        chosen = [draw(st.sampled_from([p, p.upper(), p.lower(), f" {p} "])) for p in chosen]
-    missing = draw(st.lists(st.sampled_from(["", "N/A", "Not applicable", "Don't know", "-99"]), max_size=3))
-    return draw(st.permutations(chosen + missing)), scale
-
-
-@settings(max_examples=200, deadline=None)
-@given(answers_on_a_scale())
-def test_the_scale_of_answers_is_detected_whatever_the_mix(case: tuple[list[str], Scale]):
-    values, scale = case
-    assert answers.detect_scale(values) == scale

@@ -16,9 +16,11 @@ import pandas as pd
 import pytest
 
 from dashboard import cli
+from dashboard.imports import pipeline
+from dashboard.imports.reading import SurveyError
+from dashboard.scales import SATISFACTION, Scale
 from dashboard.store import Store, cycles, groups, imports
 from dashboard.store.cycles import TouchpointFields
-from dashboard.surveys import SurveyError, pipeline
 from tests.survey_files import xlsx_bytes
 from tests.test_survey_formats import (
     QUALTRICS_ANSWERS,
@@ -51,7 +53,7 @@ def xlsx_of(raw: pd.DataFrame) -> bytes:
 
 def preview_of(store: Store, data: bytes, name: str, options: pipeline.Options | None = None) -> pipeline.Preview:
     context = imports.cycle_context(store, "Clinic")
-    return pipeline.prepare(data, name, context, options, recall=lambda key: imports.remembered_mapping(store, key))
+    return pipeline.prepare(data, name, context, options, recall=lambda key: imports.remembered(store, key))
 
 
 def imported(store: Store, data: bytes, name: str, options: pipeline.Options | None = None) -> pipeline.Preview:
@@ -103,13 +105,13 @@ def test_an_answer_off_the_scale_is_rejected_with_its_file_row(clinic: Store):
         csv_of(qualtrics_export(answers)),
         "qualtrics.csv",
         pipeline.Options(
-            scale=pipeline.Scale.parse(
+            scale=Scale.parse(
                 "labels:Very dissatisfied|Dissatisfied|Neither satisfied nor dissatisfied|Satisfied|Very satisfied"
             )
         ),
     )
     assert list(preview.rejected["row"]) == [5]  # three header rows, then the second respondent
-    assert preview.rejected["reason"].iloc[0].startswith("score “Brilliant” is not on the scale")
+    assert preview.rejected["reason"].iloc[0].startswith("answer “Brilliant” is not on the scale")
 
 
 def test_a_surveymonkey_export_records_the_matrix_and_the_single_question_each_on_its_own_scale(clinic: Store):
@@ -189,10 +191,10 @@ def test_a_semicolon_separated_limesurvey_export_with_a_group_column(clinic: Sto
         ["1", "2026-09-27 10:00:00", "3", "en", "123456", "2026-09-27 09:55:00", "2026-09-27 10:00:00", "192.0.2.9"]
         + ["5", "4", "Patients"],
         ["2", "2026-09-28 11:00:00", "3", "en", "654321", "2026-09-28 10:55:00", "2026-09-28 11:00:00", "192.0.2.8"]
-        + ["2", "N/A", "Families"],
+        + ["1", "N/A", "Families"],
     )
     preview = imported(clinic, csv_of(raw, ";"), "limesurvey.csv")
-    assert per_touchpoint(clinic) == {"Reception": (2, 0.25), "Consultation": (1, 0.5)}
+    assert per_touchpoint(clinic) == {"Reception": (2, 0.0), "Consultation": (1, 0.5)}
     assert (preview.detected["delimiter"], preview.missing_answers) == ("semicolon", 1)
 
 
@@ -230,7 +232,7 @@ def corrected_export(month: int) -> pd.DataFrame:
     """A hand-made sheet whose column "Desk" names no touchpoint: the person maps it to Reception."""
     return grid(
         ["Date", "Desk", "Consultation"],
-        [f"2026-{month:02d}-01", "5", "4"],
+        [f"2026-{month:02d}-01", "5", "5"],
         [f"2026-{month:02d}-02", "3", "1"],
     )
 
@@ -244,7 +246,7 @@ def test_a_second_export_of_the_same_survey_reuses_the_mapping_corrected_in_the_
     assert second.counts() == {"Consultation": 2, "Reception": 2}
     assert second.detected["remembered mapping"] == "1 column(s) mapped as corrected for this survey before"
     imports.commit(clinic, second)
-    assert per_touchpoint(clinic) == {"Reception": (4, 0.5), "Consultation": (4, -0.25)}
+    assert per_touchpoint(clinic) == {"Reception": (4, 0.5), "Consultation": (4, 0.0)}
 
 
 def test_labels_no_known_scale_holds_are_ordered_by_the_person(clinic: Store):
@@ -310,3 +312,19 @@ def test_the_command_line_refuses_a_wide_export_naming_no_touchpoint_in_one_line
         "error: No column of this file (a sheet with one column per touchpoint) names a touchpoint of Clinic. "
         "Map its rating columns to touchpoints on the upload page; the mapping is remembered for its next export.\n"
     )
+
+
+def test_a_matrix_on_labels_keeps_its_scale_while_a_question_whose_answers_do_not_settle_one_asks(clinic: Store):
+    raw = grid(
+        ["Timestamp", "How satisfied were you? [Reception]", "How satisfied were you? [Waiting room]", "Payment"],
+        ["2026/09/27 10:00:00", "Very satisfied", "Dissatisfied", "4"],
+        ["2026/09/28 10:00:00", "Satisfied", "Very dissatisfied", "3"],
+    )
+    with pytest.raises(pipeline.ScaleGuessError, match=r"the answers \(4, 3\) could be on 3 to 4, 1 to 5"):
+        preview_of(clinic, csv_of(raw), "forms.csv")
+    preview = imported(clinic, csv_of(raw), "forms.csv", pipeline.Options(scale=Scale.numeric(1, 5)))
+    assert preview.detected["scale"] == (
+        "per column (chosen where the answers did not settle it): Reception: "
+        f"{SATISFACTION.spec}; Waiting room: {SATISFACTION.spec}; Payment: 1-5"
+    )
+    assert per_touchpoint(clinic) == {"Reception": (2, 0.75), "Waiting room": (2, -0.75), "Payment": (2, 0.25)}

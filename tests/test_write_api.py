@@ -6,10 +6,12 @@ from __future__ import annotations
 import pytest
 
 from dashboard import maps
+from dashboard.imports import pipeline
+from dashboard.imports.reading import SurveyError
+from dashboard.scales import Scale
 from dashboard.store import Store, cycles, groups, ideas, imports, map_files, plan, workspace
 from dashboard.store import workshop as workshop_sql
 from dashboard.store.cycles import TouchpointFields
-from dashboard.surveys import SurveyError, pipeline
 from tests.survey_files import csv_bytes, small_workspace
 
 HEADER = "service_cycle,touchpoint,moment,channel,owner\n"
@@ -195,12 +197,17 @@ def test_add_touchpoints_refuses_an_archived_namesake_and_writes_nothing(store: 
 
 # --- a survey import ----------------------------------------------------------------------------
 
+ONE_TO_FIVE = Scale.numeric(1, 5)
+"""Two answers inside 1..5 do not settle a scale: the person chose 1-5."""
+
 
 def test_a_survey_import_creating_an_archived_touchpoint_again_is_refused(store: Store, repair: dict[str, int]):
     cycles.archive_touchpoint(store, repair["Front desk"])
     context = imports.cycle_context(store, "Repair job")
     data = csv_bytes(["2026-09-01,,front desk,,4,,", "2026-09-01,,Repair,,5,,"])
-    preview = pipeline.prepare(data, "survey.csv", context, pipeline.Options(name_map={"front desk": pipeline.CREATE}))
+    preview = pipeline.prepare(
+        data, "survey.csv", context, pipeline.Options(scale=ONE_TO_FIVE, name_map={"front desk": pipeline.CREATE})
+    )
     assert preview.new_touchpoints == ["front desk"]
     version = store.data_version()
     with pytest.raises(SurveyError) as refused:
@@ -219,7 +226,9 @@ def test_a_survey_import_creating_an_archived_touchpoint_again_is_refused(store:
 def test_a_survey_import_previewed_before_the_touchpoint_was_added_uses_it(store: Store, repair: dict[str, int]):
     context = imports.cycle_context(store, "Repair job")
     data = csv_bytes(["2026-09-01,,Parking,,4,,", "2026-09-01,,Parking,,2,,"])
-    preview = pipeline.prepare(data, "survey.csv", context, pipeline.Options(name_map={"Parking": pipeline.CREATE}))
+    preview = pipeline.prepare(
+        data, "survey.csv", context, pipeline.Options(scale=ONE_TO_FIVE, name_map={"Parking": pipeline.CREATE})
+    )
     parking = cycles.add_touchpoint(store, repair["cycle"], TouchpointFields("parking", "make_or_break"))
     imports.commit(store, preview)
     assert names(store, repair["cycle"]) == ["Front desk", "Café visit", "Repair", "parking"]

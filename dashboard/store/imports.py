@@ -1,9 +1,10 @@
 """SQL for survey imports: the batch each import writes, its history, undo, and duplicates.
 
-An import is one transaction: the touchpoints it adds, its ``import_batch`` row and every
-impression it records commit together or not at all. Each impression carries its batch id,
-so undoing an import removes exactly what it wrote. A file's content hash recognises the
-same file uploaded again (under any name) while its earlier import stands.
+An import is one transaction: the touchpoints and stakeholder groups it adds, its
+``import_batch`` row and every impression it records commit together or not at all. Each
+impression carries its batch id, so undoing an import removes exactly what it wrote. A file's
+content hash recognises the same file uploaded again (under any name) while its earlier import
+stands.
 """
 
 from __future__ import annotations
@@ -17,12 +18,14 @@ import numpy as np
 import pandas as pd
 
 from dashboard import domain
+from dashboard.imports.preview import Context, Preview, Remembered
 from dashboard.imports.reading import SurveyError
+from dashboard.scales import Scale
 from dashboard.store import Store, rollup
 from dashboard.store.cycles import add_touchpoints
+from dashboard.store.groups import add_groups
 from dashboard.store.impressions import insert_impressions
-from dashboard.surveys.matching import fold_key
-from dashboard.surveys.pipeline import Context, Preview
+from dashboard.text import key
 
 CHUNK_ROWS = 500_000
 """Impressions written per statement, so a progress bar can move during a large import."""
@@ -34,9 +37,13 @@ class DuplicateImportError(SurveyError):
 
 @dataclass(frozen=True)
 class ImportResult:
+    """What one import wrote."""
+
     batch_id: int
     impressions: int
     new_touchpoints: int
+    created_groups: tuple[str, ...] = ()
+    """Stakeholder groups the import created, as named."""
 
 
 def cycle_context(store: Store, cycle: str | int) -> Context:
@@ -46,7 +53,7 @@ def cycle_context(store: Store, cycle: str | int) -> Context:
         if isinstance(cycle, int):
             found = [r for r in rows if r[0] == cycle]
         else:
-            found = [r for r in rows if fold_key(r[1]) == fold_key(cycle)]
+            found = [r for r in rows if key(r[1]) == key(cycle)]
         if not found:
             known = ", ".join(r[1] for r in rows) or "none yet"
             raise SurveyError(f"There is no service cycle {cycle!r} (service cycles: {known}).")
@@ -94,9 +101,11 @@ def commit(
             raise SurveyError(f"{error} Nothing was imported.") from error
         created = [added[name] for name in preview.new_touchpoints]
         if created:
-            new_ids = np.asarray(created, dtype=np.int64)
-            ids = frame["touchpoint_id"].to_numpy()
-            frame = frame.assign(touchpoint_id=np.where(ids < 0, new_ids[np.clip(-ids - 1, 0, None)], ids))
+            frame = frame.assign(touchpoint_id=_resolved(frame["touchpoint_id"].to_numpy(), created))
+        groups = _created_groups(cur, preview)
+        if groups:
+            ids = frame["group_id"].to_numpy(dtype=np.int64, na_value=0)
+            frame = frame.assign(group_id=pd.arrays.IntegerArray(_resolved(ids, groups), ids == 0))
         row = cur.execute(
             "insert into import_batch (file_name, content_hash, cycle_id, imported_by, rows_read, impressions,"
             " rejected, missing_answers, detected) values (?, ?, ?, ?, ?, ?, ?, ?, ?) returning id",
@@ -114,13 +123,27 @@ def commit(
         ).fetchone()
         assert row is not None
         batch_id = int(row[0])
-        if preview.survey_key and preview.remember:
-            _remember_mapping(cur, preview)
+        if preview.survey_key and (preview.remember or preview.remember_scale):
+            _remember(cur, preview)
         for start in range(0, len(frame), CHUNK_ROWS):
             insert_impressions(cur, frame.iloc[start : start + CHUNK_ROWS], import_id=batch_id)
             if progress:
                 progress(min(1.0, (start + CHUNK_ROWS) / len(frame)))
-    return ImportResult(batch_id, len(frame), len(created))
+    return ImportResult(batch_id, len(frame), len(created), tuple(preview.new_groups))
+
+
+def _resolved(ids: np.ndarray, new_ids: list[int]) -> np.ndarray:
+    """Ids with the placeholders of new rows (-1, -2, ...) replaced by the ids they were given."""
+    created = np.asarray(new_ids, dtype=np.int64)
+    return np.where(ids < 0, created[np.clip(-ids - 1, 0, None)], ids)
+
+
+def _created_groups(cur: Any, preview: Preview) -> list[int]:
+    """Creates the preview's new stakeholder groups (inside the import's transaction); their ids in order."""
+    if not preview.new_groups:
+        return []
+    ids = add_groups(cur, preview.new_groups)
+    return [ids[name] for name in preview.new_groups]
 
 
 def history(store: Store) -> pd.DataFrame:
@@ -172,25 +195,39 @@ def stats(store: Store) -> dict[str, Any]:
     }
 
 
-# --- issue 5: remembered column mappings of wide survey exports ---
+# --- what a person confirmed for a survey: column corrections and the scale ---
 
 
-def remembered_mapping(store: Store, fingerprint: str) -> dict[str, str | None]:
-    """The corrections remembered for a survey (column identity -> touchpoint name, None = left out)."""
+def remembered(store: Store, survey_key: str) -> Remembered:
+    """What was confirmed for a survey before: column identity -> touchpoint (None = left out), and the scale."""
     with store.cursor() as cur:
-        row = cur.execute("select columns from survey_mapping where fingerprint = ?", [fingerprint]).fetchone()
+        row = cur.execute("select columns, scale from survey_mapping where survey_key = ?", [survey_key]).fetchone()
     if row is None:
-        return {}
+        return Remembered()
     stored = json.loads(row[0])
-    return {str(k): (None if v is None else str(v)) for k, v in stored.items()} if isinstance(stored, dict) else {}
+    columns = {str(k): (None if v is None else str(v)) for k, v in stored.items()} if isinstance(stored, dict) else {}
+    try:
+        scale = Scale.parse(row[1]) if row[1] else None
+    except ValueError:
+        scale = None  # a spec no longer understood is asked for again rather than trusted
+    return Remembered(columns, scale)
 
 
-def _remember_mapping(cur: Any, preview: Preview) -> None:
-    """Keeps a preview's corrections for its survey (inside the import's transaction)."""
-    tool = preview.layout.tool if preview.layout is not None else ""
+def _remember(cur: Any, preview: Preview) -> None:
+    """Keeps a preview's corrections and chosen scale for its survey (inside the import's transaction).
+
+    What this import does not say is kept from before: a scale chosen today leaves last month's
+    column corrections in place, and the other way round.
+    """
+    tool = preview.layout.tool if preview.layout is not None else "long"
+    before = cur.execute(
+        "select columns, scale from survey_mapping where survey_key = ?", [preview.survey_key]
+    ).fetchone()
+    columns = json.dumps(preview.remember, sort_keys=True) if preview.remember else (before[0] if before else "{}")
+    scale = preview.remember_scale or (before[1] if before else None)
     cur.execute(
-        "insert into survey_mapping (fingerprint, tool, columns) values (?, ?, ?)"
-        " on conflict (fingerprint) do update set tool = excluded.tool, columns = excluded.columns,"
-        " updated_at = now()",
-        [preview.survey_key, tool, json.dumps(preview.remember, sort_keys=True)],
+        "insert into survey_mapping (survey_key, tool, columns, scale) values (?, ?, ?, ?)"
+        " on conflict (survey_key) do update set tool = excluded.tool, columns = excluded.columns,"
+        " scale = excluded.scale, updated_at = now()",
+        [preview.survey_key, tool, columns, scale],
     )

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard.surveys import pipeline
+from dashboard.imports import pipeline
+from dashboard.ui import cached
 
 LEAVE_OUT = "(leave this column out)"
 NO_COLUMN = "(none)"
@@ -43,8 +44,7 @@ def wide_layout_editor(
         )
         if right.button("Apply", key=f"apply-col-{key}", help="Remembered for this survey when you import it."):
             overrides = dict(state.get("overrides", {}))  # type: ignore[call-overload]
-            overrides[int(column)] = None if target == LEAVE_OUT else str(target)
-            state["overrides"] = overrides
+            state["overrides"] = {**overrides, int(column): None if target == LEAVE_OUT else str(target)}
             st.rerun()
         free = [c.column_index for c in layout.free_text_columns]
         if layout.comment_column is not None and layout.comment_column not in free:
@@ -71,3 +71,58 @@ def wide_layout_editor(
             if group_pick is not None:
                 state["group"] = group_pick
             st.rerun()
+
+
+CREATE_GROUP = "Create it with the import"
+NO_GROUP = "Import its rows without a group"
+
+
+def scale_guess(error: pipeline.ScaleGuessError, state: dict[str, object], key: str) -> None:
+    """The answers fit several scales: say so, list the candidates, and let the person choose one.
+
+    The choice goes to ``state["scale"]`` (a spec) and reruns the preview; the import remembers
+    it for this survey, so its next export is not asked again.
+    """
+    st.warning(str(error))
+    picked = st.radio(
+        "Which scale were these answers given on?",
+        list(error.candidates),
+        index=None,
+        format_func=lambda scale: f"{scale} ({scale.spec})",
+        key=f"scale-{key}",
+        help="The scores depend on it: a 2 is the top of 0 to 2, the middle of -2 to 2, and low on 0 to 10.",
+    )
+    if st.button("Use this scale", key=f"use-scale-{key}", disabled=picked is None) and picked is not None:
+        state["scale"] = picked.spec
+        st.rerun()
+
+
+def new_groups_editor(preview: pipeline.Preview, state: dict[str, object], key: str) -> None:
+    """Stakeholder groups the file names that do not exist yet: create each, map it to a group, or none.
+
+    ``state["groups"]`` collects the decisions {name: group id, ``pipeline.NO_GROUP`` or
+    ``pipeline.CREATE``}; creating is what happens without one.
+    """
+    decided: dict[str, int | str] = dict(state.get("groups", {}))  # type: ignore[call-overload]
+    names = list(dict.fromkeys([*preview.new_groups, *decided]))
+    if not names:
+        return
+    frame = cached.groups()
+    groups = {str(name): int(ident) for name, ident in zip(frame["name"], frame["id"], strict=True)}
+    st.info(
+        f"{len(names)} stakeholder group(s) in this file are new: {', '.join(names)}. They are created with the "
+        "import unless you map them to an existing group or import their rows without a group."
+    )
+    options = [CREATE_GROUP, NO_GROUP, *groups]
+    for number, name in enumerate(names):
+        current = decided.get(name, pipeline.CREATE)
+        shown = {pipeline.CREATE: CREATE_GROUP, pipeline.NO_GROUP: NO_GROUP}.get(str(current))
+        by_id = {ident: group for group, ident in groups.items()}
+        index = options.index(shown if shown else by_id.get(int(current), CREATE_GROUP))
+        picked = st.selectbox(f"“{name}”", options, index=index, key=f"group-{key}-{number}")
+        decided[name] = {CREATE_GROUP: pipeline.CREATE, NO_GROUP: pipeline.NO_GROUP}.get(picked) or groups[picked]
+    applied = dict(state.get("groups", {}))  # type: ignore[call-overload]
+    changed = any(decided[name] != applied.get(name, pipeline.CREATE) for name in names)
+    if changed and st.button("Apply these choices", key=f"apply-groups-{key}"):
+        state["groups"] = decided
+        st.rerun()

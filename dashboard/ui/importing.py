@@ -6,9 +6,9 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard.imports import reading
+from dashboard.imports import pipeline
+from dashboard.imports.reading import list_sheets
 from dashboard.store import imports
-from dashboard.surveys import pipeline
 from dashboard.ui.cached import data_version, store
 
 
@@ -24,7 +24,7 @@ def import_history() -> pd.DataFrame:
 def survey_preview(
     data: bytes, digest: str, file_name: str, cycle_id: int, options: pipeline.Options
 ) -> pipeline.Preview:
-    """The preview of one uploaded file (``digest`` its fingerprint), kept for this session so
+    """The preview of one uploaded file (``digest`` its content hash), kept for this session so
     reruns do not reread it. Raises ``SurveyError`` for a file that cannot be imported.
     """
     key = ("survey_preview", digest, file_name, cycle_id, repr(options), data_version())
@@ -38,7 +38,7 @@ def survey_preview(
             context,
             options,
             content_hash=digest,
-            recall=lambda k: imports.remembered_mapping(store(), k),
+            recall=lambda k: imports.remembered(store(), k),
         )
     preview: pipeline.Preview = kept[key]
     return preview
@@ -46,7 +46,7 @@ def survey_preview(
 
 def workbook_sheets(data: bytes) -> list[str]:
     """The sheets of an uploaded workbook (raises ``SurveyError`` for a bad one)."""
-    return reading.list_sheets(data)
+    return list_sheets(data)
 
 
 def earlier_import(content_hash: str) -> dict[str, object] | None:
@@ -65,6 +65,14 @@ def commit_import(preview: pipeline.Preview, imported_by: str, new_touchpoint_mo
     )
     bar.progress(1.0, text=f"Imported {preview.file_name}.")
     return result
+
+
+def imported_message(result: imports.ImportResult, cycle_name: str) -> str:
+    """What an import did, in one line for the page."""
+    message = f"Imported {result.impressions:,} impressions into {cycle_name} (import {result.batch_id})."
+    if result.created_groups:
+        message += f" Created stakeholder groups: {', '.join(result.created_groups)}."
+    return message
 
 
 def undo_import(batch_id: int) -> int:

@@ -86,6 +86,10 @@ PATHS: dict[str, Any] = {
                     "scale": {"type": "string"},
                     "date_order": {"type": "string"},
                     "sheet": {"type": "string"},
+                    "group": {
+                        "type": "string",
+                        "description": "NAME=GROUP decisions for groups the file names that do not exist, one a line",
+                    },
                 },
                 ["cycle"],
             ),

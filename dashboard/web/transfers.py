@@ -43,6 +43,7 @@ async def survey_import(call: Call) -> Any:
         date_order=fields.get("date_order") or "auto",
         sheet=fields.get("sheet") or None,
         imported_by=f"api:{call.holder.name}",
+        groups=tuple(line for line in fields.get("group", "").splitlines() if line.strip()),
     )
     if _flag(fields, "dry_run"):  # 200, not the 201 of a committed import
         return JSONResponse(await call.blocking(import_jobs.preview, call.service.store, job))

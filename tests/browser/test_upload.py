@@ -24,6 +24,12 @@ def test_a_team_member_uploads_previews_imports_and_undoes_a_survey(server: Serv
     page.locator("input[type=file]").set_input_files(
         files=[{"name": "renewal-september.csv", "mimeType": "text/csv", "buffer": SURVEY}]
     )
+    # 4, 5 and 2 could be on 1-5, 1-7, 1-10 or 0-10: the page asks instead of guessing.
+    expect(page.get_by_text("The scale is a guess")).to_be_visible(timeout=30_000)
+    settle(page)
+    page.get_by_text("1 to 5 (1-5)", exact=True).click()
+    settle(page)
+    page.get_by_role("button", name="Use this scale").click()
     expect(page.get_by_text("What was detected")).to_be_visible(timeout=30_000)
     settle(page)
     metric = page.locator("[data-testid=stMetric]")

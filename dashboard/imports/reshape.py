@@ -7,9 +7,9 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 
-from dashboard.survey_formats import expanded
-from dashboard.survey_formats.label_scales import is_missing
-from dashboard.survey_formats.layout import WideLayout
+from dashboard.imports import expanded
+from dashboard.imports.answers import is_missing
+from dashboard.imports.layout import WideLayout
 
 LONG_COLUMNS: tuple[str, ...] = ("respondent_row", "column", "touchpoint", "raw_value", "date", "group", "comment")
 
@@ -21,6 +21,7 @@ def to_long(
     *,
     keep_missing: bool = False,
     categorical: bool = False,
+    respondent_cells: bool = True,
 ) -> pd.DataFrame:
     """One row per answered rating cell, respondents in file order, columns left to right.
 
@@ -30,7 +31,9 @@ def to_long(
     where the layout has no such column). Empty cells are skipped, and so are answers that
     mean "no score" (N/A, Don't know, -99...) unless ``keep_missing``. With ``categorical``,
     ``raw_value`` comes as a pandas Categorical (codes into the distinct answers): no Python
-    string per answer is built, which is what an importer of millions of answers wants.
+    string per answer is built, which is what an importer of millions of answers wants. Without
+    ``respondent_cells`` the date, group and comment columns are left out (an importer that takes
+    them by position saves building three columns of millions of cells).
     """
     if layout.tool == "long":
         raise ValueError("this file is in the long format (one impression per row), not a wide export")
@@ -52,14 +55,15 @@ def to_long(
     position = np.tile(np.arange(width, dtype=np.int64), len(data))[answered]
     touchpoints = np.asarray([mapping[c] for c in columns], dtype=object)
     parts = {
-        "respondent_row": pd.Series(_row_numbers(data)[respondent], dtype=np.int64),
-        "column": pd.Series(np.asarray(columns, dtype=np.int64)[position], dtype=np.int64),
-        "touchpoint": pd.Series(touchpoints[position], dtype=object),
+        "respondent_row": pd.Series(_row_numbers(data)[respondent], dtype=np.int64, copy=False),
+        "column": pd.Series(np.asarray(columns, dtype=np.int64)[position], dtype=np.int64, copy=False),
+        "touchpoint": pd.Series(touchpoints[position], dtype=object, copy=False),
         "raw_value": _answers(table, flat, categorical),
-        "date": _per_respondent(data, layout.date_column, respondent),
-        "group": _per_respondent(data, layout.group_column, respondent),
-        "comment": _per_respondent(data, layout.comment_column, respondent),
     }
+    if respondent_cells:
+        parts["date"] = _per_respondent(data, layout.date_column, respondent)
+        parts["group"] = _per_respondent(data, layout.group_column, respondent)
+        parts["comment"] = _per_respondent(data, layout.comment_column, respondent)
     # concat keeps one block per column; the dict constructor would copy the text columns
     # into one block, which costs more than everything else here.
     return pd.concat(parts, axis=1)

@@ -80,6 +80,9 @@ class WideLayout:
     columns: tuple[ColumnMapping, ...] = ()
     left_out: tuple[LeftOut, ...] = ()
     scale: Scale | None = None
+    """The scale of every imported column's answers, when they settle it."""
+    scale_candidates: tuple[Scale, ...] = ()
+    """The scales those answers could be on (the settled one first); several and no ``scale``: a guess."""
     touchpoint_names: tuple[str, ...] = ()
     headers: tuple[str, ...] = ()
     time_zone: str | None = None

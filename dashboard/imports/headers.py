@@ -3,21 +3,19 @@
 Exports wrap the touchpoint name in many ways: ``Question - Row`` (Qualtrics),
 ``Question [Row]`` (Google Forms, LimeSurvey), ``Row:Question`` (Alchemer), the question text
 around the name ("How would you rate: Reception?"), HTML tags and entities, line breaks,
-non-breaking spaces. ``fold`` reduces a text to bare lower-case words; ``sub_label_candidates``
-lists the parts of a header that may be the name, most specific first.
+non-breaking spaces. ``sub_label_candidates`` lists the parts of a header that may be the name,
+most specific first; they are compared through ``dashboard.text.fold``, the one text fold.
 """
 
 from __future__ import annotations
 
-import html
 import math
 import re
-import unicodedata
 
 import pandas as pd
 
-_TAG = re.compile(r"<[^>]{0,200}>")
-_NOT_WORD = re.compile(r"[^\w]+")
+from dashboard.text import clean, fold
+
 _BRACKETED = re.compile(r"\[([^\[\]]+)\]\s*$")
 _PARENTHESISED = re.compile(r"\(([^()]+)\)\s*$")
 _DASH = re.compile(r"\s+[-–—]\s+")
@@ -31,24 +29,6 @@ def text_of(cell: object) -> str:
     if cell is None or cell is pd.NA or (isinstance(cell, float) and math.isnan(cell)):
         return ""
     return str(cell).strip()
-
-
-def clean(text: str) -> str:
-    """Readable one-line text: entities decoded, tags dropped, every run of space one space."""
-    unescaped = html.unescape(html.unescape(text))
-    return " ".join(_TAG.sub(" ", unescaped).split())
-
-
-def fold(text: str) -> str:
-    """Bare words of a text: clean, accents dropped, case folded, punctuation gone."""
-    decomposed = unicodedata.normalize("NFKD", clean(text))
-    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return " ".join(_NOT_WORD.sub(" ", bare.casefold()).replace("_", " ").split())
-
-
-def key(text: str) -> str:
-    """A header as an identifier: folded with no spaces (``IP Address`` -> ``ipaddress``)."""
-    return fold(text).replace(" ", "")
 
 
 def sub_label_candidates(text: str) -> list[str]:

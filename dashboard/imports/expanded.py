@@ -13,9 +13,9 @@ import re
 import numpy as np
 import pandas as pd
 
+from dashboard.imports.answers import detect_scale, distinct_answers
 from dashboard.scales import Scale
-from dashboard.survey_formats.label_scales import detect_scale, distinct_answers
-from dashboard.survey_formats.text import clean, fold
+from dashboard.text import clean, fold
 
 _ROW_AND_OPTION = re.compile(r"^(.*\S)\s+[-–—]\s+(.+)$")
 
@@ -23,10 +23,10 @@ _ROW_AND_OPTION = re.compile(r"^(.*\S)\s+[-–—]\s+(.+)$")
 def option_of(sub_header: str) -> tuple[str, str] | None:
     """(row, option) named by a sub-header: ``("", "Satisfied")`` or ``("Reception", "Satisfied")``."""
     text = clean(sub_header)
-    if text and detect_scale(pd.Series([text], dtype=object)) is not None:
+    if text and detect_scale([text]).fits:
         return "", text
     match = _ROW_AND_OPTION.match(text)
-    if match and detect_scale(pd.Series([match.group(2)], dtype=object)) is not None:
+    if match and detect_scale([match.group(2)]).fits:
         return match.group(1), match.group(2)
     return None
 
@@ -55,7 +55,7 @@ def choice_runs(header_cells: list[list[str]], data: pd.DataFrame) -> dict[int, 
 def _is_choice_run(columns: list[int], header_cells: list[list[str]], data: pd.DataFrame) -> bool:
     options = [option_of(header_cells[index][-1]) for index in columns]
     labels = [option[1] for option in options if option]
-    if detect_scale(pd.Series(labels, dtype=object)) is None:
+    if not detect_scale(labels).fits:
         return False
     for index, label in zip(columns, labels, strict=True):
         answers = {fold(answer) for answer in distinct_answers(data.iloc[:, index], limit=5)}
@@ -65,9 +65,17 @@ def _is_choice_run(columns: list[int], header_cells: list[list[str]], data: pd.D
 
 
 def run_scale(options: list[str]) -> Scale | None:
-    """The scale a run's options spell out, in their column order: every option is a point."""
-    known = detect_scale(pd.Series(options, dtype=object))
-    if known is None or len(known.points) == len(options) or known.labels == ():
+    """The scale a run's options spell out, in their column order: every option is a point.
+
+    The options are the whole scale, so its ends are the first and last option: numbers give
+    the range they span (the first candidate), labels the set holding them or, when that set
+    has other points, the options themselves.
+    """
+    fit = detect_scale(options)
+    if not fit.fits:
+        return None
+    known = fit.scale or fit.candidates[0]
+    if known.labels == () or len(known.points) == len(options):
         return known
     return Scale.from_labels(options)
 

@@ -1,6 +1,6 @@
 """Time detect and to_long on a wide export of 100,000 respondents x 20 touchpoints.
 
-Run: /work/main/.venv/bin/python bench/survey_formats_to_long.py [RESPONDENTS]
+Run: /work/main/.venv/bin/python bench/imports_to_long.py [RESPONDENTS]
 The grid is built in memory as a reader would hand it over (every cell a string), in the
 Qualtrics layout: three header rows, metadata columns, a 20-row matrix, a comment column.
 For scale, the same grid is written to a CSV file and read back by DuckDB's bare
@@ -18,7 +18,8 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from dashboard.survey_formats import detect, to_long
+from dashboard.imports.detect import detect
+from dashboard.imports.reshape import to_long
 
 TOUCHPOINTS = [f"Touchpoint {number:02d}" for number in range(1, 21)]
 LABELS = np.array(

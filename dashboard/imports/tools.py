@@ -12,8 +12,10 @@ import re
 
 import pandas as pd
 
-from dashboard.survey_formats import label_scales
-from dashboard.survey_formats.text import fold, key, text_of
+from dashboard.imports import long_format
+from dashboard.imports.answers import LABEL_SCALES, is_missing, is_numbered_answer
+from dashboard.imports.headers import text_of
+from dashboard.text import fold, key
 
 IMPORT_ID = re.compile(r'^\s*\{\s*"ImportId"', re.IGNORECASE)
 _LEGACY_CODE = re.compile(r"^v\d+$")
@@ -22,11 +24,12 @@ _IP_LIKE = re.compile(r"^\d{1,3}(\.\d{1,3}){3}$|^[0-9a-f]{0,4}(:[0-9a-f]{0,4}){2
 _EMAIL_LIKE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _NUMBER = re.compile(r"^[+-]?\d+(\.\d+)?$")
 _QUALTRICS_RESPONSE = re.compile(r"^R_[0-9A-Za-z]{6,}$")
-_LABELS = frozenset(fold(label) for scale in label_scales.LABEL_SCALES for label in scale.labels)
+_LABELS = frozenset(fold(label) for scale in LABEL_SCALES for label in scale.labels)
 
 MAX_HEADER_ROWS = 3
 
-LONG_COLUMNS = frozenset({"date", "servicecycle", "touchpoint", "group", "score", "scale", "comment"})
+LONG_COLUMNS = frozenset(key(column) for column in long_format.TEMPLATE_COLUMNS) | {"score"}
+"""The long format's columns as keys (``score`` is the old name of ``answer``, still read)."""
 
 # Columns every tool adds around the answers, by the reason they are left out.
 ID_KEYS = frozenset(
@@ -191,7 +194,7 @@ def detect_tool(grid: pd.DataFrame) -> str:
     first_cell = _cell(grid, 0, 0) if grid.shape[1] and len(grid) else ""
     codes = [k for k in row_keys(grid, 0) if k][:3]
     rules: tuple[tuple[str, bool], ...] = (
-        ("long", {"date", "touchpoint", "score"} <= first <= LONG_COLUMNS),
+        ("long", {"date", "touchpoint"} <= first <= LONG_COLUMNS and bool(first & {"answer", "score"})),
         ("qualtrics", import_id_row(grid) is not None),
         ("qualtrics_legacy", "responseset" in first_two or (len(codes) == 3 and all(map(_LEGACY_CODE.match, codes)))),
         ("qualtrics", "responseid" in first and ({"startdate", "enddate"} <= first or "recordeddate" in first)),
@@ -221,8 +224,8 @@ def looks_like_data(cell: object) -> bool:
         or _QUALTRICS_RESPONSE.match(text)
         or text.casefold() in {"true", "false"}
         or fold(text) in _LABELS
-        or label_scales.is_numbered_answer(text)
-        or (label_scales.is_missing(text) and not IMPORT_ID.match(text))
+        or is_numbered_answer(text)
+        or (is_missing(text) and not IMPORT_ID.match(text))
     )
 
 

@@ -1,8 +1,10 @@
-"""Recognising the same survey in next month's export, so a corrected mapping is asked for once.
+"""The survey key: recognising the same survey in next month's export, so a person is asked once.
 
-A survey's identity is its header: the same survey exported again has the same column
-identities (question ids, question texts, matrix rows), whatever its answers. Qualtrics'
-JSON row counts only by its ``ImportId``: its time zone follows the export's settings.
+A corrected column mapping and a chosen scale are remembered under the survey key. A tool's
+export is known by its header: the same survey exported again has the same column identities
+(question ids, question texts, matrix rows), whatever its answers. Qualtrics' JSON row counts
+only by its ``ImportId``: its time zone follows the export's settings. A long-format file, whose
+header is always the same, is known by its header and the touchpoints it names.
 """
 
 from __future__ import annotations
@@ -12,9 +14,10 @@ import json
 
 import pandas as pd
 
-from dashboard.survey_formats.fingerprints import IMPORT_ID
-from dashboard.survey_formats.layout import WideLayout
-from dashboard.survey_formats.text import fold, text_of
+from dashboard.imports.headers import text_of
+from dashboard.imports.layout import WideLayout
+from dashboard.imports.tools import IMPORT_ID
+from dashboard.text import fold, key
 
 
 def column_identities(grid: pd.DataFrame, layout: WideLayout) -> tuple[str, ...]:
@@ -26,9 +29,16 @@ def column_identities(grid: pd.DataFrame, layout: WideLayout) -> tuple[str, ...]
     return tuple(identities)
 
 
-def survey_fingerprint(grid: pd.DataFrame, layout: WideLayout) -> str:
+def wide_survey_key(grid: pd.DataFrame, layout: WideLayout) -> str:
     """A short stable hash of the tool and the column identities (32 hex characters)."""
     text = json.dumps([layout.tool, layout.header_rows, *column_identities(grid, layout)], ensure_ascii=True)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
+
+
+def long_survey_key(header: list[str], touchpoint_names: list[str]) -> str:
+    """The survey key of a long-format file: its header and the touchpoints it names, folded (32 hex characters)."""
+    names = sorted({key(name) for name in touchpoint_names} - {""})
+    text = json.dumps(["long", [key(cell) for cell in header], *names], ensure_ascii=True)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
 
 

@@ -7,20 +7,14 @@ from dataclasses import dataclass, field, replace
 
 import pandas as pd
 
+from dashboard.imports import expanded
+from dashboard.imports import tools as fp
+from dashboard.imports.answers import ScaleFit, detect_scale, distinct_answers
+from dashboard.imports.columns import match_columns
+from dashboard.imports.headers import sub_label_candidates, text_of, without_duplicate_suffix
+from dashboard.imports.layout import ColumnMapping, LeftOut, WideLayout
 from dashboard.scales import Scale
-from dashboard.survey_formats import expanded
-from dashboard.survey_formats import fingerprints as fp
-from dashboard.survey_formats.label_scales import detect_scale, distinct_answers
-from dashboard.survey_formats.layout import ColumnMapping, LeftOut, WideLayout
-from dashboard.survey_formats.matching import match_columns
-from dashboard.survey_formats.text import (
-    clean,
-    fold,
-    key,
-    sub_label_candidates,
-    text_of,
-    without_duplicate_suffix,
-)
+from dashboard.text import clean, fold, key
 
 SUB_HEADERS = frozenset({"response", "openendedresponse"})
 """SurveyMonkey's sub-headers under a question that has no matrix rows."""
@@ -68,6 +62,35 @@ def detect(
         group_column = found.groups[0]
     left_out = [LeftOut(i, headers[i], reason) for i, reason in found.left_out if i != date_column]
     left_out += [LeftOut(i, headers[i], "group") for i in found.groups if i != group_column]
+    columns = _rating_columns(found, names, headers, runs, left_out)
+    overall = detect_scale(
+        [answer for column in columns if column.touchpoint for answer in found.kinds[column.column_index][2]]
+    )
+    return WideLayout(
+        tool=tool,
+        header_rows=depth,
+        date_column=date_column,
+        group_column=group_column,
+        comment_column=comment_column,
+        columns=tuple(sorted(columns, key=lambda column: column.column_index)),
+        left_out=tuple(sorted(left_out, key=lambda column: column.column_index)),
+        scale=overall.scale if overall.fits else None,
+        scale_candidates=overall.candidates if overall.fits else (),
+        touchpoint_names=names,
+        headers=headers,
+        time_zone=_time_zone(grid, tool, date_column),
+        notes=_notes(tool, depth),
+    )
+
+
+def _rating_columns(
+    found: _Columns,
+    names: tuple[str, ...],
+    headers: tuple[str, ...],
+    runs: dict[int, tuple[int, ...]],
+    left_out: list[LeftOut],
+) -> list[ColumnMapping]:
+    """The rating columns matched to touchpoints; a column that is no rating and names none joins ``left_out``."""
     columns: list[ColumnMapping] = []
     unsure = frozenset(index for index, kind in found.kinds.items() if kind[0] == "answers not on a known scale")
     for index, match in match_columns(found.ratings, names, unsure).items():
@@ -78,21 +101,7 @@ def detect(
             header = found.run_headers.get(index, headers[index])
             mapping = ColumnMapping(index, header, clean(match.sub_label), match.touchpoint, match.reason, scale)
             columns.append(replace(mapping, source_columns=runs.get(index, ())))
-    overall = [answer for column in columns if column.touchpoint for answer in found.kinds[column.column_index][2]]
-    return WideLayout(
-        tool=tool,
-        header_rows=depth,
-        date_column=date_column,
-        group_column=group_column,
-        comment_column=comment_column,
-        columns=tuple(sorted(columns, key=lambda column: column.column_index)),
-        left_out=tuple(sorted(left_out, key=lambda column: column.column_index)),
-        scale=detect_scale(pd.Series(overall, dtype=object)),
-        touchpoint_names=names,
-        headers=headers,
-        time_zone=_time_zone(grid, tool, date_column),
-        notes=_notes(tool, depth),
-    )
+    return columns
 
 
 @dataclass
@@ -121,8 +130,7 @@ class _Columns:
     def _rates_a_touchpoint(self, cells: list[str], values: pd.Series) -> bool:
         if not any(fold(cell) in self.touchpoints for cell in cells if cell):
             return False
-        answers = distinct_answers(values, limit=ANSWERS_LOOKED_AT)
-        return bool(answers) and detect_scale(pd.Series(answers, dtype=object)) is not None
+        return detect_scale(distinct_answers(values, limit=ANSWERS_LOOKED_AT)).fits
 
     def sort(
         self, index: int, cells: list[str], header_cells: list[list[str]], grid: pd.DataFrame, data: pd.DataFrame
@@ -193,16 +201,16 @@ def _names_a_group(keys: set[str], cells: list[str]) -> bool:
 
 
 def _could_be_groups(answers: list[str]) -> bool:
-    return len(answers) <= 30 and detect_scale(pd.Series(answers, dtype="object")) is None
+    return len(answers) <= 30 and not detect_scale(answers).fits
 
 
 def _classify(answers: list[str], keys: set[str]) -> tuple[str | None, str, Scale | None]:
     """(reason to leave out or None, what kind of rating it would be, its scale) for a column."""
-    scale = detect_scale(pd.Series(answers, dtype="object")) if len(answers) < ANSWERS_LOOKED_AT else None
+    fit = detect_scale(answers) if len(answers) < ANSWERS_LOOKED_AT else ScaleFit(None)
     if "openendedresponse" in keys:
         reason: str | None = "free text"
-    elif scale is not None or not answers:
-        return None, "scale" if scale else "no answers", scale
+    elif fit.fits or not answers:
+        return None, "scale" if fit.fits else "no answers", fit.scale
     else:
         reason = fp.values_reason(answers)
     long_answers = any(len(answer) > FREE_TEXT_LENGTH for answer in answers) or len(answers) > FREE_TEXT_DISTINCT

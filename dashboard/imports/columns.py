@@ -1,4 +1,4 @@
-"""Matching rating columns to the cycle's touchpoints, cautiously.
+"""Mapping columns and names to the cycle's touchpoints and the stakeholder groups, cautiously.
 
 Three passes, each only for the columns the one before left unmatched:
 1. exact: a part of the header (the matrix row, the text after ``:``, the whole header),
@@ -14,11 +14,12 @@ and its reason says which column has the touchpoint.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
 
-from dashboard.survey_formats.text import fold
+from dashboard.text import fold, key
 
 FUZZY_THRESHOLD = 88.0
 FUZZY_MARGIN = 6.0
@@ -119,3 +120,16 @@ def _closest(text: str, folded_names: dict[str, str]) -> str | None:
     if len(ranked) > 1 and ranked[0][1] - ranked[1][1] < FUZZY_MARGIN:
         return None
     return folded_names[ranked[0][0]]
+
+
+def match_names(names: Iterable[str], known: dict[str, int]) -> dict[str, int | None]:
+    """The id each name refers to among ``known`` (name -> id), or None when none matches.
+
+    Names meet when their ``dashboard.text.key`` agree (case, accents, punctuation, tags and
+    spacing ignored); nothing fuzzier, since a wrong guess would put answers on the wrong
+    touchpoint or group. Loops over distinct names, never over rows: pass a column's uniques.
+    """
+    index: dict[str, int] = {}
+    for name, ident in known.items():
+        index.setdefault(key(name), ident)
+    return {name: index.get(key(name)) if key(name) else None for name in names}
