@@ -71,7 +71,8 @@ def _code_form(message: str = "", typed: str = "") -> str:
 
 def _header(session: ws.Session) -> str:
     title = f"<p class='subtitle'>{escape(session.title)}</p>" if session.title else ""
-    return f"<h1>Workshop {escape(ws.display_code(session.code))}</h1>\n{title}"
+    code = escape(ws.display_code(session.code))
+    return f'<h1>Workshop <span class="code">{code}</span></h1>\n{title}'
 
 
 def _join_form(session: ws.Session, group_names: list[str]) -> str:
