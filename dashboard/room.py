@@ -22,7 +22,7 @@ from dashboard.store import Store
 from dashboard.store import workshop as sql
 
 IDEAS_SHOWN = 50
-"""Ideas a phone lists (the most backed, plus the participant's own): a flood of ideas from one
+"""Ideas a phone lists (the most backed not hidden, plus the participant's own): a flood of ideas from one
 person cannot make every phone slow to draw."""
 
 
@@ -98,7 +98,10 @@ class Shared:
     session: sql.Session
     touchpoints: list[dict[Any, Any]]
     all_touchpoints: list[dict[Any, Any]]
-    ideas: pd.DataFrame
+    wall: list[dict[Any, Any]]
+    """The ``IDEAS_SHOWN`` most backed ideas not hidden, most backed first."""
+    own: dict[int, list[dict[Any, Any]]]
+    """Each author's ideas (hidden ones too), by participant id."""
     points: tuple[str, ...]
 
 
@@ -170,13 +173,14 @@ class Room:
             raise ws.WorkshopError("no such workshop session")
         items = sql.session_touchpoints(store, session_id)
         open_items = sql.open_touchpoints(store, session_id)
-        ideas = sql.session_ideas(store, session_id)
+        wall, own = _walls(sql.session_ideas(store, session_id))
         return Shared(
             version,
             session,
             open_items.to_dict("records"),
             items.rename(columns={"touchpoint_id": "id"})[["id", "name"]].to_dict("records"),
-            ideas,
+            wall,
+            own,
             Scale.parse(session.scale).points,
         )
 
@@ -194,7 +198,7 @@ class Room:
         """Everything one phone shows: open touchpoints with this participant's scores, the ideas."""
         shared = self.shared(session_id)
         scores, backed = self.marks(session_id, participant.id)
-        ideas = _ideas_for(shared.ideas, participant.id, backed)
+        ideas = _ideas_for(shared, participant.id, backed)
         return {
             "version": shared.version,
             "code": shared.session.code,
@@ -251,15 +255,29 @@ def _marks_of(frame: pd.DataFrame) -> dict[int, Marks]:
     return marks
 
 
-def _ideas_for(ideas: pd.DataFrame, participant_id: int, backed: set[int]) -> list[dict[str, Any]]:
-    """The ideas one participant sees: the ``IDEAS_SHOWN`` most backed of other people's that are
-    not hidden, and all of their own (hidden ones marked), with whether they wrote or backed each."""
-    mine = (ideas["author_id"] == participant_id).fillna(False).astype(bool)
-    visible = ideas[~ideas["hidden"].astype(bool) | mine]
-    mine = mine[visible.index]
-    rank = (~mine).cumsum()
-    chosen = visible[mine | (rank <= IDEAS_SHOWN)]
-    out = chosen[["id", "touchpoint_id", "touchpoint", "text", "votes", "hidden"]].assign(
-        mine=mine[chosen.index], backed=chosen["id"].isin(list(backed))
-    )
-    return out.to_dict("records")  # type: ignore[return-value]
+IDEA_FIELDS = ["id", "touchpoint_id", "touchpoint", "text", "votes", "hidden"]
+
+
+def _walls(ideas: pd.DataFrame) -> tuple[list[dict[Any, Any]], dict[int, list[dict[Any, Any]]]]:
+    """The session's ideas as every phone shares them (once per version): the most backed ones
+    not hidden, and each author's own."""
+    wall = ideas.loc[~ideas["hidden"].astype(bool), IDEA_FIELDS].head(IDEAS_SHOWN).to_dict("records")
+    authored = ideas[ideas["author_id"].notna()]
+    own = {
+        int(str(author)): group[IDEA_FIELDS].to_dict("records")
+        for author, group in authored.groupby(authored["author_id"].astype(int))
+    }
+    return wall, own
+
+
+def _ideas_for(shared: Shared, participant_id: int, backed: set[int]) -> list[dict[str, Any]]:
+    """The ideas one participant sees: the wall and all of their own (hidden ones marked), most
+    backed first, with whether they wrote or backed each.
+
+    Plain Python over at most ``IDEAS_SHOWN`` plus 20 small dicts: the same with pandas cost 5 ms a
+    request, which a room of 300 phones pays at every step."""
+    mine = shared.own.get(participant_id, [])
+    mine_ids = {idea["id"] for idea in mine}
+    chosen = [*shared.wall, *(idea for idea in mine if idea not in shared.wall)]
+    chosen.sort(key=lambda idea: (-idea["votes"], idea["id"]))
+    return [{**idea, "mine": idea["id"] in mine_ids, "backed": idea["id"] in backed} for idea in chosen]

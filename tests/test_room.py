@@ -86,30 +86,34 @@ def test_a_phone_whose_version_is_already_old_gets_the_new_one_at_once():
     assert asyncio.run(notifier.wait_for_change(7, 12345, 5)) == notifier.version(7)
 
 
-def _ideas(rows: list[tuple[int, int | None, bool, int]]) -> pd.DataFrame:
-    """Ideas as the store lists them: id, author, hidden, backers (most backed first)."""
+def _shared(rows: list[tuple[int, int | None, bool, int]]) -> room.Shared:
+    """A session's shared state holding ideas as the store lists them: id, author, hidden,
+    backers (most backed first)."""
     frame = pd.DataFrame(rows, columns=["id", "author_id", "hidden", "votes"])
-    return frame.assign(touchpoint_id=1, touchpoint="Desk", text=frame["id"].map("idea {}".format))
+    ideas = frame.assign(touchpoint_id=1, touchpoint="Desk", text=frame["id"].map("idea {}".format))
+    wall, own = room._walls(ideas)
+    return room.Shared(1, None, [], [], wall, own, ())  # type: ignore[arg-type]
 
 
 def test_a_phone_lists_the_most_backed_ideas_and_its_own_but_hidden_ones_only_to_their_author(monkeypatch):
     monkeypatch.setattr(room, "IDEAS_SHOWN", 2)
-    ideas = _ideas([(1, 5, False, 9), (2, 6, True, 8), (3, 6, False, 7), (4, 6, False, 1), (5, 5, False, 0)])
-    seen = room._ideas_for(ideas, participant_id=5, backed={3})
+    shared = _shared([(1, 5, False, 9), (2, 6, True, 8), (3, 6, False, 7), (4, 6, False, 1), (5, 5, False, 0)])
+    seen = room._ideas_for(shared, participant_id=5, backed={3})
     assert [(i["id"], i["mine"], i["backed"], i["hidden"]) for i in seen] == [
         (1, True, False, False),
         (3, False, True, False),
-        (4, False, False, False),
-        (5, True, False, False),
+        (5, True, False, False),  # the wall's two, and the rest of their own
     ]
-    author = room._ideas_for(ideas, participant_id=6, backed=set())
+    author = room._ideas_for(shared, participant_id=6, backed=set())
     assert [(i["id"], i["mine"], i["hidden"]) for i in author] == [
         (1, False, False),
         (2, True, True),
         (3, True, False),
         (4, True, False),
-        (5, False, False),  # two ideas of others (IDEAS_SHOWN), as many own ones as there are
     ]
+    stranger = room._ideas_for(shared, participant_id=7, backed=set())
+    assert [i["id"] for i in stranger] == [1, 3]
+    assert "author_id" not in stranger[0]  # who wrote an idea stays on the server
 
 
 @pytest.fixture
