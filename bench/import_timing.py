@@ -21,7 +21,7 @@ import duckdb  # noqa: E402
 from dashboard import cli  # noqa: E402
 from dashboard.store import Store, cycles, workspace  # noqa: E402
 from dashboard.store import groups as store_groups  # noqa: E402
-from dashboard.store.cycles import TouchpointFields  # noqa: E402
+from dashboard.touchpoints import TouchpointFields  # noqa: E402
 
 
 def fresh_workspace(path: Path, cycle: str, touchpoints: Sequence[str], groups: Sequence[str] = ()) -> None:

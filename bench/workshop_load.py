@@ -39,7 +39,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from dashboard.store import Store, cycles, tokens  # noqa: E402
-from dashboard.store.cycles import TouchpointFields  # noqa: E402
+from dashboard.touchpoints import TouchpointFields  # noqa: E402
 from tests.servers import start_server, stop_server  # noqa: E402
 
 API = "/api/v1/workshops"

@@ -65,7 +65,7 @@ def run_demo(args: argparse.Namespace) -> int:
 # --- issue 4: survey import ---
 
 
-def _add_survey_commands(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def _add_survey_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     survey = commands.add_parser("survey", help="import survey files")
     survey_commands = survey.add_subparsers(dest="survey_command", required=True)
     imp = survey_commands.add_parser(
@@ -141,7 +141,7 @@ def run_stats(args: argparse.Namespace) -> int:
 # --- issue 3: map files ---
 
 
-def add_map_commands(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def add_map_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """``map import FILE`` and ``map export [--cycle NAME] FILE``."""
     db_help = "database file (default: $DASHBOARD_DB or data/dashboard.duckdb)"
     map_cmd = commands.add_parser("map", help="import or export service cycle maps (CSV or XLSX)")
@@ -190,7 +190,7 @@ def run_map_export(args: argparse.Namespace) -> int:
 # --- issue 13: customer flow ---
 
 
-def add_flow_commands(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def add_flow_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """``flow import FILE [--strict] [--json]`` and ``flow stats --json [--cycle] [--from --to]``."""
     db_help = "database file (default: $DASHBOARD_DB or data/dashboard.duckdb)"
     flow_cmd = commands.add_parser("flow", help="customer flow: import flow files, print flow figures")

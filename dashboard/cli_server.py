@@ -17,7 +17,7 @@ from dashboard.store.operations import BackupError
 DB_HELP = "database file (default: $DASHBOARD_DB or data/dashboard.duckdb)"
 
 
-def add_commands(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def add_commands(commands: argparse._SubParsersAction) -> None:
     """``token create|list|revoke``, ``backup FILE`` and ``restore FILE``."""
     token = commands.add_parser("token", help="API tokens: create, list, revoke")
     actions = token.add_subparsers(dest="token_command", required=True)
@@ -46,7 +46,7 @@ def add_commands(commands: argparse._SubParsersAction) -> None:  # type: ignore[
     _add_webhook_commands(commands)
 
 
-def _add_webhook_commands(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def _add_webhook_commands(commands: argparse._SubParsersAction) -> None:
     hook = commands.add_parser("webhook", help="survey tools' webhooks: add, list, remove")
     actions = hook.add_subparsers(dest="webhook_command", required=True)
     add = actions.add_parser("add", help="receive a survey's responses at /api/v1/responses/KEY (prints the secret)")

@@ -42,8 +42,8 @@ from dashboard.demo_business import (
 from dashboard.flow import demo as flow_demo
 from dashboard.scales import Scale
 from dashboard.store import Cursor, Store, cycles, groups, ideas, plan, workspace
-from dashboard.store.cycles import TouchpointFields
 from dashboard.store.impressions import insert_coded_impressions
+from dashboard.touchpoints import TouchpointFields
 
 DEFAULT_SEED = 7
 DEFAULT_IMPRESSIONS = 30_000

@@ -83,3 +83,8 @@ def clean_text(text: str | None, what: str = "text", limit: int = TEXT_LIMIT) ->
     if len(cleaned) > limit:
         raise ValueError(f"The {what} can be at most {limit:,} characters long (this one has {len(cleaned):,}).")
     return cleaned
+
+
+def clean_label(text: str | None, what: str = "label") -> str:
+    """A short optional label (a channel, an author, an owner): cleaned like a text, on one line."""
+    return " ".join(clean_text(text, what, NAME_LIMIT).split())

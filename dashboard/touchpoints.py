@@ -4,11 +4,12 @@ shown about it, and which one a click on the journey map picked."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
 from typing import Any, Literal
 
 import pandas as pd
 
-from dashboard import domain
+from dashboard import domain, text
 
 Removal = Literal["delete", "archive"]
 
@@ -64,3 +65,39 @@ def picked(points: Iterable[Mapping[str, Any]]) -> int | None:
         if isinstance(data, list | tuple) and data:
             return int(data[0])
     return None
+
+
+@dataclass(frozen=True)
+class TouchpointFields:
+    """What a person fills in for a touchpoint. ``moment`` is a moment key."""
+
+    name: str
+    moment: str
+    channel: str = ""
+    owner_team_id: int | None = None
+    group_ids: tuple[int, ...] = ()
+    description: str = ""
+    standard: str = ""
+    target: float = domain.DEFAULT_TARGET
+    situation: str | None = None
+    recovery_plan: str = ""
+
+    def checked(self) -> TouchpointFields:
+        """A copy with every name and text cleaned; raises ValueError for what cannot be stored."""
+        name = text.clean_name(self.name, "touchpoint")
+        if self.moment not in domain.MOMENT_KEYS:
+            raise ValueError(f"“{name}” needs a moment: one of {', '.join(m.label for m in domain.MOMENTS)}.")
+        if self.situation is not None and self.situation not in domain.SITUATION_KEYS:
+            raise ValueError(f"Unknown moment-of-truth situation {self.situation!r}.")
+        if not -1 <= self.target <= 1:
+            raise ValueError(f"The target of “{name}” must lie between −1 and +1.")
+        return replace(
+            self,
+            name=name,
+            channel=text.clean_label(self.channel, "channel"),
+            group_ids=tuple(dict.fromkeys(int(g) for g in self.group_ids)),
+            description=text.clean_text(self.description, "description"),
+            standard=text.clean_text(self.standard, "standard"),
+            target=float(self.target),
+            recovery_plan=text.clean_text(self.recovery_plan, "recovery plan"),
+        )

@@ -68,12 +68,12 @@ with view:
         ),
         strict=True,
     ):
-        low_high = summary[f"{name}_interval"] or [float("nan")] * 2
+        low, high = summary[f"{name}_interval"] or [float("nan")] * 2
         tile.metric(
             label,
             fmt.rate(summary[name]),
             border=True,
-            help=f"{count}; {fmt.interval(*low_high, formatter=fmt.rate)}.",
+            help=f"{count}; {fmt.interval(low, high, formatter=fmt.rate)}.",
         )
 
     st.header("The four moments")
@@ -131,7 +131,8 @@ with view:
 
     st.header("Referrals")
     referred = int(sources.set_index("source")["prospects"].get("Referral", 0))
-    interval = fmt.interval(*(summary["referral_rate_interval"] or [float("nan")] * 2), formatter=fmt.rate)
+    low, high = summary["referral_rate_interval"] or [float("nan")] * 2
+    interval = fmt.interval(low, high, formatter=fmt.rate)
     st.markdown(
         f"Retained customers made **{summary['referrals']:,} referrals**, one for every "
         f"{summary['retained'] / max(summary['referrals'], 1):,.0f} of the {summary['retained']:,} kept ({interval}). "

@@ -7,14 +7,14 @@ from functools import partial
 import pandas as pd
 import streamlit as st
 
-from dashboard import domain, exports, maps, touchpoints
+from dashboard import cells, domain, exports, maps, text, touchpoints
 from dashboard import formatting as fmt
 from dashboard.charts import map as map_charts
 from dashboard.store import cycle_stats
 from dashboard.store import cycles as store_cycles
 from dashboard.store import groups as store_groups
 from dashboard.store import ideas as store_ideas
-from dashboard.ui import cached, feedback, navigation
+from dashboard.ui import cached, confirm, feedback, navigation, url_state
 from dashboard.ui.ideas_panel import ideas_panel
 from dashboard.ui.touchpoint_form import touchpoint_form
 
@@ -31,33 +31,44 @@ feedback.flash()
 store = cached.store()
 
 
+def create_and_show(name: str, about: str) -> None:
+    """Creates a cycle and makes it the one the page shows next."""
+    url_state.choose("cycle", store_cycles.create_cycle(store, name, about))
+
+
+def show_cycle_named(name: str) -> None:
+    """Makes the cycle a map file named the one the page shows next (names match as the store matches them)."""
+    after = store_cycles.cycles(store)
+    for found in after.loc[after["name"].map(text.key) == text.key(name), "id"].head(1):
+        url_state.choose("cycle", int(found))
+
+
 def new_cycle_form() -> None:
-    with st.form("new_cycle", clear_on_submit=True, border=True):
-        st.markdown("**New service cycle**")
+    with st.form("new_cycle", clear_on_submit=True, border=False):
         name = st.text_input("Name of the cycle", placeholder="e.g. Repair job")
         about = st.text_input("What it covers (optional)")
         if st.form_submit_button("Create the cycle") and feedback.act(
-            f"Created the service cycle “{name.strip()}”.", store_cycles.create_cycle, store, name, about
+            f"Created the service cycle “{name.strip()}”.", create_and_show, name, about
         ):
-            st.session_state["map_cycle_name"] = " ".join(name.split())
             st.rerun()
 
 
 cycles = store_cycles.cycles(store)
 if cycles.empty:
     st.info("No service cycles yet. Create the first one, then list its touchpoints in order.")
-    new_cycle_form()
+    with st.container(border=True):
+        new_cycle_form()
     st.stop()
 
-names = list(cycles["name"])
-wanted = st.session_state.pop("map_cycle_name", None)
-if wanted in names:
-    st.session_state["map_cycle"] = wanted
-elif st.session_state.get("map_cycle") not in names:
-    st.session_state["map_cycle"] = names[0]
-cycle_name = st.selectbox("Service cycle", names, key="map_cycle")
-cycle = cycles.set_index("name").loc[cycle_name]
-cycle_id = int(cycle["id"])
+cycle_names = dict(zip(cycles["id"].astype(int), cycles["name"], strict=True))
+# The cycle is kept in the URL (?cycle=ID) and for the session: it stays chosen across pages.
+cycle_id = int(url_state.chosen("cycle", list(cycle_names), "map_cycle", "service cycle") or 0)
+picker, adder = st.columns([4, 1], vertical_alignment="bottom")
+picker.selectbox("Service cycle", list(cycle_names), format_func=cycle_names.__getitem__, key="map_cycle")
+with adder.popover("New service cycle", icon=":material/add:", width="stretch"):
+    new_cycle_form()
+cycle = cycles.set_index("id").loc[cycle_id]
+cycle_name = cycle_names[cycle_id]
 if cycle["description"]:
     st.caption(str(cycle["description"]))
 
@@ -79,10 +90,10 @@ map_tab, edit_tab, file_tab = st.tabs(["Map", "Edit the cycle", "Map files"], ke
 def show_detail(touchpoint_id: int) -> None:
     """The opened touchpoint: its figures, facts, trend, spread, comments and ideas."""
     record = store_cycles.touchpoint(store, touchpoint_id)
-    show_figures(summary.set_index("touchpoint_id").loc[touchpoint_id], float(record["target"]))  # type: ignore[arg-type]
+    show_figures(summary.set_index("touchpoint_id").loc[[touchpoint_id]].iloc[0], cells.number(record["target"]))
     st.dataframe(touchpoints.facts(record, group_names), hide_index=True, width="stretch")
     ideas_now = store_ideas.ideas(store, touchpoint_id)
-    show_charts(touchpoint_id, ideas_now, float(record["target"]))  # type: ignore[arg-type]
+    show_charts(touchpoint_id, ideas_now, cells.number(record["target"]))
     show_comments(touchpoint_id)
     ideas_panel(store, touchpoint_id, ideas_now, str(record["standard"]))
 
@@ -229,28 +240,25 @@ def change_or_remove_section() -> None:
         f"Saved “{changed.name.strip()}”.", store_cycles.update_touchpoint, store, target_id, changed
     ):
         st.rerun()
-    name = tp_names[target_id]
-    confirm_key = f"confirm_archive_{cycle_id}"
-    if st.button(f"Delete “{name}”", key=f"delete_{target_id}"):
-        if touchpoints.removal(store_cycles.impression_count(store, target_id)) == "delete":
-            if feedback.act(f"Deleted “{name}”.", store_cycles.delete_touchpoint, store, target_id):
-                st.rerun()
-        else:
-            st.session_state[confirm_key] = target_id
-    if st.session_state.get(confirm_key) != target_id:
-        return
-    st.warning(
-        f"“{name}” has {fmt.count(store_cycles.impression_count(store, target_id))} recorded "
-        "impressions. It will be archived instead: it leaves the map and the figures, its impressions "
-        "stay stored, and you can restore it at any time."
-    )
-    yes, no = st.columns(2)
-    if yes.button("Archive it", key=f"archive_{target_id}", type="primary"):
-        st.session_state.pop(confirm_key)
-        if feedback.act(f"Archived “{name}”.", store_cycles.archive_touchpoint, store, target_id):
-            st.rerun()
-    if no.button("Keep it", key=f"keep_{target_id}"):
-        st.session_state.pop(confirm_key)
+    name, key = tp_names[target_id], f"delete_{target_id}"
+    confirm.ask(f"Delete “{name}”", key, icon=":material/delete:")
+    kept = store_cycles.impression_count(store, target_id) if confirm.asking(key) else 0
+    if touchpoints.removal(kept) == "delete":
+        question, yes, work, done = (
+            f"Delete “{name}” and its ideas? It has no impressions yet. This cannot be undone.",
+            "Delete it",
+            store_cycles.delete_touchpoint,
+            "Deleted",
+        )
+    else:
+        question, yes, work, done = (
+            f"“{name}” has {fmt.count(kept)} recorded impressions. It will be archived instead: it leaves the "
+            "map and the figures, its impressions stay stored, and you can restore it at any time.",
+            "Archive it",
+            store_cycles.archive_touchpoint,
+            "Archived",
+        )
+    if confirm.confirmed(key, question, yes) and feedback.act(f"{done} “{name}”.", work, store, target_id):
         st.rerun()
 
 
@@ -277,26 +285,22 @@ def cycle_section() -> None:
         if st.form_submit_button("Rename") and feedback.act(
             "Cycle saved.", store_cycles.rename_cycle, store, cycle_id, new_name, new_about
         ):
-            st.session_state["map_cycle_name"] = " ".join(new_name.split())
             st.rerun()
-    if st.button(f"Delete the cycle “{cycle_name}”", key=f"delete_cycle_{cycle_id}"):
-        st.session_state["confirm_cycle"] = cycle_id
-    if st.session_state.get("confirm_cycle") != cycle_id:
+    key = f"delete_cycle_{cycle_id}"
+    confirm.ask(f"Delete the cycle “{cycle_name}”", key, icon=":material/delete:")
+    if not confirm.asking(key):
         return
     kept = cycle_stats.cycle_impression_count(store, cycle_id)
     if touchpoints.removal(kept) == "archive":
-        st.session_state.pop("confirm_cycle")  # nothing to confirm: say why once
+        confirm.cancel()  # nothing to confirm: say why once
         st.warning(
             f"This cycle has {fmt.count(kept)} recorded impressions, which are never deleted, so the cycle stays. "
             "Archive its touchpoints instead, or rename it."
         )
-        return
-    st.warning("Delete this cycle with all its touchpoints and ideas?")
-    if st.button("Yes, delete the cycle", key=f"delete_cycle_yes_{cycle_id}", type="primary"):
-        st.session_state.pop("confirm_cycle")
-        if feedback.act(f"Deleted the cycle “{cycle_name}”.", store_cycles.delete_cycle, store, cycle_id):
-            st.session_state.pop("map_cycle", None)
-            st.rerun()
+    elif confirm.confirmed(
+        key, "Delete this cycle with all its touchpoints and ideas? This cannot be undone.", "Yes, delete the cycle"
+    ) and feedback.act(f"Deleted the cycle “{cycle_name}”.", store_cycles.delete_cycle, store, cycle_id):
+        st.rerun()
 
 
 with edit_tab:
@@ -312,7 +316,6 @@ with edit_tab:
         change_or_remove_section()
     archived_section()
     cycle_section()
-    new_cycle_form()
 
 
 # --- map files -------------------------------------------------------------------------------
@@ -354,5 +357,5 @@ with file_tab:
             if st.button("Import the map", type="primary") and feedback.act(
                 "Map imported: " + "; ".join(planned.changes), maps.import_map, store, upload.name, data
             ):
-                st.session_state["map_cycle_name"] = str(planned.rows["service_cycle"].iloc[0])
+                show_cycle_named(str(planned.rows["service_cycle"].iloc[0]))
                 st.rerun()

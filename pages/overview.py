@@ -85,10 +85,10 @@ else:
         "impression falls below its target. Customers lost here never reach the moments after it."
     )
 tiles = st.columns(4)
-by_moment = moments.set_index("moment")
+by_moment = moments.set_index("moment").to_dict("index")
 for tile, moment in zip(tiles, domain.MOMENTS, strict=True):
-    if moment.key in by_moment.index:
-        row = by_moment.loc[moment.key]
+    if moment.key in by_moment:
+        row = by_moment[moment.key]
         tile.metric(
             moment.label,
             fmt.signed(row["mean"]),

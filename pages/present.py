@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from dashboard import cells
 from dashboard import formatting as fmt
 from dashboard import workshop as ws
 from dashboard.charts import workshop as workshop_charts
@@ -76,7 +77,7 @@ def live_view() -> None:
             st.markdown("No ideas yet: add yours from your phone.")
         for idea in ideas.itertuples():
             with st.container(border=True):
-                st.markdown(f"**{ws.votes_text(int(idea.votes))}** · {ws.markdown_safe(idea.text)}")
+                st.markdown(f"**{ws.votes_text(cells.whole(idea.votes))}** · {ws.markdown_safe(str(idea.text))}")
                 st.caption(f"{idea.touchpoint}")
 
 

@@ -7,10 +7,11 @@ import streamlit as st
 
 from dashboard import domain, evidence, exports
 from dashboard.charts import plan as plan_charts
+from dashboard.charts import style
 from dashboard.store import groups as store_groups
 from dashboard.store import plan
 from dashboard.thresholds import SETTINGS, check_settings
-from dashboard.ui import cached, feedback, navigation
+from dashboard.ui import cached, confirm, feedback, navigation, url_state, wide
 
 navigation.route_through_navigation()
 feedback.flash()
@@ -44,21 +45,21 @@ st.caption(
     "Each cell: its status and how many of its evidence items the data meets. An orange frame and ⚠ mark a cell "
     "marked done that the data does not back. Click a cell to open it."
 )
-event = st.plotly_chart(
-    plan_charts.plan_grid(grid),
-    on_select="rerun",
-    selection_mode="points",
-    key="plan_grid",
-    config={"displayModeBar": False},
-)
+grid_figure = plan_charts.plan_grid(grid)
+with wide.at_least(style.min_width(grid_figure), "plan_grid"):
+    event = st.plotly_chart(
+        grid_figure, on_select="rerun", selection_mode="points", key="plan_grid", config={"displayModeBar": False}
+    )
 points = [p for p in event.selection.points if p.get("customdata")]
 if points:
     picked = ":".join(str(v) for v in points[0]["customdata"][:2])
     if picked != st.session_state.get("plan_grid_applied"):
         st.session_state["plan_grid_applied"] = picked
-        st.session_state[CELL_KEY] = picked
+        url_state.choose("cell", picked)
 
 options = [f"{c.step}:{c.moment}" for c in cells]
+# The open cell is kept in the URL (?cell=step:moment) and for the session.
+url_state.chosen("cell", options, CELL_KEY, "plan cell")
 choice = st.selectbox(
     "Cell",
     options,
@@ -171,7 +172,12 @@ with tab_reputation:
             max_chars=500,
             help="Leave empty and save to remove the statement.",
         )
-        if st.button("Save statement", key="save_statement"):
+        if current and not text.strip():  # saving nothing removes the statement: ask first
+            confirm.ask("Remove the statement", "remove_statement", icon=":material/delete:")
+            if confirm.confirmed("remove_statement", f"Remove this statement for {group_name}?", "Remove it"):
+                plan.set_statement(cached.store(), int(group_ids[group_name]), for_moment or None, "")
+                st.rerun()
+        elif st.button("Save statement", key="save_statement"):
             plan.set_statement(cached.store(), int(group_ids[group_name]), for_moment or None, text)
             st.rerun()
 

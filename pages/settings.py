@@ -6,7 +6,7 @@ import streamlit as st
 
 from dashboard.store import groups as store_groups
 from dashboard.store import operations, tokens
-from dashboard.ui import cached, feedback, navigation
+from dashboard.ui import cached, confirm, feedback, navigation
 
 navigation.route_through_navigation()
 
@@ -54,7 +54,7 @@ for kind, title, noun, about in KINDS:
         continue
     names = dict(zip(usage["id"].astype(int), usage["name"], strict=True))
     abouts = dict(zip(usage["id"].astype(int), usage["description"], strict=True))
-    chosen = st.selectbox(f"Change a {noun}", list(names), format_func=names.get, key=f"pick_{kind}")
+    chosen = st.selectbox(f"Change a {noun}", list(names), format_func=names.__getitem__, key=f"pick_{kind}")
     with st.form(f"edit_{kind}_{chosen}"):
         new_name = st.text_input("Name", value=names[chosen])
         new_about = st.text_input("Description", value=abouts[chosen])
@@ -68,8 +68,10 @@ for kind, title, noun, about in KINDS:
             new_about,
         ):
             st.rerun()
-    if st.button(f"Delete “{names[chosen]}”", key=f"delete_{kind}_{chosen}") and feedback.act(
-        f"Deleted the {noun} “{names[chosen]}”.", store_groups.delete_named, store, kind, chosen
+    key = f"delete_{kind}_{chosen}"
+    confirm.ask(f"Delete “{names[chosen]}”", key, icon=":material/delete:")
+    if confirm.confirmed(key, f"Delete the {noun} “{names[chosen]}”? This cannot be undone.", "Delete it") and (
+        feedback.act(f"Deleted the {noun} “{names[chosen]}”.", store_groups.delete_named, store, kind, chosen)
     ):
         st.rerun()
 
@@ -112,9 +114,11 @@ with st.form("new_token", clear_on_submit=True):
 live = token_list.loc[token_list["revoked_at"].isna(), "name"].tolist() if not token_list.empty else []
 if live:
     to_revoke = st.selectbox("Revoke a token", live, key="revoke_token")
-    if st.button(f"Revoke “{to_revoke}”") and feedback.act(
-        f"Revoked the token “{to_revoke}”.", tokens.revoke, store, to_revoke
-    ):
+    revoke_key = f"revoke_{to_revoke}"
+    confirm.ask(f"Revoke “{to_revoke}”", revoke_key, icon=":material/key_off:")
+    if confirm.confirmed(
+        revoke_key, f"Revoke the token “{to_revoke}”? Programs using it are refused at once.", "Revoke it"
+    ) and feedback.act(f"Revoked the token “{to_revoke}”.", tokens.revoke, store, to_revoke):
         st.rerun()
 
 st.header("Backup")

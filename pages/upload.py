@@ -5,12 +5,12 @@ from pathlib import Path
 
 import streamlit as st
 
-from dashboard import domain, exports
+from dashboard import cells, domain, exports
 from dashboard import formatting as fmt
 from dashboard.imports import dates, pipeline
 from dashboard.imports.reading import SurveyError
 from dashboard.scales import COMMON_SCALES, Scale
-from dashboard.ui import cached, import_editor, importing, navigation
+from dashboard.ui import cached, import_editor, importing, navigation, url_state
 
 navigation.route_through_navigation()
 
@@ -31,7 +31,12 @@ if cycles.empty:
     st.stop()
 
 cycle_ids = dict(zip(cycles["name"], cycles["id"], strict=True))
-cycle_name = st.selectbox("Service cycle", list(cycle_ids), help="The impressions are recorded on this cycle's map.")
+cycle_name = st.selectbox(
+    "Service cycle",
+    list(cycle_ids),
+    url_state.position("cycle", list(cycle_ids.values())),
+    help="The impressions are recorded on this cycle's map.",
+)
 cycle_id = int(cycle_ids[cycle_name])
 touchpoints = cached.cycle_touchpoints(cycle_id)
 touchpoint_ids = dict(zip(touchpoints["name"], touchpoints["id"], strict=True))
@@ -106,17 +111,17 @@ with import_tab:
                 first = pipeline.likely_sheet(data, sheets)
                 sheet = st.selectbox("Sheet", sheets, index=first, key=f"sheet-{number}-{digest[:12]}")
         name_map: dict[str, int | str] = st.session_state.setdefault(f"names-{digest}", {})
-        wide: dict[str, object] = st.session_state.setdefault(f"wide-{digest}", {})
+        wide: import_editor.WideChoices = st.session_state.setdefault(f"wide-{digest}", {})
         options = pipeline.Options(
             scale=Scale.parse(str(wide["scale"])) if "scale" in wide else chosen_scale,
             date_order=order,
             name_map=dict(name_map),
-            group_map=dict(wide.get("groups", {})),  # type: ignore[call-overload]
+            group_map=dict(wide.get("groups", {})),
             sheet=sheet,
-            overrides=tuple(sorted(dict(wide.get("overrides", {})).items())),  # type: ignore[call-overload]
-            comment_column=wide.get("comment"),  # type: ignore[arg-type]
-            group_column=wide.get("group"),  # type: ignore[arg-type]
-            label_order=tuple(wide.get("order", ())),  # type: ignore[call-overload]
+            overrides=tuple(sorted(dict(wide.get("overrides", {})).items())),
+            comment_column=wide.get("comment"),
+            group_column=wide.get("group"),
+            label_order=tuple(wide.get("order", ())),
         )
         try:
             with st.spinner(f"Reading {upload.name}…"):
@@ -164,7 +169,7 @@ with import_tab:
             choices = [SKIP_LABEL, CREATE_LABEL, *touchpoint_ids]
             for row in preview.unmatched.itertuples():
                 picked = st.selectbox(
-                    f"“{row.name}” ({fmt.count(row.rows)} rows)",
+                    f"“{row.name}” ({fmt.count(cells.whole(row.rows))} rows)",
                     choices,
                     key=f"map-{digest[:12]}-{row.Index}",
                 )
@@ -212,7 +217,8 @@ with history_tab:
         standing = history[history["undone_at"].isna()]
         if len(standing):
             labels = {
-                int(row.id): f"{row.id}: {row.file_name} ({fmt.count(row.impressions)} impressions)"
+                cells.whole(row.id): f"{row.id}: {row.file_name}"
+                f" ({fmt.count(cells.whole(row.impressions))} impressions)"
                 for row in standing.itertuples()
             }
             batch = st.selectbox("Import to undo", list(labels), format_func=labels.__getitem__)

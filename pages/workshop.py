@@ -1,5 +1,7 @@
 """Workshop: the facilitator starts a session, shows the join code, and steps through touchpoints."""
 
+from collections.abc import Callable
+
 import streamlit as st
 
 from dashboard import domain
@@ -7,7 +9,7 @@ from dashboard import workshop as ws
 from dashboard.scales import COMMON_SCALES, Scale
 from dashboard.store import cycles as store_cycles
 from dashboard.store import workshop as sessions_db
-from dashboard.ui import cached, navigation
+from dashboard.ui import cached, confirm, navigation, url_state
 
 navigation.route_through_navigation()
 
@@ -19,7 +21,7 @@ st.caption(
 store = cached.store()
 
 
-def _act(action, *args) -> None:  # type: ignore[no-untyped-def]
+def _act(action: Callable[..., object], *args: object) -> None:
     """Runs one facilitator action; a refusal becomes a message instead of a traceback."""
     try:
         action(*args)
@@ -33,7 +35,12 @@ with st.expander("Start a new workshop session", expanded=sessions_db.sessions(s
         st.info("The workspace has no service cycles yet. Map one first, then score it here.")
     else:
         cycle_names = dict(zip(all_cycles["id"].astype(int).tolist(), all_cycles["name"], strict=True))
-        cycle_id = st.selectbox("Service cycle", list(cycle_names), format_func=cycle_names.__getitem__)
+        cycle_id = st.selectbox(
+            "Service cycle",
+            list(cycle_names),
+            url_state.position("cycle", list(cycle_names)),  # the cycle last chosen on the map
+            format_func=cycle_names.__getitem__,
+        )
         points = store_cycles.touchpoints(store, cycle_id)
         labels = dict(zip(points["id"].astype(int).tolist(), points["name"], strict=True))
         with st.container(border=True):
@@ -61,7 +68,7 @@ with st.expander("Start a new workshop session", expanded=sessions_db.sessions(s
                 except ws.WorkshopError as error:
                     st.error(str(error))
                 else:
-                    st.query_params["session"] = str(started.id)
+                    url_state.choose("session", started.id)
                     st.rerun()
 
 listing = sessions_db.sessions(store)
@@ -71,10 +78,9 @@ if listing.empty:
 
 described = ws.session_labels(listing)
 ids = list(described)
-wanted = st.query_params.get("session")
-index = ids.index(int(wanted)) if wanted and wanted.isdigit() and int(wanted) in ids else 0
-session_id = st.selectbox("Session", ids, index=index, format_func=described.__getitem__)
-st.query_params["session"] = str(session_id)
+# The session is kept in the URL (?session=ID) and for the session of the browser.
+url_state.chosen("session", ids, "workshop_session", "workshop session")
+session_id = st.selectbox("Session", ids, format_func=described.__getitem__, key="workshop_session")
 session = sessions_db.session(store, session_id)
 assert session is not None
 if st.button("Start a new session like this one", key="again", icon=":material/content_copy:"):
@@ -142,11 +148,15 @@ if session.is_live:
         if column.button(label, key=key, icon=icon, disabled=disabled, width="stretch"):
             _act(ws.apply_step, store, session, action)
             st.rerun()
-    with buttons[-1].popover("End session", icon=":material/stop_circle:", width="stretch"):
-        st.write("End the session? Voting closes, the code stops working and the presenter view hides it.")
-        if st.button("Yes, end the session", key="end", type="primary"):
-            _act(ws.apply_step, store, session, "end")
-            st.rerun()
+    confirm.ask("End session", "end", where=buttons[-1], icon=":material/stop_circle:", width="stretch")
+    if confirm.confirmed(
+        "end",
+        "End the session? Its join code stops working, the phones and the presenter view say so; the votes and "
+        "ideas stay.",
+        "End the session",
+    ):
+        _act(ws.apply_step, store, session, "end")
+        st.rerun()
     st.caption(
         "Next and Previous put one touchpoint on the screen, open it alone and hide its results until you reveal "
         "them. Open all lets people score every touchpoint at their own pace."
@@ -195,7 +205,8 @@ else:
         key=f"ideas-{session.id}",
     )
     changed = edited[edited["hidden"] != ideas["hidden"]]
-    for idea in changed.itertuples():  # one click changes one row: at most a few here
-        _act(ws.hide_idea, store, session.id, int(idea.id), bool(idea.hidden))
+    flips = zip(changed["id"].astype(int).tolist(), changed["hidden"].astype(bool).tolist(), strict=True)
+    for idea_id, hidden in flips:  # one click changes one row: at most a few here
+        _act(ws.hide_idea, store, session.id, idea_id, hidden)
     if not changed.empty:
         st.rerun()

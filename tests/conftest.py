@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 import streamlit as st
@@ -51,8 +52,8 @@ class _RouterAlreadyRan(PagesManager):
     ``ui.route_through_navigation`` would rerun, dropping button clicks and form submits.
     This restores the live server's steady state after AppTest's reset."""
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+    def __init__(self, *args: Any, **kwargs: Any) -> None:  # passed through to PagesManager unchanged
+        super().__init__(*args, **kwargs)
         PagesManager.uses_pages_directory = False
 
 

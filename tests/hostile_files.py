@@ -8,6 +8,7 @@ import re
 import struct
 import zipfile
 import zlib
+from collections.abc import Sequence
 
 from tests.survey_files import xlsx_bytes
 
@@ -18,12 +19,12 @@ MAP_ROWS = [
 ]
 
 
-def map_workbook() -> list[list[object]]:
+def map_workbook() -> list[list[str]]:
     """The rows of a small, valid map file."""
     return [list(MAP_HEADER), *(list(row) for row in MAP_ROWS)]
 
 
-def declared_sheet(ref: str, rows: list[list[object]]) -> bytes:
+def declared_sheet(ref: str, rows: Sequence[Sequence[object]]) -> bytes:
     """A real workbook of ``rows`` whose sheet declares the dimension ``ref`` (e.g. ``A1:XFD20000``)
     and holds an empty row element at the declared last row, as a forger would write it."""
     last_row = re.sub(r"[A-Z]", "", ref.split(":")[1]).encode()
@@ -69,7 +70,7 @@ def _zip(members: list[tuple[str, bytes, int, int]]) -> bytes:
     return bytes(out + directory + end)
 
 
-def sheet_bomb(rows: list[list[object]], unpacked_mb: int) -> bytes:
+def sheet_bomb(rows: Sequence[Sequence[object]], unpacked_mb: int) -> bytes:
     """A real workbook of ``rows`` whose sheet XML is padded with whitespace to ``unpacked_mb`` MB:
     a few MB on disk, honest sizes and CRCs in the zip directory."""
     source = zipfile.ZipFile(io.BytesIO(xlsx_bytes({"Sheet": rows})))

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import io
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 
 import openpyxl
 
 from dashboard.store import Store, cycles, groups
-from dashboard.store.cycles import TouchpointFields
+from dashboard.touchpoints import TouchpointFields
 
 HEADER = "date,service_cycle,touchpoint,group,score,scale,comment"
 
@@ -30,7 +30,7 @@ def csv_bytes(rows: Sequence[str], *, header: str = HEADER, encoding: str = "utf
     return newline.join([header, *rows, ""]).encode(encoding)
 
 
-def xlsx_bytes(sheets: dict[str, list[list[object]]]) -> bytes:
+def xlsx_bytes(sheets: Mapping[str, Sequence[Sequence[object]]]) -> bytes:
     """A workbook with the given sheets, each a list of rows (cells as Python values)."""
     book = openpyxl.Workbook()
     book.remove(book.active)

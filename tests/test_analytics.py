@@ -11,8 +11,8 @@ import pytest
 
 from dashboard import leadership, metrics
 from dashboard.store import Store, analytics, cycles, groups, impressions
-from dashboard.store.cycles import TouchpointFields
 from dashboard.store.scope import Scope
+from dashboard.touchpoints import TouchpointFields
 
 
 def _record(store: Store, rows: list[tuple]) -> None:

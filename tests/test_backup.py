@@ -84,7 +84,9 @@ def test_health_reports_a_database_behind_the_code(store: Store):
     assert operations.health(store) == operations.Health(True, newest, newest, "ok")
     with store.cursor() as cur:
         cur.execute("delete from schema_migration where version = ?", [newest])
-        older = cur.execute("select max(version) from schema_migration").fetchone()[0]
+        row = cur.execute("select max(version) from schema_migration").fetchone()
+    assert row is not None
+    older = row[0]
     assert operations.health(store) == operations.Health(
         False, older, newest, f"schema version {older}, expected {newest}"
     )

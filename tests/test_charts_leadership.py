@@ -7,6 +7,7 @@ from datetime import date
 import pandas as pd
 
 from dashboard.charts import leadership as leadership_charts
+from dashboard.charts import style
 
 CELLS = pd.DataFrame(
     {
@@ -52,3 +53,20 @@ def test_the_focused_cell_gets_an_outline_and_a_focus_off_the_map_gets_none():
     focused = leadership_charts.heatmap(CELLS, 2, date(2026, 1, 1)).data
     assert (focused[-1].name, list(focused[-1].x), list(focused[-1].y)) == ("focus", ["Jan 2026"], ["Invoice · Sale"])
     assert len(leadership_charts.heatmap(CELLS, 2, date(2026, 5, 1)).data) == 2
+
+
+def test_fifteen_months_keep_at_least_36_px_each_so_a_phone_scrolls_the_heatmap_sideways():
+    months = pd.date_range("2025-07-01", periods=15, freq="MS").date
+    cells = pd.DataFrame(
+        {
+            "touchpoint_id": 1,
+            "month": months,
+            "mean": 0.5,
+            "n": 10,
+            "touchpoint_name": "Invoice",
+            "label": "Invoice · Repair",
+            "row": 0,
+        }
+    )
+    assert style.min_width(leadership_charts.heatmap(cells)) == 300 + 15 * 36  # labels and colour bar, then months
+    assert style.min_width(leadership_charts.heatmap(CELLS)) == 300 + 2 * 36

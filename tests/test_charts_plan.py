@@ -9,6 +9,7 @@ import pandas as pd
 
 from dashboard import evidence
 from dashboard.charts import plan as plan_charts
+from dashboard.charts import style
 from dashboard.store import Store, plan
 from dashboard.thresholds import Thresholds
 
@@ -30,7 +31,7 @@ def test_the_grid_puts_steps_down_and_moments_across_coloured_by_status_and_fram
     assert list(heatmap.x) == ["Now-or-<br>Never", "Make-or-<br>Break", "Keep-or-<br>Lose", "Multiplier"]
     assert heatmap.y[0] == "1. Identify<br>groups" and heatmap.y[6] == "7. Institute<br>standards"
     assert heatmap.z[5][2] == 2 and heatmap.z[4][0] == 3 and heatmap.z[0][0] == 0  # done, at risk, not started
-    assert heatmap.text[5][2] == "Done<br>0/2<br><b>⚠</b>"
+    assert heatmap.text[5][2] == "<b>⚠</b> Done<br>0/2"
     assert [(s.x0, s.y0) for s in fig.layout.shapes] == [(2 - 0.45, 5 - 0.42)]
     assert len(cells.customdata) == 28 and list(cells.customdata[0]) == ["identify_groups", "now_or_never"]
 
@@ -56,3 +57,15 @@ def test_progress_lines_show_the_share_of_cells_done_per_moment_up_to_today(stor
     assert list(fig.data[0].y) == [0, 0, 0]
     empty = plan_charts.progress_lines(progress.iloc[0:0], "step", AS_OF)
     assert empty.layout.annotations[0].text == "No plan changes recorded yet"
+
+
+def test_the_full_grid_keeps_each_status_on_one_line_in_projector_type_and_scrolls_on_a_phone(store: Store):
+    plan.set_plan_cell(store, "perform", "multiplier", status="in_progress")
+    fig = plan_charts.plan_grid(grid_of(store))
+    heatmap = fig.data[0]
+    assert heatmap.text[4][3].split("<br>")[0] == "In progress"
+    assert heatmap.text[0][0].split("<br>")[0] == "Not started"
+    assert heatmap.textfont.size == 18
+    # 150 px of step labels, then four cells of 140 px: "Not started" at 18 px is about 11 x 0.6 x 18 = 119 px.
+    assert style.min_width(fig) == 150 + 4 * 140
+    assert style.min_width(plan_charts.plan_grid(grid_of(store), compact=True)) is None

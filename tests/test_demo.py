@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pandas as pd
@@ -46,6 +47,7 @@ def test_the_demo_is_as_large_and_varied_as_promised(demo_store: Store):
     assert set(touchpoints["moment"]) == {"now_or_never", "make_or_break", "keep_or_lose", "multiplier"}
     assert touchpoints["channel"].nunique() >= 4
     first, last = impressions.date_range(demo_store)
+    assert isinstance(first, date) and isinstance(last, date)
     assert (last - first).days >= 365
     assert last == DEMO_END
 

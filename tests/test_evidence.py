@@ -10,8 +10,8 @@ import pytest
 
 from dashboard import evidence
 from dashboard.store import Store, cycles, groups, ideas, impressions, plan, rollup
-from dashboard.store.cycles import TouchpointFields
 from dashboard.thresholds import SETTING_KEYS, Thresholds, check_settings
+from dashboard.touchpoints import TouchpointFields
 from tests.conftest import DEMO_END
 
 AS_OF = date(2026, 6, 30)

@@ -15,12 +15,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dashboard import cli, evidence, exports, flow
+from dashboard import cells, cli, evidence, exports, flow
 from dashboard import formatting as fmt
 from dashboard.flow import files, measures, service
 from dashboard.imports.reading import SurveyError
 from dashboard.store import Store
 from dashboard.store import flow as flow_store
+from dashboard.thresholds import Thresholds
 
 
 def _sums(rows: list[tuple[str, str, str, int]], cycle: str = "Repair job") -> pd.DataFrame:
@@ -354,7 +355,7 @@ def test_the_demo_flow_tells_the_impressions_story(demo_store: Store):
     before, after = quotes["rate"].iloc[:8].mean(), quotes["rate"].iloc[-6:].mean()
     assert after - before > 0.1  # better once the itemised quote became the standard
     sources = measures.by_source(sums).set_index("source")
-    assert sources.loc["Word of mouth", "low"] > sources.loc["Advertising", "high"]
+    assert cells.number(sources.at["Word of mouth", "low"]) > cells.number(sources.at["Advertising", "high"])
     churn = measures.monthly(sums, "lost", "active_customers")
     winter = churn["period"].dt.month.isin([12, 1, 2])
     assert churn.loc[winter, "rate"].min() > churn.loc[~winter, "rate"].max()
@@ -368,7 +369,7 @@ def test_flow_counts_prove_monitoring_and_stand_in_for_missing_impressions(cycle
     )
     figures = service.plan_figures(cycles, date(2026, 9, 30), 90)
     cells = evidence.assess(
-        figures, pd.DataFrame(columns=["step", "moment", "status", "owner", "due_on", "notes"]), evidence.Thresholds()
+        figures, pd.DataFrame(columns=["step", "moment", "status", "owner", "due_on", "notes"]), Thresholds()
     )
     perform = evidence.find(cells, "perform", "make_or_break").evidence
     assert perform == (

@@ -3,10 +3,12 @@ flow file, entering a month by hand, and the Overview's second lens."""
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
+from streamlit.testing.v1.element_tree import Button
 
 from dashboard import formatting as fmt
 from dashboard.flow import measures
@@ -39,7 +41,7 @@ def flow_page(db: Path, monkeypatch: pytest.MonkeyPatch, **params: str) -> AppTe
     return at
 
 
-def button(at: AppTest, prefix: str):  # type: ignore[no-untyped-def]
+def button(at: AppTest, prefix: str) -> Button:
     return next(b for b in at.button if b.label.startswith(prefix))
 
 
@@ -105,7 +107,7 @@ def test_a_month_entered_by_hand_is_recorded(cycle_db: Path, monkeypatch: pytest
     at.number_input(key="flow_src_0").set_value(40)  # Web site
     at.number_input(key="flow_m_customers_won").set_value(10)
     at.number_input(key="flow_m_lost").set_value(3)
-    at.date_input(key="flow_month").set_value("2026-09-12")
+    at.date_input(key="flow_month").set_value(date(2026, 9, 12))
     button(at, "Record these counts").click().run()
     assert not at.exception
     assert "Recorded 3 counts for Repair job, September 2026." in [s.value for s in at.success]
@@ -121,7 +123,7 @@ def test_a_month_by_hand_with_more_won_than_prospects_records_nothing(cycle_db: 
     at = flow_page(cycle_db, monkeypatch)
     at.number_input(key="flow_src_0").set_value(4)
     at.number_input(key="flow_m_customers_won").set_value(10)
-    at.date_input(key="flow_month").set_value("2026-09-12")
+    at.date_input(key="flow_month").set_value(date(2026, 9, 12))
     button(at, "Record these counts").click().run()
     assert at.error[0].value.startswith("Nothing recorded: more customers won (10) than prospects (4) in Repair job")
     with Store(cycle_db) as store:

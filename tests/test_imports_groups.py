@@ -17,7 +17,7 @@ from dashboard import cli
 from dashboard.imports import pipeline
 from dashboard.scales import Scale
 from dashboard.store import Store, cycles, groups, imports, workspace
-from dashboard.store.cycles import TouchpointFields
+from dashboard.touchpoints import TouchpointFields
 from tests.survey_files import csv_bytes, small_workspace
 
 FAMILY_SURVEY = csv_bytes(

@@ -95,7 +95,11 @@ def test_a_map_workbook_declaring_a1_xfd20000_reads_only_its_real_cells(store: S
 
 
 def test_a_survey_workbook_declaring_a1_all1048576_reads_only_its_real_cells():
-    rows = [["date", "touchpoint", "score"], ["2026-09-01", "Front desk", 4], ["2026-09-02", "Repair", 5]]
+    rows: list[list[object]] = [
+        ["date", "touchpoint", "score"],
+        ["2026-09-01", "Front desk", 4],
+        ["2026-09-02", "Repair", 5],
+    ]
     started = time.monotonic()
     table = read_table(declared_sheet("A1:ALL1048576", rows), "survey.xlsx")
     assert time.monotonic() - started < 3
@@ -108,7 +112,7 @@ def test_a_survey_workbook_declaring_a1_all1048576_reads_only_its_real_cells():
 
 
 def test_a_row_numbered_past_excels_last_row_is_refused_without_walking_up_to_it():
-    rows = [["date", "touchpoint", "score"], ["2026-09-01", "Front desk", 4]]
+    rows: list[list[object]] = [["date", "touchpoint", "score"], ["2026-09-01", "Front desk", 4]]
     started = time.monotonic()
     with pytest.raises(SurveyError, match=r"^The sheet has a row past row 1,048,576, Excel's last"):
         read_table(declared_sheet("A1:C2000000000", rows), "survey.xlsx")
@@ -164,7 +168,10 @@ def test_a_map_workbook_declaring_xml_entities_is_not_opened():
 
 
 def test_a_survey_sheet_with_more_cells_than_the_cap_is_refused_before_it_is_parsed():
-    rows = [["date", "touchpoint", "score"], *[["2026-09-01", f"Desk {i}", i % 5] for i in range(400)]]
+    rows: list[list[object]] = [
+        ["date", "touchpoint", "score"],
+        *[["2026-09-01", f"Desk {i}", i % 5] for i in range(400)],
+    ]
     limits = reading.Limits("survey", None, None, 1_000, 60.0)
     with pytest.raises(SurveyError, match=r"^The sheet has more than 1,000 cells; a survey workbook may hold"):
         read_table(xlsx_bytes({"S": rows}), "survey.xlsx", limits=limits)
@@ -202,7 +209,10 @@ def test_the_map_command_reports_a_refused_file_on_one_line_and_exits_non_zero(
 
 
 def test_reading_stops_at_the_deadline_with_a_message():
-    rows = [["date", "touchpoint", "score"], *[["2026-09-01", f"Desk {i}", i % 5] for i in range(200)]]
+    rows: list[list[object]] = [
+        ["date", "touchpoint", "score"],
+        *[["2026-09-01", f"Desk {i}", i % 5] for i in range(200)],
+    ]
     no_time = reading.Limits("survey", None, None, 2_000_000, 0.0)
     with pytest.raises(SurveyError) as caught:
         read_table(xlsx_bytes({"S": rows}), "survey.xlsx", limits=no_time)

@@ -34,7 +34,8 @@ def test_a_moment_in_the_url_narrows_the_overview_and_shows_as_an_active_filter(
     expected = analytics.total_stats(demo_store, Scope(moments=("make_or_break",)))["n"].iloc[0]
     at = _open(app(demo_store.path, monkeypatch), "overview", moment="make_or_break")
     assert _kpis(at)["Impressions"] == f"{expected:,}"
-    assert at.expander[0].label == "Filters · 1 active"
+    assert at.expander[0].label == "Filters"
+    assert at.caption[1].value == "1 filter active: the figures below cover only what they select."
     assert at.multiselect(key="filter_moment").value == ["make_or_break"]
     assert len(at.get("plotly_chart")) == 4
 
@@ -75,8 +76,8 @@ def test_filters_follow_the_leader_from_the_overview_to_the_impressions_page(
 def test_a_link_with_unknown_values_says_what_it_left_out(demo_store: Store, monkeypatch: pytest.MonkeyPatch):
     at = _open(app(demo_store.path, monkeypatch), "overview", cycle="999", to="yesterday")
     assert [w.value for w in at.warning][:2] == [
-        "Service cycle “999” in the link is not in this workspace; it was left out.",
-        "The date “yesterday” in the link is not a date like 2026-03-31; it was left out.",
+        "A service cycle in the link is not in this workspace; it was left out.",
+        "The last day in the link is not a date like 2026-03-31 (between 1900 and 2199); it was left out.",
     ]
     assert _kpis(at)["Impressions"] == "6,000"
 

@@ -7,15 +7,27 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard import maps
+from dashboard import cells, maps
 from dashboard.store import Store, cycle_stats, cycles, groups, ideas, workspace
-from dashboard.store.cycles import TouchpointFields
+from dashboard.touchpoints import TouchpointFields
 from tests import apptest
 from tests.apptest import click, texts, widget
 
 
 def open_page(db: Path, monkeypatch: pytest.MonkeyPatch, page: str = "pages/map.py") -> AppTest:
     return apptest.open_page(db, monkeypatch, page)
+
+
+def cycle_id(store: Store, name: str) -> int:
+    return cells.whole(cycles.cycles(store).set_index("name").at[name, "id"])
+
+
+def pick_cycle(at: AppTest, name: str) -> AppTest:
+    """Chooses a cycle by its name in the map's picker (whose options are cycle ids)."""
+    picker = widget(at.selectbox, "Service cycle")
+    names = dict(zip(picker.options, range(len(picker.options)), strict=True))
+    picked: AppTest = picker.select_index(names[name]).run()
+    return picked
 
 
 def add_touchpoint(at: AppTest, name: str, moment: str | None) -> AppTest:
@@ -68,9 +80,9 @@ def test_deleting_a_touchpoint_with_impressions_archives_it_after_confirmation_a
 ):
     total = workspace.counts(demo_store)["impressions"]
     at = open_page(demo_store.path, monkeypatch)
-    widget(at.selectbox, "Service cycle").set_value("Repair job").run()
+    pick_cycle(at, "Repair job")
     widget(at.selectbox, "Touchpoint", 1).set_value(
-        int(cycles.touchpoints(demo_store).set_index("name").loc["Engineer arrival", "id"])
+        cells.whole(cycles.touchpoints(demo_store).set_index("name").at["Engineer arrival", "id"])
     ).run()
     click(at, "Delete “Engineer arrival”")
     assert "will be archived instead" in at.warning[-1].value
@@ -95,29 +107,33 @@ def test_picking_a_touchpoint_from_the_list_opens_its_detail_and_ideas_move_to_a
     demo_store: Store, monkeypatch: pytest.MonkeyPatch
 ):
     at = open_page(demo_store.path, monkeypatch)
-    widget(at.selectbox, "Service cycle").set_value("Repair job").run()
-    arrival = int(cycles.touchpoints(demo_store).set_index("name").loc["Engineer arrival", "id"])
+    pick_cycle(at, "Repair job")
+    arrival = cells.whole(cycles.touchpoints(demo_store).set_index("name").at["Engineer arrival", "id"])
     widget(at.selectbox, "Touchpoint").set_value(arrival).run()
     assert {m.label for m in at.metric} >= {"Mean impression", "Impressions", "Perfection rate", "Target"}
 
     widget(at.text_area, "A new idea").set_value("Text the customer when the engineer sets off")
     click(at, "Add the idea")
-    idea = ideas.ideas(demo_store, arrival).set_index("text").loc["Text the customer when the engineer sets off"]
-    widget(at.selectbox, "Idea to work on").set_value(int(idea["id"])).run()
+    idea = cells.whole(
+        ideas.ideas(demo_store, arrival).set_index("text").at["Text the customer when the engineer sets off", "id"]
+    )
+    widget(at.selectbox, "Idea to work on").set_value(idea).run()
     click(at, "Vote for it")
     click(at, "Adopt it")
     click(at, "Make it a standard")
-    row = ideas.ideas(demo_store, arrival).set_index("id").loc[int(idea["id"])]
-    assert (row["status"], row["votes"]) == ("standard", 1)
-    assert cycles.touchpoint(demo_store, arrival)["standard"].endswith("Text the customer when the engineer sets off")
+    row = ideas.ideas(demo_store, arrival).set_index("id").loc[[idea], ["status", "votes"]]
+    assert row.values.tolist() == [["standard", 1]]
+    assert str(cycles.touchpoint(demo_store, arrival)["standard"]).endswith(
+        "Text the customer when the engineer sets off"
+    )
 
 
 def test_a_cycle_with_impressions_is_not_offered_for_deletion_and_the_page_says_why(
     demo_store: Store, monkeypatch: pytest.MonkeyPatch
 ):
     at = open_page(demo_store.path, monkeypatch)
-    widget(at.selectbox, "Service cycle").set_value("Repair job").run()
-    cycle_id = int(cycles.cycles(demo_store).set_index("name").loc["Repair job", "id"])
+    pick_cycle(at, "Repair job")
+    cycle_id = cells.whole(cycles.cycles(demo_store).set_index("name").at["Repair job", "id"])
     kept = cycle_stats.cycle_impression_count(demo_store, cycle_id)
     click(at, "Delete the cycle “Repair job”")
     assert texts(at, "warning")[-1] == (
@@ -132,16 +148,21 @@ def test_an_empty_cycle_is_deleted_after_confirmation(store: Store, monkeypatch:
     cycles.create_cycle(store, "First visit")
     at = open_page(store.path, monkeypatch)
     click(at, "Delete the cycle “First visit”")
-    assert texts(at, "warning") == ["Delete this cycle with all its touchpoints and ideas?"]
+    assert texts(at, "warning") == ["Delete this cycle with all its touchpoints and ideas? This cannot be undone."]
     click(at, "Yes, delete the cycle")
     assert cycles.cycles(store).empty
 
 
 def test_the_map_files_are_made_only_when_a_download_is_clicked(demo_store: Store, monkeypatch: pytest.MonkeyPatch):
     made: list[tuple[object, ...]] = []
-    monkeypatch.setattr(maps, "export_bytes", lambda *args: made.append(args) or b"")
+
+    def export_bytes(*args: object) -> bytes:
+        made.append(args)
+        return b""
+
+    monkeypatch.setattr(maps, "export_bytes", export_bytes)
     at = open_page(demo_store.path, monkeypatch)
-    widget(at.selectbox, "Service cycle").set_value("Repair job").run()
+    pick_cycle(at, "Repair job")
     labels = [b.proto.label for b in at.get("download_button")]
     assert labels == ["This cycle as CSV", "This cycle as XLSX"]
     assert made == []
@@ -170,7 +191,7 @@ def test_a_good_map_file_shows_what_it_changes_and_imports_on_request(store: Sto
     assert list(at.dataframe[-1].value["Change"]) == ["new service cycle “Renewal” with 1 touchpoints"]
     click(at, "Import the map")
     assert list(cycles.cycles(store)["name"]) == ["First visit", "Renewal"]
-    assert widget(at.selectbox, "Service cycle").value == "Renewal"
+    assert widget(at.selectbox, "Service cycle").value == cycle_id(store, "Renewal")
 
 
 def test_settings_add_groups_and_teams_and_refuse_deleting_what_is_in_use(
@@ -184,8 +205,10 @@ def test_settings_add_groups_and_teams_and_refuse_deleting_what_is_in_use(
     click(at, "Add the team")
     assert texts(at, "error") == ["A team called “Sales” already exists."]
     widget(at.selectbox, "Change a team").set_value(
-        int(groups.teams(demo_store).set_index("name").loc["Sales", "id"])
+        cells.whole(groups.teams(demo_store).set_index("name").at["Sales", "id"])
     ).run()
     click(at, "Delete “Sales”")
+    assert texts(at, "warning") == ["Delete the team “Sales”? This cannot be undone."]
+    click(at, "Delete it")
     assert "still used by" in at.error[0].value
     assert "Sales" in set(groups.teams(demo_store)["name"])

@@ -8,11 +8,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from dashboard import maps, metrics
+from dashboard import cells, maps, metrics
 from dashboard.charts import map as map_charts
 from dashboard.store import Store, cycle_stats, cycles, groups, ideas, map_files, workspace
-from dashboard.store.cycles import TouchpointFields
 from dashboard.store.impressions import record_impressions
+from dashboard.touchpoints import TouchpointFields
 
 HEADER = "service_cycle,touchpoint,moment,channel,owner\n"
 
@@ -36,7 +36,7 @@ def cycle(store: Store) -> int:
 
 
 def repair_job(store: Store) -> int:
-    return int(cycles.cycles(store).set_index("name").loc["Repair job", "id"])
+    return cells.whole(cycles.cycles(store).set_index("name").at["Repair job", "id"])
 
 
 # --- editing and ordering ---------------------------------------------------------------------
@@ -121,7 +121,7 @@ def test_a_touchpoint_without_impressions_is_deleted_and_the_rest_close_up(store
 def test_archiving_and_restoring_a_touchpoint_keeps_every_impression(demo_store: Store):
     cycle_id = repair_job(demo_store)
     before = cycles.touchpoints(demo_store, cycle_id)
-    arrival = int(before.set_index("name").loc["Engineer arrival", "id"])
+    arrival = cells.whole(before.set_index("name").at["Engineer arrival", "id"])
     kept = cycles.impression_count(demo_store, arrival)
     total = workspace.counts(demo_store)["impressions"]
     assert kept > 0
@@ -259,6 +259,7 @@ def test_the_chain_breaks_at_make_or_break_in_the_repair_job_only(demo_store: St
 def test_the_curve_marks_the_touchpoint_furthest_below_target_in_the_breaking_moment(demo_store: Store):
     stats = metrics.summarise(cycle_stats.cycle_touchpoint_stats(demo_store, repair_job(demo_store)))
     position = maps.break_position(stats, "make_or_break")
+    assert position is not None
     assert stats.set_index("position").loc[position, "touchpoint"] == "Engineer arrival"
 
 

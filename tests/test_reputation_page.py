@@ -3,6 +3,8 @@ records the missing evidence, and changes the thresholds."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -44,11 +46,10 @@ def test_a_leader_marks_a_cell_done_sees_it_unproven_and_clears_the_flag_by_reco
     widget(at.button, "Save cell").click().run()
     assert not at.exception
     assert "Marked done, but the data does not back it yet" in at.warning[0].value
-    cells = plan.plan_cells(demo_store).set_index(["step", "moment"])
-    assert cells.loc[("decide_reputation", "keep_or_lose"), ["status", "owner", "notes"]].tolist() == [
-        "done",
-        "Customer care",
-        "Agreed at the board meeting.",
+    cells = plan.plan_cells(demo_store)
+    cell = cells[(cells["step"] == "decide_reputation") & (cells["moment"] == "keep_or_lose")]
+    assert cell[["status", "owner", "notes"]].values.tolist() == [
+        ["done", "Customer care", "Agreed at the board meeting."]
     ]
     assert plan.cell_history(demo_store, "decide_reputation", "keep_or_lose")[["status", "changed_by"]].to_dict(
         "records"
@@ -95,8 +96,18 @@ def test_the_plan_export_files_are_made_only_when_a_download_is_clicked(
     demo_store: Store, monkeypatch: pytest.MonkeyPatch
 ):
     made: list[str] = []
-    monkeypatch.setattr(exports, "to_csv_bytes", lambda *args: made.append("csv") or b"")
-    monkeypatch.setattr(exports, "to_xlsx_bytes", lambda *args: made.append("xlsx") or b"")
+
+    def maker(kind: str) -> Callable[..., bytes]:
+        """A stand-in for the export function that makes ``kind`` files: it only notes that it ran."""
+
+        def make(*args: object) -> bytes:
+            made.append(kind)
+            return b""
+
+        return make
+
+    monkeypatch.setattr(exports, "to_csv_bytes", maker("csv"))
+    monkeypatch.setattr(exports, "to_xlsx_bytes", maker("xlsx"))
     at = open_page(demo_store, monkeypatch)
     assert [b.proto.label for b in at.get("download_button")] == ["Download CSV", "Download XLSX"]
     assert made == []

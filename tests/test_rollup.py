@@ -61,6 +61,7 @@ def test_retracting_before_a_delete_keeps_the_roll_up_exact_without_a_rebuild(de
         total = cur.execute("select count(*) from impression").fetchone()
         after = cur.execute("select count(*) from impression_daily").fetchone()
     assert state == total
+    assert after is not None and before is not None
     assert after[0] > before[0]  # negative rows appended: no rebuild happened
 
 

@@ -14,7 +14,7 @@ from dashboard import workshop as ws
 from dashboard.notify import LocalNotifier
 from dashboard.store import Store, cycles
 from dashboard.store import workshop as sql
-from dashboard.store.cycles import TouchpointFields
+from dashboard.touchpoints import TouchpointFields
 
 
 class Clock:
@@ -128,6 +128,7 @@ def test_a_phones_state_carries_the_open_touchpoints_the_scale_and_its_own_score
     the_room = room.Room(lambda: store, LocalNotifier())
     ann, token = ws.join(store, session, "Ann")
     ws.apply_step(store, session, "open")
+    assert session.current_touchpoint_id is not None
     ws.vote(store, session, ann, session.current_touchpoint_id, "4")
     state = the_room.state(session.id, ann, token)
     assert {k: state[k] for k in ("code", "live", "scale", "touchpoints", "scores", "you")} == {

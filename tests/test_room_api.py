@@ -15,7 +15,7 @@ from dashboard import room, web
 from dashboard import workshop as ws
 from dashboard.store import Store, cycles, groups, tokens
 from dashboard.store import workshop as sql
-from dashboard.store.cycles import TouchpointFields
+from dashboard.touchpoints import TouchpointFields
 from dashboard.web.security import Policy
 
 API = "/api/v1/workshops"
@@ -54,7 +54,7 @@ def bearer(token: str) -> dict[str, str]:
 
 
 def step(client: TestClient, token: str, code: str, action: str) -> int:
-    return client.post(f"{API}/{code}/steps", json={"action": action}, headers=bearer(token)).status_code
+    return int(client.post(f"{API}/{code}/steps", json={"action": action}, headers=bearer(token)).status_code)
 
 
 def phone(client: TestClient) -> TestClient:

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from dashboard.store import Store, cycles, tokens
-from dashboard.store.cycles import TouchpointFields
+from dashboard.touchpoints import TouchpointFields
 from tests.servers import start_server, stop_server
 
 pytestmark = pytest.mark.server

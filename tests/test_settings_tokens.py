@@ -30,6 +30,9 @@ def test_a_token_is_revoked_from_the_settings_page(demo_store: Store, monkeypatc
     demo_store.close()
     at = open_page(path, monkeypatch, "pages/settings.py")
     click(at, "Revoke “old script”")
+    with Store(path) as store:
+        assert tokens.holder(store, token) is not None  # asked first, nothing revoked yet
+    click(at, "Revoke it")
     assert [s.value for s in at.success] == ["Revoked the token “old script”."]
     with Store(path) as store:
         assert tokens.holder(store, token) is None

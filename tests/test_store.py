@@ -7,9 +7,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from dashboard import cells
 from dashboard.store import DB_ENV_VAR, Store, cycles, database_path, groups, ideas, impressions, plan, workspace
-from dashboard.store.cycles import TouchpointFields
 from dashboard.store.schema import apply_migrations, available_migrations
+from dashboard.touchpoints import TouchpointFields
 
 
 def _one_impression(touchpoint_id: int, score: float = 0.5, comment: str | None = None) -> pd.DataFrame:
@@ -202,10 +203,11 @@ def test_aggregates_respect_the_scope(demo_store: Store):
     only_workshop = int(impressions.total_stats(demo_store, Scope(sources=("workshop",)))["n"].iloc[0])
     assert 0 < only_workshop < everything
     one_moment = impressions.total_stats(demo_store, Scope(moments=("multiplier",)))
-    assert int(one_moment["n"].iloc[0]) == int(per_moment.set_index("moment").loc["multiplier", "n"])
+    assert int(one_moment["n"].iloc[0]) == cells.whole(per_moment.set_index("moment").at["multiplier", "n"])
     late = Scope(start=date(2026, 9, 1), end=date(2026, 9, 30))
     with demo_store.cursor() as cur:
         expected = cur.execute(
             "select count(*) from impression where observed_on between '2026-09-01' and '2026-09-30'"
         ).fetchone()
+    assert expected is not None
     assert int(impressions.total_stats(demo_store, late)["n"].iloc[0]) == expected[0]

@@ -9,6 +9,7 @@ raw answers, respondent by respondent) and the columns left out, with why.
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
@@ -27,16 +28,22 @@ from dashboard.scales import AGREEMENT, QUALITY, SATISFACTION, Scale
 TOUCHPOINTS = ["Reception", "Waiting room", "Consultation", "Payment", "Follow-up call"]
 
 
-def grid(*rows: list[str | None]) -> pd.DataFrame:
+def grid(*rows: Sequence[str | None]) -> pd.DataFrame:
     """A raw grid as the reader hands it over: strings or missing, no header, file row order."""
     width = max(len(row) for row in rows)
     return pd.DataFrame([list(row) + [None] * (width - len(row)) for row in rows], dtype=object)
 
 
-def impressions(raw: pd.DataFrame, layout: WideLayout, **kwargs: object) -> dict[str, list[str]]:
-    """Touchpoint -> its raw answers in file order, from to_long."""
-    long = to_long(raw, layout, **kwargs)  # type: ignore[arg-type]
-    return {name: list(group["raw_value"]) for name, group in long.groupby("touchpoint", sort=False)}
+def impressions(
+    raw: pd.DataFrame,
+    layout: WideLayout,
+    mapping_overrides: dict[int, str | None] | None = None,
+    *,
+    keep_missing: bool = False,
+) -> dict[str, list[object]]:
+    """Touchpoint -> its raw answers (the cells as the grid holds them) in file order, from to_long."""
+    long = to_long(raw, layout, mapping_overrides, keep_missing=keep_missing)
+    return {str(name): list(group["raw_value"]) for name, group in long.groupby("touchpoint", sort=False)}
 
 
 def left_out(layout: WideLayout) -> dict[int, str]:
@@ -107,7 +114,9 @@ def qualtrics_meta(day: int) -> list[str | None]:
     ]
 
 
-def qualtrics_export(answers: list[list[str | None]], *, json_row: bool = True, zone: str = "Europe/Berlin"):
+def qualtrics_export(
+    answers: list[list[str | None]], *, json_row: bool = True, zone: str = "Europe/Berlin"
+) -> pd.DataFrame:
     ids = [*QUALTRICS_IDS, "Q1_1", "Q1_2", "Q1_3", "Q1_4", "Q2", "Q3_TEXT"]
     question = "How satisfied were you with<br>each step of your visit?\n"
     texts = [
@@ -276,7 +285,7 @@ def test_a_legacy_qualtrics_export_has_two_header_rows_and_question_row_joined_b
 
 
 def qualtrics_rows_deleted(tags: list[str], answers: list[list[str]]) -> pd.DataFrame:
-    body = [qualtrics_meta(day) + row for day, row in enumerate(answers, start=1)]
+    body = [[*qualtrics_meta(day), *row] for day, row in enumerate(answers, start=1)]
     return grid([*QUALTRICS_IDS, *tags], *body)
 
 
@@ -287,7 +296,7 @@ def test_a_qualtrics_export_with_rows_two_and_three_deleted_keeps_ids_only_and_a
     assert layout.notes != ()
     assert [(c.column_index, c.touchpoint) for c in layout.columns] == [(12, None), (13, None)]
     assert impressions(raw, layout) == {}
-    by_hand = {12: "Reception", 13: "Payment"}
+    by_hand: dict[int, str | None] = {12: "Reception", 13: "Payment"}
     assert impressions(raw, layout, mapping_overrides=by_hand) == {"Reception": ["5", "3"], "Payment": ["4"]}
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import duckdb
 import numpy as np
 import pandas as pd
 import pytest
@@ -12,6 +13,7 @@ from dashboard.imports import answers, columns, dates, pipeline
 from dashboard.imports.reading import SurveyError
 from dashboard.scales import SATISFACTION, Scale
 from dashboard.store import Store, cycles, imports, workspace
+from dashboard.store.impressions import insert_impressions
 from tests.survey_files import csv_bytes, long_rows_xlsx, small_workspace
 
 
@@ -269,7 +271,8 @@ def test_an_import_commits_records_history_and_undoes_completely(store: Store, r
 def test_the_same_file_again_adds_nothing_until_its_import_is_undone(store: Store, repair: dict[str, int]):
     rows = ["2026-09-01,,Repair,,4,,"]
     first = imports.commit(store, preview_of(store, rows, ONE_TO_FIVE))
-    assert imports.batch_for_hash(store, preview_of(store, rows, ONE_TO_FIVE).content_hash)["id"] == first.batch_id
+    batch = imports.batch_for_hash(store, preview_of(store, rows, ONE_TO_FIVE).content_hash)
+    assert batch is not None and batch["id"] == first.batch_id
     with pytest.raises(imports.DuplicateImportError, match="already imported .as survey.csv.; nothing was added"):
         imports.commit(store, preview_of(store, rows, ONE_TO_FIVE))
     assert impression_count(store) == 1
@@ -283,14 +286,13 @@ def test_a_failure_half_way_leaves_nothing_written(
     rows = [f"2026-09-0{d},,Repair,,4,," for d in range(1, 8)] + ["2026-09-01,,Parking,,3,,"]
     options = pipeline.Options(scale=Scale.numeric(1, 5), name_map={"Parking": pipeline.CREATE})
     preview = preview_of(store, rows, options)
-    writes = []
-    real = imports.insert_impressions
+    writes: list[int] = []
 
-    def fail_on_second_chunk(cur, frame, import_id=None):  # type: ignore[no-untyped-def]
+    def fail_on_second_chunk(cur: duckdb.DuckDBPyConnection, frame: pd.DataFrame, import_id: int | None = None) -> int:
         writes.append(len(frame))
         if len(writes) == 2:
             raise RuntimeError("disk full")
-        return real(cur, frame, import_id)
+        return insert_impressions(cur, frame, import_id)
 
     monkeypatch.setattr(imports, "CHUNK_ROWS", 3)
     monkeypatch.setattr(imports, "insert_impressions", fail_on_second_chunk)

@@ -12,7 +12,8 @@ ROWS = ["2026-09-01,Repair job,Café visit,,4,,Très bien – “merci”", "202
 
 
 def cells(table: reading.Table) -> dict[str, list[str]]:
-    return table.cells.to_pydict()
+    columns: dict[str, list[str]] = table.cells.to_pydict()  # pyarrow has no type hints: say what it holds
+    return columns
 
 
 @pytest.mark.parametrize(

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
+from streamlit.testing.v1.element_tree import Button
 
 from dashboard.imports import pipeline
 from dashboard.scales import Scale
@@ -38,7 +39,7 @@ def upload_page(db: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
     return at
 
 
-def button(at: AppTest, prefix: str):  # type: ignore[no-untyped-def]
+def button(at: AppTest, prefix: str) -> Button:
     return next(b for b in at.button if b.label.startswith(prefix))
 
 

@@ -20,7 +20,7 @@ from dashboard.imports import pipeline
 from dashboard.imports.reading import SurveyError
 from dashboard.scales import SATISFACTION, Scale
 from dashboard.store import Store, cycles, groups, imports
-from dashboard.store.cycles import TouchpointFields
+from dashboard.touchpoints import TouchpointFields
 from tests.survey_files import xlsx_bytes
 from tests.test_survey_formats import (
     QUALTRICS_ANSWERS,

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 from streamlit.testing.v1 import AppTest
+from streamlit.testing.v1.element_tree import Button, Selectbox
 
 from dashboard.store import Store, cycles, imports
-from dashboard.store.cycles import TouchpointFields
+from dashboard.touchpoints import TouchpointFields
 from tests.apptest import open_page
 from tests.test_survey_formats import QUALTRICS_ANSWERS, TOUCHPOINTS, qualtrics_export
 
@@ -35,11 +37,11 @@ def page(db: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
     return at
 
 
-def selectbox(at: AppTest, label: str):  # type: ignore[no-untyped-def]
+def selectbox(at: AppTest, label: str) -> Selectbox[Any]:
     return next(s for s in at.selectbox if s.label == label)
 
 
-def button(at: AppTest, prefix: str):  # type: ignore[no-untyped-def]
+def button(at: AppTest, prefix: str) -> Button:
     return next(b for b in at.button if b.label.startswith(prefix))
 
 

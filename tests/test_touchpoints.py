@@ -65,7 +65,12 @@ def test_a_touchpoint_without_groups_or_situation_shows_dashes_there():
 
 
 def test_a_click_picks_the_first_point_that_carries_a_touchpoint_id():
-    points = [{"x": 1}, {"customdata": []}, {"customdata": [17.0, 230, 0.4, 0.5]}, {"customdata": [3]}]
+    points: list[dict[str, object]] = [
+        {"x": 1},
+        {"customdata": []},
+        {"customdata": [17.0, 230, 0.4, 0.5]},
+        {"customdata": [3]},
+    ]
     assert picked(points) == 17
 
 

@@ -10,7 +10,7 @@ import pytest
 from dashboard import workshop as ws
 from dashboard.store import Store, cycles
 from dashboard.store import workshop as sql
-from dashboard.store.cycles import TouchpointFields
+from dashboard.touchpoints import TouchpointFields
 
 
 def test_a_join_code_has_eight_characters_none_of_which_can_be_mistaken_for_another():

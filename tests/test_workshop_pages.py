@@ -60,8 +60,9 @@ def test_the_facilitator_steps_to_the_next_touchpoint_reveals_and_ends(demo_stor
     next(b for b in at.button if b.label == "Reveal results").click().run()
     after = sql.session(demo_store, session.id)
     assert after is not None and after.revealed
-    assert sql.session(demo_store, session.id).status == "live"  # the End button only asks first
-    next(b for b in at.button if b.label == "Yes, end the session").click().run()
+    next(b for b in at.button if b.label == "End session").click().run()
+    assert sql.session(demo_store, session.id).status == "live"  # type: ignore[union-attr]
+    next(b for b in at.button if b.label == "End the session").click().run()
     assert not at.exception
     ended = sql.session(demo_store, session.id)
     assert ended is not None and ended.status == "ended"
@@ -70,6 +71,7 @@ def test_the_facilitator_steps_to_the_next_touchpoint_reveals_and_ends(demo_stor
 
 def test_the_presenter_view_hides_results_until_they_are_revealed(demo_store, monkeypatch):
     session = live_session(demo_store)
+    assert session.current_touchpoint_id is not None
     voter = sql.join(demo_store, session.id, "t1")
     sql.record_vote(demo_store, voter.id, session.current_touchpoint_id, "4", 0.5)
     at = on_page(app(demo_store.path, monkeypatch), PRESENT, key=session.presenter_key)
@@ -125,4 +127,5 @@ def test_the_facilitator_starts_a_new_session_with_the_same_cycle_touchpoints_an
     listing = sql.sessions(demo_store)
     assert listing[["cycle", "scale", "status"]].values.tolist() == [[session.cycle, "1-5", "live"]] * 2
     newer = sql.session(demo_store, int(listing["id"].iloc[0]))
+    assert newer is not None
     assert sql.session_plan(demo_store, newer.id) == sql.session_plan(demo_store, session.id)

@@ -4,14 +4,15 @@
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Iterator
 
 import pytest
 
 from dashboard.store import Store, cycles, groups, ideas
 from dashboard.store import workshop as sql
-from dashboard.store.cycles import TouchpointFields
 from dashboard.store.workshop import votes
+from dashboard.touchpoints import TouchpointFields
 
 ROOM = 300
 
@@ -210,8 +211,8 @@ def test_the_leader_waits_for_a_burst_of_votes_but_never_longer_than_the_cap(mon
             clock["arrivals"] -= 1
             queue.pending.append(sql.VoteRequest(1, 1, "3", 0.0))
 
-    monkeypatch.setattr(votes.time, "sleep", sleep)
-    monkeypatch.setattr(votes.time, "monotonic", lambda: clock["now"])
+    monkeypatch.setattr(time, "sleep", sleep)
+    monkeypatch.setattr(time, "monotonic", lambda: clock["now"])
 
     votes._gather(queue)  # nothing arrives: one step
     assert clock["steps"] == 1

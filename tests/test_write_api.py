@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import pytest
 
-from dashboard import maps
+from dashboard import cells, maps
 from dashboard.imports import pipeline
 from dashboard.imports.reading import SurveyError
 from dashboard.scales import Scale
 from dashboard.store import Store, cycles, groups, ideas, imports, map_files, plan, workspace
 from dashboard.store import workshop as workshop_sql
-from dashboard.store.cycles import TouchpointFields
+from dashboard.touchpoints import TouchpointFields
 from tests.survey_files import csv_bytes, small_workspace
 
 HEADER = "service_cycle,touchpoint,moment,channel,owner\n"
@@ -58,7 +58,9 @@ def test_cycle_names_clash_across_cycles_ignoring_case_spacing_and_punctuation(s
     with pytest.raises(ValueError, match="A service cycle called “Repair job” already exists."):
         cycles.create_cycle(store, "repair-job")
     with pytest.raises(ValueError, match="Another service cycle is already called “Repair job”."):
-        cycles.rename_cycle(store, int(cycles.cycles(store).set_index("name").loc["Renewal", "id"]), "REPAIR JOB")
+        cycles.rename_cycle(
+            store, cells.whole(cycles.cycles(store).set_index("name").at["Renewal", "id"]), "REPAIR JOB"
+        )
     assert list(cycles.cycles(store)["name"]) == ["Renewal", "Repair job"]
 
 
@@ -126,10 +128,8 @@ def test_a_name_that_is_only_an_html_tag_is_refused(store: Store, repair: dict[s
 
 def test_texts_are_cleaned_like_names_but_keep_their_line_breaks(store: Store, repair: dict[str, int]):
     idea = ideas.add_idea(store, repair["Repair"], "  Call back\u200b within\none hour \r\n", author=" Sam\u202e ")
-    assert ideas.ideas(store, repair["Repair"]).set_index("id").loc[idea, ["text", "author"]].tolist() == [
-        "Call back within\none hour",
-        "Sam",
-    ]
+    stored = ideas.ideas(store, repair["Repair"]).set_index("id").loc[[idea], ["text", "author"]]
+    assert stored.values.tolist() == [["Call back within\none hour", "Sam"]]
     plan.set_plan_cell(
         store, "measure", "multiplier", status="in_progress", owner="  Ann\u200d  Lee ", notes="a\u202eb"
     )
@@ -142,7 +142,7 @@ def test_texts_are_cleaned_like_names_but_keep_their_line_breaks(store: Store, r
 def test_add_groups_reuses_a_group_by_its_key_and_creates_the_others_once(store: Store, repair: dict[str, int]):
     with store.transaction() as cur:
         ids = groups.add_groups(cur, [" HOMEOWNERS ", "Parents", "parents.", "Homeowners"])
-    parents = int(groups.groups(store).set_index("name").loc["Parents", "id"])
+    parents = cells.whole(groups.groups(store).set_index("name").at["Parents", "id"])
     assert ids == {
         " HOMEOWNERS ": repair["Homeowners"],
         "Parents": parents,

@@ -26,6 +26,10 @@ MOMENT_COLOURS = {
     "multiplier": "#e7298a",
 }
 ROW_HEIGHT = 30
+MONTH_WIDTH = 36
+"""Narrowest column of the heatmap, in pixels: on a phone it scrolls sideways rather than go below."""
+HEATMAP_FRAME_WIDTH = 300
+"""Room for the row labels (26 characters) and the colour bar beside the heatmap's columns."""
 LABEL_LIMIT = 26
 """Longest row label: long ones crowd the cells out on a phone; the hover keeps the whole name."""
 _PALETTE = [impression_colour(-1 + 2 * i / 40) for i in range(41)]
@@ -80,6 +84,7 @@ def heatmap(cells: pd.DataFrame, focus_touchpoint: int | None = None, focus_mont
         xaxis={"categoryorder": "array", "categoryarray": list(month_names.values()), "title": None, "tickangle": -45},
         yaxis={"categoryorder": "array", "categoryarray": labels[::-1], "automargin": True, "title": None},
         plot_bgcolor="#f4f4f4",
+        meta={"min_width": HEATMAP_FRAME_WIDTH + MONTH_WIDTH * len(months)},
         **SELECTABLE,
     )
 

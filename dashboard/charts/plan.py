@@ -19,6 +19,12 @@ from dashboard.charts.style import FONT_SIZE, apply_style, figure
 STATUS_COLOURS = {"not_started": "#d9d9d9", "in_progress": "#92c5de", "done": "#2166ac", "at_risk": "#b2182b"}
 FLAG_COLOUR = "#e66101"
 FLAG_TEXT = "⚠"
+CELL_FONT = FONT_SIZE + 2
+"""The full grid's cell text, large enough for a projector."""
+CELL_WIDTH = 140
+"""Narrowest cell of the full grid, in pixels: "Not started" at ``CELL_FONT`` fits on one line."""
+STEP_LABEL_WIDTH = 150
+"""Room for the step labels (two lines of about 14 characters) left of the full grid."""
 
 
 def _status_scale() -> list[list[object]]:
@@ -83,7 +89,7 @@ def plan_grid(grid: pd.DataFrame, *, compact: bool = False) -> go.Figure:
             "ygap": 3,
             "text": text,
             "texttemplate": "%{text}",
-            "textfont": {"size": FONT_SIZE - (4 if compact else 3)},
+            "textfont": {"size": FONT_SIZE - 4 if compact else CELL_FONT},
             # The full grid leaves hover (and so clicks) to the transparent markers above it.
             "hovertext": hover,
             "hoverinfo": "text" if compact else "skip",
@@ -101,7 +107,8 @@ def plan_grid(grid: pd.DataFrame, *, compact: bool = False) -> go.Figure:
         xaxis={"side": "top", "title": None, "showgrid": False, "tickangle": 0, **ticks},
         yaxis={"autorange": "reversed", "title": None, "showgrid": False, **ticks},
         shapes=_flag_frames(flags, compact=compact),
-        **({"dragmode": False} if compact else {}),
+        # The full grid scrolls sideways on a phone rather than squeeze its headers and words together.
+        **({"dragmode": False} if compact else {"meta": {"min_width": STEP_LABEL_WIDTH + CELL_WIDTH * 4}}),
     )
 
 
@@ -118,7 +125,9 @@ def _cell_texts(
     else:
         text = [
             [
-                f"{str(lab).replace(' ', '<br>')}<br>{p}/{t}" + (f"<br><b>{FLAG_TEXT}</b>" if f else "")
+                # Two lines in every cell: the status on one ("In progress"), the flag before it, and
+                # the evidence count below, so the text fits the cell at projector size.
+                (f"<b>{FLAG_TEXT}</b> " if f else "") + f"{lab}<br>{p}/{t}"
                 for lab, p, t, f in zip(lr, pr, tr, fr, strict=True)
             ]
             for lr, pr, tr, fr in zip(labels, passed, total, flags, strict=True)

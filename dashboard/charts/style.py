@@ -86,6 +86,17 @@ def figure(
     )
 
 
+def min_width(fig: go.Figure) -> int | None:
+    """The narrowest width, in pixels, the figure stays readable at (``layout.meta["min_width"]``).
+
+    Plotly shrinks a figure to its container; below this width a narrower screen (a phone)
+    scrolls the chart sideways instead (``ui.wide.at_least``). None: any width will do.
+    """
+    meta = fig.layout.meta
+    found = meta.get("min_width") if isinstance(meta, dict) else None
+    return int(found) if found else None
+
+
 def apply_style(fig: go.Figure, height: int) -> go.Figure:
     """The house style applied to a figure built up step by step (charts off the hot path)."""
     fig.update_layout(**_base_layout(height))

@@ -28,7 +28,7 @@ ROLLUP_STATS = (
 )
 _COLUMNS = "touchpoint_id, observed_on, group_id, source, score, n"
 _ROWS = (
-    f"(select {_COLUMNS} from impression_monthly where observed_on >= ? and observed_on < ?"
+    f"(select {_COLUMNS} from impression_monthly where observed_on >= ? and observed_on < ?"  # noqa: S608 fixed column list
     f" union all select {_COLUMNS} from impression_daily"
     " where observed_on between ? and ? and (observed_on < ? or observed_on >= ?))"
 )
@@ -85,7 +85,7 @@ def touchpoint_stats(store: Store, scope: Scope = EVERYTHING) -> pd.DataFrame:
     """Statistics per touchpoint with its name, cycle, position, moment, channel and target."""
     source, source_params, condition, params = _source(scope)
     sql = (
-        f"with s as (select i.touchpoint_id, {ROLLUP_STATS}{source} where {condition} group by i.touchpoint_id)"
+        f"with s as (select i.touchpoint_id, {ROLLUP_STATS}{source} where {condition} group by i.touchpoint_id)"  # noqa: S608 ROLLUP_STATS and scope SQL
         " select t.id as touchpoint_id, t.name as touchpoint, c.name as cycle, t.cycle_id, t.position, t.moment,"
         " t.channel, t.target, s.* exclude (touchpoint_id)"
         " from s join touchpoint t on t.id = s.touchpoint_id join service_cycle c on c.id = t.cycle_id"
@@ -117,7 +117,7 @@ def group_touchpoint_stats(store: Store, scope: Scope = EVERYTHING) -> pd.DataFr
     """Statistics per touchpoint and stakeholder group; impressions without a group are left out."""
     source, source_params, condition, params = _source(scope)
     sql = (
-        f"with s as (select i.touchpoint_id, i.group_id, {ROLLUP_STATS}{source}"
+        f"with s as (select i.touchpoint_id, i.group_id, {ROLLUP_STATS}{source}"  # noqa: S608 ROLLUP_STATS and scope SQL
         f" where {condition} and i.group_id is not null group by all)"
         " select s.touchpoint_id, s.group_id, g.name as stakeholder_group, s.* exclude (touchpoint_id, group_id)"
         " from s join stakeholder_group g on g.id = s.group_id order by s.touchpoint_id, g.name"
@@ -143,7 +143,7 @@ def period_stats(
     previous_rows, previous_params = _rows(*previous)
     key = "i.touchpoint_id, " if by_touchpoint else ""
     sql = (
-        f"select {key}i.period, {ROLLUP_STATS}"
+        f"select {key}i.period, {ROLLUP_STATS}"  # noqa: S608 ROLLUP_STATS and scope SQL
         f" from (select 'current' as period, * from {current_rows} union all"
         f" select 'previous' as period, * from {previous_rows}) i join touchpoint t on t.id = i.touchpoint_id"
         f" where {condition} group by all order by all"
@@ -157,7 +157,7 @@ def date_range(store: Store, scope: Scope = EVERYTHING) -> tuple[date | None, da
     condition, params = scope.condition()
     with store.cursor() as cur:
         row = cur.execute(
-            "select min(i.observed_on), max(i.observed_on)"
+            "select min(i.observed_on), max(i.observed_on)"  # noqa: S608 scope condition, values bound
             f" from impression_daily i join touchpoint t on t.id = i.touchpoint_id where {condition}",
             params,
         ).fetchone()
@@ -202,7 +202,7 @@ RECENT_DAYS = 45
 def _comments(store: Store, scope: Scope, search: str, limit: int) -> pd.DataFrame:
     condition, params = scope.condition()
     sql = (
-        "select i.observed_on, t.name as touchpoint, c.name as cycle, t.moment, coalesce(g.name, '') as"
+        "select i.observed_on, t.name as touchpoint, c.name as cycle, t.moment, coalesce(g.name, '') as"  # noqa: S608 scope condition, values bound
         " stakeholder_group, i.source, i.score, i.comment"
         " from impression_comment i join touchpoint t on t.id = i.touchpoint_id"
         " join service_cycle c on c.id = t.cycle_id left join stakeholder_group g on g.id = i.group_id"

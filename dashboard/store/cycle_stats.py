@@ -18,7 +18,7 @@ def cycle_touchpoint_stats(store: Store, cycle_id: int) -> pd.DataFrame:
     """Every active touchpoint of a cycle in order, with its impression statistics (zero when none)."""
     with store.cursor() as cur:
         return cur.execute(
-            "with s as (select i.touchpoint_id, "
+            "with s as (select i.touchpoint_id, "  # noqa: S608 STATS is fixed SQL
             + STATS
             + " from impression i join touchpoint t on t.id = i.touchpoint_id"
             " where t.cycle_id = ? and t.archived_at is null group by i.touchpoint_id)"
@@ -37,7 +37,7 @@ def cycle_moment_stats(store: Store) -> pd.DataFrame:
     """Statistics per service cycle and moment, over active touchpoints."""
     with store.cursor() as cur:
         return cur.execute(
-            "select c.name as cycle, t.cycle_id, t.moment, "
+            "select c.name as cycle, t.cycle_id, t.moment, "  # noqa: S608 STATS is fixed SQL
             + STATS
             + " from impression i join touchpoint t on t.id = i.touchpoint_id join service_cycle c on c.id = t.cycle_id"
             " where t.archived_at is null group by all order by c.name, t.moment"
@@ -48,7 +48,7 @@ def monthly_trend(store: Store, touchpoint_id: int) -> pd.DataFrame:
     """Statistics per calendar month for one touchpoint."""
     with store.cursor() as cur:
         return cur.execute(
-            "select date_trunc('month', i.observed_on)::date as month, "
+            "select date_trunc('month', i.observed_on)::date as month, "  # noqa: S608 STATS is fixed SQL
             + STATS
             + " from impression i join touchpoint t on t.id = i.touchpoint_id where i.touchpoint_id = ?"
             " group by all order by month",

@@ -14,14 +14,14 @@ sentence for the user and changes nothing.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
 
 import duckdb
 import pandas as pd
 
 from dashboard import domain, text
 from dashboard.store import Store
-from dashboard.store.names import clash, keyed, one_line
+from dashboard.store.names import clash, keyed
+from dashboard.touchpoints import TouchpointFields
 
 # --- service cycles ---------------------------------------------------------------------------
 
@@ -83,9 +83,14 @@ def delete_cycle(store: Store, cycle_id: int) -> None:
                 f"This service cycle has {int(row[0]):,} recorded impressions, which are never deleted. "
                 "Archive its touchpoints instead, or rename it."
             )
-        ids = "select id from touchpoint where cycle_id = ?"
-        cur.execute(f"delete from enhancement_idea where touchpoint_id in ({ids})", [cycle_id])
-        cur.execute(f"delete from touchpoint_group where touchpoint_id in ({ids})", [cycle_id])
+        cur.execute(
+            "delete from enhancement_idea where touchpoint_id in (select id from touchpoint where cycle_id = ?)",
+            [cycle_id],
+        )
+        cur.execute(
+            "delete from touchpoint_group where touchpoint_id in (select id from touchpoint where cycle_id = ?)",
+            [cycle_id],
+        )
         cur.execute("delete from touchpoint where cycle_id = ?", [cycle_id])
         cur.execute("delete from service_cycle where id = ?", [cycle_id])
 
@@ -103,42 +108,6 @@ def cycles(store: Store) -> pd.DataFrame:
 # --- touchpoints inside the caller's transaction ----------------------------------------------
 
 _RESTORE_INSTEAD = "An archived touchpoint in this cycle is already called “{}”: restore it instead."
-
-
-@dataclass(frozen=True)
-class TouchpointFields:
-    """What a person fills in for a touchpoint. ``moment`` is a moment key."""
-
-    name: str
-    moment: str
-    channel: str = ""
-    owner_team_id: int | None = None
-    group_ids: tuple[int, ...] = ()
-    description: str = ""
-    standard: str = ""
-    target: float = domain.DEFAULT_TARGET
-    situation: str | None = None
-    recovery_plan: str = ""
-
-    def checked(self) -> TouchpointFields:
-        """A copy with every name and text cleaned; raises ValueError for what cannot be stored."""
-        name = text.clean_name(self.name, "touchpoint")
-        if self.moment not in domain.MOMENT_KEYS:
-            raise ValueError(f"“{name}” needs a moment: one of {', '.join(m.label for m in domain.MOMENTS)}.")
-        if self.situation is not None and self.situation not in domain.SITUATION_KEYS:
-            raise ValueError(f"Unknown moment-of-truth situation {self.situation!r}.")
-        if not -1 <= self.target <= 1:
-            raise ValueError(f"The target of “{name}” must lie between −1 and +1.")
-        return replace(
-            self,
-            name=name,
-            channel=one_line(self.channel, "channel"),
-            group_ids=tuple(dict.fromkeys(int(g) for g in self.group_ids)),
-            description=text.clean_text(self.description, "description"),
-            standard=text.clean_text(self.standard, "standard"),
-            target=float(self.target),
-            recovery_plan=text.clean_text(self.recovery_plan, "recovery plan"),
-        )
 
 
 def in_cycle(cur: duckdb.DuckDBPyConnection, cycle_id: int) -> list[tuple[int, str, bool]]:

@@ -30,7 +30,7 @@ def _table(kind: str) -> tuple[str, str]:
 
 
 def _stored(cur: duckdb.DuckDBPyConnection, table: str) -> list[tuple[int, str]]:
-    return [(int(i), str(n)) for i, n in cur.execute(f"select id, name from {table} order by id").fetchall()]
+    return [(int(i), str(n)) for i, n in cur.execute(f"select id, name from {table} order by id").fetchall()]  # noqa: S608 table from _TABLES
 
 
 # --- inside the caller's transaction ----------------------------------------------------------
@@ -45,7 +45,8 @@ def insert_named(cur: duckdb.DuckDBPyConnection, kind: str, name: str, descripti
     if taken is not None:
         raise ValueError(f"A {what} called “{taken[1]}” already exists.")
     row = cur.execute(
-        f"insert into {table} (name, description) values (?, ?) returning id", [name, description]
+        f"insert into {table} (name, description) values (?, ?) returning id",  # noqa: S608 table from _TABLES
+        [name, description],
     ).fetchone()
     assert row is not None
     return int(row[0])
@@ -59,7 +60,7 @@ def _add_all(cur: duckdb.DuckDBPyConnection, kind: str, wanted: Sequence[str]) -
         name = text.clean_name(given, what)
         key = text.key(name)
         if key not in by_key:
-            row = cur.execute(f"insert into {table} (name) values (?) returning id", [name]).fetchone()
+            row = cur.execute(f"insert into {table} (name) values (?) returning id", [name]).fetchone()  # noqa: S608 table from _TABLES
             assert row is not None
             by_key[key] = int(row[0])
         ids[given] = by_key[key]
@@ -108,7 +109,7 @@ def rename_named(store: Store, kind: str, item_id: int, name: str, description: 
         taken = clash(_stored(cur, table), name, exclude=item_id)
         if taken is not None:
             raise ValueError(f"Another {what} is already called “{taken[1]}”.")
-        cur.execute(f"update {table} set name = ?, description = ? where id = ?", [name, description, item_id])
+        cur.execute(f"update {table} set name = ?, description = ? where id = ?", [name, description, item_id])  # noqa: S608 table from _TABLES
 
 
 def delete_named(store: Store, kind: str, item_id: int) -> None:
@@ -131,7 +132,7 @@ def delete_named(store: Store, kind: str, item_id: int) -> None:
                 f"This {what} is still used by {int(row[0])} touchpoints and {int(row[1]):,} impressions; "
                 "it can be renamed but not deleted."
             )
-        cur.execute(f"delete from {table} where id = ?", [item_id])
+        cur.execute(f"delete from {table} where id = ?", [item_id])  # noqa: S608 table from _TABLES
 
 
 # --- reads ------------------------------------------------------------------------------------

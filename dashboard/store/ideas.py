@@ -16,7 +16,6 @@ import pandas as pd
 
 from dashboard import domain, text
 from dashboard.store import Store
-from dashboard.store.names import one_line
 
 
 def insert_idea(
@@ -40,7 +39,7 @@ def insert_idea(
         raise ValueError(f"Unknown idea status {status!r}.")
     if votes < 0:
         raise ValueError("An idea cannot have fewer than no votes.")
-    writer = one_line(author, "author's name")
+    writer = text.clean_label(author, "author's name")
     if cur.execute("select count(*) from touchpoint where id = ?", [touchpoint_id]).fetchone() == (0,):
         raise ValueError("That touchpoint no longer exists.")
     row = cur.execute(

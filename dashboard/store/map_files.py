@@ -15,7 +15,7 @@ import pandas as pd
 
 from dashboard import text
 from dashboard.store import Store, cycles, groups
-from dashboard.store.cycles import TouchpointFields
+from dashboard.touchpoints import TouchpointFields
 
 
 def map_rows(store: Store, cycle_id: int | None = None) -> pd.DataFrame:

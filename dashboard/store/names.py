@@ -27,8 +27,3 @@ def clash(stored: Iterable[tuple[int, str]], name: str, exclude: int | None = No
     """The stored ``(id, name)`` whose key equals the key of ``name``, other than ``exclude``."""
     wanted = text.key(name)
     return next(((int(i), str(n)) for i, n in stored if i != exclude and text.key(n) == wanted), None)
-
-
-def one_line(value: str | None, what: str) -> str:
-    """A short optional label (a channel, an author, an owner) cleaned like a text, on one line."""
-    return " ".join(text.clean_text(value, what, text.NAME_LIMIT).split())

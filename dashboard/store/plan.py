@@ -17,7 +17,6 @@ import pandas as pd
 
 from dashboard import domain, text
 from dashboard.store import Store
-from dashboard.store.names import one_line
 
 
 def write_plan_cell(
@@ -43,8 +42,8 @@ def write_plan_cell(
         raise ValueError(f"unknown plan cell {step!r} x {moment!r}")
     if status not in domain.PLAN_STATUS_KEYS:
         raise ValueError(f"unknown plan status {status!r}")
-    owner, notes = one_line(owner, "owner"), text.clean_text(notes, "notes")
-    changed_by = one_line(changed_by, "name")
+    owner, notes = text.clean_label(owner, "owner"), text.clean_text(notes, "notes")
+    changed_by = text.clean_label(changed_by, "name")
     before = cur.execute(
         "select status, owner, due_on, notes from plan_cell where step = ? and moment = ?", [step, moment]
     ).fetchone()
@@ -118,7 +117,7 @@ def progress_over_time(store: Store, by: str) -> pd.DataFrame:
     column = _PROGRESS_BY[by]
     with store.cursor() as cur:
         return cur.execute(
-            "with days as (select distinct cast(changed_at as date) as day from plan_cell_history),"
+            "with days as (select distinct cast(changed_at as date) as day from plan_cell_history),"  # noqa: S608 column from _PROGRESS_BY
             " latest as ("
             "  select d.day, h.step, h.moment, arg_max(h.status, h.changed_at) as status"
             "  from days d join plan_cell_history h on cast(h.changed_at as date) <= d.day"

@@ -9,25 +9,22 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from dashboard import leadership
+from dashboard.charts import style
+from dashboard.ui import url_state, wide
 
 
 def focus() -> leadership.Focus:
-    """What a chart click narrowed the page to, read from the URL (``tp`` and ``month``)."""
-    raw_tp, raw_month = st.query_params.get("tp"), st.query_params.get("month")
-    touchpoint = int(raw_tp) if raw_tp and raw_tp.isdigit() else None
-    return leadership.Focus(touchpoint, leadership.parse_month(raw_month) if raw_month else None)
+    """What a chart click narrowed the page to: from the URL (``tp`` and ``month``), else as it was
+    when the visitor left the page; written back to the URL so the view can be shared."""
+    found = leadership.Focus(url_state.link_id("tp", "touchpoint"), url_state.link_month("month", "month"))
+    set_focus(found)
+    return found
 
 
 def set_focus(new: leadership.Focus) -> None:
     """Writes the focus into the URL, so a narrowed view can be shared as a link."""
-    for key, value in (
-        ("tp", None if new.touchpoint_id is None else str(new.touchpoint_id)),
-        ("month", None if new.month is None else new.month.strftime("%Y-%m")),
-    ):
-        if value is None:
-            st.query_params.pop(key, None)
-        else:
-            st.query_params[key] = value
+    url_state.write("tp", [] if new.touchpoint_id is None else [new.touchpoint_id], remember=True)
+    url_state.write("month", [] if new.month is None else [new.month.strftime("%Y-%m")], remember=True)
 
 
 def clear_focus() -> None:
@@ -48,11 +45,13 @@ def selectable_chart(fig: go.Figure, key: str, narrow: Callable[[list[dict[str, 
     """A chart whose clicked point narrows the page (through the focus in the URL).
 
     ``narrow`` takes the clicked points (none when a click cleared the selection) and records
-    what they narrow the page to; by default the touchpoint and month focus above."""
-    st.plotly_chart(
-        fig,
-        key=key,
-        on_select=lambda: _on_select(key, narrow or _narrow),
-        selection_mode="points",
-        config={"displayModeBar": False},
-    )
+    what they narrow the page to; by default the touchpoint and month focus above. A chart with
+    a minimum width scrolls sideways on a narrower screen."""
+    with wide.at_least(style.min_width(fig), key):
+        st.plotly_chart(
+            fig,
+            key=key,
+            on_select=lambda: _on_select(key, narrow or _narrow),
+            selection_mode="points",
+            config={"displayModeBar": False},
+        )

@@ -14,6 +14,7 @@ from dashboard.store import analytics
 from dashboard.store import cycles as _store_cycles
 from dashboard.store import groups as _store_groups
 from dashboard.store.scope import Scope
+from dashboard.ui import url_state
 from dashboard.ui.cached import data_version, store
 
 FILTER_KEYS = ("from", "to", "cycle", "moment", "channel", "group", "team", "source")
@@ -48,31 +49,20 @@ def _filter_options(version: int) -> dict[str, Any]:
     }
 
 
-def _parse_url_filters(options: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
-    """Filter values from the query parameters; unknown values are dropped and reported."""
-    params = st.query_params
-    values: dict[str, Any] = {}
-    problems: list[str] = []
-    for key, label in _MULTI.items():
-        allowed = options[key]
-        chosen = []
-        for raw in params.get_all(key):
-            value: object = int(raw) if raw.isdigit() and key in ("cycle", "group", "team") else raw
-            if value in allowed:
-                chosen.append(value)
-            else:
-                problems.append(f"{label} “{raw}” in the link is not in this workspace; it was left out.")
-        values[key] = chosen
-    for key in ("from", "to"):
-        text = params.get(key)
-        parsed = None
-        if text:
-            try:
-                parsed = date.fromisoformat(text)
-            except ValueError:
-                problems.append(f"The date “{text}” in the link is not a date like 2026-03-31; it was left out.")
-        values[key] = parsed
-    return values, problems
+def _parse_url_filters(options: dict[str, Any]) -> dict[str, Any]:
+    """Filter values from the link; what names nothing in the workspace is left out with a note.
+
+    A date beyond the impressions recorded means the same as no date (the widget's full range).
+    """
+    values: dict[str, Any] = {
+        key: url_state.link_choices(key, options[key], label.lower()) for key, label in _MULTI.items()
+    }
+    first, last = options["first"], options["last"]
+    start = url_state.link_date("from", "first day")
+    end = url_state.link_date("to", "last day")
+    values["from"] = start if start and first and start > first else None
+    values["to"] = end if end and last and end < last else None
+    return values
 
 
 def _date_bounds(options: dict[str, Any], applied: dict[str, Any]) -> tuple[date, date]:
@@ -122,12 +112,12 @@ def _clear_filters() -> None:
 def _write_url(applied: dict[str, Any]) -> None:
     for key in FILTER_KEYS:
         value = applied[key]
-        text = ([value.isoformat()] if value else []) if key in ("from", "to") else [str(v) for v in value]
-        if text:
-            if st.query_params.get_all(key) != text:
-                st.query_params[key] = text
-        elif key in st.query_params:
-            del st.query_params[key]
+        url_state.write(key, ([value.isoformat()] if value else []) if key in ("from", "to") else value)
+
+
+def _active_text(active: int) -> str:
+    """The line under the closed panel that says the page is filtered."""
+    return f"{active} filter{'s' if active != 1 else ''} active: the figures below cover only what they select."
 
 
 def _labeller(labels: dict[Any, Any]) -> Callable[[Any], str]:
@@ -147,15 +137,15 @@ def filter_bar(fields: tuple[str, ...] = tuple(_MULTI)) -> Scope:
     options = _filter_options(data_version())
     applied = st.session_state.get(_APPLIED)
     if applied is None:
-        applied, problems = _parse_url_filters(options)
-        for problem in problems:
-            st.warning(problem)
+        applied = _parse_url_filters(options)
         for key in (*(f"filter_{k}" for k in _MULTI), "filter_dates"):
             st.session_state.pop(key, None)
     new = _take_widget_values(options, applied)
     _seed_widgets(options, new)
     active = sum(bool(new[k]) for k in _MULTI if k in fields) + bool(new["from"] or new["to"])
-    with st.expander(f"Filters · {active} active" if active else "Filters", expanded=False):
+    # The title stays the same whatever is chosen: a new title is a new panel to the browser, which
+    # would close it after every change. The count of active filters shows beneath it instead.
+    with st.expander("Filters", expanded=False):
         columns = st.columns(4)
         if options["first"] is not None:
             columns[0].date_input(
@@ -176,6 +166,8 @@ def filter_bar(fields: tuple[str, ...] = tuple(_MULTI)) -> Scope:
                 placeholder="All",
             )
         st.button("Clear filters", on_click=_clear_filters, disabled=not active, key="filter_clear")
+    if active:
+        st.caption(_active_text(active))
     st.session_state[_APPLIED] = new
     _write_url(new)
     return Scope(

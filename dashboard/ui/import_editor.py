@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TypedDict
+
 import streamlit as st
 
 from dashboard.imports import pipeline
@@ -11,9 +13,23 @@ LEAVE_OUT = "(leave this column out)"
 NO_COLUMN = "(none)"
 
 
-def wide_layout_editor(
-    preview: pipeline.Preview, state: dict[str, object], touchpoint_names: list[str], key: str
-) -> None:
+class WideChoices(TypedDict, total=False):
+    """What the person chose for one uploaded file (kept in the session under its digest); each key
+    is absent until chosen."""
+
+    overrides: dict[int, str | None]
+    """Column -> the touchpoint it records, or None to leave the column out."""
+    comment: int | None
+    group: int
+    groups: dict[str, int | str]
+    """A new group's name -> a group id, ``pipeline.CREATE`` or ``pipeline.NO_GROUP``."""
+    scale: str
+    """The spec of the scale the person picked when the answers did not settle one."""
+    order: list[str]
+    """Answers no known scale holds, worst first."""
+
+
+def wide_layout_editor(preview: pipeline.Preview, state: WideChoices, touchpoint_names: list[str], key: str) -> None:
     """What was detected in a survey tool's export, and the widgets to correct it.
 
     ``state`` (kept per file in the session) collects the person's choices: ``overrides``
@@ -43,7 +59,7 @@ def wide_layout_editor(
             key=f"tp-{key}-{column}",
         )
         if right.button("Apply", key=f"apply-col-{key}", help="Remembered for this survey when you import it."):
-            overrides = dict(state.get("overrides", {}))  # type: ignore[call-overload]
+            overrides = dict(state.get("overrides", {}))
             state["overrides"] = {**overrides, int(column): None if target == LEAVE_OUT else str(target)}
             st.rerun()
         free = [c.column_index for c in layout.free_text_columns]
@@ -77,7 +93,7 @@ CREATE_GROUP = "Create it with the import"
 NO_GROUP = "Import its rows without a group"
 
 
-def scale_guess(error: pipeline.ScaleGuessError, state: dict[str, object], key: str) -> None:
+def scale_guess(error: pipeline.ScaleGuessError, state: WideChoices, key: str) -> None:
     """The answers fit several scales: say so, list the candidates, and let the person choose one.
 
     The choice goes to ``state["scale"]`` (a spec) and reruns the preview; the import remembers
@@ -97,13 +113,13 @@ def scale_guess(error: pipeline.ScaleGuessError, state: dict[str, object], key: 
         st.rerun()
 
 
-def new_groups_editor(preview: pipeline.Preview, state: dict[str, object], key: str) -> None:
+def new_groups_editor(preview: pipeline.Preview, state: WideChoices, key: str) -> None:
     """Stakeholder groups the file names that do not exist yet: create each, map it to a group, or none.
 
     ``state["groups"]`` collects the decisions {name: group id, ``pipeline.NO_GROUP`` or
     ``pipeline.CREATE``}; creating is what happens without one.
     """
-    decided: dict[str, int | str] = dict(state.get("groups", {}))  # type: ignore[call-overload]
+    decided: dict[str, int | str] = dict(state.get("groups", {}))
     names = list(dict.fromkeys([*preview.new_groups, *decided]))
     if not names:
         return
@@ -121,7 +137,7 @@ def new_groups_editor(preview: pipeline.Preview, state: dict[str, object], key: 
         index = options.index(shown if shown else by_id.get(int(current), CREATE_GROUP))
         picked = st.selectbox(f"“{name}”", options, index=index, key=f"group-{key}-{number}")
         decided[name] = {CREATE_GROUP: pipeline.CREATE, NO_GROUP: pipeline.NO_GROUP}.get(picked) or groups[picked]
-    applied = dict(state.get("groups", {}))  # type: ignore[call-overload]
+    applied = dict(state.get("groups", {}))
     changed = any(decided[name] != applied.get(name, pipeline.CREATE) for name in names)
     if changed and st.button("Apply these choices", key=f"apply-groups-{key}"):
         state["groups"] = decided

@@ -8,7 +8,7 @@ from typing import Any
 import streamlit as st
 
 from dashboard import domain
-from dashboard.store.cycles import TouchpointFields
+from dashboard.touchpoints import TouchpointFields
 
 
 def touchpoint_form(

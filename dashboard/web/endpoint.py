@@ -154,7 +154,12 @@ def endpoint(
 
 
 def _status_of(refusal: ValueError) -> int:
-    """409 for a conflict with what the workspace holds (a duplicate file, a name in use), else 422."""
+    """409 for a conflict with what the workspace holds (a duplicate file, an import undone
+    already), 404 for something it does not hold (a cycle, an import), else 422.
+
+    Read from the refusal's type and wording, as the store and the pipeline raise plain
+    ``ValueError``s; a handler that knows better raises ``ApiError`` with its status.
+    """
     name = type(refusal).__name__
     message = str(refusal).casefold()
     if name == "DuplicateImportError" or "already" in message:

@@ -10,14 +10,17 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, Playwright, sync_playwright
+from playwright.sync_api import Browser, Page, Playwright, ViewportSize, sync_playwright
 
 from dashboard import demo
 from dashboard.store import Store
+from tests import servers
 from tests.conftest import DEMO_END, SMALL_DEMO
-from tests.servers import Server, start_server, stop_server
+from tests.servers import start_server, stop_server
 
 ROOT = Path(__file__).resolve().parents[2]
+Server = servers.Server
+"""The running app: its URL, workspace file and log (re-exported for the journeys)."""
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--headless",
@@ -29,8 +32,8 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-PROJECTOR = {"width": 1920, "height": 1080}
-PHONE = {"width": 390, "height": 844}
+PROJECTOR = ViewportSize(width=1920, height=1080)
+PHONE = ViewportSize(width=390, height=844)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -97,8 +100,8 @@ def settle(page: Page, timeout_s: float = 60) -> None:
     raise AssertionError("the app never finished running")
 
 
-def open_app(browser: Browser, url: str, viewport: dict[str, int]) -> Page:
-    page = browser.new_page(viewport=viewport)  # type: ignore[arg-type]
+def open_app(browser: Browser, url: str, viewport: ViewportSize) -> Page:
+    page = browser.new_page(viewport=viewport)
     page.goto(url, wait_until="domcontentloaded")
     page.wait_for_selector("[data-testid=stApp]")
     settle(page)

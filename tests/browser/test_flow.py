@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 
 import pytest
-from playwright.sync_api import Browser, Locator, expect
+from playwright.sync_api import Browser, FilePayload, Locator, ViewportSize, expect
 
 from tests.browser.conftest import PHONE, PROJECTOR, Server, demo_server, exceptions_on, open_app, settle
 
@@ -29,7 +29,7 @@ def test_a_team_uploads_a_flow_file_sees_the_funnel_and_narrows_to_a_source(flow
     page = open_app(browser, f"{flow_server.url}/flow", PROJECTOR)
     page.get_by_role("tab", name="Record flow").click()
     page.locator("input[type=file]").set_input_files(
-        files=[{"name": "trade-fair.csv", "mimeType": "text/csv", "buffer": FLOW_FILE}]
+        files=[FilePayload(name="trade-fair.csv", mimeType="text/csv", buffer=FLOW_FILE)]
     )
     page.get_by_role("button", name="Import 2 counts").click()
     expect(page.get_by_text("Imported 2 counts from trade-fair.csv (flow import 1).")).to_be_visible(timeout=30_000)
@@ -58,7 +58,7 @@ def test_a_team_uploads_a_flow_file_sees_the_funnel_and_narrows_to_a_source(flow
 
 
 @pytest.mark.parametrize("viewport", [PROJECTOR, PHONE], ids=["projector", "phone"])
-def test_the_flow_page_draws_every_chart_without_an_error(server: Server, browser: Browser, viewport: dict[str, int]):
+def test_the_flow_page_draws_every_chart_without_an_error(server: Server, browser: Browser, viewport: ViewportSize):
     page = open_app(browser, f"{server.url}/flow", viewport)
     page.locator(".js-plotly-plot").nth(5).wait_for()
     assert page.locator("[data-testid=stPlotlyChart]").count() == 6

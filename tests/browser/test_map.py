@@ -55,8 +55,8 @@ def test_a_team_member_maps_a_cycle_reorders_it_records_ideas_and_sees_it_drawn_
     server: Server, browser: Browser
 ):
     page = open_app(browser, f"{server.url}/map", PROJECTOR)
-    open_tab(page, "Edit the cycle")
-    new = form(page, "New service cycle")
+    page.get_by_role("button", name="New service cycle").click()  # beside the cycle picker
+    new = page.get_by_test_id("stForm").filter(has=page.get_by_role("button", name="Create the cycle"))
     new.get_by_label("Name of the cycle").fill("Car purchase")
     submit(page, new.get_by_role("button", name="Create the cycle"))
     flash(page, "Created the service cycle “Car purchase”.")

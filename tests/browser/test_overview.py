@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import pytest
-from playwright.sync_api import Browser, expect
+from playwright.sync_api import Browser, ViewportSize, expect
 
 from tests.browser.conftest import PHONE, PROJECTOR, Server, exceptions_on, open_app
 
 
 @pytest.mark.parametrize("viewport", [PROJECTOR, PHONE], ids=["projector", "phone"])
 def test_a_leader_opens_the_overview_and_sees_the_kpis_and_where_the_chain_breaks(
-    server: Server, browser: Browser, viewport: dict[str, int]
+    server: Server, browser: Browser, viewport: ViewportSize
 ):
     page = open_app(browser, f"{server.url}/overview", viewport)
     assert exceptions_on(page) == []

@@ -85,6 +85,9 @@ def test_the_plan_page_reads_on_a_phone(plan_server: Server, browser: Browser):
     expect(page.locator("h1").first).to_have_text("Reputation plan")
     # plotly.js draws after the script has finished: wait for the grid rather than count at once.
     expect(page.locator(".js-plotly-plot").first).to_be_visible(timeout=30_000)
+    # The grid keeps 140 px a cell (710 px in all) and scrolls sideways inside the 390 px screen.
+    scroller = page.locator(".st-key-plan_grid_scroll")
+    assert scroller.evaluate("box => [box.scrollWidth >= 710, box.clientWidth < 390]") == [True, True]
     page.close()
 
 

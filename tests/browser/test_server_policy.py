@@ -15,7 +15,7 @@ GOOGLE_ICON = "https://fonts.gstatic.com/"
 
 
 def test_the_charts_draw_under_the_content_security_policy(server: Server, browser: Browser):
-    page = browser.new_page(viewport=PROJECTOR)  # type: ignore[arg-type]
+    page = browser.new_page(viewport=PROJECTOR)
     blocked: list[str] = []
 
     def note(message: ConsoleMessage) -> None:
@@ -34,7 +34,7 @@ def test_the_charts_draw_under_the_content_security_policy(server: Server, brows
 
 
 def test_page_runs_are_counted_in_the_metrics(server: Server, browser: Browser):
-    page = browser.new_page(viewport=PROJECTOR)  # type: ignore[arg-type]
+    page = browser.new_page(viewport=PROJECTOR)
     page.goto(server.url + "/overview", wait_until="domcontentloaded")
     settle(page)
     page.close()

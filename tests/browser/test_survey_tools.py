@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 
-from playwright.sync_api import Browser, expect
+from playwright.sync_api import Browser, FilePayload, expect
 
 from tests.browser.conftest import PROJECTOR, Server, exceptions_on, open_app, settle
 from tests.survey_files import xlsx_bytes
@@ -48,12 +48,12 @@ def test_a_team_imports_a_qualtrics_export_and_a_microsoft_forms_workbook_into_i
     settle(page)
     page.locator("input[type=file]").set_input_files(
         files=[
-            {"name": "repair-qualtrics.csv", "mimeType": "text/csv", "buffer": qualtrics_csv()},
-            {
-                "name": "repair-forms.xlsx",
-                "mimeType": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                "buffer": forms_xlsx(),
-            },
+            FilePayload(name="repair-qualtrics.csv", mimeType="text/csv", buffer=qualtrics_csv()),
+            FilePayload(
+                name="repair-forms.xlsx",
+                mimeType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                buffer=forms_xlsx(),
+            ),
         ]
     )
     expect(page.get_by_text("Qualtrics export (one respondent per row)")).to_be_visible(timeout=60_000)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from playwright.sync_api import Browser, Locator, expect
+from playwright.sync_api import Browser, FilePayload, Locator, expect
 
 from tests.browser.conftest import PROJECTOR, Server, exceptions_on, open_app, settle
 from tests.survey_files import csv_bytes
@@ -22,7 +22,7 @@ def test_a_team_member_uploads_previews_imports_and_undoes_a_survey(server: Serv
     assert page.locator("h1").first.inner_text().startswith("Upload surveys")
 
     page.locator("input[type=file]").set_input_files(
-        files=[{"name": "renewal-september.csv", "mimeType": "text/csv", "buffer": SURVEY}]
+        files=[FilePayload(name="renewal-september.csv", mimeType="text/csv", buffer=SURVEY)]
     )
     # 4, 5 and 2 could be on 1-5, 1-7, 1-10 or 0-10: the page asks instead of guessing.
     expect(page.get_by_text("The scale is a guess")).to_be_visible(timeout=30_000)
