@@ -33,6 +33,7 @@ run: $(VENV)/.runtime
 ## Set up and run every check: lint, types, unit, AppTest and browser tests.
 test: $(VENV)/.dev $(AXE_STAMP)
 	./scripts/ensure-chromium.sh
+	./scripts/ensure-axe.sh
 	$(MAKE) lint typecheck
 	$(BIN)/python -m pytest -n 2 --dist loadfile
 
@@ -48,6 +49,7 @@ unit: $(VENV)/.dev
 
 browser: $(VENV)/.dev $(AXE_STAMP)
 	./scripts/ensure-chromium.sh
+	./scripts/ensure-axe.sh
 	$(BIN)/python -m pytest -m browser
 
 ## Rebuild the demo workspace (IMPRESSIONS=10000000 for a benchmark-sized one).
@@ -58,4 +60,4 @@ bench: $(VENV)/.dev
 	$(BIN)/python bench/demo_build.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache tests/browser/axe/node_modules

@@ -34,7 +34,7 @@ pages = [
 ]
 
 navigation.count_run()
-st.set_page_config(page_title="Touchpoint dashboard", page_icon=":material/hub:", layout="wide")
+st.set_page_config(page_title="Touchpoint dashboard", page_icon=navigation.FAVICON, layout="wide")
 # The projector sees its page alone, without the navigation. Phones use the light page at /w/CODE
 # (dashboard/web/participant_page.py), served beside these pages.
 st.navigation(pages, position=navigation.navigation_position()).run()

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from dashboard import cli_server, demo, import_jobs, remote
+from dashboard import cli_reports, cli_server, demo, import_jobs, remote
 from dashboard.imports import dates
 from dashboard.imports.reading import MAX_BYTES, SurveyError
 from dashboard.store import Store, database_path, imports
@@ -43,6 +43,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_survey_commands(commands)
     add_map_commands(commands)
     add_flow_commands(commands)
+    cli_reports.add_commands(commands)
     cli_server.add_commands(commands)
     return parser
 

@@ -126,7 +126,7 @@ def summary_line(outcome: dict[str, Any]) -> str:
     created = outcome.get("created_groups") or []
     return (
         f"imported {outcome['impressions']:,} impressions from {outcome['file']} into {outcome['cycle']} "
-        f"(import {outcome['import']}); {outcome['rejected']:,} rows rejected, "
+        f"(import {outcome['import']}); {outcome['rejected']:,} answers rejected, "
         f"{outcome['missing_answers']:,} missing answers skipped"
         + (f"; created stakeholder groups: {', '.join(created)}" if created else "")
     )

@@ -14,7 +14,7 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from dashboard import domain, metrics
+from dashboard import domain, metrics, safe
 from dashboard import formatting as fmt
 from dashboard.store.scope import Scope
 
@@ -55,6 +55,21 @@ def periods(scope: Scope, last_day: date) -> Periods:
     return Periods((start, end), (start - length, start - timedelta(days=1)))
 
 
+def changes(period_stats: pd.DataFrame, by_touchpoint: bool = False) -> pd.DataFrame:
+    """The current period against the previous one (``metrics.compare``), from
+    ``analytics.period_stats(..., by_touchpoint=True)``: per touchpoint at a family-wide
+    confidence, or in total (the statistics add up, so one query serves both views)."""
+    stats = period_stats
+    if not by_touchpoint:
+        stats = stats.groupby("period", as_index=False)[list(metrics.STAT_COLUMNS)].sum()
+    current = stats[stats["period"] == "current"].drop(columns="period")
+    previous = stats[stats["period"] == "previous"].drop(columns="period")
+    if not by_touchpoint:
+        return metrics.compare(current.assign(all=1), previous.assign(all=1), ["all"], metrics.family_confidence(1))
+    tests = max(len(current), 1)
+    return metrics.compare(current, previous, ["touchpoint_id"], metrics.family_confidence(tests))
+
+
 def movers(changes: pd.DataFrame, limit: int = 5) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The touchpoints whose mean rose most and fell most, among those seen in both periods."""
     both = changes[(changes["n"] > 1) & (changes["previous_n"] > 1)].dropna(subset=["mean_change"])
@@ -78,7 +93,7 @@ def alert_messages(alerts: pd.DataFrame, touchpoints: pd.DataFrame, window: str)
     sure we are, over which ``window``. ``touchpoints`` names them (``touchpoint_id, touchpoint, cycle``)."""
     named = alerts.merge(touchpoints[["touchpoint_id", "touchpoint", "cycle"]], on="touchpoint_id", how="left")
     return [
-        f"**{name} · {cycle}** fell from {fmt.signed(before)} to {fmt.signed(now)} "
+        f"**{safe.md(name)} · {safe.md(cycle)}** fell from {fmt.signed(before)} to {fmt.signed(now)} "
         f"({fmt.signed(change)}; {fmt.interval(low, high)}) in the {window}."
         for name, cycle, before, now, change, low, high in zip(
             named["touchpoint"],
@@ -256,6 +271,20 @@ def focus_from_points(points: Iterable[Mapping[str, Any]], current: Focus) -> Fo
     )
 
 
+def moment_from_points(points: Iterable[Mapping[str, Any]]) -> str | None:
+    """The moment a click on the moments chart chose: the bar's key (its ``customdata[0]``), or
+    the moment named on the axis for a point without one (the target marks); None for none."""
+    for point in points:
+        data = list(point.get("customdata") or [])
+        if data and data[0] in domain.MOMENT_KEYS:
+            return str(data[0])
+        try:
+            return domain.moment_from_text(str(point.get("x", "")))
+        except ValueError:
+            continue
+    return None
+
+
 def group_frame(group_summary: pd.DataFrame, touchpoints: pd.DataFrame) -> pd.DataFrame:
     """Per-group statistics with each touchpoint's label, rows in journey order."""
     ordered = ordered_touchpoints(touchpoints)[["touchpoint_id", "label"]]
@@ -265,11 +294,13 @@ def group_frame(group_summary: pd.DataFrame, touchpoints: pd.DataFrame) -> pd.Da
 
 
 def describe_focus(focus: Focus, touchpoints: pd.DataFrame) -> str:
-    """``Invoice · Repair job, March 2026`` for the page's "narrowed to" line."""
+    """``Invoice · Repair job, March 2026`` for the page's "narrowed to" line (Markdown: names escaped)."""
     parts = []
     if focus.touchpoint_id is not None:
         hit = touchpoints[touchpoints["touchpoint_id"] == focus.touchpoint_id]
-        parts.append(f"{hit['touchpoint'].iloc[0]} · {hit['cycle'].iloc[0]}" if len(hit) else "a touchpoint")
+        parts.append(
+            f"{safe.md(hit['touchpoint'].iloc[0])} · {safe.md(hit['cycle'].iloc[0])}" if len(hit) else "a touchpoint"
+        )
     if focus.month is not None:
         parts.append(focus.month.strftime("%B %Y"))
     return ", ".join(parts)

@@ -84,9 +84,7 @@ def _map_sheet(data: bytes) -> str | None:
 
 def _unescape(text: str) -> str:
     """Undoes the export's guard against formulas: ``'=x`` back to ``=x``."""
-    if text.startswith("'") and text[1:].startswith(exports.FORMULA_STARTS):
-        return text[1:]
-    return text
+    return exports.unescape_cell(text)
 
 
 def _header(name: str) -> str:

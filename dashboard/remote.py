@@ -18,7 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from dashboard import announcement, import_jobs
+from dashboard import announcement, import_jobs, remote_reports
 from dashboard.store import database_path
 
 TIMEOUT_S = 3600
@@ -162,6 +162,8 @@ HANDLERS: dict[tuple[str, str | None], Callable[[Remote, argparse.Namespace], in
     ("flow", "import"): _flow_import,
     ("flow", "stats"): _flow_stats,
 }
+
+HANDLERS |= remote_reports.HANDLERS
 
 
 def hand_off(args: argparse.Namespace) -> int | None:

@@ -21,7 +21,7 @@ from urllib.parse import quote, urlsplit
 import pandas as pd
 import qrcode
 
-from dashboard import text
+from dashboard import safe, text
 from dashboard.notify import NOTIFIER
 from dashboard.scales import Scale
 from dashboard.store import Store
@@ -222,8 +222,8 @@ def find_session(store: Store, code_text: str | None) -> Session:
 
 
 def markdown_safe(text: str) -> str:
-    """Text as it was typed, with Markdown's special characters escaped (ideas are shown as Markdown)."""
-    return re.sub(r"([\\`*_{}\[\]()#+\-.!<>|~])", r"\\\1", " ".join(str(text).split()))
+    """Text as it was typed, for Markdown (ideas and names on the projector): ``safe.md``."""
+    return safe.md(" ".join(str(text).split()))
 
 
 def votes_text(n: int) -> str:

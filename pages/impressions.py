@@ -23,26 +23,20 @@ if touchpoints.empty:
     st.info("No impressions match these filters. Widen the filters, or record impressions first.")
     st.stop()
 
-focus = chart_focus.focus()
-if focus.touchpoint_id is not None and focus.touchpoint_id not in set(touchpoints["touchpoint_id"]):
-    focus = leadership.Focus(None, focus.month)
-if focus:
-    note, clear = st.columns([4, 1], vertical_alignment="center")
-    note.info(f"Narrowed to **{leadership.describe_focus(focus, touchpoints)}**: the charts below show only that.")
-    clear.button("Show everything", on_click=chart_focus.clear_focus, icon=":material/close:")
+focus = chart_focus.shown_focus(touchpoints)
 
 st.header("Month by month")
 st.caption("Mean impression per touchpoint and month, rows grouped by service cycle and moment. Click a cell.")
 cells = leadership.heatmap_frame(questions.summary("touchpoint_month", scope), touchpoints)
 fig = leadership_charts.heatmap(cells, focus.touchpoint_id, focus.month)
-chart_focus.selectable_chart(fig, "heatmap")
+chart_focus.selectable_chart(fig, "heatmap", alt="Heatmap of the mean impression per touchpoint and month")
 downloads.downloads(fig, cells.drop(columns=["row"]), "heatmap")
 
 st.header("Trends per moment")
 st.caption("Monthly mean impression of each moment with its 95% band; where bands overlap, a change may be noise.")
 trends = questions.summary("moment_month", leadership.narrowed(scope, focus, by_month=False))
 fig = leadership_charts.moment_trends(trends, focus.month)
-chart_focus.selectable_chart(fig, "trends")
+chart_focus.selectable_chart(fig, "trends", alt="Lines of each moment's monthly mean impression with 95% bands")
 downloads.downloads(fig, trends, "moment-trends")
 
 focused = leadership.narrowed(scope, focus)
@@ -52,7 +46,7 @@ st.header("Negative, neutral, positive")
 st.caption("Share of impressions below, at and above the middle of the scale, per touchpoint.")
 shares = leadership.shares(in_focus)
 fig = leadership_charts.diverging_shares(shares)
-chart_focus.selectable_chart(fig, "shares")
+chart_focus.selectable_chart(fig, "shares", alt="Bars of negative, neutral and positive shares per touchpoint")
 downloads.downloads(fig, shares, "shares")
 
 st.header("Stakeholder groups side by side")
@@ -67,8 +61,9 @@ if groups.empty:
     st.info("None of these impressions carries a stakeholder group.")
 else:
     fig = leadership_charts.group_comparison(groups, set(flagged["touchpoint_id"]))
-    chart_focus.selectable_chart(fig, "groups")
-    downloads.downloads(fig, groups.merge(gaps, on="touchpoint_id", how="left"), "groups")
+    chart_focus.selectable_chart(fig, "groups", alt="Mean impression of each stakeholder group per touchpoint")
+    between = gaps.rename(columns={"gap": "group_gap", "gap_low": "group_gap_low", "gap_high": "group_gap_high"})
+    downloads.downloads(fig, groups.merge(between, on="touchpoint_id", how="left"), "groups")
 
 st.header("Where to act first")
 st.caption(
@@ -79,7 +74,7 @@ priorities = leadership.priorities(
     questions.summary("touchpoint", leadership.narrowed(scope, focus, by_touchpoint=False))
 )
 fig = leadership_charts.priority_quadrant(priorities, focus.touchpoint_id)
-chart_focus.selectable_chart(fig, "quadrant")
+chart_focus.selectable_chart(fig, "quadrant", alt="Touchpoints by importance and mean impression")
 downloads.downloads(fig, priorities, "priorities")
 
 st.header("Comments")
@@ -91,12 +86,12 @@ st.dataframe(
     hide_index=True,
     column_config={
         "observed_on": st.column_config.DateColumn("Day"),
-        "touchpoint": "Touchpoint",
+        "touchpoint": st.column_config.TextColumn("Touchpoints rated", help="Every touchpoint the response rated."),
         "cycle": "Service cycle",
-        "moment": "Moment",
+        "moment": "Moments",
         "stakeholder_group": "Stakeholder group",
         "source": "Source",
-        "score": st.column_config.NumberColumn("Score", format="%+.2f"),
+        "score": st.column_config.NumberColumn("Score", format="%+.2f", help="The mean of the response's scores."),
         "comment": st.column_config.TextColumn("Comment", width="large"),
     },
 )

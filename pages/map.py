@@ -7,7 +7,7 @@ from functools import partial
 import pandas as pd
 import streamlit as st
 
-from dashboard import cells, domain, exports, maps, text, touchpoints
+from dashboard import cells, domain, exports, maps, safe, text, touchpoints
 from dashboard import formatting as fmt
 from dashboard.charts import map as map_charts
 from dashboard.store import cycle_stats
@@ -128,7 +128,10 @@ def show_charts(touchpoint_id: int, ideas_now: pd.DataFrame, target: float) -> N
         else:
             adopted = ideas_now[ideas_now["status"] != "proposed"]
             st.plotly_chart(
-                map_charts.touchpoint_trend(trend, adopted, target), config=NO_CHART_BAR, key=f"trend_{touchpoint_id}"
+                map_charts.touchpoint_trend(trend, adopted, target),
+                config=NO_CHART_BAR,
+                key=f"trend_{touchpoint_id}",
+                alt="Monthly mean impression of this touchpoint with its 95% interval and target",
             )
     with right:
         st.markdown("**How the impressions spread** (on the common scale)")
@@ -137,7 +140,10 @@ def show_charts(touchpoint_id: int, ideas_now: pd.DataFrame, target: float) -> N
             st.caption("No impressions yet.")
         else:
             st.plotly_chart(
-                map_charts.score_distribution(distribution), config=NO_CHART_BAR, key=f"dist_{touchpoint_id}"
+                map_charts.score_distribution(distribution),
+                config=NO_CHART_BAR,
+                key=f"dist_{touchpoint_id}",
+                alt="Bars of how many impressions fell in each tenth of the scale",
             )
 
 
@@ -156,6 +162,9 @@ def show_comments(touchpoint_id: int) -> None:
             "score": st.column_config.NumberColumn("Score", format="%+.2f"),
             "answer": "Answer",
             "stakeholder_group": "Group",
+            "rated": st.column_config.TextColumn(
+                "Response rated", help="The comment is the response's, about any of these."
+            ),
             "comment": st.column_config.TextColumn("Comment", width="large"),
         },
     )
@@ -171,13 +180,15 @@ with map_tab:
         {"info": st.info, "success": st.success, "warning": st.warning}[level](message)
         late = maps.moments_out_of_order(summary)
         if late:
-            st.caption(f"Placed after a later moment: {', '.join(late)}. Check the order under “Edit the cycle”.")
+            named = ", ".join(safe.md(n) for n in late)
+            st.caption(f"Placed after a later moment: {named}. Check the order under “Edit the cycle”.")
         event = st.plotly_chart(
             map_charts.journey_map(summary, break_at),
             on_select="rerun",
             selection_mode="points",
             key=f"journey_{cycle_id}",
             config=NO_CHART_BAR,
+            alt="Map of the cycle's touchpoints in order, each in its moment's column, coloured by mean impression",
         )
         st.caption(
             "Colour: mean impression (red poor, blue good; hollow grey: none yet). Size: number of impressions. "
@@ -185,7 +196,12 @@ with map_tab:
         )
         st.subheader("The impression curve")
         st.caption("Mean impression at each step, with its 95% confidence band; the dashed line is the target.")
-        st.plotly_chart(map_charts.impression_curve(summary, position), config=NO_CHART_BAR, key=f"curve_{cycle_id}")
+        st.plotly_chart(
+            map_charts.impression_curve(summary, position),
+            config=NO_CHART_BAR,
+            key=f"curve_{cycle_id}",
+            alt="Line of the mean impression at each step of the cycle against its target",
+        )
 
         st.subheader("Touchpoint detail")
         clicked = touchpoints.picked(event.selection.points if event else [])
@@ -241,18 +257,18 @@ def change_or_remove_section() -> None:
     ):
         st.rerun()
     name, key = tp_names[target_id], f"delete_{target_id}"
-    confirm.ask(f"Delete “{name}”", key, icon=":material/delete:")
+    confirm.ask(f"Delete “{safe.md(name)}”", key, icon=":material/delete:")
     kept = store_cycles.impression_count(store, target_id) if confirm.asking(key) else 0
     if touchpoints.removal(kept) == "delete":
         question, yes, work, done = (
-            f"Delete “{name}” and its ideas? It has no impressions yet. This cannot be undone.",
+            f"Delete “{safe.md(name)}” and its ideas? It has no impressions yet. This cannot be undone.",
             "Delete it",
             store_cycles.delete_touchpoint,
             "Deleted",
         )
     else:
         question, yes, work, done = (
-            f"“{name}” has {fmt.count(kept)} recorded impressions. It will be archived instead: it leaves the "
+            f"“{safe.md(name)}” has {fmt.count(kept)} recorded impressions. It will be archived instead: it leaves the "
             "map and the figures, its impressions stay stored, and you can restore it at any time.",
             "Archive it",
             store_cycles.archive_touchpoint,
@@ -270,7 +286,7 @@ def archived_section() -> None:
     for rec in archived.to_dict("records"):
         line = st.columns([3, 1])
         kept = fmt.count(rec["impressions"])
-        line[0].write(f"{rec['name']} · {domain.moment_label(rec['moment'])} · {kept} impressions kept")
+        line[0].write(f"{safe.md(rec['name'])} · {domain.moment_label(rec['moment'])} · {kept} impressions kept")
         if line[1].button("Restore", key=f"restore_{rec['id']}") and feedback.act(
             f"Restored “{rec['name']}” at the end of the cycle.", store_cycles.restore_touchpoint, store, int(rec["id"])
         ):
@@ -287,7 +303,7 @@ def cycle_section() -> None:
         ):
             st.rerun()
     key = f"delete_cycle_{cycle_id}"
-    confirm.ask(f"Delete the cycle “{cycle_name}”", key, icon=":material/delete:")
+    confirm.ask(f"Delete the cycle “{safe.md(cycle_name)}”", key, icon=":material/delete:")
     if not confirm.asking(key):
         return
     kept = cycle_stats.cycle_impression_count(store, cycle_id)

@@ -10,14 +10,17 @@ from dashboard import formatting as fmt
 from dashboard.charts import leadership as leadership_charts
 from dashboard.charts import overview as overview_charts
 from dashboard.charts import plan as plan_charts
-from dashboard.ui import cached, downloads, filters, navigation, questions
+from dashboard.ui import cached, chart_focus, downloads, filters, navigation, questions
 from dashboard.ui import flow as flow_ui
+from dashboard.ui.briefing import briefing_download
 
 navigation.route_through_navigation()
 
 st.title("Overview")
 st.caption("Every impression recorded in the workspace, on one scale from −1 (poor) to +1 (excellent).")
 scope = filters.filter_bar()
+# A click on a touchpoint's bar narrows the whole page to it, as on the Impressions page.
+scope = leadership.narrowed(scope, chart_focus.shown_focus(questions.summary("touchpoint", scope)), by_month=False)
 
 total = questions.summary("total", scope).iloc[0]
 if total["n"] == 0:
@@ -29,6 +32,8 @@ assert last_day is not None
 periods = leadership.periods(scope, last_day)
 change = questions.changes(scope, periods).iloc[0]
 window = periods.describe()
+
+briefing_download(scope)
 
 kpi = st.columns(4)
 kpi[0].metric(
@@ -99,7 +104,8 @@ for tile, moment in zip(tiles, domain.MOMENTS, strict=True):
     else:
         tile.metric(moment.label, "—", border=True, help=f"{moment.help} No impressions yet.")
 fig = overview_charts.moment_scorecard(moments, break_at)
-st.plotly_chart(fig, config={"displayModeBar": False})
+st.caption("Click a moment's bar to narrow the page to that moment.")
+chart_focus.moment_chart(fig, "moments", alt="Bars of the mean impression of the four moments against their targets")
 downloads.downloads(fig, moments, "moments")
 st.subheader("Where customers are lost, beside where impressions are weak")
 flow_ui.two_lenses(moments, scope)
@@ -115,7 +121,11 @@ st.caption(
         else "Every cell marked done is backed by the data."
     )
 )
-st.plotly_chart(plan_charts.plan_grid(plan, compact=True), config={"displayModeBar": False})
+st.plotly_chart(
+    plan_charts.plan_grid(plan, compact=True),
+    config={"displayModeBar": False},
+    alt="Grid of the reputation plan's status per step and moment",
+)
 st.page_link("pages/reputation.py", label="Open the reputation plan", icon=":material/flag:")
 
 st.header("What makes cycles “seconds”")
@@ -143,9 +153,12 @@ else:
     )
 
 st.header("Weakest touchpoints")
-st.caption("Furthest below their targets. One weak contact is enough to make a whole cycle a “second”.")
+st.caption(
+    "Furthest below their targets. One weak contact is enough to make a whole cycle a “second”. "
+    "Click a bar to narrow the page to that touchpoint."
+)
 fig = overview_charts.weakest_touchpoints(touchpoints)
-st.plotly_chart(fig, config={"displayModeBar": False})
+chart_focus.selectable_chart(fig, "weakest", alt="Bars of the weakest touchpoints against their targets")
 downloads.downloads(fig, touchpoints, "weakest-touchpoints")
 
 st.header("Biggest movers")
@@ -159,5 +172,5 @@ if up.empty and down.empty:
 else:
     moved = pd.concat([up, down]).join(tp_names[["touchpoint", "cycle"]], on="touchpoint_id")
     fig = leadership_charts.mover_bars(moved)
-    st.plotly_chart(fig, config={"displayModeBar": False})
+    chart_focus.selectable_chart(fig, "movers", alt="Bars of the biggest changes in mean impression")
     downloads.downloads(fig, moved, "movers")

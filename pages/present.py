@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dashboard import cells
+from dashboard import cells, safe
 from dashboard import formatting as fmt
 from dashboard import workshop as ws
 from dashboard.charts import workshop as workshop_charts
@@ -78,7 +78,7 @@ def live_view() -> None:
         for idea in ideas.itertuples():
             with st.container(border=True):
                 st.markdown(f"**{ws.votes_text(cells.whole(idea.votes))}** · {ws.markdown_safe(str(idea.text))}")
-                st.caption(f"{idea.touchpoint}")
+                st.caption(safe.md(idea.touchpoint))
 
 
 live_view()

@@ -48,7 +48,12 @@ st.caption(
 grid_figure = plan_charts.plan_grid(grid)
 with wide.at_least(style.min_width(grid_figure), "plan_grid"):
     event = st.plotly_chart(
-        grid_figure, on_select="rerun", selection_mode="points", key="plan_grid", config={"displayModeBar": False}
+        grid_figure,
+        on_select="rerun",
+        selection_mode="points",
+        key="plan_grid",
+        config={"displayModeBar": False},
+        alt="Grid of the reputation plan: each step against each moment, with its status",
     )
 points = [p for p in event.selection.points if p.get("customdata")]
 if points:
@@ -242,10 +247,14 @@ with tab_progress:
     by_moment.markdown("**Per moment**")
     by_step.markdown("**Per reputation step**")
     by_moment.plotly_chart(
-        plan_charts.progress_lines(cached.plan_progress("moment"), "moment", today), config={"displayModeBar": False}
+        plan_charts.progress_lines(cached.plan_progress("moment"), "moment", today),
+        config={"displayModeBar": False},
+        alt="Lines of the plan's progress per moment over time",
     )
     by_step.plotly_chart(
-        plan_charts.progress_lines(cached.plan_progress("step"), "step", today), config={"displayModeBar": False}
+        plan_charts.progress_lines(cached.plan_progress("step"), "step", today),
+        config={"displayModeBar": False},
+        alt="Lines of the plan's progress per reputation step over time",
     )
     st.markdown("**Latest changes**")
     st.dataframe(
@@ -256,7 +265,7 @@ with tab_progress:
 
 with tab_export:
     st.caption("The whole plan with each cell's evidence, for a spreadsheet.")
-    table = grid.drop(columns=["step", "moment", "status"])
+    table = exports.labelled(grid.drop(columns=["step", "moment", "status"]))
     for column, suffix, mime, make in zip(
         st.columns(2),
         ("csv", "xlsx"),

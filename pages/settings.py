@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import streamlit as st
 
+from dashboard import safe
 from dashboard.store import groups as store_groups
 from dashboard.store import operations, tokens
-from dashboard.ui import cached, confirm, feedback, navigation
+from dashboard.ui import alert_settings, cached, confirm, feedback, navigation
 
 navigation.route_through_navigation()
 
@@ -69,10 +70,10 @@ for kind, title, noun, about in KINDS:
         ):
             st.rerun()
     key = f"delete_{kind}_{chosen}"
-    confirm.ask(f"Delete “{names[chosen]}”", key, icon=":material/delete:")
-    if confirm.confirmed(key, f"Delete the {noun} “{names[chosen]}”? This cannot be undone.", "Delete it") and (
-        feedback.act(f"Deleted the {noun} “{names[chosen]}”.", store_groups.delete_named, store, kind, chosen)
-    ):
+    confirm.ask(f"Delete “{safe.md(names[chosen])}”", key, icon=":material/delete:")
+    if confirm.confirmed(
+        key, f"Delete the {noun} “{safe.md(names[chosen])}”? This cannot be undone.", "Delete it"
+    ) and (feedback.act(f"Deleted the {noun} “{names[chosen]}”.", store_groups.delete_named, store, kind, chosen)):
         st.rerun()
 
 st.header("API tokens")
@@ -133,3 +134,6 @@ st.download_button(
     mime="application/octet-stream",
     on_click="ignore",
 )
+
+alert_settings.alert_rules()
+alert_settings.team_contacts()

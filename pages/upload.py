@@ -10,7 +10,7 @@ from dashboard import formatting as fmt
 from dashboard.imports import dates, pipeline
 from dashboard.imports.reading import SurveyError
 from dashboard.scales import COMMON_SCALES, Scale
-from dashboard.ui import cached, import_editor, importing, navigation, url_state
+from dashboard.ui import cached, import_editor, import_history, importing, navigation, url_state
 
 navigation.route_through_navigation()
 
@@ -148,16 +148,9 @@ with import_tab:
         if preview.layout is not None:
             import_editor.wide_layout_editor(preview, wide, list(touchpoint_ids), key=digest[:12])
         import_editor.new_groups_editor(preview, wide, key=digest[:12])
-        kpi = st.columns(4)
-        kpi[0].metric("Rows read", fmt.count(preview.rows_read), border=True)
-        kpi[1].metric("Impressions to record", fmt.count(len(preview.impressions)), border=True)
-        kpi[2].metric("Rows rejected", fmt.count(len(preview.rejected)), border=True)
-        kpi[3].metric(
-            "Missing answers",
-            fmt.count(preview.missing_answers),
-            border=True,
-            help="Empty, N/A, Not applicable, Don't know or -99: not a score, so not recorded.",
-        )
+        figures = preview.figures()
+        for column, (label, count, help_text) in zip(st.columns(len(figures)), figures, strict=True):
+            column.metric(label, fmt.count(count), border=True, help=help_text)
         if len(preview.per_touchpoint):
             st.dataframe(preview.per_touchpoint, hide_index=True, width="stretch")
 
@@ -184,10 +177,10 @@ with import_tab:
             st.rerun()
 
         if len(preview.rejected):
-            with st.expander(f"Rejected rows ({fmt.count(len(preview.rejected))})"):
+            with st.expander(f"Rejected answers ({fmt.count(len(preview.rejected))})"):
                 st.dataframe(preview.rejected.head(500), hide_index=True, width="stretch")
                 st.download_button(
-                    "Download the rejected rows (CSV)",
+                    "Download the rejected answers (CSV)",
                     exports.to_csv_bytes(preview.rejected),
                     file_name=f"{Path(upload.name).stem}-rejected.csv",
                     mime="text/csv",
@@ -198,8 +191,7 @@ with import_tab:
         if refusal:
             st.error(f"Not imported: {refusal}.")
             continue
-        label = f"Import {fmt.count(len(preview.impressions))} impressions"
-        if st.button(label, type="primary", key=f"import-{digest[:12]}"):
+        if st.button(import_editor.import_label(preview), type="primary", key=f"import-{digest[:12]}"):
             try:
                 result = importing.commit_import(preview, imported_by.strip(), new_moment)
             except SurveyError as error:
@@ -209,23 +201,7 @@ with import_tab:
             st.rerun()
 
 with history_tab:
-    history = importing.import_history()
-    if history.empty:
-        st.info("No imports yet.")
-    else:
-        st.dataframe(history, hide_index=True, width="stretch")
-        standing = history[history["undone_at"].isna()]
-        if len(standing):
-            labels = {
-                cells.whole(row.id): f"{row.id}: {row.file_name}"
-                f" ({fmt.count(cells.whole(row.impressions))} impressions)"
-                for row in standing.itertuples()
-            }
-            batch = st.selectbox("Import to undo", list(labels), format_func=labels.__getitem__)
-            if st.button("Undo this import", help="Removes every impression it recorded."):
-                removed = importing.undo_import(int(batch))
-                st.session_state["imports_done"] = {}
-                st.success(f"Undone: {fmt.count(removed)} impressions removed.")
+    import_history.history_panel()
 
 with manual_tab:
     if not touchpoint_ids:

@@ -4,12 +4,12 @@ from collections.abc import Callable
 
 import streamlit as st
 
-from dashboard import domain
+from dashboard import domain, safe
 from dashboard import workshop as ws
 from dashboard.scales import COMMON_SCALES, Scale
 from dashboard.store import cycles as store_cycles
 from dashboard.store import workshop as sessions_db
-from dashboard.ui import cached, confirm, navigation, url_state
+from dashboard.ui import cached, confirm, navigation, session_report, url_state
 
 navigation.route_through_navigation()
 
@@ -126,7 +126,7 @@ counts[2].metric("Enhancement ideas", totals["ideas"], border=True)
 if session.is_live:
     current = session.current_touchpoint_id
     is_open = bool(items.loc[items["touchpoint_id"] == current, "is_open"].any())
-    st.subheader(f"On screen: {names.get(current or -1, '—')} ({'open' if is_open else 'closed'} for votes)")
+    st.subheader(f"On screen: {safe.md(names.get(current or -1, '—'))} ({'open' if is_open else 'closed'} for votes)")
     steps = [
         ("Previous", "previous", ":material/arrow_back:", False),
         ("Open", "open", ":material/how_to_vote:", is_open),
@@ -210,3 +210,5 @@ else:
         _act(ws.hide_idea, store, session.id, idea_id, hidden)
     if not changed.empty:
         st.rerun()
+
+session_report.report_downloads(session)

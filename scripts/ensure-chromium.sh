@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
-# Makes sure the system Chromium that the browser tests and the PNG export use is present.
+# Makes sure the system Chromium that the browser tests and the PNG export use is present, and
+# DejaVu Sans, the Unicode font the PDF briefing embeds (signs such as − and “ ”).
 # Playwright's own browser download does not work on our machines; we use Debian's package.
 set -euo pipefail
 CHROMIUM=${CHROMIUM:-/usr/bin/chromium}
-if [ -x "$CHROMIUM" ]; then
+FONT=/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf
+if [ -x "$CHROMIUM" ] && [ -f "$FONT" ]; then
     exit 0
 fi
-echo "Chromium is missing at $CHROMIUM; installing Debian's chromium package..." >&2
+echo "Chromium ($CHROMIUM) or DejaVu Sans is missing; installing Debian's chromium and fonts-dejavu-core..." >&2
 if command -v apt-get >/dev/null 2>&1; then
     SUDO=""
     if [ "$(id -u)" -ne 0 ]; then
@@ -14,7 +16,7 @@ if command -v apt-get >/dev/null 2>&1; then
     fi
     if [ "$SUDO" != "__none__" ]; then
         $SUDO apt-get update -qq
-        DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null
+        DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium fonts-dejavu-core >/dev/null
     fi
 fi
 if [ ! -x "$CHROMIUM" ]; then

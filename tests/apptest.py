@@ -7,6 +7,7 @@ its own workspace, never the cached store of the test before.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +16,7 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard.store import DB_ENV_VAR
 
+_BACKSLASH_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")  # a backslash before ASCII punctuation
 ROOT = Path(__file__).resolve().parent.parent
 ENTRY = ROOT / "streamlit_app.py"
 
@@ -48,5 +50,6 @@ def click(at: AppTest, label: str, nth: int = 0) -> AppTest:
 
 
 def texts(at: AppTest, kind: str) -> list[str]:
-    """The texts of every element of one kind (``"success"``, ``"warning"``, ``"error"``, …)."""
-    return [e.value for e in getattr(at, kind)]
+    """The texts of every element of one kind (``"success"``, ``"warning"``, ``"error"``, …) as a
+    reader sees them: the backslashes that keep typed names from being Markdown (``safe.md``) left out."""
+    return [_BACKSLASH_ESCAPE.sub(r"\1", e.value) for e in getattr(at, kind)]

@@ -6,7 +6,9 @@ from datetime import date
 
 import pandas as pd
 
+from dashboard import domain, leadership
 from dashboard.charts import leadership as leadership_charts
+from dashboard.charts import overview as overview_charts
 from dashboard.charts import style
 
 CELLS = pd.DataFrame(
@@ -53,6 +55,53 @@ def test_the_focused_cell_gets_an_outline_and_a_focus_off_the_map_gets_none():
     focused = leadership_charts.heatmap(CELLS, 2, date(2026, 1, 1)).data
     assert (focused[-1].name, list(focused[-1].x), list(focused[-1].y)) == ("focus", ["Jan 2026"], ["Invoice · Sale"])
     assert len(leadership_charts.heatmap(CELLS, 2, date(2026, 5, 1)).data) == 2
+
+
+def test_every_bar_on_the_overview_carries_what_a_click_narrows_the_page_to():
+    touchpoints = pd.DataFrame(
+        {
+            "touchpoint_id": [4, 9],
+            "touchpoint": ["Invoice", "Visit"],
+            "cycle": ["Repair", "Repair"],
+            "mean": [0.1, -0.3],
+            "mean_low": [0.0, -0.4],
+            "mean_high": [0.2, -0.2],
+            "target": [0.5, 0.5],
+            "gap": [-0.4, -0.8],
+            "n": [30, 40],
+        }
+    )
+    weakest = overview_charts.weakest_touchpoints(touchpoints)
+    moved = touchpoints.assign(
+        mean_change=[0.2, -0.1], mean_change_low=[0.1, -0.3], mean_change_high=[0.3, 0.1], mean_significant=True
+    ).assign(previous_mean=[-0.1, -0.2])
+    movers = leadership_charts.mover_bars(moved)
+    moments = overview_charts.moment_scorecard(
+        pd.DataFrame(
+            {
+                "moment": ["keep_or_lose"],
+                "mean": [0.2],
+                "mean_low": [0.1],
+                "mean_high": [0.3],
+                "target": [0.5],
+                "n": [9],
+            }
+        ),
+        None,
+    )
+    assert [
+        leadership.focus_from_points([{"customdata": list(c)}], leadership.Focus()) for c in weakest.data[0].customdata
+    ] == [
+        leadership.Focus(4),
+        leadership.Focus(9),
+    ]  # worst at the bottom, drawn first
+    assert [int(c[0]) for c in movers.data[0].customdata] == [9, 4]
+    assert [leadership.moment_from_points([{"customdata": list(c)}]) for c in moments.data[0].customdata] == list(
+        domain.MOMENT_KEYS
+    )
+    assert leadership.moment_from_points([{"x": "Keep-or-Lose"}]) == "keep_or_lose"
+    assert leadership.moment_from_points([]) is None
+    assert {f.layout.clickmode for f in (weakest, movers, moments)} == {"event+select"}
 
 
 def test_fifteen_months_keep_at_least_36_px_each_so_a_phone_scrolls_the_heatmap_sideways():

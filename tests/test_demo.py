@@ -17,8 +17,8 @@ from tests.conftest import DEMO_END, SMALL_DEMO
 def _all_impressions(store: Store) -> pd.DataFrame:
     with store.cursor() as cur:
         return cur.execute(
-            "select touchpoint_id, observed_on, raw_value, scale, score, group_id, source, comment from impression"
-            " order by all"
+            "select touchpoint_id, observed_on, raw_value, scale, score, group_id, source, r.comment"
+            " from impression i left join response r on r.id = i.response_id order by all"
         ).df()
 
 

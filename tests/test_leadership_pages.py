@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -125,3 +127,31 @@ def test_comment_search_narrows_the_table(demo_store: Store, monkeypatch: pytest
 def test_the_pages_say_so_when_the_filters_match_nothing(store: Store, monkeypatch: pytest.MonkeyPatch):
     at = _open(app(store.path, monkeypatch), "impressions")
     assert "No impressions match these filters" in at.info[0].value
+
+
+def test_every_chart_on_the_leadership_pages_has_a_name_for_screen_readers_and_its_numbers_behind_a_toggle(
+    demo_db: Path, monkeypatch: pytest.MonkeyPatch
+):
+    at = _open(app(demo_db, monkeypatch), "overview")
+    overview_alts = [c.proto.alt for c in at.get("plotly_chart")]
+    assert all(overview_alts) and len(overview_alts) >= 4
+    at = _open(at, "impressions")
+    assert [c.proto.alt for c in at.get("plotly_chart")] == [
+        "Heatmap of the mean impression per touchpoint and month",
+        "Lines of each moment's monthly mean impression with 95% bands",
+        "Bars of negative, neutral and positive shares per touchpoint",
+        "Mean impression of each stakeholder group per touchpoint",
+        "Touchpoints by importance and mean impression",
+    ]
+    tables = len(at.dataframe)
+    at.toggle(key="table_heatmap").set_value(True).run()
+    assert len(at.dataframe) == tables + 1
+    assert list(at.dataframe[0].value.columns) == [
+        "Service cycle",
+        "Touchpoint",
+        "Moment",
+        "Month",
+        "Impressions",
+        "Mean impression",
+        "Touchpoint id",
+    ]

@@ -12,7 +12,7 @@ from dashboard import exports
 from dashboard.store import Store, groups, plan
 from dashboard.ui import navigation
 from tests import apptest
-from tests.apptest import widget
+from tests.apptest import texts, widget
 
 PAGE = "pages/reputation.py"
 CELL = "decide_reputation:keep_or_lose"
@@ -120,8 +120,8 @@ def test_without_a_settings_page_a_group_is_added_here_and_a_taken_name_is_refus
     at = open_page(demo_store, monkeypatch)
     widget(at.text_input, "New group").input("homeowners")
     widget(at.button, "Add group").click().run()
-    assert [e.value for e in at.error] == ["A stakeholder group called “Homeowners” already exists."]
+    assert texts(at, "error") == ["A stakeholder group called “Homeowners” already exists."]
     widget(at.text_input, "New group").input("Tenants")
     widget(at.button, "Add group").click().run()
-    assert [s.value for s in at.success] == ["Added the stakeholder group “Tenants”.", "Done, and the data proves it."]
+    assert texts(at, "success") == ["Added the stakeholder group “Tenants”.", "Done, and the data proves it."]
     assert "Tenants" in set(groups.groups(demo_store)["name"])

@@ -69,7 +69,9 @@ def test_retracting_before_a_delete_keeps_the_roll_up_exact_without_a_rebuild(de
 def test_an_in_place_edit_between_retract_and_restore_is_counted_with_its_new_value(demo_store: Store):
     with demo_store.transaction() as cur:
         rollup.retract(cur, "source = ?", ["manual"])
-        cur.execute("update impression set score = -1.0, comment = 'changed' where source = ?", ["manual"])
+        response = cur.execute("insert into response values (nextval('response_id'), 'changed', null) returning id")
+        changed = response.fetchone()[0]  # type: ignore[index]
+        cur.execute("update impression set score = -1.0, response_id = ? where source = ?", [changed, "manual"])
         rollup.restore(cur, "source = ?", ["manual"])
     _agree(demo_store)
     with demo_store.cursor() as cur:

@@ -119,7 +119,8 @@ def test_impressions_round_trip_with_their_raw_value_scale_and_comment(store: St
     impressions.record_impressions(store, _one_impression(tp, 0.5, comment))
     with store.cursor() as cur:
         row = cur.execute(
-            "select touchpoint_id, observed_on, raw_value, scale, score, source, comment from impression"
+            "select touchpoint_id, observed_on, raw_value, scale, score, source, r.comment"
+            " from impression i join response r on r.id = i.response_id"
         ).fetchone()
     assert row == (tp, date(2026, 5, 1), "4", "1-5", 0.5, "manual", comment)
 
@@ -188,7 +189,9 @@ def test_many_threads_reading_and_writing_at_once_lose_nothing(store: Store):
         worker.join()
     assert errors == []
     with store.cursor() as cur:
-        stored = cur.execute("select count(*), count(distinct comment) from impression").fetchone()
+        stored = cur.execute(
+            "select count(*), count(distinct r.comment) from impression i join response r on r.id = i.response_id"
+        ).fetchone()
     assert stored == (threads * writes_each, threads * writes_each)
     assert max(reads) == threads * writes_each
     assert store.data_version() == 2 + threads * writes_each

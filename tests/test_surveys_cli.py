@@ -85,7 +85,7 @@ def test_stats_prints_totals_and_per_touchpoint_figures(db: Path, tmp_path: Path
 @pytest.mark.parametrize(
     ("data", "name", "extra", "reason"),
     [
-        (GOOD, "s.csv", ["--strict"], "error: strict mode: 1 row(s) rejected, e.g. row 4: answer “x” is not on"),
+        (GOOD, "s.csv", ["--strict"], "error: strict mode: 1 answer(s) rejected, e.g. row 4: answer “x” is not on"),
         (b"", "s.csv", [], "error: The file is empty."),
         (HEADER.encode() + b"\n", "s.csv", [], "error: The file has a header but no rows below it."),
         (b"\x00\x01\x02PNG" * 100, "s.csv", [], "error: The file contains NUL bytes"),

@@ -234,7 +234,7 @@ def test_strict_mode_refuses_a_file_with_any_rejected_row(store: Store, repair: 
     preview = preview_of(store, rows, ONE_TO_FIVE)
     assert preview.refusal(strict=False) is None
     assert preview.refusal(strict=True) == (
-        "strict mode: 1 row(s) rejected, e.g. row 3: answer “x” is not on the scale 1 to 5; nothing was imported"
+        "strict mode: 1 answer(s) rejected, e.g. row 3: answer “x” is not on the scale 1 to 5; nothing was imported"
     )
 
 

@@ -50,8 +50,9 @@ def test_a_file_is_previewed_imported_and_undone(workspace_db: Path, monkeypatch
     assert not at.exception
     assert {m.label: m.value for m in at.metric} == {
         "Rows read": "4",
+        "Answers found": "3",
         "Impressions to record": "2",
-        "Rows rejected": "1",
+        "Answers rejected": "1",
         "Missing answers": "1",
     }
     assert button(at, "Import").label == "Import 2 impressions"
@@ -62,7 +63,8 @@ def test_a_file_is_previewed_imported_and_undone(workspace_db: Path, monkeypatch
         assert workspace.counts(store)["impressions"] == 2
 
     button(at, "Undo this import").click().run()
-    assert "Undone: 2 impressions removed." in [s.value for s in at.success]
+    button(at, "Yes, undo import 1").click().run()
+    assert "Undone: import 1, 2 impressions removed." in [s.value for s in at.success]
     with Store(workspace_db) as store:
         assert workspace.counts(store)["impressions"] == 0
         assert imports.history(store)["undone_at"].notna().tolist() == [True]

@@ -77,7 +77,7 @@ def test_a_qualtrics_choice_text_export_is_imported_with_its_counts_and_means(cl
         "Consultation": (2, 0.75),
         "Follow-up call": (2, -0.25),
     }
-    assert preview.missing_answers == 2  # N/A and Don't know
+    assert preview.missing_answers == 4  # N/A, Don't know and two blank cells
     assert preview.rows_read == 3
     assert preview.detected["layout"] == "Qualtrics export (one respondent per row)"
     assert preview.detected["header rows"] == "3"
@@ -328,3 +328,71 @@ def test_a_matrix_on_labels_keeps_its_scale_while_a_question_whose_answers_do_no
         f"{SATISFACTION.spec}; Waiting room: {SATISFACTION.spec}; Payment: 1-5"
     )
     assert per_touchpoint(clinic) == {"Reception": (2, 0.75), "Waiting room": (2, -0.75), "Payment": (2, 0.25)}
+
+
+def test_the_preview_counts_responses_answers_and_every_blank_rating_cell_in_their_own_units(clinic: Store):
+    """Three respondents rate four touchpoints: 12 rating cells, 8 answers, 2 blanks, N/A and Don't know."""
+    preview = preview_of(clinic, csv_of(qualtrics_export(QUALTRICS_ANSWERS)), "qualtrics.csv")
+    assert [(label, count) for label, count, _ in preview.figures()] == [
+        ("Responses read", 3),
+        ("Answers found", 8),
+        ("Impressions to record", 8),
+        ("Answers rejected", 0),
+        ("Missing answers", 4),
+    ]
+
+
+def test_eleven_blank_rating_cells_are_eleven_missing_answers_and_a_bad_date_rejects_answers_not_rows(clinic: Store):
+    """Four respondents rate four touchpoints (16 cells): 11 blank, 5 answered; the last row's date is
+    unreadable, so its 3 answers are rejected while only 1 row is at fault."""
+    raw = grid(
+        ["Date", "Reception", "Waiting room", "Consultation", "Payment"],
+        ["2026-09-01", "4", None, None, None],
+        ["2026-09-02", "", "", "", "2"],
+        ["2026-09-03", None, None, None, None],
+        ["someday", "5", "3", "1", None],
+    )
+    preview = preview_of(clinic, csv_of(raw), "sheet.csv", pipeline.Options(scale=Scale.parse("1-5")))
+    assert [(label, count) for label, count, _ in preview.figures()] == [
+        ("Responses read", 4),
+        ("Answers found", 5),
+        ("Impressions to record", 2),
+        ("Answers rejected", 3),
+        ("Missing answers", 11),
+    ]
+
+
+FIVE_POINTS_WITH_COLUMNS = pipeline.Options(scale=Scale.parse("1-5"), comment_column=4, group_column=1)
+
+
+def visits_export(month: int) -> pd.DataFrame:
+    """A hand-made sheet whose group ("Who") and comment ("Remarks") columns are chosen by the person."""
+    return grid(
+        ["Date", "Who", "Reception", "Consultation", "Remarks"],
+        [f"2026-{month:02d}-01", "Patient", "5", "4", "Quick and kind"],
+        [f"2026-{month:02d}-02", "Visitor", "2", "3", ""],
+    )
+
+
+def test_the_comment_and_group_columns_chosen_once_come_back_with_the_next_upload_of_the_survey(clinic: Store):
+    first = preview_of(clinic, csv_of(visits_export(9)), "september.csv", pipeline.Options(scale=Scale.parse("1-5")))
+    assert (first.layout.comment_column, first.layout.group_column) == (None, None)  # type: ignore[union-attr]
+    imported(clinic, csv_of(visits_export(9)), "september.csv", FIVE_POINTS_WITH_COLUMNS)
+    imports.undo(clinic, 1)
+
+    again = preview_of(clinic, csv_of(visits_export(9)), "september.csv")
+    assert (again.layout.comment_column, again.layout.group_column) == (4, 1)  # type: ignore[union-attr]
+    assert again.recalled_roles == {"comment": 4, "group": 1}
+    assert again.detected["remembered columns"] == (
+        "the comment column and the group column as chosen for this survey before"
+    )
+    names = {ident: name for name, ident in imports.cycle_context(clinic, "Clinic").groups.items()}
+    assert sorted(
+        zip(again.impressions["group_id"].map(names), again.impressions["comment"].fillna(""), strict=True)
+    ) == [("Patient", "Quick and kind"), ("Patient", "Quick and kind"), ("Visitor", ""), ("Visitor", "")]
+
+
+def test_a_column_chosen_on_the_page_wins_over_the_one_remembered(clinic: Store):
+    imported(clinic, csv_of(visits_export(9)), "september.csv", FIVE_POINTS_WITH_COLUMNS)
+    moved = preview_of(clinic, csv_of(visits_export(10)), "october.csv", pipeline.Options(comment_column=0))
+    assert (moved.layout.comment_column, moved.recalled_roles) == (0, {"group": 1})  # type: ignore[union-attr]

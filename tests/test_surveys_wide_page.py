@@ -55,10 +55,11 @@ def test_a_qualtrics_export_shows_what_was_detected_takes_a_correction_and_is_re
     detected = at.table[0].value
     assert detected.iloc[0].tolist() == ["layout", "Qualtrics export (one respondent per row)"]
     assert {m.label: m.value for m in at.metric} == {
-        "Rows read": "3",
+        "Responses read": "3",
+        "Answers found": "8",
         "Impressions to record": "8",
-        "Rows rejected": "0",
-        "Missing answers": "2",
+        "Answers rejected": "0",
+        "Missing answers": "4",
     }
     columns = at.dataframe[0].value
     assert columns.loc[columns["column"] == 17, ["role", "why"]].values.tolist() == [
@@ -86,3 +87,26 @@ def test_a_qualtrics_export_shows_what_was_detected_takes_a_correction_and_is_re
         "This survey was imported before: 1 column(s) are mapped the way you corrected them then."
     ]
     assert button(at, "Import").label == "Import 11 impressions"
+
+
+def test_after_an_undo_the_same_file_comes_back_with_its_comment_column_and_the_button_says_so(
+    clinic_db: Path, monkeypatch: pytest.MonkeyPatch
+):
+    at = page(clinic_db, monkeypatch)
+    at.file_uploader[0].upload("september.csv", export(9), "text/csv")
+    at.run()
+    assert button(at, "Import").label == "Import 8 impressions"
+    selectbox(at, "Comment column (free text kept with each impression)").set_value(17).run()
+    assert button(at, "Import").label == "Import 8 impressions with comments"
+    button(at, "Import").click().run()
+    with Store(clinic_db) as store:
+        imports.undo(store, 1)
+
+    again = page(clinic_db, monkeypatch)  # another visit: nothing of the first one's choices in its session
+    again.file_uploader[0].upload("september.csv", export(9), "text/csv")
+    again.run()
+    assert [i.value for i in again.info] == [
+        "This survey was imported before: the comment column is the one you chose then."
+    ]
+    assert selectbox(again, "Comment column (free text kept with each impression)").value == 17
+    assert button(again, "Import").label == "Import 8 impressions with comments"

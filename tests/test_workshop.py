@@ -71,7 +71,7 @@ def test_the_distribution_lists_every_scale_point_and_the_mean_of_the_scores():
 
 
 def test_idea_text_cannot_smuggle_markdown_onto_the_projector():
-    assert ws.markdown_safe("![x](http://evil) *bold*") == r"\!\[x\]\(http://evil\) \*bold\*"
+    assert ws.markdown_safe("![x](http://evil) *bold*") == r"\!\[x\]\(http\:\/\/evil\) \*bold\*"
 
 
 def test_a_vote_is_read_on_the_sessions_scale_and_an_answer_off_the_scale_is_refused(store: Store):

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard import domain
+from dashboard import domain, safe
 from dashboard.charts.style import BREAK_COLOUR, DIVERGING, TARGET_COLOUR, band, error_bars, figure, impression_colour
 
 NEGATIVE, NEUTRAL, POSITIVE = "#b2182b", "#d9d9d9", "#2166ac"
@@ -25,6 +25,8 @@ MOMENT_COLOURS = {
     "keep_or_lose": "#7570b3",
     "multiplier": "#e7298a",
 }
+NAMES = ("label", "touchpoint_name", "touchpoint", "cycle", "stakeholder_group")
+"""Columns of names people typed: escaped before a chart shows them (``safe.chart``)."""
 ROW_HEIGHT = 30
 MONTH_WIDTH = 36
 """Narrowest column of the heatmap, in pixels: on a phone it scrolls sideways rather than go below."""
@@ -70,8 +72,9 @@ def heatmap(cells: pd.DataFrame, focus_touchpoint: int | None = None, focus_mont
 
     ``cells`` is ``leadership.heatmap_frame`` output. The focused cell gets a dark outline.
     """
-    full = cells["label"]
-    cells = cells.assign(label=_row_labels(cells))
+    # Names escaped after shortening, so no entity is cut in half.
+    full = safe.chart_series(cells["label"])
+    cells = cells.assign(label=safe.chart_series(_row_labels(cells)))
     labels = cells.drop_duplicates("row").sort_values("row")["label"].tolist()
     months = sorted(cells["month"].unique())
     month_names = {m: pd.Timestamp(m).strftime("%b %Y") for m in months}
@@ -222,6 +225,7 @@ def moment_trends(trends: pd.DataFrame, focus_month: date | None = None) -> go.F
 
 def diverging_shares(shares: pd.DataFrame) -> go.Figure:
     """Negative share to the left of zero, positive to the right, neutral split across it."""
+    shares = safe.chart_columns(shares, NAMES)
     rows = shares.iloc[::-1]
     half_neutral = rows["neutral_share"] / 2
     custom = [[int(t), None] for t in rows["touchpoint_id"]]
@@ -269,6 +273,7 @@ def group_comparison(groups: pd.DataFrame, flagged: set[int]) -> go.Figure:
     ``groups`` is ``summarise`` output with ``label, touchpoint_id, stakeholder_group``;
     rows in ``flagged`` (touchpoint ids) are marked where the gap between groups matters.
     """
+    groups = safe.chart_columns(groups, NAMES)
     labels = groups.drop_duplicates("touchpoint_id")["label"].tolist()
     marked = {lab: f"⚠ {lab}" for lab in groups.loc[groups["touchpoint_id"].isin(flagged), "label"]}
     traces = [
@@ -306,6 +311,7 @@ def group_comparison(groups: pd.DataFrame, flagged: set[int]) -> go.Figure:
 
 def priority_quadrant(priorities: pd.DataFrame, focus_touchpoint: int | None = None) -> go.Figure:
     """Importance (x) against mean impression (y); the weak, important corner is "Fix first"."""
+    priorities = safe.chart_columns(priorities, NAMES)
     split = float(priorities["importance"].median())
     target = float(priorities["target"].mean())
     points = {
@@ -359,6 +365,7 @@ def priority_quadrant(priorities: pd.DataFrame, focus_touchpoint: int | None = N
 
 def mover_bars(changes: pd.DataFrame) -> go.Figure:
     """Change in mean impression per touchpoint with its interval; solid bars are significant."""
+    changes = safe.chart_columns(changes, NAMES)
     rows = changes.sort_values("mean_change")
     labels = rows["touchpoint"] + " · " + rows["cycle"]
     colours = [
@@ -372,13 +379,17 @@ def mover_bars(changes: pd.DataFrame) -> go.Figure:
         "orientation": "h",
         "marker": {"color": colours},
         "error_x": error_bars(rows["mean_change"], rows["mean_change_low"], rows["mean_change_high"], color="#555"),
-        "customdata": rows[["previous_mean", "mean"]],
-        "hovertemplate": "%{y}<br>change %{x:+.2f} (from %{customdata[0]:+.2f} to %{customdata[1]:+.2f})"
+        # [touchpoint_id, month, ...]: a click narrows the page to the touchpoint (chart_focus).
+        "customdata": np.column_stack(
+            [rows["touchpoint_id"], np.full(len(rows), None), rows["previous_mean"], rows["mean"]]
+        ),
+        "hovertemplate": "%{y}<br>change %{x:+.2f} (from %{customdata[2]:+.2f} to %{customdata[3]:+.2f})"
         "<extra></extra>",
     }
     return figure(
         [bars],
         80 + 40 * len(rows),
+        **SELECTABLE,
         xaxis={"title": "Change in mean impression", "zeroline": True, "zerolinecolor": "#666", "gridcolor": "#eee"},
         yaxis={"title": None, "automargin": True},
     )

@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard import domain
+from dashboard import domain, safe
 from dashboard import formatting as fmt
 from dashboard.charts.style import (
     BREAK_COLOUR,
@@ -21,11 +21,13 @@ from dashboard.charts.style import (
     TARGET_COLOUR,
     apply_style,
     band,
+    error_bars,
     impression_colour,
 )
 
 BAND_COLOUR = "rgba(33,102,172,0.15)"
 NO_DATA = "#d9d9d9"
+NO_DATA_RING = "#757575"  # grey that keeps 4.6:1 contrast against the white page
 LANES = [m.label for m in domain.MOMENTS]
 
 
@@ -40,7 +42,8 @@ def step_labels(summary: pd.DataFrame) -> list[str]:
     """``"4. Engineer arrival ▼ below target"``: the step, the name, and a shortfall in words."""
     steps = pd.Series(np.arange(1, len(summary) + 1), index=summary.index).astype(str)
     shortfall = np.where(summary["weak"].astype(bool), " ▼ below target", "")
-    return (steps + ". " + summary["touchpoint"] + shortfall).tolist()
+    names = safe.chart_columns(summary[["touchpoint"]], ["touchpoint"])["touchpoint"]
+    return (steps + ". " + names + shortfall).tolist()
 
 
 def journey_map(summary: pd.DataFrame, break_at: str | None = None) -> go.Figure:
@@ -77,6 +80,7 @@ def journey_map(summary: pd.DataFrame, break_at: str | None = None) -> go.Figure
         " (target %{customdata[3]:+.2f})<br>%{customdata[1]:,} impressions<extra></extra>",
         name="touchpoints",
     )
+    _mark_no_impressions(fig, frame, lanes, labels)
     fig.update_xaxes(
         type="category",
         categoryorder="array",
@@ -129,12 +133,33 @@ def _mark_the_break(fig: go.Figure, lane: int) -> None:
     )
 
 
+def _mark_no_impressions(fig: go.Figure, frame: pd.DataFrame, lanes: list[str], labels: list[str]) -> None:
+    """Hollow grey rings where a touchpoint has no impressions yet (a new cycle's whole map).
+
+    A colour scale colours an open marker's ring too, as the value 0: white on white. So the
+    rings are a trace of their own in plain grey, without hover; the touchpoint trace below
+    keeps its (invisible) points there, so hovering and clicking work as everywhere else."""
+    empty = (frame["n"] == 0).to_numpy()
+    if not empty.any():
+        return
+    fig.add_scatter(
+        x=np.asarray(lanes, dtype=object)[empty],
+        y=np.asarray(labels, dtype=object)[empty],
+        mode="markers",
+        marker={"symbol": "circle-open", "size": 16, "color": NO_DATA_RING, "line": {"width": 3}},
+        hoverinfo="skip",
+        name="no impressions yet",
+    )
+
+
 def _touchpoint_markers(frame: pd.DataFrame) -> dict[str, object]:
-    """Colour = mean impression (grey and hollow without any), size = volume, a thick black ring below target."""
+    """Colour = mean impression, size = volume, a thick black ring below target; invisible
+    without impressions (``_mark_no_impressions`` draws those)."""
     has_data = frame["n"] > 0
     below = frame["weak"].astype(bool)
     return {
         "size": _size(frame["n"]),
+        "opacity": np.where(has_data, 1.0, 0.0).tolist(),
         "color": frame["mean"].where(has_data, 0.0),
         "colorscale": DIVERGING,
         "cmin": -1,
@@ -151,7 +176,6 @@ def _touchpoint_markers(frame: pd.DataFrame) -> dict[str, object]:
             "color": np.where(below, TARGET_COLOUR, "#777777").tolist(),
             "width": np.where(below, 5, 1).tolist(),
         },
-        "symbol": np.where(has_data, "circle", "circle-open").tolist(),
     }
 
 
@@ -160,7 +184,7 @@ def impression_curve(summary: pd.DataFrame, break_position: int | None = None) -
 
     ``summary`` as for ``journey_map``; ``break_position`` marks where the chain breaks.
     """
-    frame = summary.reset_index(drop=True)
+    frame = safe.chart_columns(summary.reset_index(drop=True), ["touchpoint"])
     x = list(range(1, len(frame) + 1))
     fig = go.Figure()
     fig.add_trace(band(x, frame["mean_low"], frame["mean_high"], BAND_COLOUR, name="95% interval"))
@@ -215,12 +239,18 @@ def touchpoint_trend(trend: pd.DataFrame, adopted: pd.DataFrame, target: float) 
     """
     months = list(pd.to_datetime(trend["month"]))
     fig = go.Figure()
-    fig.add_trace(band(months, trend["mean_low"], trend["mean_high"], BAND_COLOUR, name="95% interval"))
+    single = len(months) == 1
+    if not single:  # one month has no band to draw: its interval is an error bar on the point
+        fig.add_trace(band(months, trend["mean_low"], trend["mean_high"], BAND_COLOUR, name="95% interval"))
     fig.add_scatter(
         x=months,
         y=trend["mean"],
         mode="lines+markers",
         line={"color": "#2166ac", "width": 3},
+        marker={"size": 10},
+        error_y=error_bars(trend["mean"], trend["mean_low"], trend["mean_high"], color="#2166ac", width=8)
+        if single
+        else None,
         customdata=trend[["n"]],
         hovertemplate="%{x|%b %Y}<br>mean %{y:+.2f}<br>%{customdata[0]:,} impressions<extra></extra>",
         name="Mean impression",
@@ -231,12 +261,21 @@ def touchpoint_trend(trend: pd.DataFrame, adopted: pd.DataFrame, target: float) 
             continue
         stamp = pd.Timestamp(when)
         fig.add_vline(x=stamp.timestamp() * 1000, line={"color": "#1b7837", "width": 2, "dash": "dot"})
-        short = text if len(text) <= 40 else text[:39] + "…"
+        short = safe.chart(text if len(text) <= 40 else text[:39] + "…")
         fig.add_annotation(
             x=stamp, y=1.05, text=f"adopted: {short}", showarrow=False, font={"color": "#1b7837", "size": FONT_SIZE - 2}
         )
     fig.update_yaxes(range=[-1, 1.15], zeroline=True, zerolinecolor="#999999", title="Mean impression")
-    fig.update_xaxes(title=None)
+    # Months on the axis, half a month of room either side: left to itself, plotly spreads a
+    # single month over milliseconds.
+    half_month = pd.Timedelta(days=15)
+    fig.update_xaxes(
+        title=None,
+        type="date",
+        tickformat="%b %Y",
+        dtick="M1" if len(months) <= 12 else "M3",
+        range=[months[0] - half_month, months[-1] + half_month],
+    )
     return apply_style(fig, 360)
 
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard import domain
+from dashboard import domain, safe
+from dashboard.charts.leadership import NAMES, SELECTABLE
 from dashboard.charts.style import BREAK_COLOUR, FONT_SIZE, TARGET_COLOUR, error_bars, figure, impression_colour
 
 
@@ -29,8 +31,9 @@ def moment_scorecard(summary: pd.DataFrame, break_at: str | None) -> go.Figure:
             },
         },
         "error_y": error_bars(ordered["mean"], ordered["mean_low"], ordered["mean_high"], color="#555555"),
-        "customdata": ordered[["n"]].fillna(0),
-        "hovertemplate": "%{x}<br>mean impression %{y:+.2f}<br>%{customdata[0]:,} impressions<extra></extra>",
+        # The moment's key first: a click narrows the page to that moment (chart_focus).
+        "customdata": np.column_stack([ordered["moment"], ordered["n"].fillna(0)]),
+        "hovertemplate": "%{x}<br>mean impression %{y:+.2f}<br>%{customdata[1]:,} impressions<extra></extra>",
         "name": "Mean impression",
     }
     targets = {
@@ -66,6 +69,7 @@ def moment_scorecard(summary: pd.DataFrame, break_at: str | None) -> go.Figure:
             "gridcolor": "#eeeeee",
         },
         annotations=annotations,
+        **SELECTABLE,
     )
 
 
@@ -74,7 +78,7 @@ def weakest_touchpoints(summary: pd.DataFrame, limit: int = 8) -> go.Figure:
 
     ``summary`` has ``touchpoint, cycle, mean, mean_low, mean_high, target, gap, n``.
     """
-    worst = summary.nsmallest(limit, "gap").iloc[::-1]
+    worst = safe.chart_columns(summary.nsmallest(limit, "gap").iloc[::-1], NAMES)
     # Two short lines instead of one long one, so the labels leave room for bars on a phone.
     labels = worst["touchpoint"] + "<br><span style='font-size:12px;color:#666'>" + worst["cycle"] + "</span>"
     bars = {
@@ -84,8 +88,9 @@ def weakest_touchpoints(summary: pd.DataFrame, limit: int = 8) -> go.Figure:
         "orientation": "h",
         "marker": {"color": [impression_colour(v) for v in worst["mean"]]},
         "error_x": error_bars(worst["mean"], worst["mean_low"], worst["mean_high"], color="#555555"),
-        "customdata": worst[["target", "n"]],
-        "hovertemplate": "mean %{x:+.2f} (target %{customdata[0]:+.2f})<br>%{customdata[1]:,} impressions"
+        # [touchpoint_id, month, ...]: a click narrows the page to the touchpoint (chart_focus).
+        "customdata": np.column_stack([worst["touchpoint_id"], np.full(len(worst), None), worst["target"], worst["n"]]),
+        "hovertemplate": "mean %{x:+.2f} (target %{customdata[2]:+.2f})<br>%{customdata[3]:,} impressions"
         "<extra></extra>",
     }
     targets = {
@@ -107,4 +112,5 @@ def weakest_touchpoints(summary: pd.DataFrame, limit: int = 8) -> go.Figure:
             "gridcolor": "#eeeeee",
         },
         yaxis={"title": None, "automargin": True},
+        **SELECTABLE,
     )

@@ -35,10 +35,12 @@ def error_bars(value: pd.Series, low: pd.Series, high: pd.Series, **style: objec
 
 def band(x: Any, low: Any, high: Any, colour: str, **extra: object) -> dict[str, object]:
     """An interval drawn as a filled band, out along ``high`` and back along ``low``; no hover.
-    Arrays throughout: plotly checks a list of timestamps element by element."""
+    Arrays throughout: plotly checks a list of timestamps element by element. Lines only:
+    plotly's default for a short trace adds a marker at every corner, loose dots around the line."""
     xs = np.asarray(x)
     return {
         "type": "scatter",
+        "mode": "lines",
         "x": np.concatenate([xs, xs[::-1]]),
         "y": np.concatenate([np.asarray(high), np.asarray(low)[::-1]]),
         "fill": "toself",

@@ -15,11 +15,13 @@ from typing import Any
 
 import pandas as pd
 
+from dashboard import evidence
 from dashboard.flow import files, measures
 from dashboard.imports.reading import SurveyError
 from dashboard.store import Store, plan
 from dashboard.store import flow as flow_store
 from dashboard.text import key
+from dashboard.thresholds import Thresholds
 
 
 def context(store: Store) -> files.Context:
@@ -120,3 +122,10 @@ def plan_figures(store: Store, as_of: date, recent_days: int) -> pd.DataFrame:
     in_use = flow_store.months(store)[0] is not None
     flow_columns = measures.evidence_columns(recent, flow_store.settings(store), in_use=in_use)
     return plan.evidence_figures(store, as_of, recent_days).merge(flow_columns, on="moment", how="left")
+
+
+def plan_evidence(store: Store, as_of: date) -> list[evidence.CellEvidence]:
+    """The 28 plan cells, each with what the data proves on ``as_of`` (the Overview's plan grid)."""
+    thresholds = Thresholds.from_settings(plan.settings(store))
+    figures = plan_figures(store, as_of, thresholds.recent_days)
+    return evidence.assess(figures, plan.plan_cells(store), thresholds)

@@ -22,6 +22,7 @@ from dashboard.imports.columns import match_names
 from dashboard.imports.long_format import find_columns
 from dashboard.imports.preview import CREATE, NO_GROUP, SKIP, Context, Options, Preview, Remembered
 from dashboard.imports.reading import SurveyError, Table
+from dashboard.imports.responses import long_responses
 from dashboard.imports.survey_key import long_survey_key
 from dashboard.scales import Scale
 from dashboard.text import clean_name, key
@@ -69,6 +70,7 @@ def analyse(
     keep = answered & ~reasons.rejected
     groups, new_groups = _recorded_groups(group_ids[group_codes[keep]], new_groups)
     frame = _impressions(table, columns, keep, scored, tp_ids[tp_codes[keep]], parsed[date_codes[keep]], groups)
+    frame["response"] = table.row_numbers[keep] if options.respondent_rows else long_responses(frame)
     return Preview(
         file_name=file_name,
         content_hash=content_hash,

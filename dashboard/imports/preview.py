@@ -32,6 +32,8 @@ class Remembered:
     columns: dict[str, str | None] = field(default_factory=dict)
     """Column identity -> touchpoint name (None = left out)."""
     scale: Scale | None = None
+    roles: dict[str, str] = field(default_factory=dict)
+    """Wide exports: the comment and group columns chosen, {"comment" / "group": column identity}."""
 
 
 @dataclass(frozen=True)
@@ -66,6 +68,8 @@ class Options:
     """Wide exports: the column naming each respondent's stakeholder group (detected when None)."""
     label_order: tuple[str, ...] = ()
     """Wide exports: answers no known scale holds, worst first (see ``UnknownLabelsError``)."""
+    respondent_rows: bool = False
+    """Set by the wide reader: rows sharing a file row number are one respondent's response."""
 
 
 class UnknownLabelsError(SurveyError):
@@ -111,6 +115,42 @@ class Preview:
     """Wide exports: corrections to remember for this survey (column identity -> touchpoint)."""
     recalled: dict[int, str | None] = field(default_factory=dict)
     """Wide exports: remembered corrections applied automatically (column -> touchpoint)."""
+    remember_roles: dict[str, str] = field(default_factory=dict)
+    """Wide exports: comment and group columns the person chose, to remember ({role: column identity})."""
+    recalled_roles: dict[str, int] = field(default_factory=dict)
+    """Wide exports: remembered comment and group columns applied automatically ({role: column})."""
+
+    @property
+    def answers_found(self) -> int:
+        """Answers the file gives (to be recorded or rejected); missing answers are not among them."""
+        return len(self.impressions) + len(self.rejected)
+
+    def figures(self) -> list[tuple[str, int, str]]:
+        """What the preview counts, each as (label, count, help), every label saying its unit.
+
+        A survey tool's export holds one response per row and several answers per response;
+        a long-format file holds one answer per row. Rejections and missing answers are
+        counted in answers, so they compare with "Answers found", never with the rows.
+        """
+        wide = self.layout is not None
+        return [
+            (
+                "Responses read" if wide else "Rows read",
+                self.rows_read,
+                "Rows below the header: one respondent's response each."
+                if wide
+                else "Rows below the header: one answer each.",
+            ),
+            ("Answers found", self.answers_found, "Ratings given, whether they can be recorded or not."),
+            ("Impressions to record", len(self.impressions), "Answers that pass every check."),
+            ("Answers rejected", len(self.rejected), "Answers that fail a check; the reasons are listed below."),
+            (
+                "Missing answers",
+                self.missing_answers,
+                "Rating cells left blank or answered N/A, Not applicable, Don't know or -99: not a score, "
+                "so not recorded and not rejected.",
+            ),
+        ]
 
     def counts(self) -> dict[str, int]:
         """Impressions per touchpoint name."""
@@ -130,7 +170,7 @@ class Preview:
         if strict and len(self.rejected):
             first = self.rejected.iloc[0]
             return (
-                f"strict mode: {len(self.rejected):,} row(s) rejected, e.g. row {first['row']}: {first['reason']}; "
+                f"strict mode: {len(self.rejected):,} answer(s) rejected, e.g. row {first['row']}: {first['reason']}; "
                 "nothing was imported"
             )
         if len(self.impressions) == 0:

@@ -67,6 +67,25 @@ def overrides_from_identity(
     return found
 
 
+def roles_by_identity(grid: pd.DataFrame, layout: WideLayout, roles: dict[str, int]) -> dict[str, str]:
+    """The comment and group columns a person chose ({role: column}), keyed by column identity to remember."""
+    identities = column_identities(grid, layout)
+    return {role: identities[index] for role, index in roles.items() if 0 <= index < len(identities)}
+
+
+def roles_from_identity(grid: pd.DataFrame, layout: WideLayout, remembered: dict[str, str]) -> dict[str, int]:
+    """Remembered comment and group columns found again in a new export ({role: column}), even if they moved.
+
+    A role whose column the export lacks, or whose column now records a touchpoint, is dropped.
+    """
+    where = {identity: index for index, identity in enumerate(column_identities(grid, layout))}
+    return {
+        role: where[identity]
+        for role, identity in remembered.items()
+        if identity in where and where[identity] not in layout.mapping
+    }
+
+
 def _identity(value: object) -> str:
     cell = text_of(value)
     if IMPORT_ID.match(cell):

@@ -24,7 +24,6 @@ from dashboard.imports.answers import (
     answer_values,
     detect_scale,
     distinct_answers,
-    is_missing,
     scale_from_order,
 )
 from dashboard.imports.check import analyse, holds
@@ -57,6 +56,7 @@ class _Mapped:
     recalled: dict[int, str | None]
     corrections: dict[int, str | None]
     remembered: Remembered
+    recalled_roles: dict[str, int]
 
 
 def prepare_wide(
@@ -81,17 +81,31 @@ def prepare_wide(
     scale, per_column, how = _wide_scale(long, mapped, options, found.remembered.scale)
     table = _long_table(grid, mapped, long, scale, per_column)
     wide_options = Options(
-        scale=scale, date_order=options.date_order, name_map=options.name_map, group_map=options.group_map
+        scale=scale,
+        date_order=options.date_order,
+        name_map=options.name_map,
+        group_map=options.group_map,
+        respondent_rows=True,
     )
     preview = analyse(table, context, wide_options, file_name=file_name, content_hash=content_hash)
     preview.rows_read = max(len(raw) - mapped.header_rows, 0)
-    preview.missing_answers = _missing_answers(raw, mapped)
+    preview.missing_answers = preview.rows_read * len(mapped.mapping) - len(long)  # blank cells too
     preview.detected = _describe(grid, mapped, scale or per_column, how, found.recalled)
     preview.layout = mapped
     preview.survey_key = found.key
     preview.recalled = found.recalled
+    preview.recalled_roles = found.recalled_roles
+    if found.recalled_roles:
+        preview.detected["remembered columns"] = (
+            " and ".join(f"the {role} column" for role in sorted(found.recalled_roles))
+            + " as chosen for this survey before"
+        )
     if options.overrides:
         preview.remember = survey_key.overrides_by_identity(raw, found.detected, found.corrections)
+    chosen_roles = {"comment": options.comment_column, "group": options.group_column}
+    preview.remember_roles = survey_key.roles_by_identity(
+        raw, found.detected, {role: index for role, index in chosen_roles.items() if index is not None}
+    )
     chosen = options.scale or (scale_from_order(options.label_order) if options.label_order else None)
     preview.remember_scale = chosen.spec if chosen is not None and "chosen" in how else ""
     return preview
@@ -114,7 +128,16 @@ def _mapped(
     remembered = recall(key) if recall else Remembered()
     recalled = survey_key.overrides_from_identity(raw, layout, remembered.columns)
     corrections = {**recalled, **dict(options.overrides)}
+    # The person's choice on this page wins over what was remembered for the survey.
+    given = {"comment": options.comment_column, "group": options.group_column}
+    recalled_roles = {
+        role: index
+        for role, index in survey_key.roles_from_identity(raw, layout, remembered.roles).items()
+        if given[role] is None and index not in corrections
+    }
     try:
+        if recalled_roles:
+            layout = layout.with_columns(group=recalled_roles.get("group"), comment=recalled_roles.get("comment"))
         mapped = layout.with_overrides(corrections) if corrections else layout
     except ValueError as error:
         raise SurveyError(f"That mapping cannot be used: {error}.") from None
@@ -125,7 +148,7 @@ def _mapped(
             f"No column of this file ({layout.tool_name}) names a touchpoint of {context.cycle_name}. "
             "Map its rating columns to touchpoints on the upload page; the mapping is remembered for its next export."
         )
-    return _Mapped(mapped, layout, key, recalled, corrections, remembered)
+    return _Mapped(mapped, layout, key, recalled, corrections, remembered, recalled_roles)
 
 
 def _long_table(
@@ -239,15 +262,6 @@ def _one_scale(
     if fit.is_guess and not fit.stray:
         raise ScaleGuessError(fit, answers)
     raise UnknownLabelsError(answers)
-
-
-def _missing_answers(raw: pd.DataFrame, layout: WideLayout) -> int:
-    """Answers such as N/A or Don't know in the imported columns (blank cells are not counted)."""
-    total = 0
-    for column in layout.mapping:
-        counts = raw.iloc[layout.header_rows :, column].value_counts()
-        total += sum(int(n) for value, n in counts.items() if str(value).strip() and is_missing(str(value)))
-    return total
 
 
 def _describe(

@@ -200,15 +200,22 @@ RECENT_DAYS = 45
 
 
 def _comments(store: Store, scope: Scope, search: str, limit: int) -> pd.DataFrame:
+    """One row per response: a comment once, with every touchpoint its response rated (in map order),
+    their moments, and the mean of its scores; a response is in scope when any of its impressions is."""
     condition, params = scope.condition()
     sql = (
-        "select i.observed_on, t.name as touchpoint, c.name as cycle, t.moment, coalesce(g.name, '') as"  # noqa: S608 scope condition, values bound
-        " stakeholder_group, i.source, i.score, i.comment"
-        " from impression_comment i join touchpoint t on t.id = i.touchpoint_id"
+        "with hit as (select i.response_id, max(i.observed_on) as day from impression_comment i"  # noqa: S608 scope condition, values bound
+        " join touchpoint t on t.id = i.touchpoint_id join response r on r.id = i.response_id"
+        f" where {condition} and (? = '' or r.comment ilike ? escape '\\')"
+        " group by i.response_id order by day desc, i.response_id desc limit ?)"
+        " select max(i.observed_on) as observed_on, string_agg(t.name, ', ' order by t.position) as touchpoint,"
+        " string_agg(distinct c.name, ', ') as cycle, list(distinct t.moment order by t.moment) as moment,"
+        " coalesce(any_value(g.name), '') as stakeholder_group, any_value(i.source) as source,"
+        " avg(i.score) as score, any_value(r.comment) as comment"
+        " from hit h join impression_comment i on i.response_id = h.response_id"
+        " join response r on r.id = i.response_id join touchpoint t on t.id = i.touchpoint_id"
         " join service_cycle c on c.id = t.cycle_id left join stakeholder_group g on g.id = i.group_id"
-        f" where {condition}"
-        " and (? = '' or i.comment ilike ? escape '\\')"
-        " order by i.observed_on desc, i.id desc limit ?"
+        " group by i.response_id order by max(i.observed_on) desc, i.response_id desc"
     )
     with store.cursor() as cur:
         return cur.execute(sql, [*params, search, _like_pattern(search), limit]).df()

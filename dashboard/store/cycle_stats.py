@@ -71,13 +71,23 @@ def score_distribution(store: Store, touchpoint_id: int) -> pd.DataFrame:
 
 
 def recent_comments(store: Store, touchpoint_id: int, limit: int = 8) -> pd.DataFrame:
-    """The latest commented impressions of one touchpoint, newest first."""
+    """The latest comments of responses that rated one touchpoint, newest first, each once.
+
+    A comment belongs to its response, which may have rated several touchpoints and spoken of
+    any of them: ``rated`` names them all (map order), so a remark about the invoice shown on
+    Reception reads as what it is. ``score`` and ``answer`` are this touchpoint's.
+    """
     with store.cursor() as cur:
         return cur.execute(
-            "select i.observed_on, i.score, i.raw_value as answer, coalesce(g.name, '') as stakeholder_group, i.comment"
-            " from impression i left join stakeholder_group g on g.id = i.group_id"
-            " where i.touchpoint_id = ? and coalesce(trim(i.comment), '') <> ''"
-            " order by i.observed_on desc, i.id desc limit ?",
+            "with mine as (select i.response_id, i.id, i.observed_on, i.score, i.group_id from impression_comment i"
+            " where i.touchpoint_id = ? order by i.observed_on desc, i.id desc limit ?)"
+            " select m.observed_on, m.score, any_value(own.raw_value) as answer,"
+            " coalesce(any_value(g.name), '') as stakeholder_group,"
+            " string_agg(t.name, ', ' order by t.position) as rated, any_value(r.comment) as comment"
+            " from mine m join impression own on own.id = m.id join response r on r.id = m.response_id"
+            " join impression_comment o on o.response_id = m.response_id join touchpoint t on t.id = o.touchpoint_id"
+            " left join stakeholder_group g on g.id = m.group_id"
+            " group by m.response_id, m.id, m.observed_on, m.score order by m.observed_on desc, m.id desc",
             [touchpoint_id, limit],
         ).df()
 

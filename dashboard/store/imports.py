@@ -24,7 +24,7 @@ from dashboard.scales import Scale
 from dashboard.store import Store, rollup
 from dashboard.store.cycles import add_touchpoints
 from dashboard.store.groups import add_groups
-from dashboard.store.impressions import insert_impressions
+from dashboard.store.impressions import attach_responses, insert_impressions
 from dashboard.text import key
 
 CHUNK_ROWS = 500_000
@@ -123,8 +123,9 @@ def commit(
         ).fetchone()
         assert row is not None
         batch_id = int(row[0])
-        if preview.survey_key and (preview.remember or preview.remember_scale):
+        if preview.survey_key and (preview.remember or preview.remember_scale or preview.remember_roles):
             _remember(cur, preview)
+        frame = attach_responses(cur, frame, batch_id)  # before the chunks: a response is never split
         for start in range(0, len(frame), CHUNK_ROWS):
             insert_impressions(cur, frame.iloc[start : start + CHUNK_ROWS], import_id=batch_id)
             if progress:
@@ -166,6 +167,7 @@ def undo(store: Store, batch_id: int) -> int:
             raise SurveyError(f"import {batch_id} was already undone")
         rollup.retract(cur, "import_id = ?", [batch_id])
         removed = cur.execute("delete from impression where import_id = ? returning 1", [batch_id]).fetchall()
+        cur.execute("delete from response where import_id = ?", [batch_id])
         cur.execute("update import_batch set undone_at = current_timestamp where id = ?", [batch_id])
     return len(removed)
 
@@ -201,7 +203,9 @@ def stats(store: Store) -> dict[str, Any]:
 def remembered(store: Store, survey_key: str) -> Remembered:
     """What was confirmed for a survey before: column identity -> touchpoint (None = left out), and the scale."""
     with store.cursor() as cur:
-        row = cur.execute("select columns, scale from survey_mapping where survey_key = ?", [survey_key]).fetchone()
+        row = cur.execute(
+            "select columns, scale, roles from survey_mapping where survey_key = ?", [survey_key]
+        ).fetchone()
     if row is None:
         return Remembered()
     stored = json.loads(row[0])
@@ -210,24 +214,32 @@ def remembered(store: Store, survey_key: str) -> Remembered:
         scale = Scale.parse(row[1]) if row[1] else None
     except ValueError:
         scale = None  # a spec no longer understood is asked for again rather than trusted
-    return Remembered(columns, scale)
+    kept_roles = json.loads(row[2]) if row[2] else {}
+    roles = (
+        {str(k): str(v) for k, v in kept_roles.items() if k in ("comment", "group")}
+        if isinstance(kept_roles, dict)
+        else {}
+    )
+    return Remembered(columns, scale, roles)
 
 
 def _remember(cur: Any, preview: Preview) -> None:
     """Keeps a preview's corrections and chosen scale for its survey (inside the import's transaction).
 
     What this import does not say is kept from before: a scale chosen today leaves last month's
-    column corrections in place, and the other way round.
+    column corrections and comment and group columns in place, and the other way round.
     """
     tool = preview.layout.tool if preview.layout is not None else "long"
     before = cur.execute(
-        "select columns, scale from survey_mapping where survey_key = ?", [preview.survey_key]
+        "select columns, scale, roles from survey_mapping where survey_key = ?", [preview.survey_key]
     ).fetchone()
     columns = json.dumps(preview.remember, sort_keys=True) if preview.remember else (before[0] if before else "{}")
     scale = preview.remember_scale or (before[1] if before else None)
+    earlier_roles = json.loads(before[2]) if before and before[2] else {}
+    roles = json.dumps({**earlier_roles, **preview.remember_roles}, sort_keys=True)
     cur.execute(
-        "insert into survey_mapping (survey_key, tool, columns, scale) values (?, ?, ?, ?)"
+        "insert into survey_mapping (survey_key, tool, columns, scale, roles) values (?, ?, ?, ?, ?)"
         " on conflict (survey_key) do update set tool = excluded.tool, columns = excluded.columns,"
-        " scale = excluded.scale, updated_at = now()",
-        [preview.survey_key, tool, columns, scale],
+        " scale = excluded.scale, roles = excluded.roles, updated_at = now()",
+        [preview.survey_key, tool, columns, scale, roles],
     )

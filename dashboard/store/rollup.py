@@ -28,8 +28,8 @@ _FOLD_MONTHLY = (
 )
 
 _FOLD_COMMENTS = (
-    "insert into impression_comment select id, touchpoint_id, observed_on, group_id, source, score, comment"
-    " from impression where id > ? and comment is not null and comment <> '' order by observed_on, id"
+    "insert into impression_comment select id, response_id, touchpoint_id, observed_on, group_id, source, score"
+    " from impression where id > ? and response_id is not null order by observed_on, id"
 )
 
 
@@ -93,8 +93,8 @@ def restore(cur: duckdb.DuckDBPyConnection, condition: str, params: list[object]
             params,
         )
     cur.execute(
-        "insert into impression_comment select id, touchpoint_id, observed_on, group_id, source, score, comment"  # noqa: S608 the caller's fixed condition
-        f" from impression where ({condition}) and comment is not null and comment <> ''",
+        "insert into impression_comment select id, response_id, touchpoint_id, observed_on, group_id, source, score"  # noqa: S608 the caller's fixed condition
+        f" from impression where ({condition}) and response_id is not null",
         params,
     )
     row = cur.execute(f"select count(*) from impression where {condition}", params).fetchone()  # noqa: S608 the caller's fixed condition
@@ -108,7 +108,7 @@ def shift(cur: duckdb.DuckDBPyConnection, delta: str, params: list[object]) -> N
 
     ``delta`` is fixed SQL (values bound) returning ``touchpoint_id, observed_on, group_id,
     source, score, n`` with ``n`` -1 for an old value and +1 for its new one. The edit must
-    leave ``comment`` alone and must not add or remove impressions (so ``covered`` holds).
+    leave ``response_id`` alone and must not add or remove impressions (so ``covered`` holds).
     """
     for table, day in _DAY.items():
         cur.execute(

@@ -62,9 +62,7 @@ def groups() -> pd.DataFrame:
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def _plan_evidence(version: int, as_of: date) -> list[evidence.CellEvidence]:
-    thresholds = Thresholds.from_settings(plan.settings(store()))
-    figures = flow_service.plan_figures(store(), as_of, thresholds.recent_days)
-    return evidence.assess(figures, plan.plan_cells(store()), thresholds)
+    return flow_service.plan_evidence(store(), as_of)
 
 
 def plan_evidence(as_of: date) -> list[evidence.CellEvidence]:

@@ -2,39 +2,41 @@
 
 from __future__ import annotations
 
-import shutil
-
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
 from dashboard import exports
+from dashboard.charts import export
 
 
 @st.cache_resource
-def _png_browser() -> str | None:
-    """The browser kaleido will use for PNG export, or None when the machine has none."""
-    for name in ("chromium", "chromium-browser", "google-chrome", "chrome"):
-        found = shutil.which(name)
-        if found:
-            return found
-    return None
+def _can_draw() -> bool:
+    """Whether PNG export can work here, checked once per server."""
+    return export.can_draw()
 
 
-def downloads(fig: go.Figure | None, frame: pd.DataFrame, name: str) -> None:
+def downloads(fig: go.Figure | None, frame: pd.DataFrame, name: str, title: str | None = None) -> None:
     """Download buttons for a chart: PNG (made on click), and its data as CSV and XLSX.
 
-    Files are made only when a button is clicked, so reruns stay fast.
+    The PNG is drawn in the export layout (``charts.export``) under ``title``, by default the
+    file name in words ("moment-trends": "Moment trends"). Files are made only when a button
+    is clicked, so reruns stay fast. The data files speak the screen's language
+    (``exports.labelled``). Beside them, a toggle shows the same numbers as a table: the
+    chart's text alternative for anyone who cannot see it.
     """
-    with st.popover("Download", icon=":material/download:"):
+    table, files = st.columns([3, 1], vertical_alignment="center")
+    if fig is not None and table.toggle("Show the numbers", key=f"table_{name}", help="The chart's data as a table."):
+        st.dataframe(exports.labelled(frame), hide_index=True)
+    with files.popover("Download", icon=":material/download:"):
         if fig is None:
             pass
-        elif _png_browser() is None:
+        elif not _can_draw():
             st.caption("PNG export needs Chromium on the server (apt-get install chromium); data downloads work.")
         else:
             st.download_button(
                 "Chart as PNG",
-                data=lambda: fig.to_image(format="png", width=1400, scale=1),
+                data=lambda: export.png_bytes(fig, title or name.replace("-", " ").capitalize()),
                 file_name=f"{name}.png",
                 mime="image/png",
                 on_click="ignore",
@@ -42,7 +44,7 @@ def downloads(fig: go.Figure | None, frame: pd.DataFrame, name: str) -> None:
             )
         st.download_button(
             "Data as CSV",
-            data=lambda: exports.to_csv_bytes(frame),
+            data=lambda: exports.to_csv_bytes(exports.labelled(frame)),
             file_name=f"{name}.csv",
             mime=exports.CSV_MIME,
             on_click="ignore",
@@ -50,7 +52,7 @@ def downloads(fig: go.Figure | None, frame: pd.DataFrame, name: str) -> None:
         )
         st.download_button(
             "Data as XLSX",
-            data=lambda: exports.to_xlsx_bytes(frame, name),
+            data=lambda: exports.to_xlsx_bytes(exports.labelled(frame), name),
             file_name=f"{name}.xlsx",
             mime=exports.XLSX_MIME,
             on_click="ignore",

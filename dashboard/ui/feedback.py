@@ -6,6 +6,8 @@ from collections.abc import Callable
 
 import streamlit as st
 
+from dashboard import safe
+
 
 def act(action: str, work: Callable[..., object], *args: object, **kwargs: object) -> bool:
     """Runs a write; shows its conflict message (never a traceback) and says whether it worked.
@@ -16,7 +18,7 @@ def act(action: str, work: Callable[..., object], *args: object, **kwargs: objec
     try:
         work(*args, **kwargs)
     except ValueError as error:
-        st.error(str(error))
+        st.error(safe.md(error))  # refusals quote the names people typed
         return False
     st.session_state["_map_flash"] = action
     return True
@@ -26,4 +28,4 @@ def flash() -> None:
     """Shows (once) the confirmation left by the last successful ``act``."""
     message = st.session_state.pop("_map_flash", None)
     if message:
-        st.success(message)
+        st.success(safe.md(message))

@@ -120,6 +120,13 @@ def _active_text(active: int) -> str:
     return f"{active} filter{'s' if active != 1 else ''} active: the figures below cover only what they select."
 
 
+def choose(key: str, values: list[Any]) -> None:
+    """Sets one filter as if the leader had picked ``values`` (a chart click narrowing the page).
+
+    For callbacks: they run before the filter bar draws its widgets, which then show the choice."""
+    st.session_state[f"filter_{key}"] = list(values)
+
+
 def _labeller(labels: dict[Any, Any]) -> Callable[[Any], str]:
     return lambda value: str(labels.get(value, value))
 

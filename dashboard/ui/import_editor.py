@@ -38,11 +38,11 @@ def wide_layout_editor(preview: pipeline.Preview, state: WideChoices, touchpoint
     layout = preview.layout
     if layout is None:
         return
-    if preview.recalled:
-        st.info(
-            f"This survey was imported before: {len(preview.recalled)} column(s) are mapped the way you corrected "
-            "them then."
-        )
+    recalled = [f"{len(preview.recalled)} column(s) are mapped the way you corrected them then"] * bool(
+        preview.recalled
+    ) + [f"the {role} column is the one you chose then" for role in sorted(preview.recalled_roles)]
+    if recalled:
+        st.info(f"This survey was imported before: {'; '.join(recalled)}.")
     with st.expander(f"Columns of the {layout.tool_name} export and their touchpoints", expanded=True):
         st.dataframe(pipeline.layout_table(layout), hide_index=True, width="stretch")
         if layout.touchpoints_without_column:
@@ -87,6 +87,20 @@ def wide_layout_editor(preview: pipeline.Preview, state: WideChoices, touchpoint
             if group_pick is not None:
                 state["group"] = group_pick
             st.rerun()
+
+
+def import_label(preview: pipeline.Preview) -> str:
+    """The Import button's label: how many impressions, and what comes along from a survey tool's columns."""
+    label = f"Import {len(preview.impressions):,} impressions"
+    layout = preview.layout
+    if layout is None:
+        return label
+    along = [
+        what
+        for what, column in (("comments", layout.comment_column), ("stakeholder groups", layout.group_column))
+        if column is not None
+    ]
+    return label + (f" with {' and '.join(along)}" if along else "")
 
 
 CREATE_GROUP = "Create it with the import"

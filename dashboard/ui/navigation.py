@@ -13,6 +13,9 @@ from streamlit.runtime.pages_manager import PagesManager
 from dashboard import telemetry
 
 PAGES_DIR = Path(__file__).resolve().parent.parent.parent / "pages"
+FAVICON = Path(__file__).resolve().parent / "assets" / "favicon.png"
+"""The browser tab's icon, served by the app itself: a ``:material/…:`` icon would make every
+page fetch it from fonts.gstatic.com, which an offline or locked-down network refuses."""
 
 
 def count_run() -> None:

@@ -40,17 +40,7 @@ def _period_stats(version: int, scope: Scope, periods: leadership.Periods) -> pd
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def _changes(version: int, scope: Scope, periods: leadership.Periods, by_touchpoint: bool) -> pd.DataFrame:
-    stats = _period_stats(version, scope, periods)
-    if not by_touchpoint:  # the statistics add up: one query serves both views
-        stats = stats.groupby("period", as_index=False)[list(metrics.STAT_COLUMNS)].sum()
-    on = ["touchpoint_id"] if by_touchpoint else []
-    current = stats[stats["period"] == "current"].drop(columns="period")
-    previous = stats[stats["period"] == "previous"].drop(columns="period")
-    if not by_touchpoint:
-        current, previous = current.assign(all=1), previous.assign(all=1)
-        on = ["all"]
-    tests = max(len(current), 1) if by_touchpoint else 1
-    return metrics.compare(current, previous, on, metrics.family_confidence(tests))
+    return leadership.changes(_period_stats(version, scope, periods), by_touchpoint)
 
 
 def changes(scope: Scope, periods: leadership.Periods, by_touchpoint: bool = False) -> pd.DataFrame:
@@ -72,11 +62,12 @@ def last_day(scope: Scope) -> date | None:
 def _comments(version: int, scope: Scope, search: str) -> pd.DataFrame:
     found = analytics.comments(store(), scope, search)
     # Readable names for people; the keys stay in the database.
-    found["moment"] = found["moment"].map(domain.moment_label)
+    found["moment"] = found["moment"].map(lambda keys: ", ".join(domain.moment_label(k) for k in keys))
     found["source"] = found["source"].map(lambda key: domain.label(domain.SOURCES, key))
     return found
 
 
 def comments(scope: Scope, search: str = "") -> pd.DataFrame:
-    """The newest comments in scope containing ``search``, with readable moment and source names."""
+    """The newest comments in scope containing ``search``, each once with the touchpoints its response
+    rated, with readable moment and source names."""
     return _comments(data_version(), scope, search.strip())

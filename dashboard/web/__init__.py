@@ -13,7 +13,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from dashboard.web import api, files, flow, ops, room_routes, transfers
+from dashboard.web import api, files, flow, ops, reports, room_routes, transfers
 from dashboard.web.endpoint import endpoint, error
 from dashboard.web.openapi import document
 from dashboard.web.security import Policy, SecurityMiddleware
@@ -49,6 +49,7 @@ def routes(service: Service) -> list[BaseRoute]:
         Route(f"{PREFIX}/flow", guarded("write", flow.record), methods=["POST"]),
         Route(f"{PREFIX}/flow/summary", guarded("read", flow.summary), methods=["GET"]),
         Route(f"{PREFIX}/backup", guarded("admin", files.backup), methods=["GET"]),
+        *reports.routes(guarded, PREFIX),
         Route("/healthz", ops.healthz(service), methods=["GET"]),
         Route("/metrics", ops.metrics, methods=["GET"]),
         *room_routes.routes(service),

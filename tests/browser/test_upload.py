@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from playwright.sync_api import Browser, FilePayload, Locator, expect
 
 from tests.browser.conftest import PROJECTOR, Server, exceptions_on, open_app, settle
@@ -40,7 +42,7 @@ def test_a_team_member_uploads_previews_imports_and_undoes_a_survey(server: Serv
 
     expect(value("Impressions to record")).to_have_text("3")
     expect(value("Missing answers")).to_have_text("1")
-    expect(value("Rows rejected")).to_have_text("0")
+    expect(value("Answers rejected")).to_have_text("0")
     expect(page.get_by_text("date: ISO year-month-day and day/month/year")).to_be_visible()
 
     page.get_by_role("button", name="Import 3 impressions").click()
@@ -50,8 +52,10 @@ def test_a_team_member_uploads_previews_imports_and_undoes_a_survey(server: Serv
     page.get_by_role("tab", name="Import history").click()
     history = page.locator("[data-testid=stDataFrame]").last
     expect(history).to_be_visible()
-    page.get_by_role("button", name="Undo this import").click()
-    expect(page.get_by_text("Undone: 3 impressions removed.")).to_be_visible(timeout=30_000)
+    page.get_by_role("button", name="Undo this import…").click()
+    settle(page)
+    page.get_by_role("button", name=re.compile(r"^Yes, undo import \d+$")).click()
+    expect(page.get_by_text(re.compile(r"^Undone: import \d+, 3 impressions removed\.$"))).to_be_visible(timeout=30_000)
     settle(page)
     assert exceptions_on(page) == []
     page.close()
