@@ -12,7 +12,6 @@ settings = st.Page("pages/settings.py", title="Settings", icon=":material/settin
 impressions = st.Page("pages/impressions.py", title="Impressions", icon=":material/grid_on:", url_path="impressions")
 customer_flow = st.Page("pages/flow.py", title="Customer flow", icon=":material/filter_alt:", url_path="flow")
 workshop = st.Page("pages/workshop.py", title="Workshop", icon=":material/groups:", url_path="workshop")
-join = st.Page("pages/join.py", title="Join a workshop", url_path="join", visibility="hidden")
 present = st.Page("pages/present.py", title="Presenter view", url_path="present", visibility="hidden")
 
 
@@ -31,11 +30,11 @@ pages = [
     reputation,
     workshop,
     settings,
-    join,
     present,
 ]
 
 navigation.count_run()
 st.set_page_config(page_title="Touchpoint dashboard", page_icon=navigation.FAVICON, layout="wide")
-# The participant's phone and the projector see their page alone, without the navigation.
+# The projector sees its page alone, without the navigation. Phones use the light page at /w/CODE
+# (dashboard/web/participant_page.py), served beside these pages.
 st.navigation(pages, position=navigation.navigation_position()).run()

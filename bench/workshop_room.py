@@ -1,5 +1,6 @@
-"""A workshop room in real Chromium: the app server's CPU while phones and the projector refresh
-themselves, and how long each phone takes to confirm a tap when all tap at once.
+"""A workshop room in real Chromium: the app server's CPU while phones (on the light page
+/w/CODE since issue 15) and the projector follow the session, and how long each phone takes to
+confirm a tap when all tap at once.
 
 usage: python bench/workshop_room.py [--phones 10] [--load 0]
 
@@ -33,7 +34,7 @@ sys.path.insert(0, str(ROOT))
 
 from tests.browser.conftest import PHONE, PROJECTOR, launch  # noqa: E402
 from tests.browser.conftest import demo_server as _demo_server  # noqa: E402
-from tests.browser.test_workshop import click, open_page, open_pages, tap_score  # noqa: E402
+from tests.browser.test_workshop import click, open_page, open_phone, tap_score  # noqa: E402
 
 
 class _Folders:
@@ -75,13 +76,14 @@ def main() -> None:
             )
             facilitator = open_page(browser, f"{server.url}/workshop", PROJECTOR)
             click(facilitator, "Start session")
-            heading = facilitator.get_by_text(re.compile(r"^Join code: [A-Z0-9]{4}$"))
+            heading = facilitator.get_by_text(re.compile(r"^Join code: [A-Z0-9]{4}-[A-Z0-9]{4}$"))
             expect(heading).to_be_visible(timeout=60_000)
-            code = heading.inner_text().removeprefix("Join code: ")
-            session_id = re.search(r"session=(\d+)", facilitator.url).group(1)  # type: ignore[union-attr]
+            link = facilitator.locator("[data-testid=stCode]").first.inner_text().strip()
+            presenter = facilitator.get_by_role("link", name=re.compile("Open the presenter view"))
+            presenter_url = presenter.get_attribute("href") or ""
             click(facilitator, "Open")
-            open_page(browser, f"{server.url}/present?session={session_id}", PROJECTOR)
-            phones = open_pages(browser, f"{server.url}/join?code={code}", PHONE, args.phones)
+            open_page(browser, presenter_url, PROJECTOR)
+            phones = [open_phone(browser, link, f"Phone {n + 1}", PHONE) for n in range(args.phones)]
 
             before, started = _cpu_seconds(), time.monotonic()
             time.sleep(10)
@@ -99,7 +101,7 @@ def main() -> None:
             confirmed: dict[int, float] = {}
             while len(confirmed) < len(phones) and time.monotonic() - started < 120:
                 for index, phone in enumerate(phones):
-                    if index not in confirmed and phone.get_by_text(f"Your score: {points[index]}.").count():
+                    if index not in confirmed and phone.get_by_text(f"Your score: {points[index]} ✓ saved").count():
                         confirmed[index] = time.monotonic() - started
                 time.sleep(0.25)
             seconds = sorted(confirmed.values())

@@ -1,42 +1,63 @@
-"""Workshop sessions, in plain Python: join codes, links and QR codes, stepping through
-touchpoints, and the live distribution of votes on the session's scale.
+"""Workshop sessions, in plain Python: join codes, links and QR codes, the facilitator's steps,
+participants and their votes and ideas, and the live distribution of votes on the session's scale.
 
-Pages call these functions; the SQL lives in ``dashboard.store.workshop``.
+The facilitator's page and the HTTP API call these same functions; the SQL lives in
+``dashboard.store.workshop``. Every change a phone must see (a step, an idea) bumps the
+session's version in ``dashboard.notify``, which wakes the phones waiting on it.
 """
 
 from __future__ import annotations
 
+import hashlib
 import io
+import ipaddress
 import math
 import re
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
-from urllib.parse import urlencode
+from urllib.parse import quote, urlsplit
 
 import pandas as pd
 import qrcode
 
-from dashboard import safe
+from dashboard import safe, text
+from dashboard.notify import NOTIFIER
 from dashboard.scales import Scale
 from dashboard.store import Store
 from dashboard.store import workshop as sql
-from dashboard.store.workshop import Participant, Session, WorkshopError
+from dashboard.store.workshop import Participant, Session, SessionEndedError, TouchpointClosedError, WorkshopError
 
-__all__ = ["Participant", "Session", "WorkshopError"]
+__all__ = ["Participant", "Session", "SessionEndedError", "TouchpointClosedError", "WorkshopError"]
 
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 """Letters and digits that cannot be mistaken for one another (no 0/O, 1/I/L)."""
-CODE_LENGTH = 4
+CODE_LENGTH = 8
+"""31**8, about 850 billion codes: with failed guesses limited per address (``room.py``), finding
+a live one by guessing would take longer than any workshop lasts."""
+LEGACY_CODE_LENGTH = 4
+"""Sessions started before codes grew keep their four-character code."""
 JOIN_PATH = "join"
+PARTICIPANT_PATH = "w"
 PRESENT_PATH = "present"
 MAX_IDEA_LENGTH = 280
 MAX_NAME_LENGTH = 60
+MAX_IDEAS_PER_PARTICIPANT = 20
+IDEAS_WAKE_SECONDS = 1.0
+"""How soon phones hear of new ideas and backings: at most one refresh a second for a whole
+burst, so a room of 300 backing ideas does not make every phone refetch 300 times."""
+STEPS = ("open", "close", "next", "previous", "open_all", "close_all", "reveal", "hide", "end")
+"""The facilitator's steps, as the API names them."""
 
 
 def new_code() -> str:
-    """A random join code such as ``K7QM``."""
+    """A random join code such as ``K7QMX2PA`` (shown as ``K7QM-X2PA``)."""
     return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def display_code(code: str) -> str:
+    """A code as people read it off the screen, in groups of four: ``K7QM-X2PA``."""
+    return "-".join(code[i : i + 4] for i in range(0, len(code), 4))
 
 
 def normalise_code(text: str | None) -> str | None:
@@ -44,14 +65,19 @@ def normalise_code(text: str | None) -> str | None:
     if not text:
         return None
     cleaned = re.sub(r"[\s\-]", "", text).upper()
-    if len(cleaned) != CODE_LENGTH or any(ch not in CODE_ALPHABET for ch in cleaned):
+    if len(cleaned) not in (CODE_LENGTH, LEGACY_CODE_LENGTH) or any(ch not in CODE_ALPHABET for ch in cleaned):
         return None
     return cleaned
 
 
 def new_token() -> str:
-    """The secret a participant's browser keeps to stay the same participant across reloads."""
-    return secrets.token_urlsafe(16)
+    """The secret a participant's browser keeps (in a cookie) to stay the same participant."""
+    return secrets.token_urlsafe(24)
+
+
+def token_hash(token: str) -> str:
+    """What the workspace keeps of a participant's token: its SHA-256, never the token itself."""
+    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def base_url(page_url: str | None) -> str:
@@ -64,8 +90,33 @@ def base_url(page_url: str | None) -> str:
 
 
 def join_link(app_url: str | None, code: str) -> str:
-    """The address participants open (and the QR code holds)."""
-    return f"{base_url(app_url)}/{JOIN_PATH}?{urlencode({'code': code})}"
+    """The address participants open (and the QR code holds): the light participant page."""
+    return f"{base_url(app_url)}/{PARTICIPANT_PATH}/{quote(code)}"
+
+
+def present_link(app_url: str | None, session: Session) -> str:
+    """The presenter view's address: it holds the session's secret, never its counting id."""
+    return f"{base_url(app_url)}/{PRESENT_PATH}?key={quote(session.presenter_key)}"
+
+
+def phone_address(session: Session, facilitator_url: str | None) -> str:
+    """The address phones use: the session's own setting, else the one the facilitator's browser used."""
+    return base_url(session.phone_url or facilitator_url)
+
+
+def address_warning(url: str) -> str | None:
+    """Why phones could not open ``url``, when its host is this machine only; else None."""
+    host = (urlsplit(url).hostname or "").lower()
+    try:
+        loopback = ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        loopback = host == "localhost" or host.endswith(".localhost")
+    if loopback:
+        return (
+            f"Phones cannot reach {host}: it names the phone itself. Set the address for phones to one the room can "
+            "reach, such as http://192.168.1.20:8501 or the server's public address."
+        )
+    return None
 
 
 def qr_png(text: str) -> bytes:
@@ -91,10 +142,31 @@ def neighbour(order: Sequence[int], current: int | None, step: int) -> int | Non
     return order[index] if 0 <= index < len(order) else None
 
 
-def start(store: Store, cycle_id: int, touchpoint_ids: Sequence[int], scale: str, title: str = "") -> Session:
+def start(
+    store: Store, cycle_id: int, touchpoint_ids: Sequence[int], scale: str, title: str = "", phone_url: str = ""
+) -> Session:
     """Starts a live session; the scale spec is checked before anything is written."""
-    checked = Scale.parse(scale)
-    return sql.create_session(store, cycle_id, touchpoint_ids, checked.spec, new_code, title.strip())
+    try:
+        checked = Scale.parse(scale)
+    except ValueError as error:
+        raise WorkshopError(str(error)) from error
+    return sql.create_session(
+        store,
+        cycle_id,
+        touchpoint_ids,
+        checked.spec,
+        new_code,
+        text.clean_text(title, "title", 120),
+        presenter_key=secrets.token_urlsafe(18),
+        phone_url=phone_url.strip(),
+    )
+
+
+def start_from(store: Store, earlier_id: int, title: str = "") -> Session:
+    """A new live session with an earlier one's cycle, touchpoints and scale."""
+    earlier = sql.session(store, earlier_id)
+    cycle_id, touchpoint_ids, scale = sql.session_plan(store, earlier_id)
+    return start(store, cycle_id, touchpoint_ids, scale, title, earlier.phone_url if earlier else "")
 
 
 def step_to(store: Store, session: Session, step: int) -> int | None:
@@ -103,11 +175,34 @@ def step_to(store: Store, session: Session, step: int) -> int | None:
     target = neighbour(order, session.current_touchpoint_id, step)
     if target is not None:
         sql.show_touchpoint(store, session.id, target)
+        NOTIFIER.bump(session.id)
     return target
 
 
+def apply_step(store: Store, session: Session, action: str) -> None:
+    """One of the facilitator's ``STEPS``, from the page or the API alike; the phones hear of it."""
+    if action not in STEPS:
+        raise WorkshopError(f"unknown step {action!r}; use one of: {', '.join(STEPS)}")
+    if action in ("next", "previous"):
+        if step_to(store, session, 1 if action == "next" else -1) is None:
+            end = "last" if action == "next" else "first"
+            raise WorkshopError(f"no {action} touchpoint: the session is at its {end} one")
+        return
+    if action in ("open", "close"):
+        sql.set_open(store, session.id, action == "open", session.current_touchpoint_id)
+    elif action in ("open_all", "close_all"):
+        sql.set_open(store, session.id, action == "open_all", None)
+    elif action in ("reveal", "hide"):
+        sql.set_revealed(store, session.id, action == "reveal")
+    else:
+        sql.end_session(store, session.id)
+    NOTIFIER.bump(session.id)
+
+
 def reopen(store: Store, session_id: int) -> Session:
-    return sql.reopen_session(store, session_id, new_code)
+    found = sql.reopen_session(store, session_id, new_code)
+    NOTIFIER.bump(session_id)
+    return found
 
 
 # --- participants ---------------------------------------------------------------------------
@@ -117,7 +212,7 @@ def find_session(store: Store, code_text: str | None) -> Session:
     """The live session a code opens; a WorkshopError with a clear message otherwise."""
     code = normalise_code(code_text)
     if code is None:
-        raise WorkshopError("That is not a workshop code. Codes have four letters or digits, like K7QM.")
+        raise WorkshopError("That is not a workshop code. Codes have eight letters or digits, like K7QM-X2PA.")
     found = sql.session_by_code(store, code)
     if found is None:
         raise WorkshopError(f"No workshop session has the code {code}. Check the code on the screen.")
@@ -137,14 +232,34 @@ def votes_text(n: int) -> str:
 
 
 def clean_name(name: str) -> str:
-    return " ".join(name.split())[:MAX_NAME_LENGTH]
+    """A participant's optional name: empty stays empty, anything else follows the house rule for names."""
+    if not name.strip():
+        return ""
+    try:
+        return text.clean_name(name, "participant", MAX_NAME_LENGTH)
+    except ValueError as error:
+        raise WorkshopError(str(error)) from error
 
 
-def vote(store: Store, session: Session, participant: Participant, touchpoint_id: int, answer: str | None) -> None:
-    """Records a participant's answer on the session's scale (None withdraws it)."""
+def join(store: Store, session: Session, name: str = "", group_id: int | None = None) -> tuple[Participant, str]:
+    """A new participant of a live session and the secret token their browser keeps."""
+    token = new_token()
+    return sql.join(store, session.id, token_hash(token), clean_name(name), group_id), token
+
+
+def participant_of(store: Store, token: str) -> Participant | None:
+    """The participant a browser's token stands for, if any."""
+    return sql.participant(store, token_hash(token)) if token else None
+
+
+def vote(
+    store: Store, session: Session, participant: Participant, touchpoint_id: int, answer: str | None
+) -> str | None:
+    """Records a participant's answer on the session's scale (None withdraws it); returns the
+    scale point stored (``"4"`` for an answer of ``" 4 "``)."""
     if answer is None:
         sql.record_vote(store, participant.id, touchpoint_id, None, None)
-        return
+        return None
     scale = Scale.parse(session.scale)
     try:
         score = scale.normalise(answer)
@@ -152,15 +267,34 @@ def vote(store: Store, session: Session, participant: Participant, touchpoint_id
         raise WorkshopError(str(error)) from error
     point = scale.points[round((score + 1) / 2 * (len(scale.points) - 1))]
     sql.record_vote(store, participant.id, touchpoint_id, point, score)
+    return point
 
 
-def propose(store: Store, participant: Participant, touchpoint_id: int, text: str) -> int:
-    cleaned = " ".join(text.split())
+def propose(store: Store, participant: Participant, touchpoint_id: int, idea: str) -> int:
+    """Adds a participant's idea (at most ``MAX_IDEAS_PER_PARTICIPANT`` each); the wall hears of it."""
+    try:
+        cleaned = " ".join(text.clean_text(idea, "idea", MAX_IDEA_LENGTH).split())
+    except ValueError as error:
+        raise WorkshopError(str(error)) from error
     if not cleaned:
         raise WorkshopError("Write the idea first.")
-    if len(cleaned) > MAX_IDEA_LENGTH:
-        raise WorkshopError(f"Keep the idea under {MAX_IDEA_LENGTH} characters.")
-    return sql.propose_idea(store, participant.id, touchpoint_id, cleaned, participant.name)
+    found = sql.propose_idea(
+        store, participant.id, touchpoint_id, cleaned, participant.name, limit=MAX_IDEAS_PER_PARTICIPANT
+    )
+    NOTIFIER.bump(participant.session_id, IDEAS_WAKE_SECONDS)
+    return found
+
+
+def back(store: Store, participant: Participant, idea_id: int, in_favour: bool) -> None:
+    """Backs (or stops backing) another participant's idea; the wall hears of it."""
+    sql.vote_for_idea(store, participant.id, idea_id, in_favour)
+    NOTIFIER.bump(participant.session_id, IDEAS_WAKE_SECONDS)
+
+
+def hide_idea(store: Store, session_id: int, idea_id: int, hidden: bool = True) -> None:
+    """The facilitator takes an idea off the wall (or puts it back)."""
+    sql.set_hidden(store, session_id, idea_id, hidden)
+    NOTIFIER.bump(session_id)
 
 
 # --- what the room sees -----------------------------------------------------------------------

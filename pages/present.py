@@ -7,7 +7,7 @@ from dashboard import formatting as fmt
 from dashboard import workshop as ws
 from dashboard.charts import workshop as workshop_charts
 from dashboard.store import workshop as sessions_db
-from dashboard.ui import cached, navigation, url_state
+from dashboard.ui import cached, navigation
 
 navigation.route_through_navigation()
 navigation.bare_page_style(22)
@@ -15,19 +15,28 @@ navigation.bare_page_style(22)
 REFRESH_SECONDS = 1.5
 store = cached.store()
 
-wanted = url_state.link_id("session", "workshop session")
-session = sessions_db.session(store, wanted) if wanted is not None else None
+# The presenter link holds the session's secret key: a counting id would show any live code to anyone.
+session = sessions_db.session_by_presenter_key(store, st.query_params.get("key", ""))
 if session is None:
     st.error("No workshop session to present. Open the presenter view from the Workshop page.")
     st.stop()
 session_id = session.id
-join_url = ws.join_link(ws.base_url(st.context.url), session.code)
 
 
-if session.is_live:
+@st.fragment(run_every=REFRESH_SECONDS)
+def join_banner() -> None:
+    """The code and the QR code, only while the session is live (gone once it ends)."""
+    now = sessions_db.session(store, session_id)
+    if now is None or not now.is_live:
+        return
     head, qr = st.columns([5, 1], vertical_alignment="center")
-    head.markdown(f"# Join at **{ws.base_url(join_url)}/{ws.JOIN_PATH}** with code **{session.code}**")
-    qr.image(ws.qr_png(join_url), width=200)
+    # The address is the facilitator's own setting (or this server's), shown as typed.
+    address = ws.phone_address(now, st.context.url)
+    head.markdown(f"# Join at **{address}/{ws.PARTICIPANT_PATH}** with code **{ws.display_code(now.code)}**")
+    qr.image(ws.qr_png(ws.join_link(address, now.code)), width=200)
+
+
+join_banner()
 
 
 @st.fragment(run_every=REFRESH_SECONDS)
@@ -62,7 +71,8 @@ def live_view() -> None:
                 st.markdown(f"### {ws.votes_text(dist.total)} · results hidden until voting ends")
     with wall:
         st.markdown("## Ideas wall")
-        ideas = sessions_db.session_ideas(store, session_id).head(8)
+        ideas = sessions_db.session_ideas(store, session_id)
+        ideas = ideas[~ideas["hidden"]].head(8)
         if ideas.empty:
             st.markdown("No ideas yet: add yours from your phone.")
         for idea in ideas.itertuples():

@@ -55,10 +55,16 @@ with st.expander("Start a new workshop session", expanded=sessions_db.sessions(s
             scale = st.selectbox(
                 "Scale", [s.spec for s in COMMON_SCALES], format_func=lambda spec: str(Scale.parse(spec))
             )
+            phone_url = st.text_input(
+                "Address for phones",
+                value=ws.base_url(st.context.url),
+                help="The address phones in the room open, e.g. http://192.168.1.20:8501 or the server's public "
+                "address. The join link and the QR code hold it.",
+            )
             if st.button("Start session", type="primary", key="start"):
                 ordered = [t for t in labels if t in chosen]
                 try:
-                    started = ws.start(store, cycle_id, ordered, scale, title)
+                    started = ws.start(store, cycle_id, ordered, scale, title, phone_url)
                 except ws.WorkshopError as error:
                     st.error(str(error))
                 else:
@@ -77,6 +83,10 @@ url_state.chosen("session", ids, "workshop_session", "workshop session")
 session_id = st.selectbox("Session", ids, format_func=described.__getitem__, key="workshop_session")
 session = sessions_db.session(store, session_id)
 assert session is not None
+if st.button("Start a new session like this one", key="again", icon=":material/content_copy:"):
+    again = ws.start_from(store, session.id)
+    st.query_params["session"] = str(again.id)
+    st.rerun()
 
 if "workshop_error" in st.session_state:
     st.error(st.session_state.pop("workshop_error"))
@@ -87,15 +97,22 @@ totals = sessions_db.totals(store, session.id)
 app_url = ws.base_url(st.context.url)
 
 if session.is_live:
-    link = ws.join_link(app_url, session.code)
+    phones = ws.phone_address(session, st.context.url)
+    link = ws.join_link(phones, session.code)
     left, right = st.columns([2, 1])
     with left:
-        st.subheader(f"Join code: {session.code}")
+        st.subheader(f"Join code: {ws.display_code(session.code)}")
         st.write("Participants open this link, or scan the code, on their phones:")
         st.code(link, language=None)
-        st.link_button(
-            "Open the presenter view", f"{app_url}/{ws.PRESENT_PATH}?session={session.id}", icon=":material/tv:"
-        )
+        warning = ws.address_warning(phones)
+        if warning:
+            st.warning(warning, icon=":material/wifi_off:")
+        with st.form("phone_address"):
+            typed = st.text_input("Address for phones", value=phones, help="Where phones in the room reach this app.")
+            if st.form_submit_button("Save address"):
+                sessions_db.set_phone_url(store, session.id, ws.base_url(typed.strip()) if typed.strip() else "")
+                st.rerun()
+        st.link_button("Open the presenter view", ws.present_link(app_url, session), icon=":material/tv:")
     with right:
         st.image(ws.qr_png(link), caption="Scan to join", width=240)
 else:
@@ -110,34 +127,35 @@ if session.is_live:
     current = session.current_touchpoint_id
     is_open = bool(items.loc[items["touchpoint_id"] == current, "is_open"].any())
     st.subheader(f"On screen: {safe.md(names.get(current or -1, '—'))} ({'open' if is_open else 'closed'} for votes)")
-    buttons = st.columns(8)
-    if buttons[0].button("Previous", key="previous", icon=":material/arrow_back:", width="stretch"):
-        _act(ws.step_to, store, session, -1)
-        st.rerun()
-    if buttons[1].button("Open", key="open", icon=":material/how_to_vote:", disabled=is_open, width="stretch"):
-        _act(sessions_db.set_open, store, session.id, True, current)
-        st.rerun()
-    if buttons[2].button("Close", key="close", icon=":material/block:", disabled=not is_open, width="stretch"):
-        _act(sessions_db.set_open, store, session.id, False, current)
-        st.rerun()
-    if buttons[3].button("Next", key="next", icon=":material/arrow_forward:", width="stretch"):
-        _act(ws.step_to, store, session, 1)
-        st.rerun()
-    if buttons[4].button("Open all", key="open_all", icon=":material/select_all:", width="stretch"):
-        _act(sessions_db.set_open, store, session.id, True, None)
-        st.rerun()
-    if buttons[5].button("Close all", key="close_all", icon=":material/deselect:", width="stretch"):
-        _act(sessions_db.set_open, store, session.id, False, None)
-        st.rerun()
-    reveal_label = "Hide results" if session.revealed else "Reveal results"
-    if buttons[6].button(reveal_label, key="reveal", icon=":material/visibility:", width="stretch"):
-        _act(sessions_db.set_revealed, store, session.id, not session.revealed)
-        st.rerun()
-    confirm.ask("End session", "end", where=buttons[7], icon=":material/stop_circle:", width="stretch")
+    steps = [
+        ("Previous", "previous", ":material/arrow_back:", False),
+        ("Open", "open", ":material/how_to_vote:", is_open),
+        ("Close", "close", ":material/block:", not is_open),
+        ("Next", "next", ":material/arrow_forward:", False),
+        ("Open all", "open_all", ":material/select_all:", False),
+        ("Close all", "close_all", ":material/deselect:", False),
+        (
+            "Hide results" if session.revealed else "Reveal results",
+            "hide" if session.revealed else "reveal",
+            ":material/visibility:",
+            False,
+        ),
+    ]
+    buttons = st.columns(len(steps) + 1)
+    for column, (label, action, icon, disabled) in zip(buttons, steps, strict=False):
+        # Keys stay as before ("reveal" for both reveal and hide), so tests and habits carry over.
+        key = "reveal" if action in ("reveal", "hide") else action
+        if column.button(label, key=key, icon=icon, disabled=disabled, width="stretch"):
+            _act(ws.apply_step, store, session, action)
+            st.rerun()
+    confirm.ask("End session", "end", where=buttons[-1], icon=":material/stop_circle:", width="stretch")
     if confirm.confirmed(
-        "end", "End the session? Its join code stops working; the votes and ideas stay.", "End the session"
+        "end",
+        "End the session? Its join code stops working, the phones and the presenter view say so; the votes and "
+        "ideas stay.",
+        "End the session",
     ):
-        _act(sessions_db.end_session, store, session.id)
+        _act(ws.apply_step, store, session, "end")
         st.rerun()
     st.caption(
         "Next and Previous put one touchpoint on the screen, open it alone and hide its results until you reveal "
@@ -170,10 +188,27 @@ ideas = sessions_db.session_ideas(store, session.id)
 if ideas.empty:
     st.caption("No ideas yet.")
 else:
-    st.dataframe(
-        ideas[["touchpoint", "text", "votes", "author"]],
+    edited = st.data_editor(
+        ideas[["id", "touchpoint", "text", "votes", "author", "hidden"]],
         hide_index=True,
-        column_config={"touchpoint": "Touchpoint", "text": "Idea", "votes": "Votes", "author": "Proposed by"},
+        disabled=["id", "touchpoint", "text", "votes", "author"],
+        column_config={
+            "id": None,
+            "touchpoint": "Touchpoint",
+            "text": "Idea",
+            "votes": "Backers",
+            "author": "Proposed by",
+            "hidden": st.column_config.CheckboxColumn(
+                "Hidden", help="Off the wall and the phones; its author still sees it, marked hidden."
+            ),
+        },
+        key=f"ideas-{session.id}",
     )
+    changed = edited[edited["hidden"] != ideas["hidden"]]
+    flips = zip(changed["id"].astype(int).tolist(), changed["hidden"].astype(bool).tolist(), strict=True)
+    for idea_id, hidden in flips:  # one click changes one row: at most a few here
+        _act(ws.hide_idea, store, session.id, idea_id, hidden)
+    if not changed.empty:
+        st.rerun()
 
 session_report.report_downloads(session)

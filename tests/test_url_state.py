@@ -51,7 +51,7 @@ def _cycle_picker_label(at: AppTest) -> str:
     ("page", "params", "note"),
     [
         ("workshop", {"session": "²"}, NOT_IN_WORKSPACE.format("workshop session")),
-        ("present", {"session": "²"}, NOT_A_NUMBER.format("workshop session")),
+        # The presenter view takes no session id at all, only its secret key (test_workshop_pages.py).
         ("map", {"cycle": "²"}, NOT_IN_WORKSPACE.format("service cycle")),
         ("impressions", {"tp": "²"}, NOT_A_NUMBER.format("touchpoint")),
         ("overview", {"group": "³"}, NOT_IN_WORKSPACE.format("stakeholder group")),
@@ -60,7 +60,7 @@ def _cycle_picker_label(at: AppTest) -> str:
         ("impressions", {"month": "9999-12"}, NOT_A_MONTH),
         ("reputation", {"cell": "measure:nowhere"}, NOT_IN_WORKSPACE.format("plan cell")),
     ],
-    ids=["session-workshop", "session-present", "cycle", "tp", "group", "to", "from", "month", "cell"],
+    ids=["session-workshop", "cycle", "tp", "group", "to", "from", "month", "cell"],
 )
 def test_a_malformed_link_gives_a_clean_page_with_a_note(
     page: str, params: dict[str, str], note: str, demo_store: Store, monkeypatch: pytest.MonkeyPatch

@@ -13,25 +13,40 @@ from dashboard.store import workshop as sql
 from dashboard.touchpoints import TouchpointFields
 
 
-def test_a_join_code_has_four_characters_none_of_which_can_be_mistaken_for_another():
+def test_a_join_code_has_eight_characters_none_of_which_can_be_mistaken_for_another():
     codes = {ws.new_code() for _ in range(500)}
-    assert all(len(code) == 4 for code in codes)
+    assert all(len(code) == 8 for code in codes)
     assert set("".join(codes)) <= set(ws.CODE_ALPHABET)
     assert not set("0O1IL") & set(ws.CODE_ALPHABET)
-    assert len(codes) > 450
+    assert len(codes) == 500
+    # 31 ** 8 codes: at 10 wrong guesses a minute per address, one live code in a day of guessing
+    # from 1,000 addresses has odds of about 1 in 59,000.
+    assert len(ws.CODE_ALPHABET) ** ws.CODE_LENGTH == 852_891_037_441
+    assert ws.display_code("K7QMX2PA") == "K7QM-X2PA"
 
 
 @pytest.mark.parametrize(
     ("typed", "meant"),
-    [("k7qm", "K7QM"), (" K7-QM ", "K7QM"), ("k7 qm", "K7QM"), ("K7Q", None), ("K7Q0", None), ("", None), (None, None)],
+    [
+        ("k7qm-x2pa", "K7QMX2PA"),
+        (" K7QM X2PA ", "K7QMX2PA"),
+        ("k7qm", "K7QM"),
+        (" K7-QM ", "K7QM"),
+        ("K7Q", None),
+        ("K7Q0", None),
+        ("K7QMX2P", None),
+        ("K7QMX2PO", None),
+        ("", None),
+        (None, None),
+    ],
 )
 def test_a_typed_code_is_read_the_way_the_person_meant_it(typed, meant):
     assert ws.normalise_code(typed) == meant
 
 
-def test_the_join_link_sits_beside_the_facilitators_page_and_carries_the_code():
-    assert ws.join_link("http://room.example:8501/workshop", "K7QM") == "http://room.example:8501/join?code=K7QM"
-    assert ws.join_link("https://app.example/", "K7QM") == "https://app.example/join?code=K7QM"
+def test_the_join_link_leads_to_the_light_participant_page_and_carries_the_code():
+    assert ws.join_link("http://room.example:8501/workshop", "K7QMX2PA") == "http://room.example:8501/w/K7QMX2PA"
+    assert ws.join_link("https://app.example/", "K7QMX2PA") == "https://app.example/w/K7QMX2PA"
     assert ws.base_url("http://room.example:8501/present?session=3") == "http://room.example:8501"
 
 
@@ -108,7 +123,7 @@ def test_an_empty_or_overlong_idea_is_refused(store: Store):
     person = sql.join(store, session.id, "token")
     with pytest.raises(ws.WorkshopError, match="Write the idea"):
         ws.propose(store, person, touchpoint, "   ")
-    with pytest.raises(ws.WorkshopError, match="under 280"):
+    with pytest.raises(ws.WorkshopError, match="at most 280 characters"):
         ws.propose(store, person, touchpoint, "x" * 281)
     assert sql.session_ideas(store, session.id).empty
 

@@ -1,4 +1,4 @@
-"""AppTest: the facilitator's page, the presenter view and the participant's page."""
+"""AppTest: the facilitator's page and the presenter view (phones use the light page: test_room_api.py)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from dashboard.store import Store, cycles
 from dashboard.store import workshop as sql
 from tests.apptest import app
 
-WORKSHOP, PRESENT, JOIN = "pages/workshop.py", "pages/present.py", "pages/join.py"
+WORKSHOP, PRESENT = "pages/workshop.py", "pages/present.py"
 
 
 @pytest.fixture(autouse=True)
@@ -45,9 +45,9 @@ def test_the_facilitator_starts_a_session_and_gets_a_join_code_and_a_qr_code(dem
     started = sql.sessions(demo_store)
     assert started[["status", "votes", "participants"]].values.tolist() == [["live", 0, 0]]
     code = started["code"].iloc[0]
-    assert any(s.value == f"Join code: {code}" for s in at.subheader)
+    assert any(s.value == f"Join code: {code[:4]}-{code[4:]}" for s in at.subheader)
     assert len(at.get("image")) == 1
-    assert f"join?code={code}" in at.code[0].value
+    assert at.code[0].value.endswith(f"/w/{code}")
 
 
 def test_the_facilitator_steps_to_the_next_touchpoint_reveals_and_ends(demo_store, monkeypatch):
@@ -74,7 +74,7 @@ def test_the_presenter_view_hides_results_until_they_are_revealed(demo_store, mo
     assert session.current_touchpoint_id is not None
     voter = sql.join(demo_store, session.id, "t1")
     sql.record_vote(demo_store, voter.id, session.current_touchpoint_id, "4", 0.5)
-    at = on_page(app(demo_store.path, monkeypatch), PRESENT, session=str(session.id))
+    at = on_page(app(demo_store.path, monkeypatch), PRESENT, key=session.presenter_key)
     assert not at.exception
     texts = [m.value for m in at.markdown]
     assert any("1 vote · results hidden" in t for t in texts)
@@ -91,49 +91,41 @@ def test_the_presenter_view_without_a_session_says_where_to_open_it(demo_store, 
     assert "Open the presenter view from the Workshop page" in at.error[0].value
 
 
-def test_a_participant_joins_with_the_code_scores_the_open_touchpoint_and_changes_the_score(demo_store, monkeypatch):
+def test_the_presenter_view_opens_by_its_secret_key_never_by_the_sessions_counting_id(demo_store, monkeypatch):
     session = live_session(demo_store)
-    assert session.current_touchpoint_id is not None
-    at = on_page(app(demo_store.path, monkeypatch), JOIN, code="k7qm")
-    assert not at.exception
-    assert sql.totals(demo_store, session.id)["participants"] == 1
-    pills = at.button_group
-    assert len(pills) == 1
-    pills[0].set_value("2").run()
-    pills = at.button_group
-    pills[0].set_value("5").run()
-    assert not at.exception
-    assert sql.tally(demo_store, session.id, session.current_touchpoint_id)[["raw_value", "votes"]].values.tolist() == [
-        ["5", 1]
-    ]
-    assert any("Your score: 5." in s.value for s in at.success)
+    at = on_page(app(demo_store.path, monkeypatch), PRESENT, session=str(session.id))
+    assert "Open the presenter view from the Workshop page" in at.error[0].value
+    assert not any("K7QM" in m.value for m in at.markdown)
 
 
-def test_a_participant_proposes_an_idea(demo_store, monkeypatch):
+def test_the_presenter_view_stops_showing_the_code_and_the_qr_code_once_the_session_ends(demo_store, monkeypatch):
     session = live_session(demo_store)
-    at = on_page(app(demo_store.path, monkeypatch), JOIN, code="K7QM")
-    at.text_area[0].input("Call back the same day")
-    at.button(key="add_idea").click().run()
-    assert not at.exception
-    assert sql.session_ideas(demo_store, session.id)["text"].tolist() == ["Call back the same day"]
-
-
-@pytest.mark.parametrize(
-    ("code", "message"),
-    [
-        ("ZZZZ", "No workshop session has the code ZZZZ"),
-        ("hello!", "That is not a workshop code"),
-    ],
-    ids=["unknown", "malformed"],
-)
-def test_a_wrong_code_gets_a_clear_message(demo_store, monkeypatch, code, message):
-    at = on_page(app(demo_store.path, monkeypatch), JOIN, code=code)
-    assert not at.exception
-    assert message in at.error[0].value
-
-
-def test_an_ended_sessions_code_says_the_session_has_ended(demo_store, monkeypatch):
-    session = live_session(demo_store)
+    at = on_page(app(demo_store.path, monkeypatch), PRESENT, key=session.presenter_key)
+    assert any("K7QM" in m.value for m in at.markdown) and len(at.get("image")) == 1
     sql.end_session(demo_store, session.id)
-    at = on_page(app(demo_store.path, monkeypatch), JOIN, code="K7QM")
-    assert "has ended" in at.error[0].value
+    at.run()
+    assert not any("K7QM" in m.value for m in at.markdown)
+    assert len(at.get("image")) == 0
+    assert any("has ended" in m.value for m in at.markdown)
+
+
+def test_the_facilitator_is_warned_when_the_qr_code_points_at_this_machine_only(demo_store, monkeypatch):
+    session = live_session(demo_store)
+    at = on_page(app(demo_store.path, monkeypatch), WORKSHOP, session=str(session.id))
+    assert "Phones cannot reach localhost" in at.warning[0].value
+    sql.set_phone_url(demo_store, session.id, "http://192.168.1.20:8501")
+    at.run()
+    assert at.code[0].value == "http://192.168.1.20:8501/w/K7QM"
+    assert len(at.warning) == 0
+
+
+def test_the_facilitator_starts_a_new_session_with_the_same_cycle_touchpoints_and_scale(demo_store, monkeypatch):
+    session = live_session(demo_store)
+    at = on_page(app(demo_store.path, monkeypatch), WORKSHOP, session=str(session.id))
+    next(b for b in at.button if b.label == "Start a new session like this one").click().run()
+    assert not at.exception
+    listing = sql.sessions(demo_store)
+    assert listing[["cycle", "scale", "status"]].values.tolist() == [[session.cycle, "1-5", "live"]] * 2
+    newer = sql.session(demo_store, int(listing["id"].iloc[0]))
+    assert newer is not None
+    assert sql.session_plan(demo_store, newer.id) == sql.session_plan(demo_store, session.id)

@@ -11,6 +11,7 @@ import pytest
 
 from dashboard.store import Store, cycles, groups, ideas
 from dashboard.store import workshop as sql
+from dashboard.store.workshop import votes
 from dashboard.touchpoints import TouchpointFields
 
 ROOM = 300
@@ -200,7 +201,7 @@ def test_the_leader_waits_for_a_burst_of_votes_but_never_longer_than_the_cap(mon
     """Group commit: the leader writes once the queue stops growing, or at the cap while it
     keeps growing; a lone vote waits one step. (A fake clock: each step lets time pass and,
     while the burst lasts, one more vote arrive.)"""
-    queue = sql._VoteQueue()
+    queue = votes._VoteQueue()
     clock = {"now": 0.0, "steps": 0, "arrivals": 0}
 
     def sleep(seconds: float) -> None:
@@ -213,15 +214,15 @@ def test_the_leader_waits_for_a_burst_of_votes_but_never_longer_than_the_cap(mon
     monkeypatch.setattr(time, "sleep", sleep)
     monkeypatch.setattr(time, "monotonic", lambda: clock["now"])
 
-    sql._gather(queue)  # nothing arrives: one step
+    votes._gather(queue)  # nothing arrives: one step
     assert clock["steps"] == 1
 
     clock.update(steps=0, arrivals=3)  # a short burst: waits it out, plus the step that sees it end
-    sql._gather(queue)
+    votes._gather(queue)
     assert (clock["steps"], len(queue.pending)) == (4, 3)
 
     clock.update(steps=0, arrivals=10_000)  # a burst that goes on: stops at the cap
-    sql._gather(queue)
+    votes._gather(queue)
     assert clock["steps"] == round(sql.GATHER_MAX_SECONDS / sql.GATHER_STEP_SECONDS)
 
 
@@ -237,7 +238,7 @@ def test_a_batch_that_dies_mid_write_tells_every_waiter_and_saves_nothing(store,
     def dies(store: Store, batch: list[sql.VoteRequest]) -> None:
         raise Interrupted("stopped")
 
-    monkeypatch.setattr(sql, "_write_votes", dies)
+    monkeypatch.setattr(votes, "_write_votes", dies)
     request = sql.VoteRequest(person.id, cycle[1][0], "4", 0.5)
     with pytest.raises(Interrupted):
         sql.submit_votes(store, [request])

@@ -13,7 +13,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from dashboard.web import api, files, flow, ops, reports, transfers
+from dashboard.web import api, files, flow, ops, reports, room_routes, transfers
 from dashboard.web.base_url import PinBaseUrl
 from dashboard.web.endpoint import endpoint, error
 from dashboard.web.openapi import document
@@ -53,6 +53,7 @@ def routes(service: Service) -> list[BaseRoute]:
         *reports.routes(guarded, PREFIX),
         Route("/healthz", ops.healthz(service), methods=["GET"]),
         Route("/metrics", ops.metrics, methods=["GET"]),
+        *room_routes.routes(service),
         Route(f"{PREFIX}/{{rest:path}}", unknown, methods=["GET", "POST", "PUT", "PATCH", "DELETE"]),
     ]
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from dashboard.web import schemas
+from dashboard.web import schemas, workshop_openapi
 
 
 def _multipart(fields: dict[str, Any], required: list[str]) -> dict[str, Any]:
@@ -229,8 +229,8 @@ def document() -> dict[str, Any]:
         "servers": [{"url": "/"}],
         "security": [{"bearer": []}],
         "components": {
-            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
-            "schemas": schemas.SCHEMAS,
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}, **workshop_openapi.SECURITY_SCHEMES},
+            "schemas": {**schemas.SCHEMAS, **workshop_openapi.schemas()},
         },
-        "paths": PATHS,
+        "paths": {**PATHS, **workshop_openapi.paths()},
     }

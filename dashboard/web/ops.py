@@ -54,7 +54,7 @@ def route_label(scope: Scope) -> str:
     """
     route = scope.get("route")
     template = getattr(route, "path", None)
-    if isinstance(template, str) and template.startswith(("/api/", "/healthz", "/metrics")):
+    if isinstance(template, str) and template.startswith(("/api/", "/healthz", "/metrics", "/w", "/join")):
         return template
     path = str(scope.get("path", ""))
     for prefix in ("/_stcore/", "/static/", "/media/", "/component/", "/api/"):

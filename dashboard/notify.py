@@ -1,0 +1,107 @@
+"""Change notices for workshop sessions: a version number per session, and a way to wait for it
+to move. The facilitator's steps and the ideas wall bump it; the phones wait on it.
+
+One small interface (``version``, ``bump``, ``wait_for_change``) so that a server spread over
+several processes can back it with PostgreSQL's LISTEN/NOTIFY later. This one lives in the
+process: a waiting phone costs one asyncio future and no polling, so an idle room costs the
+server nothing between changes. ``bump`` may be called from any thread (the pages run in
+Streamlit's script threads); waiters are woken on their own event loops.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import time
+from typing import Protocol
+
+
+class Notifier(Protocol):
+    """What the participant routes need from whatever carries change notices."""
+
+    def version(self, session_id: int) -> int: ...
+
+    def bump(self, session_id: int, wake_within: float = 0.0) -> int: ...
+
+    async def wait_for_change(self, session_id: int, since: int, timeout: float) -> int: ...
+
+
+class LocalNotifier:
+    """Change notices inside one process."""
+
+    def __init__(self) -> None:
+        # Versions start from the clock, so a phone that kept a version from before a restart
+        # sees a different one now and refreshes instead of waiting for a number already passed.
+        self._base = int(time.time() * 1000)
+        self._versions: dict[int, int] = {}
+        self._waiters: dict[int, list[tuple[asyncio.AbstractEventLoop, asyncio.Future[int]]]] = {}
+        self._wakes: dict[int, threading.Timer] = {}
+        self._lock = threading.Lock()
+
+    def version(self, session_id: int) -> int:
+        with self._lock:
+            return self._versions.get(session_id, self._base)
+
+    def bump(self, session_id: int, wake_within: float = 0.0) -> int:
+        """Marks a change in the session and wakes everyone waiting on it; returns the new version.
+
+        With ``wake_within`` the version moves now (a phone asking sees the change) but the
+        waiters are woken once, that many seconds later, for however many changes came
+        meanwhile: a burst of ideas and backings then costs one refresh per phone, not one each.
+        """
+        with self._lock:
+            version = self._versions.get(session_id, self._base) + 1
+            self._versions[session_id] = version
+            if wake_within > 0:
+                if session_id not in self._wakes:
+                    timer = self._wakes[session_id] = threading.Timer(wake_within, self._wake, [session_id])
+                    timer.daemon = True
+                    timer.start()
+                return version
+        self._wake(session_id)
+        return version
+
+    def _wake(self, session_id: int) -> None:
+        with self._lock:
+            self._wakes.pop(session_id, None)
+            version = self._versions.get(session_id, self._base)
+            waiters = self._waiters.pop(session_id, [])
+        for loop, future in waiters:
+            if not loop.is_closed():
+                loop.call_soon_threadsafe(_settle, future, version)
+
+    def waiting(self) -> int:
+        """How many waiters are parked now (a figure for the metrics)."""
+        with self._lock:
+            return sum(len(found) for found in self._waiters.values())
+
+    async def wait_for_change(self, session_id: int, since: int, timeout: float) -> int:
+        """The session's version once it differs from ``since``, or the same one after ``timeout`` seconds."""
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[int] = loop.create_future()
+        with self._lock:
+            current = self._versions.get(session_id, self._base)
+            if current != since:
+                return current
+            entry = (loop, future)
+            self._waiters.setdefault(session_id, []).append(entry)
+        try:
+            return await asyncio.wait_for(asyncio.shield(future), timeout)
+        except TimeoutError:
+            return self.version(session_id)
+        finally:
+            with self._lock:
+                parked = self._waiters.get(session_id)
+                if parked is not None and entry in parked:
+                    parked.remove(entry)
+                    if not parked:
+                        del self._waiters[session_id]
+
+
+def _settle(future: asyncio.Future[int], version: int) -> None:
+    if not future.done():
+        future.set_result(version)
+
+
+NOTIFIER = LocalNotifier()
+"""The process's notifier: the pages bump it, the participant routes wait on it."""

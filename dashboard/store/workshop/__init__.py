@@ -1,0 +1,86 @@
+"""SQL for workshop sessions, one module per concept, re-exported here so callers write
+``from dashboard.store import workshop as sql`` and ``sql.record_vote(...)``.
+
+- ``sessions``: sessions, their touchpoints and steps, participants, totals;
+- ``votes``: votes (impressions, source ``workshop``) by group commit, tallies;
+- ``ideas``: enhancement ideas proposed, backed and hidden in a session.
+"""
+
+from dashboard.store.workshop.ideas import propose_idea, session_ideas, set_hidden, vote_for_idea
+from dashboard.store.workshop.sessions import (
+    Participant,
+    Session,
+    SessionEndedError,
+    TouchpointClosedError,
+    WorkshopError,
+    create_session,
+    end_session,
+    join,
+    open_touchpoints,
+    participant,
+    reopen_session,
+    session,
+    session_by_code,
+    session_by_presenter_key,
+    session_plan,
+    session_touchpoints,
+    sessions,
+    set_open,
+    set_phone_url,
+    set_revealed,
+    show_touchpoint,
+    totals,
+    update_participant,
+)
+from dashboard.store.workshop.votes import (
+    GATHER_MAX_SECONDS,
+    GATHER_STEP_SECONDS,
+    VoteRequest,
+    participant_marks,
+    participant_votes,
+    record_vote,
+    session_marks,
+    session_tallies,
+    submit_votes,
+    tally,
+)
+
+__all__ = [
+    "GATHER_MAX_SECONDS",
+    "GATHER_STEP_SECONDS",
+    "Participant",
+    "Session",
+    "SessionEndedError",
+    "TouchpointClosedError",
+    "VoteRequest",
+    "WorkshopError",
+    "create_session",
+    "end_session",
+    "join",
+    "open_touchpoints",
+    "participant",
+    "participant_marks",
+    "participant_votes",
+    "propose_idea",
+    "record_vote",
+    "reopen_session",
+    "session",
+    "session_by_code",
+    "session_by_presenter_key",
+    "session_ideas",
+    "session_marks",
+    "session_plan",
+    "session_tallies",
+    "session_touchpoints",
+    "sessions",
+    "set_hidden",
+    "set_open",
+    "set_phone_url",
+    "set_revealed",
+    "show_touchpoint",
+    "submit_votes",
+    "tally",
+    "totals",
+    "update_participant",
+    "vote_for_idea",
+]

@@ -1,0 +1,114 @@
+"""SQL for a workshop's enhancement ideas: proposing, backing, hiding from the wall.
+
+An idea from a workshop is an ``enhancement_idea`` like any other (it shows on the map), with
+the session and participant it came from. ``workshop_idea_vote`` holds one backing per
+participant per idea; ``enhancement_idea.votes`` keeps the count.
+"""
+
+from __future__ import annotations
+
+import duckdb
+import pandas as pd
+
+from dashboard.store import Store
+from dashboard.store import ideas as idea_store
+from dashboard.store.workshop.sessions import SessionEndedError, WorkshopError
+
+
+def _require_participant_in_live_session(cur: duckdb.DuckDBPyConnection, participant_id: int) -> int:
+    row = cur.execute(
+        "select s.id, s.status from workshop_participant p join workshop_session s on s.id = p.session_id"
+        " where p.id = ?",
+        [participant_id],
+    ).fetchone()
+    if row is None:
+        raise WorkshopError("you are not part of a workshop session")
+    if row[1] != "live":
+        raise SessionEndedError("this workshop session has ended")
+    return int(row[0])
+
+
+def propose_idea(
+    store: Store, participant_id: int, touchpoint_id: int, text: str, author: str = "", *, limit: int | None = None
+) -> int:
+    """Adds an enhancement idea for a touchpoint of the participant's live session.
+
+    With ``limit``, a participant who has proposed that many ideas in the session is refused."""
+    with store.transaction() as cur:
+        session_id = _require_participant_in_live_session(cur, participant_id)
+        member = cur.execute(
+            "select 1 from workshop_touchpoint where session_id = ? and touchpoint_id = ?", [session_id, touchpoint_id]
+        ).fetchone()
+        if member is None:
+            raise WorkshopError("that touchpoint is not part of this session")
+        if limit is not None:
+            count = cur.execute(
+                "select count(*) from enhancement_idea where workshop_participant_id = ?", [participant_id]
+            ).fetchone()
+            if count is not None and int(count[0]) >= limit:
+                raise WorkshopError(f"you have proposed {limit} ideas, the most one person can in a session")
+        return idea_store.insert_idea(
+            cur, touchpoint_id, text, author=author, session_id=session_id, participant_id=participant_id
+        )
+
+
+def vote_for_idea(store: Store, participant_id: int, idea_id: int, in_favour: bool = True) -> None:
+    """Gives (or takes back) a participant's one vote for an idea of their session."""
+    with store.transaction() as cur:
+        session_id = _require_participant_in_live_session(cur, participant_id)
+        idea = cur.execute(
+            "select workshop_session_id, coalesce(hidden, false) from enhancement_idea where id = ?", [idea_id]
+        ).fetchone()
+        if idea is None or idea[0] != session_id:
+            raise WorkshopError("that idea is not part of this session")
+        if idea[1] and in_favour:
+            raise WorkshopError("the facilitator has taken that idea off the wall")
+        if in_favour:
+            changed = cur.execute(
+                "insert into workshop_idea_vote values (?, ?) on conflict do nothing returning idea_id",
+                [idea_id, participant_id],
+            ).fetchall()
+            step = 1
+        else:
+            changed = cur.execute(
+                "delete from workshop_idea_vote where idea_id = ? and participant_id = ? returning idea_id",
+                [idea_id, participant_id],
+            ).fetchall()
+            step = -1
+        if changed:
+            cur.execute("update enhancement_idea set votes = votes + ? where id = ?", [step, idea_id])
+
+
+def set_hidden(store: Store, session_id: int, idea_id: int, hidden: bool) -> None:
+    """Takes an idea off the wall (or puts it back); only its author still sees it, marked hidden."""
+    with store.transaction() as cur:
+        found = cur.execute(
+            "update enhancement_idea set hidden = ? where id = ? and workshop_session_id = ? returning id",
+            [hidden, idea_id, session_id],
+        ).fetchall()
+        if not found:
+            raise WorkshopError("that idea is not part of this session")
+
+
+def session_ideas(
+    store: Store, session_id: int, participant_id: int | None = None, *, limit: int | None = None
+) -> pd.DataFrame:
+    """The session's ideas, most backed first, with whether the given participant wrote or backed each.
+
+    Hidden ideas are left out, except for their author (``hidden`` says so) and for the
+    facilitator's list (no participant given). ``limit`` keeps the first few of the others; the
+    participant's own ideas always come along."""
+    with store.cursor() as cur:
+        return cur.execute(
+            "select * exclude (rank) from ("
+            " select e.id, e.touchpoint_id, t.name as touchpoint, e.text, e.votes, e.author,"
+            " e.workshop_participant_id as author_id,"
+            " coalesce(e.workshop_participant_id = ?, false) as mine, coalesce(e.hidden, false) as hidden,"
+            " exists (select 1 from workshop_idea_vote v where v.idea_id = e.id and v.participant_id = ?) as backed,"
+            " row_number() over (order by e.votes desc, e.id) as rank"
+            " from enhancement_idea e join touchpoint t on t.id = e.touchpoint_id"
+            " where e.workshop_session_id = ?"
+            " and (? is null or not coalesce(e.hidden, false) or e.workshop_participant_id = ?))"
+            " where ? is null or rank <= ? or mine order by votes desc, id",
+            [participant_id, participant_id, session_id, participant_id, participant_id, limit, limit],
+        ).df()

@@ -1,0 +1,304 @@
+"""Workshop votes, written by group commit, and what they add up to.
+
+A workshop vote is an impression (source ``workshop``, ``workshop_session_id`` set), so it
+shows on the map and the dashboards like any other. ``workshop_vote`` holds one row per
+participant per touchpoint that points at that impression: a changed vote updates the
+impression in place, a withdrawn vote deletes it, so nothing is ever counted twice.
+
+Votes arrive in bursts (a room of people pressing a button at once), and each DuckDB commit
+costs a few milliseconds. ``submit_votes`` therefore commits in groups: whoever finds the
+queue waiting writes every queued vote in one transaction with a handful of set-based
+statements, and the others only wait for their answer.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+import weakref
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import duckdb
+import pandas as pd
+import pyarrow as pa
+
+from dashboard.store import Store, rollup
+from dashboard.store.impressions import _registered
+from dashboard.store.workshop.sessions import SessionEndedError, TouchpointClosedError, WorkshopError
+
+NOT_A_PARTICIPANT = "you are not part of a live workshop session"
+ENDED = "this workshop session has ended"
+CLOSED = "voting on this touchpoint is closed"
+_REFUSALS: dict[str, type[WorkshopError]] = {ENDED: SessionEndedError, CLOSED: TouchpointClosedError}
+
+
+@dataclass
+class VoteRequest:
+    """One participant's vote on one touchpoint; ``raw_value`` None withdraws the vote."""
+
+    participant_id: int
+    touchpoint_id: int
+    raw_value: str | None
+    score: float | None
+    error: str | None = None
+    done: threading.Event = field(default_factory=threading.Event)
+
+
+class _VoteQueue:
+    def __init__(self) -> None:
+        self.pending: list[VoteRequest] = []
+        self.mutex = threading.Lock()
+        self.leader = threading.Lock()
+        self.last_write = 0.0
+
+
+_QUEUES: weakref.WeakKeyDictionary[Store, _VoteQueue] = weakref.WeakKeyDictionary()
+_QUEUES_MUTEX = threading.Lock()
+
+
+def _queue(store: Store) -> _VoteQueue:
+    with _QUEUES_MUTEX:
+        found = _QUEUES.get(store)
+        if found is None:
+            found = _QUEUES[store] = _VoteQueue()
+        return found
+
+
+GATHER_STEP_SECONDS = 0.002
+GATHER_MAX_SECONDS = 0.02
+BATCH_INTERVAL_SECONDS = 0.1
+"""The shortest time between the starts of two vote transactions. A transaction costs about
+20 ms of CPU whether it carries one vote or three hundred, so when a room's taps trickle in
+(people think before they tap), writing each alone would cost a core; at most ten a second
+bound the writes to a fifth of one, and a tap waits 0.1 s at most for its turn."""
+
+
+def _gather(queue: _VoteQueue) -> None:
+    """Lets a burst of votes finish arriving before the leader writes them: while the queue
+    still grows, wait a step (at most ``GATHER_MAX_SECONDS`` in all). When a whole room votes
+    at once, one transaction then carries nearly every vote, instead of a first one with the
+    few that arrived in the first instant and a second, full one that everybody else waits
+    behind. A lone vote waits one step."""
+    deadline = time.monotonic() + GATHER_MAX_SECONDS
+    seen = -1
+    while time.monotonic() < deadline:
+        with queue.mutex:
+            waiting = len(queue.pending)
+        if waiting == seen:
+            return
+        seen = waiting
+        time.sleep(GATHER_STEP_SECONDS)
+
+
+def submit_votes(store: Store, requests: Sequence[VoteRequest]) -> None:
+    """Records votes; on return every request is done and ``error`` says why one was refused.
+
+    Requests from many threads are gathered: the first to get the leader lock writes all that
+    are waiting in one transaction. Later requests for the same participant and touchpoint
+    win over earlier ones.
+    """
+    queue = _queue(store)
+    with queue.mutex:
+        queue.pending.extend(requests)
+    for request in requests:
+        if request.done.is_set():
+            continue
+        with queue.leader:
+            if request.done.is_set():
+                continue
+            _gather(queue)
+            pause = queue.last_write + BATCH_INTERVAL_SECONDS - time.monotonic()
+            if pause > 0:
+                time.sleep(pause)
+            queue.last_write = time.monotonic()
+            with queue.mutex:
+                batch, queue.pending = queue.pending, []
+            if not batch:  # cannot happen while requests are only taken with their own: defensive
+                continue
+            try:
+                _write_votes(store, batch)
+            except BaseException as error:  # the whole batch failed: every waiter hears why
+                for item in batch:
+                    item.error = f"the vote could not be saved ({error or type(error).__name__})"
+                    item.done.set()
+                raise
+
+
+def record_vote(
+    store: Store, participant_id: int, touchpoint_id: int, raw_value: str | None, score: float | None
+) -> None:
+    """Records (or replaces, or with ``raw_value`` None withdraws) one vote; raises WorkshopError if refused
+    (SessionEndedError, TouchpointClosedError for those two reasons)."""
+    request = VoteRequest(participant_id, touchpoint_id, raw_value, score)
+    submit_votes(store, [request])
+    if request.error:
+        raise _REFUSALS.get(request.error, WorkshopError)(request.error)
+
+
+def _incoming(batch: list[VoteRequest]) -> pa.Table:
+    # The votes go to DuckDB as Arrow tables: a pandas frame with text columns is sampled for
+    # its types on every statement that reads it, a few milliseconds each time.
+    return pa.table(
+        {
+            "seq": pa.array(range(len(batch)), pa.int64()),
+            "participant_id": pa.array([r.participant_id for r in batch], pa.int64()),
+            "touchpoint_id": pa.array([r.touchpoint_id for r in batch], pa.int64()),
+            "raw_value": pa.array([r.raw_value for r in batch], pa.string()),
+            "score": pa.array([r.score for r in batch], pa.float64()),
+        }
+    )
+
+
+def _checked(cur: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Every incoming request with whether it may be written: the participant's session is live
+    and the touchpoint is open in it. Only the newest request per participant and touchpoint is
+    marked ``newest``; the older ones are answered as done."""
+    return cur.execute(
+        "select v.seq, v.participant_id, v.touchpoint_id, v.raw_value, v.score, p.session_id, p.group_id,"
+        " s.scale, o.impression_id,"
+        " case when p.id is null then ?"
+        "      when s.status <> 'live' then ?"
+        "      when w.is_open is not true then ? end as refusal,"
+        " row_number() over (partition by v.participant_id, v.touchpoint_id order by v.seq desc) = 1 as newest,"
+        " case when o.impression_id is null and v.raw_value is not null"
+        "      then nextval('impression_id') end as new_impression_id"
+        " from incoming_votes v"
+        " left join workshop_participant p on p.id = v.participant_id"
+        " left join workshop_session s on s.id = p.session_id"
+        " left join workshop_touchpoint w on w.session_id = p.session_id and w.touchpoint_id = v.touchpoint_id"
+        " left join workshop_vote o on o.participant_id = v.participant_id and o.touchpoint_id = v.touchpoint_id",
+        [NOT_A_PARTICIPANT, ENDED, CLOSED],
+    ).df()
+
+
+def _change(cur: duckdb.DuckDBPyConnection) -> None:
+    """Changed votes: the impression and the vote row take the new value in place."""
+    # The leadership roll-up moves each changed vote from its old value to its new one
+    # (workshop impressions carry no comment).
+    rollup.shift(
+        cur,
+        "select i.touchpoint_id, i.observed_on, i.group_id, i.source, i.score, -1 as n"
+        " from impression i join accepted_votes a on i.id = a.impression_id where a.raw_value is not null"
+        " union all"
+        " select i.touchpoint_id, current_date, i.group_id, i.source, a.score, 1"
+        " from impression i join accepted_votes a on i.id = a.impression_id where a.raw_value is not null",
+        [],
+    )
+    cur.execute(
+        "update impression set raw_value = a.raw_value, score = a.score, observed_on = current_date,"
+        " recorded_at = current_timestamp from accepted_votes a"
+        " where impression.id = a.impression_id and a.raw_value is not null"
+    )
+    cur.execute(
+        "update workshop_vote set raw_value = a.raw_value, score = a.score, voted_at = current_timestamp"
+        " from accepted_votes a where workshop_vote.participant_id = a.participant_id"
+        " and workshop_vote.touchpoint_id = a.touchpoint_id and a.raw_value is not null"
+        " and a.impression_id is not null"
+    )
+
+
+def _withdraw(cur: duckdb.DuckDBPyConnection) -> None:
+    """Withdrawn votes: the impression leaves the roll-ups and the table, and so does the vote row."""
+    rollup.retract(cur, "id in (select impression_id from accepted_votes where raw_value is null)", [])
+    cur.execute(
+        "delete from impression where id in (select impression_id from accepted_votes"
+        " where raw_value is null and impression_id is not null)"
+    )
+    cur.execute(
+        "delete from workshop_vote using accepted_votes a"
+        " where workshop_vote.participant_id = a.participant_id"
+        " and workshop_vote.touchpoint_id = a.touchpoint_id and a.raw_value is null"
+    )
+
+
+def _add(cur: duckdb.DuckDBPyConnection) -> None:
+    """First votes: a new impression each, and the vote row pointing at it."""
+    cur.execute(
+        "insert into impression (id, touchpoint_id, observed_on, raw_value, scale, score, group_id,"
+        " source, workshop_session_id)"
+        " select new_impression_id, touchpoint_id, current_date, raw_value, scale, score, group_id,"
+        " 'workshop', session_id from accepted_votes where new_impression_id is not null"
+    )
+    cur.execute(
+        "insert into workshop_vote (participant_id, touchpoint_id, session_id, impression_id, raw_value,"
+        " score) select participant_id, touchpoint_id, session_id, new_impression_id, raw_value, score"
+        " from accepted_votes where new_impression_id is not null"
+    )
+
+
+def _write_votes(store: Store, batch: list[VoteRequest]) -> None:
+    with store.transaction() as cur, _registered(cur, {"incoming_votes": _incoming(batch)}):
+        checked = _checked(cur)
+        accepted = checked[checked["refusal"].isna() & checked["newest"]]
+        withdrawn = accepted["raw_value"].isna()
+        existing = accepted["impression_id"].notna()
+        # Only the statements this batch needs: each costs a couple of milliseconds.
+        with _registered(cur, {"accepted_votes": pa.Table.from_pandas(accepted, preserve_index=False)}):
+            if (existing & ~withdrawn).any():
+                _change(cur)
+            if (existing & withdrawn).any():
+                _withdraw(cur)
+            if accepted["new_impression_id"].notna().any():
+                _add(cur)
+    refusals = dict(zip(checked["seq"], checked["refusal"], strict=True))
+    for seq, request in enumerate(batch):
+        refusal = refusals.get(seq)
+        request.error = refusal if isinstance(refusal, str) else None
+        request.done.set()
+
+
+def participant_votes(store: Store, participant_id: int) -> dict[int, str]:
+    """The participant's current vote per touchpoint (the raw value as written on the scale)."""
+    with store.cursor() as cur:
+        rows = cur.execute(
+            "select touchpoint_id, raw_value from workshop_vote where participant_id = ?", [participant_id]
+        ).fetchall()
+    return {int(t): str(v) for t, v in rows}
+
+
+def participant_marks(store: Store, participant_id: int) -> tuple[dict[int, str], set[int]]:
+    """A participant's scores per touchpoint and the ideas they back, in one query (a phone asks often)."""
+    with store.cursor() as cur:
+        rows = cur.execute(
+            "select touchpoint_id, raw_value from workshop_vote where participant_id = ?"
+            " union all select idea_id, null from workshop_idea_vote where participant_id = ?",
+            [participant_id, participant_id],
+        ).fetchall()
+    scores = {int(t): str(v) for t, v in rows if v is not None}
+    return scores, {int(i) for i, v in rows if v is None}
+
+
+def session_marks(store: Store, session_id: int) -> pd.DataFrame:
+    """Every participant of a session with their scores and backings, one row each (``kind``:
+    ``p`` the participant, ``v`` a score on touchpoint ``item``, ``b`` a backing of idea ``item``).
+    One query for a whole room, instead of one per phone when the facilitator moves on."""
+    with store.cursor() as cur:
+        return cur.execute(
+            "select id as participant_id, 'p' as kind, null::bigint as item, null::varchar as answer"
+            " from workshop_participant where session_id = ?"
+            " union all select participant_id, 'v', touchpoint_id, raw_value from workshop_vote where session_id = ?"
+            " union all select v.participant_id, 'b', v.idea_id, null from workshop_idea_vote v"
+            " join workshop_participant p on p.id = v.participant_id where p.session_id = ?",
+            [session_id, session_id, session_id],
+        ).df()
+
+
+def tally(store: Store, session_id: int, touchpoint_id: int) -> pd.DataFrame:
+    """How many votes each scale point has for one touchpoint of the session, and their scores."""
+    with store.cursor() as cur:
+        return cur.execute(
+            "select raw_value, count(*) as votes, sum(score) as total from workshop_vote"
+            " where session_id = ? and touchpoint_id = ? group by raw_value",
+            [session_id, touchpoint_id],
+        ).df()
+
+
+def session_tallies(store: Store, session_id: int) -> pd.DataFrame:
+    """Every touchpoint's votes per scale point in one session (the results an API caller reads)."""
+    with store.cursor() as cur:
+        return cur.execute(
+            "select touchpoint_id, raw_value, count(*) as votes, sum(score) as total from workshop_vote"
+            " where session_id = ? group by all order by touchpoint_id, raw_value",
+            [session_id],
+        ).df()
