@@ -19,19 +19,12 @@ $(VENV)/.dev: requirements.txt requirements-dev.txt | $(VENV)/.runtime
 	$(BIN)/python -m pip install --quiet -r requirements.txt -r requirements-dev.txt
 	touch $@
 
-# axe-core (pinned in tests/browser/package-lock.json), which the browser tests load into pages
-# for their accessibility checks.
-AXE_STAMP := tests/browser/node_modules/.installed
-$(AXE_STAMP): tests/browser/package.json tests/browser/package-lock.json
-	cd tests/browser && npm ci --no-audit --no-fund --silent
-	touch $@
-
 ## Set up and start the app on the demo workspace (built on first start).
 run: $(VENV)/.runtime
 	$(BIN)/streamlit run server.py --server.port $(PORT)
 
 ## Set up and run every check: lint, types, unit, AppTest and browser tests.
-test: $(VENV)/.dev $(AXE_STAMP)
+test: $(VENV)/.dev
 	./scripts/ensure-chromium.sh
 	./scripts/ensure-axe.sh
 	$(MAKE) lint typecheck
@@ -47,7 +40,7 @@ typecheck: $(VENV)/.dev
 unit: $(VENV)/.dev
 	$(BIN)/python -m pytest -m "not browser"
 
-browser: $(VENV)/.dev $(AXE_STAMP)
+browser: $(VENV)/.dev
 	./scripts/ensure-chromium.sh
 	./scripts/ensure-axe.sh
 	$(BIN)/python -m pytest -m browser

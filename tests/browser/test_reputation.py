@@ -99,6 +99,6 @@ def test_the_export_downloads_the_plan_as_csv(plan_server: Server, browser: Brow
     saved = tmp_path / "plan.csv"
     download.value.save_as(saved)
     lines = saved.read_text(encoding="utf-8-sig").splitlines()
-    assert lines[0].startswith("step_label,moment_label,status_label,owner,due_on,notes")
+    assert lines[0].startswith("Reputation step,Moment,Status,Owner,Due,Notes")  # the screen's words
     assert len(lines) == 29
     page.close()
