@@ -10,6 +10,7 @@ ROOT = Path(__file__).resolve().parent.parent
 MAX_MODULE_LINES = 400
 MAX_FUNCTION_LINES = 60
 
+
 def _sources() -> list[tuple[str, str]]:
     files = sorted([*(ROOT / "dashboard").rglob("*.py"), *(ROOT / "pages").glob("*.py")])
     return [(p.relative_to(ROOT).as_posix(), p.read_text()) for p in files]
