@@ -14,13 +14,14 @@ parameter, never echo the link's text: a link is written by whoever shares it.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 from typing import TypeVar
 
 import streamlit as st
 
 T = TypeVar("T")
+V = TypeVar("V")
 
 _MEMORY = "_url_state"  # session state: the last choice per parameter, as the URL's texts
 _PENDING = "_url_state_pending"  # session state: a choice made in code, to apply on the next run
@@ -72,37 +73,32 @@ def parse_month(text: str) -> date | None:
     return parse_date(f"{text}-01")
 
 
-def link_id(param: str, what: str) -> int | None:
-    """A record id from the URL (``?session=12``); a value that is not one is left out with a note."""
+def _link(param: str, parse: Callable[[str], V | None], complaint: str) -> V | None:
+    """The value of ``param`` as ``parse`` reads it; a value it cannot read is left out with a note."""
     text = _text(param)
     if not text:
         return None
-    found = parse_id(text)
+    found = parse(text)
     if found is None:
-        note(f"The {what} in the link is not a number; it was left out.")
+        note(complaint)
     return found
+
+
+def link_id(param: str, what: str) -> int | None:
+    """A record id from the URL (``?session=12``); a value that is not one is left out with a note."""
+    return _link(param, parse_id, f"The {what} in the link is not a number; it was left out.")
 
 
 def link_date(param: str, what: str) -> date | None:
     """A day from the URL (``?to=2026-03-31``); anything else is left out with a note."""
-    text = _text(param)
-    if not text:
-        return None
-    found = parse_date(text)
-    if found is None:
-        note(f"The {what} in the link is not a date like 2026-03-31 (between 1900 and 2199); it was left out.")
-    return found
+    complaint = f"The {what} in the link is not a date like 2026-03-31 (between 1900 and 2199); it was left out."
+    return _link(param, parse_date, complaint)
 
 
 def link_month(param: str, what: str) -> date | None:
     """A month from the URL (``?month=2026-03``); anything else is left out with a note."""
-    text = _text(param)
-    if not text:
-        return None
-    found = parse_month(text)
-    if found is None:
-        note(f"The {what} in the link is not a month like 2026-03 (between 1900 and 2199); it was left out.")
-    return found
+    complaint = f"The {what} in the link is not a month like 2026-03 (between 1900 and 2199); it was left out."
+    return _link(param, parse_month, complaint)
 
 
 def link_choices(param: str, options: Iterable[T], what: str) -> list[T]:
