@@ -10,7 +10,7 @@ from dashboard import formatting as fmt
 from dashboard.imports import dates, pipeline
 from dashboard.imports.reading import SurveyError
 from dashboard.scales import COMMON_SCALES, Scale
-from dashboard.ui import cached, import_editor, import_history, importing, navigation, url_state
+from dashboard.ui import cached, downloads, import_editor, import_history, importing, navigation, url_state
 
 navigation.route_through_navigation()
 
@@ -177,15 +177,7 @@ with import_tab:
             st.rerun()
 
         if len(preview.rejected):
-            with st.expander(f"Rejected answers ({fmt.count(len(preview.rejected))})"):
-                st.dataframe(preview.rejected.head(500), hide_index=True, width="stretch")
-                st.download_button(
-                    "Download the rejected answers (CSV)",
-                    exports.to_csv_bytes(preview.rejected),
-                    file_name=f"{Path(upload.name).stem}-rejected.csv",
-                    mime="text/csv",
-                    key=f"rejected-{digest[:12]}",
-                )
+            downloads.rejected(preview.rejected, "answers", Path(upload.name).stem, f"rejected-{digest[:12]}")
 
         refusal = preview.refusal(strict=strict)
         if refusal:

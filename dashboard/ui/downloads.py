@@ -7,6 +7,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from dashboard import exports
+from dashboard import formatting as fmt
 from dashboard.charts import export
 
 
@@ -57,4 +58,18 @@ def downloads(fig: go.Figure | None, frame: pd.DataFrame, name: str, title: str 
             mime=exports.XLSX_MIME,
             on_click="ignore",
             key=f"xlsx_{name}",
+        )
+
+
+def rejected(frame: pd.DataFrame, what: str, file_stem: str, key: str, *, expanded: bool = False) -> None:
+    """The rows or answers an import would reject, with their reasons: the first 500 on screen,
+    all of them as a CSV download. ``what`` names them ("rows", "answers")."""
+    with st.expander(f"Rejected {what} ({fmt.count(len(frame))})", expanded=expanded):
+        st.dataframe(frame.head(500), hide_index=True, width="stretch")
+        st.download_button(
+            f"Download the rejected {what} (CSV)",
+            exports.to_csv_bytes(frame),
+            file_name=f"{file_stem}-rejected.csv",
+            mime="text/csv",
+            key=key,
         )

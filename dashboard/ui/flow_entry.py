@@ -12,6 +12,7 @@ from dashboard import domain, exports, flow
 from dashboard import formatting as fmt
 from dashboard.flow import files
 from dashboard.imports.reading import SurveyError
+from dashboard.ui import downloads
 from dashboard.ui import flow as flow_ui
 
 
@@ -60,15 +61,7 @@ def _preview(preview: files.Preview, name: str, digest: str, strict: bool, who: 
     if adding:
         st.warning(f"{adding} of these counts add to figures already recorded for the same cycle, month and measure.")
     if len(preview.rejected):
-        with st.expander(f"Rejected rows ({fmt.count(len(preview.rejected))})", expanded=True):
-            st.dataframe(preview.rejected.head(500), hide_index=True, width="stretch")
-            st.download_button(
-                "Download the rejected rows (CSV)",
-                exports.to_csv_bytes(preview.rejected),
-                file_name=f"{Path(name).stem}-rejected.csv",
-                mime="text/csv",
-                key=f"flow-rejected-{digest[:12]}",
-            )
+        downloads.rejected(preview.rejected, "rows", Path(name).stem, f"flow-rejected-{digest[:12]}", expanded=True)
     refusal = preview.refusal(strict=strict)
     if refusal:
         st.error(f"Not imported: {refusal}.")
