@@ -23,20 +23,13 @@ if session is None:
 session_id = session.id
 
 
-@st.fragment(run_every=REFRESH_SECONDS)
-def join_banner() -> None:
-    """The code and the QR code, only while the session is live (gone once it ends)."""
-    now = sessions_db.session(store, session_id)
-    if now is None or not now.is_live:
-        return
+def join_banner(now: sessions_db.Session) -> None:
+    """The code and the QR code, drawn only while the session is live."""
     head, qr = st.columns([5, 1], vertical_alignment="center")
     # The address is the facilitator's own setting (or this server's), shown as typed.
     address = ws.phone_address(now, st.context.url)
     head.markdown(f"# Join at **{address}/{ws.PARTICIPANT_PATH}** with code **{ws.display_code(now.code)}**")
     qr.image(ws.qr_png(ws.join_link(address, now.code)), width=200)
-
-
-join_banner()
 
 
 @st.fragment(run_every=REFRESH_SECONDS)
@@ -48,7 +41,11 @@ def live_view() -> None:
     items = sessions_db.session_touchpoints(store, session_id)
     current = items[items["touchpoint_id"] == now.current_touchpoint_id]
 
-    if not now.is_live:
+    # One fragment draws the banner and the rest: an element this run does not write again is cleared,
+    # whereas a fragment run that writes nothing at all left the old join code on the projector.
+    if now.is_live:
+        join_banner(now)
+    else:
         st.markdown("# This workshop session has ended")
     counts = st.columns(3)
     counts[0].metric("Participants", fmt.count(totals["participants"]))
