@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dashboard.ui import navigation
+from dashboard.ui import access, navigation
 
 overview = st.Page("pages/overview.py", title="Overview", icon=":material/dashboard:", url_path="overview")
 upload = st.Page("pages/upload.py", title="Upload surveys", icon=":material/upload_file:", url_path="upload")
@@ -34,6 +34,7 @@ pages = [
 ]
 
 navigation.count_run()
+access.principal()  # who this run is for; the store's write checks ask the same resolver
 st.set_page_config(page_title="Touchpoint dashboard", page_icon=navigation.FAVICON, layout="wide")
 # The projector sees its page alone, without the navigation. Phones use the light page at /w/CODE
 # (dashboard/web/participant_page.py), served beside these pages.
