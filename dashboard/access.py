@@ -45,6 +45,21 @@ NEEDS: dict[str, str] = {
 }
 """The least role each kind of action needs. ``audit.write`` records every write under its kind."""
 
+PAGE_NEEDS: dict[str, str] = {
+    "overview": "read",
+    "impressions": "read",
+    "flow": "read",
+    "map": "read",
+    "upload": "import",
+    "reputation": "read",
+    "workshop": "workshop",
+    "settings": "read",
+    "present": "read",
+}
+"""The action kind each page needs to be listed and opened (by URL path). Inside a page, each
+write control asks ``Principal.why_not`` and shows the reason when it is disabled. Tests walk
+this table, so a new page joins the role matrix by being listed here."""
+
 CYCLE_BOUND = frozenset({"import", "undo", "map", "ideas", "flow"})
 """Kinds whose writes an editor or facilitator may make only on cycles their teams own."""
 
