@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 
 from dashboard import access, domain
-from dashboard.touchpoints import TouchpointFields
 from dashboard.store import Store, cycles, groups, tokens, users
+from dashboard.touchpoints import TouchpointFields
 
 MOMENT = domain.MOMENT_KEYS[0]
 

@@ -26,8 +26,8 @@ PREFIX = "/api/v1"
 def routes(service: Service) -> list[BaseRoute]:
     """Every route of ours: the versioned API, its OpenAPI document, health and metrics."""
 
-    def guarded(role: str, handler: Any, status: int = 200) -> Any:
-        return endpoint(service, role, handler, status)
+    def guarded(kind: str, handler: Any, status: int = 200) -> Any:
+        return endpoint(service, kind, handler, status)
 
     async def openapi(_request: Request) -> Response:
         return JSONResponse(document())
@@ -40,16 +40,16 @@ def routes(service: Service) -> list[BaseRoute]:
         Route(f"{PREFIX}/stats", guarded("read", api.stats), methods=["GET"]),
         Route(f"{PREFIX}/cycles", guarded("read", api.cycles), methods=["GET"]),
         Route(f"{PREFIX}/impressions/summary", guarded("read", api.impressions_summary), methods=["GET"]),
-        Route(f"{PREFIX}/impressions", guarded("write", api.record), methods=["POST"]),
+        Route(f"{PREFIX}/impressions", guarded("import", api.record), methods=["POST"]),
         Route(f"{PREFIX}/imports", guarded("read", transfers.history), methods=["GET"]),
-        Route(f"{PREFIX}/imports", guarded("write", transfers.survey_import, 201), methods=["POST"]),
-        Route(f"{PREFIX}/imports/{{import_id:int}}", guarded("write", transfers.undo), methods=["DELETE"]),
+        Route(f"{PREFIX}/imports", guarded("import", transfers.survey_import, 201), methods=["POST"]),
+        Route(f"{PREFIX}/imports/{{import_id:int}}", guarded("undo", transfers.undo), methods=["DELETE"]),
         Route(f"{PREFIX}/responses/{{survey_key}}", transfers.webhook(service), methods=["POST"]),
         Route(f"{PREFIX}/maps", guarded("read", files.map_export), methods=["GET"]),
-        Route(f"{PREFIX}/maps", guarded("write", files.map_import), methods=["POST"]),
-        Route(f"{PREFIX}/flow", guarded("write", flow.record), methods=["POST"]),
+        Route(f"{PREFIX}/maps", guarded("map", files.map_import), methods=["POST"]),
+        Route(f"{PREFIX}/flow", guarded("flow", flow.record), methods=["POST"]),
         Route(f"{PREFIX}/flow/summary", guarded("read", flow.summary), methods=["GET"]),
-        Route(f"{PREFIX}/backup", guarded("admin", files.backup), methods=["GET"]),
+        Route(f"{PREFIX}/backup", guarded("backup", files.backup), methods=["GET"]),
         *reports.routes(guarded, PREFIX),
         Route("/healthz", ops.healthz(service), methods=["GET"]),
         Route("/metrics", ops.metrics, methods=["GET"]),
