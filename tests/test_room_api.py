@@ -285,7 +285,8 @@ def test_the_facilitators_api_needs_a_write_token(served):
     client, store, _ = served
     reader = tokens.create(store, "reader", "viewer")
     answer = client.post(API, json={"cycle": "Repair job"}, headers=bearer(reader))
-    assert (answer.status_code, answer.json()) == (403, {"error": "this needs the facilitator role; your role is viewer"})
+    refusal = {"error": "this needs the facilitator role; your role is viewer"}
+    assert (answer.status_code, answer.json()) == (403, refusal)
 
 
 def test_the_light_page_serves_its_own_script_and_old_join_links_redirect_to_it(served):

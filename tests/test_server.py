@@ -111,7 +111,8 @@ def test_without_a_token_no_data_is_given(running: Running):
 def test_a_wrong_or_revoked_token_is_refused(running: Running, who: str):
     token = "tpd_not-a-token" if who == "wrong" else running.tokens["revoked"]
     answer = call(running.server.url + "/api/v1/stats", token=token)
-    assert (answer.status, answer.json()) == (401, {"error": "this token is not valid (wrong, revoked, or its user is disabled)"})
+    refusal = {"error": "this token is not valid (wrong, revoked, or its user is disabled)"}
+    assert (answer.status, answer.json()) == (401, refusal)
 
 
 def test_a_read_token_reads_but_cannot_write(running: Running):
