@@ -13,9 +13,10 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from dashboard.web import api, files, flow, ops, reports, room_routes, transfers
+from dashboard.web import api, files, flow, ops, reports, room_routes, signin, transfers
 from dashboard.web.base_url import PinBaseUrl
 from dashboard.web.endpoint import endpoint, error
+from dashboard.web.gate import SignInGate
 from dashboard.web.openapi import document
 from dashboard.web.security import Policy, SecurityMiddleware
 from dashboard.web.service import Service
@@ -54,16 +55,20 @@ def routes(service: Service) -> list[BaseRoute]:
         Route("/healthz", ops.healthz(service), methods=["GET"]),
         Route("/metrics", ops.metrics, methods=["GET"]),
         *room_routes.routes(service),
+        *signin.routes(service),
         Route(f"{PREFIX}/{{rest:path}}", unknown, methods=["GET", "POST", "PUT", "PATCH", "DELETE"]),
     ]
 
 
-def middleware(policy: Policy, base_path: str = "") -> list[Middleware]:
+def middleware(policy: Policy, base_path: str = "", service: Service | None = None) -> list[Middleware]:
     """Outermost first: the access log sees every answer, refusals by the security check included;
-    pages leave with the server's address pinned (``base_url``), under the security headers."""
+    with the workspace's ``service``, local mode's sign-in gate refuses the pages to strangers
+    (under the security headers); pages leave with the server's address pinned (``base_url``)."""
+    gate = [] if service is None else [Middleware(SignInGate, service=service, base_path=base_path)]
     return [
         Middleware(ops.AccessLog),
         Middleware(SecurityMiddleware, policy=policy),
+        *gate,
         Middleware(PinBaseUrl, base_path=base_path),
     ]
 
