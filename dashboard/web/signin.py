@@ -15,6 +15,7 @@ wrong e-mail and a wrong password read the same.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Awaitable, Callable
 from functools import cache
 from html import escape
 from pathlib import Path
@@ -159,82 +160,91 @@ def _refused_post(request: Request) -> HTMLResponse | None:
     return None
 
 
+async def _sign_in_form(request: Request) -> Response:
+    if accounts.mode() != "local":
+        return _not_here()
+    return _sign_in_page(safe_next(request.query_params.get("next")))
+
+
+async def _sign_in(service: Service, request: Request) -> Response:
+    refused = _refused_post(request)
+    if refused is not None:
+        return refused
+    try:
+        fields = await _form(request)
+    except ApiError as problem:
+        return _sign_in_page("/", problem.message, status=problem.status)
+    email, next_path = fields.get("email", ""), safe_next(fields.get("next"))
+    store, password = service.store, fields.get("password", "")
+    try:
+        user_id = await run_in_threadpool(users.sign_in, store, email, password, _address(request))
+    except accounts.SignInError as refusal:
+        status = 429 if str(refusal).startswith("too many") else 401
+        return _sign_in_page(next_path, _sentence(str(refusal)), email, status)
+    secret = await run_in_threadpool(users.open_session, store, user_id)
+    key = await run_in_threadpool(users.signing_key, store)
+    response = RedirectResponse(next_path, status_code=303)
+    session_cookie(response, request, accounts.sign(secret, key))
+    return response
+
+
+async def _sign_out(service: Service, request: Request) -> Response:
+    refused = _refused_post(request)
+    if refused is not None:
+        return refused
+    cookie = request.cookies.get(accounts.COOKIE)
+    if cookie:
+        key = await run_in_threadpool(users.signing_key, service.store)
+        secret = accounts.unsign(cookie, key)
+        if secret is not None:
+            await run_in_threadpool(users.close_session, service.store, secret)
+    response = RedirectResponse(SIGN_IN, status_code=303)
+    session_cookie(response, request, "")
+    return response
+
+
+async def _set_password_form(request: Request) -> Response:
+    if accounts.mode() != "local":
+        return _not_here()
+    return _set_password_page(request.query_params.get("link", ""))
+
+
+async def _set_password(service: Service, request: Request) -> Response:
+    refused = _refused_post(request)
+    if refused is not None:
+        return refused
+    try:
+        fields = await _form(request)
+    except ApiError as problem:
+        return _set_password_page("", problem.message, problem.status)
+    link, password = fields.get("link", ""), fields.get("password", "")
+    if password != fields.get("again", ""):
+        return _set_password_page(link, "The two passwords differ; type the same one twice.", 422)
+    try:
+        email = await run_in_threadpool(users.redeem, service.store, link, password)
+    except (accounts.SignInError, users.UserError) as refusal:
+        return _set_password_page(link, _sentence(str(refusal)), 422)
+    body = f"""<h1>Password set</h1>
+<p role="status">The password of {escape(email)} is set.</p>
+<p><a href="{SIGN_IN}">Sign in</a></p>"""
+    return _frame("Password set", body)
+
+
 def routes(service: Service) -> list[BaseRoute]:
     """The sign-in, sign-out and set-password routes."""
 
-    async def sign_in_form(request: Request) -> Response:
-        if accounts.mode() != "local":
-            return _not_here()
-        return _sign_in_page(safe_next(request.query_params.get("next")))
+    def bound(handler: Callable[[Service, Request], Awaitable[Response]]) -> Callable[[Request], Awaitable[Response]]:
+        async def run(request: Request) -> Response:
+            return await handler(service, request)
 
-    async def sign_in(request: Request) -> Response:
-        refused = _refused_post(request)
-        if refused is not None:
-            return refused
-        try:
-            fields = await _form(request)
-        except ApiError as problem:
-            return _sign_in_page("/", problem.message, status=problem.status)
-        email, next_path = fields.get("email", ""), safe_next(fields.get("next"))
-        store = service.store
-        try:
-            user_id = await run_in_threadpool(
-                users.sign_in, store, email, fields.get("password", ""), _address(request)
-            )
-        except accounts.SignInError as refusal:
-            status = 429 if str(refusal).startswith("too many") else 401
-            return _sign_in_page(next_path, _sentence(str(refusal)), email, status)
-        secret = await run_in_threadpool(users.open_session, store, user_id)
-        key = await run_in_threadpool(users.signing_key, store)
-        response = RedirectResponse(next_path, status_code=303)
-        session_cookie(response, request, accounts.sign(secret, key))
-        return response
-
-    async def sign_out(request: Request) -> Response:
-        refused = _refused_post(request)
-        if refused is not None:
-            return refused
-        cookie = request.cookies.get(accounts.COOKIE)
-        if cookie:
-            key = await run_in_threadpool(users.signing_key, service.store)
-            secret = accounts.unsign(cookie, key)
-            if secret is not None:
-                await run_in_threadpool(users.close_session, service.store, secret)
-        response = RedirectResponse(SIGN_IN, status_code=303)
-        session_cookie(response, request, "")
-        return response
-
-    async def set_password_form(request: Request) -> Response:
-        if accounts.mode() != "local":
-            return _not_here()
-        return _set_password_page(request.query_params.get("link", ""))
-
-    async def set_password(request: Request) -> Response:
-        refused = _refused_post(request)
-        if refused is not None:
-            return refused
-        try:
-            fields = await _form(request)
-        except ApiError as problem:
-            return _set_password_page("", problem.message, problem.status)
-        link, password = fields.get("link", ""), fields.get("password", "")
-        if password != fields.get("again", ""):
-            return _set_password_page(link, "The two passwords differ; type the same one twice.", 422)
-        try:
-            email = await run_in_threadpool(users.redeem, service.store, link, password)
-        except (accounts.SignInError, users.UserError) as refusal:
-            return _set_password_page(link, _sentence(str(refusal)), 422)
-        body = f"""<h1>Password set</h1>
-<p role="status">The password of {escape(email)} is set.</p>
-<p><a href="{SIGN_IN}">Sign in</a></p>"""
-        return _frame("Password set", body)
+        return run
 
     return [
-        Route(SIGN_IN, sign_in_form, methods=["GET"]),
-        Route(SIGN_IN, sign_in, methods=["POST"]),
-        Route(SIGN_OUT, sign_out, methods=["POST"]),
-        Route(LINK_PAGE, set_password_form, methods=["GET"]),
-        Route(LINK_PAGE, set_password, methods=["POST"]),
+        Route(SIGN_IN, _sign_in_form, methods=["GET"]),
+        Route(SIGN_IN, bound(_sign_in), methods=["POST"]),
+        Route(SIGN_OUT, bound(_sign_out), methods=["POST"]),
+        Route(LINK_PAGE, _set_password_form, methods=["GET"]),
+        Route(LINK_PAGE, bound(_set_password), methods=["POST"]),
     ]
 
 
