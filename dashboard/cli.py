@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from dashboard import cli_reports, cli_server, demo, import_jobs, remote
+from dashboard import cli_reports, cli_server, cli_users, demo, import_jobs, remote
 from dashboard.imports import dates
 from dashboard.imports.reading import MAX_BYTES, SurveyError
 from dashboard.store import Store, database_path, imports
@@ -27,7 +27,12 @@ def _positive(text: str) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m dashboard", description="Touchpoint and reputation dashboard.")
+    parser = argparse.ArgumentParser(
+        prog="python -m dashboard",
+        description="Touchpoint and reputation dashboard.",
+        epilog="While the app server holds the workspace, data commands go through it with the server's own"
+        " token, or with $DASHBOARD_TOKEN when set: then they see and change only what that token's user may.",
+    )
     commands = parser.add_subparsers(dest="command", required=True)
 
     demo_cmd = commands.add_parser("demo", help="(re)build the demo workspace")
@@ -45,6 +50,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_flow_commands(commands)
     cli_reports.add_commands(commands)
     cli_server.add_commands(commands)
+    cli_users.add_commands(commands)
     return parser
 
 

@@ -7,14 +7,31 @@
 from __future__ import annotations
 
 import argparse
+import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from dashboard import announcement
 from dashboard.scales import Scale
-from dashboard.store import Store, database_path, operations, tokens, webhooks
+from dashboard.store import Store, database_path, operations, tokens, users, webhooks
 from dashboard.store.operations import BackupError
 
 DB_HELP = "database file (default: $DASHBOARD_DB or data/dashboard.duckdb)"
+REFUSED = 2
+"""The exit status of a refused account or token command (argparse's own for bad usage)."""
+
+
+def refusing(run: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
+    """``run`` with a refusal printed as one line and exit status 2 (never a traceback)."""
+
+    def checked(args: argparse.Namespace) -> int:
+        try:
+            return run(args)
+        except (ValueError, OSError) as refusal:
+            print(f"error: {' '.join(str(refusal).split())}", file=sys.stderr)
+            return REFUSED
+
+    return checked
 
 
 def add_commands(commands: argparse._SubParsersAction) -> None:
@@ -23,9 +40,10 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
     actions = token.add_subparsers(dest="token_command", required=True)
     create = actions.add_parser("create", help="create a token and print it (the only time it is shown)")
     create.add_argument("--name", required=True, help="who or what uses it, e.g. nightly-import")
-    create.add_argument("--role", required=True, choices=tokens.ROLES, help="read, write (and read) or admin (all)")
+    create.add_argument("--role", required=True, choices=tokens.ROLES, help="at most the user's own role")
+    create.add_argument("--user", help="the e-mail of the user it acts for (may be left out in open mode only)")
     create.add_argument("--db", type=Path, help=DB_HELP)
-    create.set_defaults(run=run_token_create)
+    create.set_defaults(run=refusing(run_token_create))
     listing = actions.add_parser("list", help="every token: name, role, created, last used, revoked")
     listing.add_argument("--db", type=Path, help=DB_HELP)
     listing.set_defaults(run=run_token_list)
@@ -67,52 +85,52 @@ def _add_webhook_commands(commands: argparse._SubParsersAction) -> None:
 
 
 def run_webhook_add(args: argparse.Namespace) -> int:
-    _refuse_while_served(_workspace(args), "set up a webhook")
+    refuse_while_served(workspace(args), "set up a webhook")
     if args.scale:
         Scale.parse(args.scale)  # refuses a bad spec now rather than at the first response
-    with Store(_workspace(args)) as store:
+    with Store(workspace(args)) as store:
         secret = webhooks.add(store, args.key, args.tool, args.cycle, args.scale, args.secret)
     print(f"responses to /api/v1/responses/{args.key} are recorded; the signing secret is:\n{secret}")
     return 0
 
 
 def run_webhook_list(args: argparse.Namespace) -> int:
-    _refuse_while_served(_workspace(args), "list webhooks here")
-    with Store(_workspace(args)) as store:
+    refuse_while_served(workspace(args), "list webhooks here")
+    with Store(workspace(args)) as store:
         found = webhooks.listing(store)
     print("no webhooks yet" if found.empty else found.fillna("").astype(str).to_string(index=False))
     return 0
 
 
 def run_webhook_remove(args: argparse.Namespace) -> int:
-    _refuse_while_served(_workspace(args), "remove a webhook")
-    with Store(_workspace(args)) as store:
+    refuse_while_served(workspace(args), "remove a webhook")
+    with Store(workspace(args)) as store:
         webhooks.remove(store, args.key)
     print(f"removed the webhook {args.key!r}")
     return 0
 
 
-def _workspace(args: argparse.Namespace) -> Path:
+def workspace(args: argparse.Namespace) -> Path:
     return Path(args.db or database_path())
 
 
-def _refuse_while_served(db: Path, what: str) -> None:
+def refuse_while_served(db: Path, what: str) -> None:
     """Token changes and restores write the file itself: a running server holds it."""
     if announcement.live(db) is not None:
         raise ValueError(f"the app server is running on {db}; stop it to {what}")
 
 
 def run_token_create(args: argparse.Namespace) -> int:
-    _refuse_while_served(_workspace(args), "create a token (or use the Settings page)")
-    with Store(_workspace(args)) as store:
-        token = tokens.create(store, args.name, args.role)
+    refuse_while_served(workspace(args), "create a token (or use the Settings page)")
+    with Store(workspace(args)) as store:
+        token = tokens.create(store, args.name, args.role, users.find(store, args.user) if args.user else None)
     print(token)
     return 0
 
 
 def run_token_list(args: argparse.Namespace) -> int:
-    _refuse_while_served(_workspace(args), "list tokens here (or use the Settings page)")
-    with Store(_workspace(args)) as store:
+    refuse_while_served(workspace(args), "list tokens here (or use the Settings page)")
+    with Store(workspace(args)) as store:
         found = tokens.listing(store)
     if found.empty:
         print("no tokens yet")
@@ -122,8 +140,8 @@ def run_token_list(args: argparse.Namespace) -> int:
 
 
 def run_token_revoke(args: argparse.Namespace) -> int:
-    _refuse_while_served(_workspace(args), "revoke a token here (or use the Settings page)")
-    with Store(_workspace(args)) as store:
+    refuse_while_served(workspace(args), "revoke a token here (or use the Settings page)")
+    with Store(workspace(args)) as store:
         tokens.revoke(store, args.name)
     print(f"revoked the token {args.name!r}")
     return 0
@@ -131,7 +149,7 @@ def run_token_revoke(args: argparse.Namespace) -> int:
 
 def run_backup(args: argparse.Namespace) -> int:
     """Without a running server (``dashboard.remote`` takes the other case): copy the file's snapshot."""
-    with Store(_workspace(args)) as store:
+    with Store(workspace(args)) as store:
         counts = operations.backup(store, args.file)
     print(f"backup written to {args.file}: {counts.get('impression', 0):,} impressions, {len(counts)} tables")
     return 0
@@ -139,8 +157,8 @@ def run_backup(args: argparse.Namespace) -> int:
 
 def run_restore(args: argparse.Namespace) -> int:
     """Checks the backup's schema and the target, copies it into place, and compares every count."""
-    db = _workspace(args)
-    _refuse_while_served(db, "restore")
+    db = workspace(args)
+    refuse_while_served(db, "restore")
     version, newest = operations.backup_schema(args.file), operations.newest_schema()
     if version > newest:
         raise BackupError(f"{args.file} has schema version {version}, newer than this app's {newest}; upgrade the app")

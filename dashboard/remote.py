@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import secrets
 import sys
 import urllib.error
@@ -21,6 +22,7 @@ from pathlib import Path
 from dashboard import announcement, import_jobs, remote_reports
 from dashboard.store import database_path
 
+TOKEN_ENV_VAR = "DASHBOARD_TOKEN"  # noqa: S105 - the name of a variable, not a token
 TIMEOUT_S = 3600
 """An import of a large file through the server may take minutes; a stuck server is rare."""
 
@@ -176,7 +178,8 @@ def hand_off(args: argparse.Namespace) -> int | None:
     if found is None:
         return None
     try:
-        return handler(Remote(found.url, found.token), args)
+        # DASHBOARD_TOKEN: a user's token, so the answers cover only what that user may see and do.
+        return handler(Remote(found.url, os.environ.get(TOKEN_ENV_VAR) or found.token), args)
     except RemoteError as refusal:
         print(f"error: {' '.join(str(refusal).split())}", file=sys.stderr)
         return 1

@@ -288,3 +288,9 @@ def signing_key(store: Store) -> str:
         found = cur.execute("select key from auth_key where id = 1").fetchone()
         assert found is not None
         return str(found[0])
+
+
+def find(store: Store, email: str) -> int:
+    """The id of the user with this e-mail (case aside); ``UserError`` when there is none."""
+    with store.cursor() as cur:
+        return _user_id(cur, email)
