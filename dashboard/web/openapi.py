@@ -223,7 +223,8 @@ def document() -> dict[str, Any]:
         "info": {
             "title": "Touchpoint dashboard API",
             "version": "1",
-            "description": "Send `Authorization: Bearer TOKEN` (python -m dashboard token create). "
+            "description": "Send `Authorization: Bearer TOKEN` (python -m dashboard token create --user EMAIL). "
+            "A token acts as its user, at most at its own role, and sees only the user's service cycles. "
             'Every refusal is JSON: {"error": message}.',
         },
         "servers": [{"url": "/"}],

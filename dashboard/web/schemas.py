@@ -7,8 +7,9 @@ from typing import Any
 
 ERROR_STATUSES = {
     "400": "Malformed request (a body that is not JSON, a form that cannot be read).",
-    "401": "No token, or a wrong or revoked one.",
-    "403": "The token's role is too low.",
+    "401": "No token, or a wrong or revoked one (or its user is disabled, or it is a workshop participant's).",
+    "403": "The token's role is too low for this action, the cycle belongs to another team, or the answer would cover"
+    " cycles outside the token's scope.",
     "404": "Unknown cycle, touchpoint, import or route.",
     "409": "Conflicts with the workspace (a file imported before, an import undone already).",
     "413": "The body is larger than the upload limit (200 MB).",

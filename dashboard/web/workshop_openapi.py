@@ -1,5 +1,5 @@
 """The workshop routes' part of the OpenAPI document: the participant API (a participant token,
-as a bearer token or the page's cookie) and the facilitator's API (a write token)."""
+as a bearer token or the page's cookie) and the facilitator's API (a facilitator's or an admin's token)."""
 
 from __future__ import annotations
 
