@@ -169,6 +169,19 @@ def test_a_forged_expired_or_ended_session_opens_no_page(served, cookie: str, mo
     assert client.get("/overview").status_code == 303
 
 
+def test_signing_out_ends_the_session_from_a_page_that_asks_first(served):
+    client, store = served
+    sign_in(client, "ann@example.org", PASSWORD)
+    secret = accounts.unsign(client.cookies[accounts.COOKIE], users.signing_key(store))
+    page = client.get("/auth/sign-out")
+    assert page.status_code == 200 and '<form method="post" action="/auth/sign-out"' in page.text
+    assert users.session_principal(store, secret or "") is not None  # the GET changed nothing
+    answer = client.post("/auth/sign-out", headers=ORIGIN)
+    assert (answer.status_code, answer.headers["location"]) == (303, "/auth/sign-in")
+    assert 'tpd_session=""' in answer.headers["set-cookie"] and "Max-Age=0" in answer.headers["set-cookie"]
+    assert users.session_principal(store, secret or "") is None
+
+
 def test_a_set_password_link_works_once_and_then_signs_in(served):
     client, store = served
     link = users.invite(store, "bob@example.org")

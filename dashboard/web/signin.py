@@ -4,7 +4,8 @@ no Streamlit, in the light participant page's style (its stylesheet, no script).
 - ``GET/POST /auth/sign-in[?next=/PATH]``: e-mail and password; on success the ``tpd_session``
   cookie (the session's secret, signed: HttpOnly, SameSite=Lax, Secure over https, a week) and
   a redirect to ``next``, which must be a path on this site.
-- ``POST /auth/sign-out``: ends the session and clears the cookie.
+- ``GET /auth/sign-out``: a page with the sign-out button (the pages link to it);
+  ``POST /auth/sign-out``: ends the session and clears the cookie.
 - ``GET/POST /auth/set-password?link=SECRET``: the one-time link an admin hands out.
 
 Every POST must come from a page of this site (its ``Origin``, else its ``Referer``): another
@@ -203,6 +204,19 @@ async def _sign_out(service: Service, request: Request) -> Response:
     return response
 
 
+async def _sign_out_form(request: Request) -> Response:
+    """A page with the sign-out button, for a link from the pages (a link cannot POST; a GET that
+    signed out would let any other site sign people out)."""
+    if accounts.mode() != "local":
+        return _not_here()
+    body = f"""<h1>Sign out</h1>
+<form method="post" action="{SIGN_OUT}" class="stack">
+<button type="submit" class="primary">Sign out</button>
+</form>
+<p><a href="/">Back to the dashboard</a></p>"""
+    return _frame("Sign out", body)
+
+
 async def _set_password_form(request: Request) -> Response:
     if accounts.mode() != "local":
         return _not_here()
@@ -242,6 +256,7 @@ def routes(service: Service) -> list[BaseRoute]:
     return [
         Route(SIGN_IN, _sign_in_form, methods=["GET"]),
         Route(SIGN_IN, bound(_sign_in), methods=["POST"]),
+        Route(SIGN_OUT, _sign_out_form, methods=["GET"]),
         Route(SIGN_OUT, bound(_sign_out), methods=["POST"]),
         Route(LINK_PAGE, _set_password_form, methods=["GET"]),
         Route(LINK_PAGE, bound(_set_password), methods=["POST"]),
