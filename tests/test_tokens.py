@@ -110,3 +110,9 @@ def test_outside_open_mode_a_token_needs_a_user(store: Store, monkeypatch: pytes
     with pytest.raises(tokens.TokenError, match="^name the user the token belongs to"):
         tokens.create(store, "orphan", "viewer")
     assert tokens.listing(store).empty
+
+
+def test_a_token_of_nobody_stops_working_once_sign_in_is_on(store: Store, monkeypatch: pytest.MonkeyPatch):
+    token = tokens.create(store, "from open mode", "admin")
+    monkeypatch.setenv("DASHBOARD_AUTH", "local")
+    assert tokens.holder(store, token) is None

@@ -7,7 +7,8 @@ plain hash (no salt, no slow KDF) suffices because the token itself carries 256 
 A token belongs to a user (issue 16) and acts as that user, at most at the token's own role: its
 data scope and the cycles it may change are the user's as they are *now*, read on every use, so a
 changed scope or a disabled user takes effect at the next request. Only in open mode may a token
-belong to nobody; it then acts at its role over every cycle.
+belong to nobody; it then acts at its role over every cycle, and stops working once sign-in is on
+(``local`` or ``oidc``).
 """
 
 from __future__ import annotations
@@ -129,7 +130,8 @@ def holder(store: Store, token: str) -> access.Principal | None:
             _touch(cur, hashed)
         name, role = str(row[0]), str(row[1])
         if row[2] is None:
-            return access.Principal(f"token {name}", role, "token")
+            # A token of nobody (made in open mode) would bypass the accounts once they are on.
+            return access.Principal(f"token {name}", role, "token") if accounts.mode() == "open" else None
         return users.principal(cur, int(row[2]), "token", f"token {name} of {row[3]}", cap=role)
 
 

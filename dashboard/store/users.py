@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable
+from functools import cache
 
 import pandas as pd
 
@@ -197,11 +198,20 @@ def sign_in(store: Store, email: str, password: str, address: str) -> int:
         row = cur.execute(
             "select id, password_hash from app_user where email = ? and disabled_at is null", [folded]
         ).fetchone()
-        if row is not None and accounts.password_matches(row[1], password):
+        # An unknown e-mail costs the same argon2 check as a known one: the time taken must not
+        # tell which addresses have accounts.
+        matches = accounts.password_matches(row[1] if row is not None else _stand_in_hash(), password)
+        if row is not None and matches:
             cur.execute("delete from sign_in_failure where email = ? and address = ?", [folded, address])
             return int(row[0])
     _record_failure(store, folded, address, window)
     raise wrong
+
+
+@cache
+def _stand_in_hash() -> str:
+    """A hash no password is known for, checked when the e-mail has no account."""
+    return accounts.hash_password(accounts.new_secret())
 
 
 def _record_failure(store: Store, email: str, address: str, window: int) -> None:

@@ -18,7 +18,7 @@ from typing import Any
 
 from starlette.concurrency import run_in_threadpool
 
-from dashboard import access, announcement, telemetry
+from dashboard import access, accounts, announcement, telemetry
 from dashboard import workshop as ws
 from dashboard.store import Store, operations, tokens
 from dashboard.store import workshop as workshop_sql
@@ -70,6 +70,7 @@ class Service:
     async def lifespan(self, _app: Any) -> AsyncIterator[None]:
         """Opens the workspace, announces the server, and undoes both on shutdown."""
         configure_logging()
+        log.info("sign-in mode: %s", accounts.mode())  # an unknown DASHBOARD_AUTH stops the start here
         await run_in_threadpool(self.open)
         pid = os.getpid()
         written = announcement.write(self.db_path, announcement.Announcement(self.url(), self.local_token, pid))
