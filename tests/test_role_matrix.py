@@ -13,9 +13,11 @@ import csv
 import io
 import json
 import os
+import socket
 import subprocess
 import sys
 import urllib.error
+import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -42,6 +44,7 @@ SAMPLE = {"{import_id:int}": "999999", "{code}": "ZZZZZZZZ", "{idea_id:int}": "1
 QUERIES = {"/api/v1/briefing": "?format=none", "/api/v1/digest": "?dry_run=true&period=none"}
 """Queries refused by the handler itself, once past the role check (no briefing is drawn)."""
 WHOLE_WORKSPACE = {"/api/v1/backup", "/api/v1/digest"}
+PASSWORD = "the viewer's password"
 
 
 @dataclass
@@ -77,6 +80,7 @@ def _workspace(store: Store) -> tuple[dict[tuple[str, str], str], str, str]:
             email = f"{role}.{'all' if scope == SCOPES[0] else 'repair'}@example.org"
             user = users.create(store, email, role, teams=[field], cycles=[] if scope == SCOPES[0] else [repair])
             issued[(role, scope)] = tokens.create(store, f"{role} {scope}", role, user)
+    users.set_password(store, "viewer.all@example.org", PASSWORD)
     renewal_session = ws.start(store, renewal, cycles.touchpoints(store, renewal)["id"].tolist(), "1-5")
     repair_session = ws.start(store, repair, cycles.touchpoints(store, repair)["id"].tolist(), "1-5")
     return issued, renewal_session.code, repair_session.code
@@ -269,3 +273,35 @@ def test_the_command_line_through_the_server_with_a_scoped_token_sees_only_its_c
         1,
         "error: this token is not valid (wrong, revoked, or its user is disabled)\n",
     )
+
+
+def _handshake(server_url: str, cookie: str | None) -> str:
+    """The status line answering a websocket upgrade of the pages' stream, with or without a cookie."""
+    address = server_url.removeprefix("http://")
+    name, port = address.rsplit(":", 1)
+    request = (
+        f"GET /_stcore/stream HTTP/1.1\r\nHost: {address}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+        "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
+        f"Sec-WebSocket-Protocol: streamlit\r\nOrigin: {server_url}\r\n"
+        + (f"Cookie: {cookie}\r\n" if cookie else "")
+        + "\r\n"
+    )
+    with socket.create_connection((name, int(port)), timeout=10) as connection:
+        connection.sendall(request.encode())
+        return connection.recv(200).split(b"\r\n")[0].decode()
+
+
+def test_the_pages_websocket_opens_only_for_a_signed_in_browser(running: Running):
+    url = running.server.url
+    form = urllib.parse.urlencode({"email": "viewer.all@example.org", "password": PASSWORD}).encode()
+    request = urllib.request.Request(url + "/auth/sign-in", data=form, method="POST", headers={"origin": url})
+    opener = urllib.request.build_opener(NoRedirect)
+    with pytest.raises(urllib.error.HTTPError) as redirected:
+        opener.open(request, timeout=30)
+    assert (redirected.value.code, redirected.value.headers["location"]) == (303, "/")
+    cookie = redirected.value.headers["set-cookie"].split(";")[0]
+    assert [_handshake(url, None), _handshake(url, "tpd_session=forged"), _handshake(url, cookie)] == [
+        "HTTP/1.1 403 Forbidden",
+        "HTTP/1.1 403 Forbidden",
+        "HTTP/1.1 101 Switching Protocols",
+    ]
