@@ -62,10 +62,6 @@ class Call:
     principal: access.Principal
     service: Service
 
-    def require(self, kind: str, cycle_id: int | None) -> None:
-        """Refuses (403) an action of ``kind`` on ``cycle_id`` that this principal may not make."""
-        access.require(kind, cycle_id, self.principal)
-
     async def blocking(self, work: Callable[..., T], *args: Any) -> T:
         """Runs a store call in Starlette's thread pool, so the pages' websockets keep flowing."""
         return await run_in_threadpool(work, *args)
