@@ -63,7 +63,8 @@ def _briefing(
     if start and end and start > end:
         raise ApiError(422, f"The period starts ({start}) after it ends ({end}).")
     seen = scope.cycles(store, principal)
-    ids = (scope.cycle_id(store, principal, cycle),) if cycle else tuple(int(i) for i in seen["id"])
+    # The scope's own ids, never an empty tuple: a Scope naming no cycle covers every cycle.
+    ids = (scope.cycle_id(store, principal, cycle),) if cycle else scope.ids(principal) or ()
     names = tuple(seen.loc[seen["id"].isin(ids), "name"])
     return service.briefing_of(store, kind, Scope(start=start, end=end, cycle_ids=ids), names)
 
