@@ -92,16 +92,38 @@ def link_for(db: Path, secret: str) -> str:
     return f"{base}{LINK_PATH}{secret}"
 
 
-def _print_link(db: Path, email: str, secret: str) -> None:
-    link = link_for(db, secret)
+def print_link(email: str, link: str) -> None:
+    """The set-password link as ``user create`` and ``user invite`` print it (here or through a server)."""
     where = "" if link.startswith("http") else " (append it to the app's address)"
     print(f"set-password link for {email}, valid {accounts.INVITE_DAYS} days, usable once{where}:\n{link}")
 
 
-def run_create(args: argparse.Namespace) -> int:
-    password = sys.stdin.readline().rstrip("\r\n") if args.password_stdin else None
+def print_listing(found: pd.DataFrame) -> None:
+    """``user list``'s table (teams and cycles as lists of names)."""
+    if found.empty:
+        print("no users yet")
+        return
+    found = found.copy()
+    for column in ("teams", "cycles"):
+        found[column] = [", ".join(v) if len(v) else "" for v in found[column]]
+    print(found.astype(object).where(found.notna(), "").astype(str).to_string(index=False))
+
+
+def check_password(password: str | None) -> None:
+    """Refuses a short password before anything is written."""
     if password is not None and len(password) < accounts.PASSWORD_MIN:
         raise ValueError(f"a password needs at least {accounts.PASSWORD_MIN} characters")
+
+
+def read_password(args: argparse.Namespace) -> str | None:
+    """The password on standard input's first line, with ``--password-stdin``."""
+    password = sys.stdin.readline().rstrip("\r\n") if args.password_stdin else None
+    check_password(password)
+    return password
+
+
+def run_create(args: argparse.Namespace) -> int:
+    password = read_password(args)
     with _open(args) as store:
         teams = _ids(store_groups.teams(store), args.team, "team") or []
         cycles = _ids(store_cycles.cycles(store), args.cycle, "service cycle") or []
@@ -112,19 +134,13 @@ def run_create(args: argparse.Namespace) -> int:
             return 0
         secret = users.invite(store, args.email)
     print(f"added {args.email.strip().casefold()} as {args.role}")
-    _print_link(workspace(args), args.email.strip().casefold(), secret)
+    print_link(args.email.strip().casefold(), link_for(workspace(args), secret))
     return 0
 
 
 def run_list(args: argparse.Namespace) -> int:
     with _open(args) as store:
-        found = users.listing(store)
-    if found.empty:
-        print("no users yet")
-        return 0
-    for column in ("teams", "cycles"):
-        found[column] = [", ".join(v) if len(v) else "" for v in found[column]]
-    print(found.astype(object).where(found.notna(), "").astype(str).to_string(index=False))
+        print_listing(users.listing(store))
     return 0
 
 
@@ -136,10 +152,7 @@ def run_set_role(args: argparse.Namespace) -> int:
 
 
 def run_scope(args: argparse.Namespace) -> int:
-    if args.team is None and args.cycle is None and not args.every_cycle:
-        raise ValueError("give --team, --cycle or --every-cycle; --team and --cycle may repeat")
-    if args.cycle is not None and args.every_cycle:
-        raise ValueError("give --cycle or --every-cycle, not both")
+    check_scope_options(args)
     with _open(args) as store:
         teams = _ids(store_groups.teams(store), args.team, "team")
         cycles = [] if args.every_cycle else _ids(store_cycles.cycles(store), args.cycle, "service cycle")
@@ -148,10 +161,17 @@ def run_scope(args: argparse.Namespace) -> int:
     return 0
 
 
+def check_scope_options(args: argparse.Namespace) -> None:
+    if args.team is None and args.cycle is None and not args.every_cycle:
+        raise ValueError("give --team, --cycle or --every-cycle; --team and --cycle may repeat")
+    if args.cycle is not None and args.every_cycle:
+        raise ValueError("give --cycle or --every-cycle, not both")
+
+
 def run_invite(args: argparse.Namespace) -> int:
     with _open(args) as store:
         secret = users.invite(store, args.email)
-    _print_link(workspace(args), args.email.strip().casefold(), secret)
+    print_link(args.email.strip().casefold(), link_for(workspace(args), secret))
     return 0
 
 

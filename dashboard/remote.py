@@ -19,7 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from dashboard import announcement, import_jobs, remote_reports
+from dashboard import announcement, import_jobs, remote_accounts, remote_reports
 from dashboard.store import database_path
 
 TOKEN_ENV_VAR = "DASHBOARD_TOKEN"  # noqa: S105 - the name of a variable, not a token
@@ -50,6 +50,7 @@ class Remote:
         query: dict[str, str] | None = None,
         upload: tuple[str, bytes] | None = None,
         fields: dict[str, str] | None = None,
+        json_body: object = None,
     ) -> bytes:
         """The answer's body; raises ``RemoteError`` with the server's message for any refusal."""
         url = self.url + path + ("?" + urllib.parse.urlencode(query) if query else "")
@@ -57,6 +58,8 @@ class Remote:
         body = None
         if upload is not None:
             body, headers["content-type"] = multipart(upload, fields or {})
+        elif json_body is not None:
+            body, headers["content-type"] = json.dumps(json_body).encode(), "application/json"
         request = urllib.request.Request(url, data=body, headers=headers, method=method)  # noqa: S310 - our URL
         try:
             with urllib.request.urlopen(request, timeout=TIMEOUT_S) as response:  # noqa: S310
@@ -166,6 +169,7 @@ HANDLERS: dict[tuple[str, str | None], Callable[[Remote, argparse.Namespace], in
 }
 
 HANDLERS |= remote_reports.HANDLERS
+HANDLERS |= remote_accounts.HANDLERS
 
 
 def hand_off(args: argparse.Namespace) -> int | None:
@@ -182,4 +186,4 @@ def hand_off(args: argparse.Namespace) -> int | None:
         return handler(Remote(found.url, os.environ.get(TOKEN_ENV_VAR) or found.token), args)
     except RemoteError as refusal:
         print(f"error: {' '.join(str(refusal).split())}", file=sys.stderr)
-        return 1
+        return remote_accounts.REFUSED if args.command in remote_accounts.COMMANDS else 1

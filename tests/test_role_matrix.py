@@ -39,11 +39,14 @@ pytestmark = pytest.mark.server
 
 ROOT = Path(__file__).resolve().parents[1]
 SCOPES = ("every cycle", "Repair job only")
-SAMPLE = {"{import_id:int}": "999999", "{code}": "ZZZZZZZZ", "{idea_id:int}": "1"}
+SAMPLE = {"{import_id:int}": "999999", "{code}": "ZZZZZZZZ", "{idea_id:int}": "1", "{email}": "nobody@example.org"}
 """Path parameters for the matrix: nothing they name exists, so an allowed write changes nothing."""
 QUERIES = {"/api/v1/briefing": "?format=none", "/api/v1/digest": "?dry_run=true&period=none"}
 """Queries refused by the handler itself, once past the role check (no briefing is drawn)."""
-WHOLE_WORKSPACE = {"/api/v1/backup", "/api/v1/digest"}
+WHOLE_WORKSPACE = {"/api/v1/backup": "a backup", "/api/v1/digest": "the digest"}
+"""Routes whose answer covers every cycle, refused to a token limited to some: the rest of the
+refusal after "covers every service cycle"."""
+ACCOUNTS = "managing users and tokens"
 PASSWORD = "the viewer's password"
 
 
@@ -149,17 +152,9 @@ def _concrete(path: str) -> str:
 
 
 def test_the_matrix_covers_every_guarded_route_of_the_api():
-    assert len(ROUTES) == 20
-    assert {kind for _, _, kind in ROUTES} == {
-        "read",
-        "import",
-        "undo",
-        "map",
-        "flow",
-        "workshop",
-        "settings",
-        "backup",
-    }
+    assert len(ROUTES) == 27
+    kinds = {kind for _, _, kind in ROUTES}
+    assert kinds == {"read", "import", "undo", "map", "flow", "workshop", "settings", "backup", "users", "tokens"}
 
 
 @pytest.mark.parametrize("scope", SCOPES)
@@ -172,8 +167,8 @@ def test_each_route_allows_exactly_the_roles_its_action_needs(
     needs = access.NEEDS[kind]
     if access.ROLES.index(role) < access.ROLES.index(needs):
         assert (answer.status, answer.json()) == (403, {"error": f"this needs the {needs} role; your role is {role}"})
-    elif path in WHOLE_WORKSPACE and scope != SCOPES[0]:
-        what = "a backup" if path.endswith("backup") else "the digest"
+    elif (path in WHOLE_WORKSPACE or kind in ("users", "tokens")) and scope != SCOPES[0]:
+        what = WHOLE_WORKSPACE.get(path, ACCOUNTS)
         refusal = f"{what} covers every service cycle; yours is limited to some of them"
         assert (answer.status, answer.json()) == (403, {"error": refusal})
     else:
@@ -305,3 +300,48 @@ def test_the_pages_websocket_opens_only_for_a_signed_in_browser(running: Running
         "HTTP/1.1 403 Forbidden",
         "HTTP/1.1 101 Switching Protocols",
     ]
+
+
+def dashboard_cli(running: Running, *args: str, token: str | None = None) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ}
+    env.pop("DASHBOARD_TOKEN", None)
+    env.pop("DASHBOARD_SERVER_URL", None)
+    if token is not None:
+        env["DASHBOARD_TOKEN"] = token
+    command = [sys.executable, "-m", "dashboard", *args, "--db", str(running.server.db)]
+    return subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=120, check=False)
+
+
+def test_account_commands_go_through_the_running_server_with_its_address_in_the_link(running: Running):
+    made = dashboard_cli(running, "user", "create", "carol@example.org", "--role", "viewer", "--cycle", "renewal")
+    assert (made.returncode, made.stderr, made.stdout.splitlines()[:2]) == (
+        0,
+        "",
+        ["added carol@example.org as viewer", "set-password link for carol@example.org, valid 7 days, usable once:"],
+    )
+    link = made.stdout.splitlines()[2]
+    assert link.startswith(running.server.url + "/auth/set-password?link=")
+    assert call(link).status == 200
+    listed = dashboard_cli(running, "user", "list")
+    assert "carol@example.org" in listed.stdout and "Renewal" in listed.stdout
+    token = dashboard_cli(
+        running, "token", "create", "--name", "carol", "--role", "viewer", "--user", "carol@example.org"
+    )
+    stats = call(running.server.url + "/api/v1/stats", token=token.stdout.strip()).json()
+    assert sorted({t["cycle"] for t in stats["touchpoints"]}) == ["Renewal"]
+    assert dashboard_cli(running, "user", "disable", "carol@example.org").returncode == 0
+    assert call(running.server.url + "/api/v1/stats", token=token.stdout.strip()).status == 401
+
+
+def test_account_commands_through_the_server_need_an_admin_token_that_sees_everything(running: Running):
+    viewer = dashboard_cli(running, "user", "list", token=running.tokens[("viewer", SCOPES[0])])
+    assert (viewer.returncode, viewer.stdout, viewer.stderr) == (
+        2,
+        "",
+        "error: this needs the admin role; your role is viewer\n",
+    )
+    scoped = dashboard_cli(
+        running, "user", "invite", "viewer.all@example.org", token=running.tokens[("admin", SCOPES[1])]
+    )
+    refusal = f"error: {ACCOUNTS} covers every service cycle; yours is limited to some of them\n"
+    assert (scoped.returncode, scoped.stderr) == (2, refusal)

@@ -13,7 +13,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from dashboard.web import api, files, flow, ops, reports, room_routes, signin, transfers
+from dashboard.web import accounts_api, api, files, flow, ops, reports, room_routes, signin, transfers
 from dashboard.web.base_url import PinBaseUrl
 from dashboard.web.endpoint import endpoint, error
 from dashboard.web.gate import SignInGate
@@ -52,6 +52,7 @@ def routes(service: Service) -> list[BaseRoute]:
         Route(f"{PREFIX}/flow/summary", guarded("read", flow.summary), methods=["GET"]),
         Route(f"{PREFIX}/backup", guarded("backup", files.backup), methods=["GET"]),
         *reports.routes(guarded, PREFIX),
+        *accounts_api.routes(guarded, PREFIX),
         Route("/healthz", ops.healthz(service), methods=["GET"]),
         Route("/metrics", ops.metrics, methods=["GET"]),
         *room_routes.routes(service),
