@@ -10,7 +10,7 @@ sees every cycle only: a token limited to some cycles could otherwise make itsel
   ``POST /api/v1/users/{email}/disable``;
 - ``POST /api/v1/tokens`` ``{name, role, user}``: the new token, shown once.
 
-Teams and cycles are named as on the pages. Not in the OpenAPI document yet.
+Teams and cycles are named as on the pages. Documented in ``accounts_openapi.py``.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from typing import Any
 import pandas as pd
 from starlette.routing import BaseRoute, Route
 
-from dashboard import accounts, text
+from dashboard import access, accounts, text
 from dashboard.store import Store, tokens, users
 from dashboard.store import cycles as store_cycles
 from dashboard.store import groups as store_groups
@@ -39,6 +39,13 @@ async def _body(call: Call) -> dict[str, Any]:
     if not isinstance(found, dict):
         raise ApiError(422, "send a JSON object")
     return found
+
+
+def _role(body: dict[str, Any]) -> str:
+    role = _text(body, "role")
+    if role not in access.ROLES:
+        raise ApiError(422, f"unknown role {role!r}; the roles are {', '.join(access.ROLES)}")
+    return role
 
 
 def _text(body: dict[str, Any], name: str, default: str | None = None) -> str:
@@ -69,7 +76,7 @@ def _ids(frame: pd.DataFrame, names: list[str] | None, what: str) -> list[int] |
 
 
 def _create(store: Store, body: dict[str, Any]) -> dict[str, Any]:
-    email, role, password = _text(body, "email"), _text(body, "role"), body.get("password")
+    email, role, password = _text(body, "email"), _role(body), body.get("password")
     if password is not None and not isinstance(password, str):
         raise ApiError(422, "password must be text")
     teams = _ids(store_groups.teams(store), _names(body, "teams"), "team") or []
@@ -95,7 +102,7 @@ def _token(store: Store, body: dict[str, Any]) -> dict[str, Any]:
     if owner is not None and not isinstance(owner, str):
         raise ApiError(422, "user must be an e-mail address")
     user_id = users.find(store, owner) if owner else None
-    return {"token": tokens.create(store, _text(body, "name"), _text(body, "role"), user_id)}
+    return {"token": tokens.create(store, _text(body, "name"), _role(body), user_id)}
 
 
 async def listing(call: Call) -> Any:
@@ -110,8 +117,9 @@ async def create(call: Call) -> Any:
 
 async def set_role(call: Call) -> Any:
     body, email = await _body(call), str(call.request.path_params["email"])
-    await call.blocking(users.set_role, call.service.store, email, _text(body, "role"))
-    return {"email": email.strip().casefold(), "role": body["role"]}
+    role = _role(body)
+    await call.blocking(users.set_role, call.service.store, email, role)
+    return {"email": email.strip().casefold(), "role": role}
 
 
 async def set_scope(call: Call) -> Any:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from dashboard.web import schemas, workshop_openapi
+from dashboard.web import accounts_openapi, schemas, workshop_openapi
 
 
 def _multipart(fields: dict[str, Any], required: list[str]) -> dict[str, Any]:
@@ -231,7 +231,7 @@ def document() -> dict[str, Any]:
         "security": [{"bearer": []}],
         "components": {
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}, **workshop_openapi.SECURITY_SCHEMES},
-            "schemas": {**schemas.SCHEMAS, **workshop_openapi.schemas()},
+            "schemas": {**schemas.SCHEMAS, **workshop_openapi.schemas(), **accounts_openapi.SCHEMAS},
         },
-        "paths": {**PATHS, **workshop_openapi.paths()},
+        "paths": {**PATHS, **workshop_openapi.paths(), **accounts_openapi.PATHS},
     }
