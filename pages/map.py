@@ -257,9 +257,12 @@ def change_or_remove_section() -> None:
     ):
         st.rerun()
     name, key = tp_names[target_id], f"delete_{target_id}"
-    confirm.ask(f"Delete “{safe.md(name)}”", key, icon=":material/delete:")
-    kept = store_cycles.impression_count(store, target_id) if confirm.asking(key) else 0
-    if touchpoints.removal(kept) == "delete":
+    # Deleting needs the admin role; archiving (a touchpoint with impressions) only the map's.
+    kept = store_cycles.impression_count(store, target_id)
+    removal = touchpoints.removal(kept)
+    refusal = rights.why_not("delete" if removal == "delete" else "map", cycle_id)
+    confirm.ask(f"Delete “{safe.md(name)}”", key, icon=":material/delete:", refusal=refusal)
+    if removal == "delete":
         question, yes, work, done = (
             f"Delete “{safe.md(name)}” and its ideas? It has no impressions yet. This cannot be undone.",
             "Delete it",
@@ -303,7 +306,8 @@ def cycle_section() -> None:
         ):
             st.rerun()
     key = f"delete_cycle_{cycle_id}"
-    confirm.ask(f"Delete the cycle “{safe.md(cycle_name)}”", key, icon=":material/delete:")
+    refusal = rights.why_not("delete", cycle_id)
+    confirm.ask(f"Delete the cycle “{safe.md(cycle_name)}”", key, icon=":material/delete:", refusal=refusal)
     if not confirm.asking(key):
         return
     kept = cycle_stats.cycle_impression_count(store, cycle_id)

@@ -1,0 +1,188 @@
+"""The page role matrix: every page for every role (viewer, editor, facilitator, admin), seeing
+every cycle or one, opens as ``access.PAGE_NEEDS`` says, offers the write controls the role may
+use and no others, and shows nothing of a cycle outside the person's scope, not even when the
+link names it.
+
+The people here are ``access.Principal`` values set with ``access.everywhere_as`` (AppTest runs
+the page on a thread of its own). Editors and facilitators belong to the team of "Repair job";
+the one-cycle scope is "Repair job" too. The demo's other two cycles are the leaks to look for.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from dashboard import access
+from dashboard.store import Store, analytics
+from dashboard.store import cycles as store_cycles
+from dashboard.store.scope import Scope
+from tests.apptest import app
+
+REPAIR, INSTALLATION, RENEWAL = 2, 1, 3
+"""The demo's cycles: "Repair job" is the team's and the one-cycle scope; the others are not."""
+OUT_OF_SCOPE_WORDS = ("New installation", "Annual service renewal", "Installation day", "Renewal offer")
+"""Names of the two other cycles and of one touchpoint of each: none may show in the one-cycle scope."""
+NAMES = {REPAIR: "Repair job", INSTALLATION: "New installation"}
+SCOPES: dict[str, frozenset[int] | None] = {"all cycles": None, "one cycle": frozenset({REPAIR})}
+PAGES = tuple(access.PAGE_NEEDS)
+
+
+def person(role: str, scope: str) -> access.Principal:
+    """A signed-in user of ``role``; editors and facilitators write for the Repair job's team."""
+    team = frozenset({REPAIR}) if role in ("editor", "facilitator") else None
+    return access.Principal(f"{role}@example.org", role, "user", user_id=1, cycles=SCOPES[scope], writable=team)
+
+
+@dataclass(frozen=True)
+class Control:
+    """A write control of a page: its label, the action kind it needs (on the cycle the page shows
+    when ``bound``), and what a person who may not use it finds: it ``disabled`` or ``absent``."""
+
+    page: str
+    label: str
+    kind: str
+    bound: bool
+    refused: str
+
+
+CONTROLS = (
+    Control("map", "Add the touchpoint", "map", True, "absent"),
+    Control("map", "Save the changes", "map", True, "absent"),
+    Control("map", "Add the idea", "ideas", True, "disabled"),
+    Control("map", "Map file (CSV or XLSX)", "map", False, "absent"),
+    Control("upload", "Survey files (CSV, TSV or XLSX)", "import", True, "disabled"),
+    Control("upload", "Record the impression", "import", True, "disabled"),
+    Control("reputation", "Save cell", "plan", False, "disabled"),
+    Control("reputation", "Save statement", "plan", False, "disabled"),
+    Control("reputation", "Save thresholds", "plan", False, "disabled"),
+    Control("flow", "Flow files (CSV or XLSX)", "flow", False, "absent"),
+    Control("flow", "Record these counts", "flow", False, "absent"),
+    Control("flow", "Save the flow settings", "flow", False, "disabled"),
+    Control("workshop", "Start session", "workshop", False, "disabled"),
+)
+"""The write controls checked on each page; the page shows the Repair job (``?cycle=2``)."""
+
+
+@pytest.fixture
+def as_person(request: pytest.FixtureRequest) -> Iterator[access.Principal]:
+    role, scope = request.param
+    with access.everywhere_as(person(role, scope)) as who:
+        yield who
+
+
+def open_as(db: Path, monkeypatch: pytest.MonkeyPatch, page: str, **link: str) -> AppTest:
+    """The app opened on ``page`` with the link's query parameters, run without an exception."""
+    at = app(db, monkeypatch).run()
+    at.switch_page(f"pages/{page}.py")
+    for key, value in link.items():
+        at.query_params[key] = value
+    at.run()
+    # The upload page follows the cycle chosen on another page, not the link: choose it here.
+    name = NAMES.get(int(link.get("cycle", 0)), "")
+    pickers = [b for b in at.selectbox if b.label == "Service cycle" and name in b.options]
+    if pickers:
+        pickers[0].select_index(pickers[0].options.index(name)).run()
+    assert not at.exception
+    return at
+
+
+def controls(at: AppTest) -> dict[str, str]:
+    """Every button, form button and file uploader on the page: label -> "enabled" or "disabled"."""
+    found: dict[str, str] = {}
+    for widget in (*at.button, *at.form_submit_button, *at.file_uploader):
+        found.setdefault(widget.proto.label, "disabled" if widget.proto.disabled else "enabled")
+    return found
+
+
+def page_bytes(node: Any) -> bytes:
+    """Everything a page sent to the browser, as bytes: every element's and block's message
+    (labels, options, tables as Arrow data, charts as JSON)."""
+    proto = getattr(node, "proto", None)
+    own = proto.SerializeToString() if proto is not None else b""
+    children = getattr(node, "children", {})
+    return own + b"".join(page_bytes(child) for child in children.values())
+
+
+def opened(at: AppTest) -> bool:
+    """Whether the page ran for the person (the presenter view has no title: it says what it shows)."""
+    return not any("This page is not open to you" in w.value for w in at.warning)
+
+
+MATRIX = [(role, scope) for role in access.ROLES for scope in SCOPES]
+IDS = [f"{role}-{scope.replace(' ', '-')}" for role, scope in MATRIX]
+
+
+def check_controls(page: str, who: access.Principal, shown: int, db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The page opened on cycle ``shown`` opens as its need says and offers the controls ``who`` may use."""
+    at = open_as(db, monkeypatch, page, cycle=str(shown))
+    assert opened(at) is who.may(access.PAGE_NEEDS[page])
+    if not opened(at):
+        return
+    found = controls(at)
+    expected = {
+        c.label: "enabled" if who.may_write(c.kind, shown if c.bound else None) else c.refused
+        for c in CONTROLS
+        if c.page == page
+    }
+    assert {label: found.get(label, "absent") for label in expected} == expected
+
+
+@pytest.mark.parametrize("as_person", MATRIX, ids=IDS, indirect=True)
+@pytest.mark.parametrize("page", PAGES)
+def test_each_page_opens_and_offers_its_write_controls_as_the_role_allows(
+    page: str, as_person: access.Principal, demo_store: Store, monkeypatch: pytest.MonkeyPatch
+):
+    check_controls(page, as_person, REPAIR, demo_store.path, monkeypatch)
+
+
+TEAM_ROLES = [(role, "all cycles") for role in ("editor", "facilitator")]
+
+
+@pytest.mark.parametrize("as_person", TEAM_ROLES, ids=["editor", "facilitator"], indirect=True)
+@pytest.mark.parametrize("page", PAGES)
+def test_on_another_teams_cycle_each_page_offers_only_what_is_not_bound_to_a_cycle(
+    page: str, as_person: access.Principal, demo_store: Store, monkeypatch: pytest.MonkeyPatch
+):
+    check_controls(page, as_person, INSTALLATION, demo_store.path, monkeypatch)
+
+
+@pytest.mark.parametrize("as_person", [(r, "one cycle") for r in access.ROLES], ids=access.ROLES, indirect=True)
+@pytest.mark.parametrize("page", PAGES)
+def test_nothing_of_a_cycle_outside_the_scope_shows_even_when_the_link_names_it(
+    page: str, as_person: access.Principal, demo_store: Store, monkeypatch: pytest.MonkeyPatch
+):
+    elsewhere = store_cycles.touchpoints(demo_store, INSTALLATION)["id"].iloc[0]
+    at = open_as(demo_store.path, monkeypatch, page, cycle=str(INSTALLATION), tp=str(elsewhere))
+    sent = page_bytes(at._tree)
+    assert [w for w in OUT_OF_SCOPE_WORDS if w.encode() in sent] == []
+
+
+@pytest.mark.parametrize("as_person", [("viewer", "one cycle")], ids=["viewer"], indirect=True)
+def test_the_overview_totals_count_only_the_cycles_in_scope(
+    as_person: access.Principal, demo_store: Store, monkeypatch: pytest.MonkeyPatch
+):
+    everything = int(analytics.total_stats(demo_store, Scope())["n"].iloc[0])
+    repair_only = int(analytics.total_stats(demo_store, Scope(cycle_ids=(REPAIR,)))["n"].iloc[0])
+    at = open_as(demo_store.path, monkeypatch, "overview", cycle=str(INSTALLATION))
+    shown = {m.label: m.value for m in at.metric}["Impressions"]
+    assert (everything, shown) == (6000, f"{repair_only:,}")
+    assert 0 < repair_only < everything
+
+
+@pytest.mark.parametrize("as_person", [("editor", "all cycles")], ids=["editor"], indirect=True)
+def test_an_editor_sees_another_teams_cycle_on_the_map_read_only_and_says_why(
+    as_person: access.Principal, demo_store: Store, monkeypatch: pytest.MonkeyPatch
+):
+    at = open_as(demo_store.path, monkeypatch, "map", cycle=str(INSTALLATION))
+    found = controls(at)
+    reason = "Not for you: that service cycle belongs to another team; you may read it but not change it."
+    assert ("Add the touchpoint" in found, found["Add the idea"]) == (False, "disabled")
+    assert [i.value for i in at.info if "read-only" in i.value] == [f"This cycle is read-only for you. {reason}"]
+    idea = next(b for b in at.form_submit_button if b.proto.label == "Add the idea")
+    assert idea.proto.help == reason
