@@ -181,8 +181,10 @@ def test_an_editor_sees_another_teams_cycle_on_the_map_read_only_and_says_why(
 ):
     at = open_as(demo_store.path, monkeypatch, "map", cycle=str(INSTALLATION))
     found = controls(at)
-    reason = "Not for you: that service cycle belongs to another team; you may read it but not change it."
+    reason = "That service cycle belongs to another team; you may read it but not change it."
     assert ("Add the touchpoint" in found, found["Add the idea"]) == (False, "disabled")
-    assert [i.value for i in at.info if "read-only" in i.value] == [f"This cycle is read-only for you. {reason}"]
+    assert [i.value for i in at.info if "read-only" in i.value] == [
+        f"This cycle is read-only for you: {reason[:1].lower()}{reason[1:]}"
+    ]
     idea = next(b for b in at.form_submit_button if b.proto.label == "Add the idea")
     assert idea.proto.help == reason

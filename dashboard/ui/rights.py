@@ -28,10 +28,14 @@ def who() -> access.Principal:
     return access.current()
 
 
+def _sentence(reason: str) -> str:
+    return f"{reason[:1].upper()}{reason[1:]}."
+
+
 def why_not(kind: str, cycle_id: int | None = None) -> str | None:
     """Why the person may not do ``kind`` (on ``cycle_id``), said for a control's help; None when they may."""
     reason = who().why_not(kind, cycle_id)
-    return None if reason is None else f"Not for you: {reason}."
+    return None if reason is None else _sentence(reason)
 
 
 def visible_ids(cycle_ids: list[int]) -> list[int]:
@@ -71,9 +75,12 @@ def narrow(scope: Scope) -> Scope:
 def read_only(kind: str, cycle_id: int | None = None, what: str = "") -> bool:
     """True, with a note saying why, when the person may not do ``kind`` here: for a whole section
     that makes no sense to someone who may not use it (``what`` names the section)."""
-    reason = why_not(kind, cycle_id)
+    reason = who().why_not(kind, cycle_id)
     if reason is not None:
-        st.info(f"{what} is read-only for you. {reason}" if what else reason, icon=":material/lock:")
+        st.info(
+            f"{what} is read-only for you: {reason}." if what else _sentence(reason),
+            icon=":material/lock:",
+        )
     return reason is not None
 
 
@@ -88,5 +95,5 @@ def page_needs(page: str) -> None:
     The navigation does not list such a page; this covers a run that reaches it all the same."""
     reason = why_not(access.PAGE_NEEDS[page])
     if reason is not None:
-        st.warning(f"This page is not open to you. {reason}", icon=":material/lock:")
+        st.warning(f"This page is not open to you: {reason[:1].lower()}{reason[1:]}", icon=":material/lock:")
         st.stop()
