@@ -10,6 +10,8 @@ the one-cycle scope is "Repair job" too. The demo's other two cycles are the lea
 
 from __future__ import annotations
 
+import io
+import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -188,3 +190,15 @@ def test_an_editor_sees_another_teams_cycle_on_the_map_read_only_and_says_why(
     ]
     idea = next(b for b in at.form_submit_button if b.proto.label == "Add the idea")
     assert idea.proto.help == reason
+
+
+@pytest.mark.parametrize("as_person", [("viewer", "one cycle")], ids=["viewer"], indirect=True)
+def test_the_briefing_a_viewer_downloads_covers_only_the_cycles_in_scope(
+    as_person: access.Principal, demo_store: Store, monkeypatch: pytest.MonkeyPatch
+):
+    at = open_as(demo_store.path, monkeypatch, "overview", cycle=str(INSTALLATION))
+    next(b for b in at.button if b.proto.label == "Prepare the briefing").click().run(timeout=120)
+    assert not at.exception
+    deck = zipfile.ZipFile(io.BytesIO(at.session_state["briefing_file"][1]))
+    text = b"".join(deck.read(name) for name in deck.namelist())
+    assert (b"Repair job" in text, [w for w in OUT_OF_SCOPE_WORDS if w.encode() in text]) == (True, [])
