@@ -21,10 +21,11 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard import access
-from dashboard.store import Store, analytics
+from dashboard.store import Store, analytics, plan
 from dashboard.store import cycles as store_cycles
 from dashboard.store.scope import Scope
 from tests.apptest import app
+from tests.conftest import DEMO_END
 
 REPAIR, INSTALLATION, RENEWAL = 2, 1, 3
 """The demo's cycles: "Repair job" is the team's and the one-cycle scope; the others are not."""
@@ -202,3 +203,28 @@ def test_the_briefing_a_viewer_downloads_covers_only_the_cycles_in_scope(
     deck = zipfile.ZipFile(io.BytesIO(at.session_state["briefing_file"][1]))
     text = b"".join(deck.read(name) for name in deck.namelist())
     assert (b"Repair job" in text, [w for w in OUT_OF_SCOPE_WORDS if w.encode() in text]) == (True, [])
+
+
+def test_the_plan_evidence_counts_only_the_touchpoints_of_the_cycles_in_scope(demo_store: Store):
+    """The demo maps 27 touchpoints, 9 of them on the Repair job."""
+    every = plan.evidence_figures(demo_store, DEMO_END, 90)
+    repair = plan.evidence_figures(demo_store, DEMO_END, 90, (REPAIR,))
+    nothing = plan.evidence_figures(demo_store, DEMO_END, 90, (access.NO_CYCLE,))
+    assert [int(f["touchpoints"].sum()) for f in (every, repair, nothing)] == [27, 9, 0]
+
+
+def test_the_plan_page_judges_each_person_on_their_own_cycles_even_right_after_someone_else(
+    demo_store: Store, monkeypatch: pytest.MonkeyPatch
+):
+    """The evidence is cached per data scope: the one-cycle viewer never gets the admin's figures.
+    At Make-or-Break the demo maps 8 touchpoints: 3 on the Repair job (appointment confirmation,
+    engineer arrival, diagnosis and price), 3 on the New installation, 2 on the renewal."""
+    shown = {}
+    for role, scope in (("admin", "all cycles"), ("viewer", "one cycle")):
+        with access.everywhere_as(person(role, scope)):
+            at = open_as(demo_store.path, monkeypatch, "reputation", cell="isolate_contacts:make_or_break")
+        shown[role] = [m.value for m in at.markdown if "Touchpoints mapped" in m.value]
+    assert shown == {
+        "admin": [":material/check_circle: Touchpoints mapped: **8 touchpoints**"],
+        "viewer": [":material/check_circle: Touchpoints mapped: **3 touchpoints**"],
+    }

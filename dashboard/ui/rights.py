@@ -2,9 +2,9 @@
 and scopes, and the reasons shown beside the controls they may not use.
 
 The store refuses a forbidden write anyway (``store.audit.write``); this module keeps the pages
-from offering it, and keeps cycles outside the person's scope off every page. Cached reads stay
-keyed by the data version alone and are narrowed here, after the cache: one person's answer is
-never served to another, because nothing cached depends on who asked.
+from offering it, and keeps cycles outside the person's scope off every page. A cached read either takes
+the narrowed scope among its arguments (the leadership questions, the plan's evidence) or is
+narrowed here, after the cache: one person's answer is never served to another.
 """
 
 from __future__ import annotations
@@ -17,10 +17,6 @@ import streamlit as st
 from dashboard import access, safe
 from dashboard.store.scope import Scope
 from dashboard.ui import cached
-
-NO_CYCLE = -1
-"""A cycle id no cycle has: an empty data scope must narrow to nothing, and an empty
-``Scope.cycle_ids`` means "every cycle"."""
 
 
 def who() -> access.Principal:
@@ -69,7 +65,7 @@ def narrow(scope: Scope) -> Scope:
     if cycles is None:
         return scope
     chosen = [c for c in scope.cycle_ids if c in cycles] if scope.cycle_ids else sorted(cycles)
-    return replace(scope, cycle_ids=tuple(chosen) or (NO_CYCLE,))
+    return replace(scope, cycle_ids=tuple(chosen) or (access.NO_CYCLE,))
 
 
 def read_only(kind: str, cycle_id: int | None = None, what: str = "") -> bool:
