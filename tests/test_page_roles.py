@@ -228,3 +228,15 @@ def test_the_plan_page_judges_each_person_on_their_own_cycles_even_right_after_s
         "admin": [":material/check_circle: Touchpoints mapped: **8 touchpoints**"],
         "viewer": [":material/check_circle: Touchpoints mapped: **3 touchpoints**"],
     }
+
+
+def test_a_person_whose_scope_holds_no_cycle_sees_no_figures_rather_than_all_of_them(
+    demo_store: Store, monkeypatch: pytest.MonkeyPatch
+):
+    nobody = access.Principal("vera@example.org", "viewer", "user", user_id=1, cycles=frozenset())
+    with access.everywhere_as(nobody):
+        at = open_as(demo_store.path, monkeypatch, "overview")
+    assert ([m.value for m in at.metric], [i.value for i in at.info][-1:]) == (
+        [],
+        ["No impressions recorded yet. Once surveys or workshop votes come in, this page fills up."],
+    )

@@ -49,11 +49,21 @@ def _filter_options(version: int) -> dict[str, Any]:
     }
 
 
+@st.cache_data(show_spinner=False, max_entries=32)
+def _scoped_dates(version: int, cycle_ids: tuple[int, ...]) -> tuple[date | None, date | None]:
+    return analytics.date_range(store(), Scope(cycle_ids=cycle_ids))
+
+
 def _in_scope(options: dict[str, Any]) -> dict[str, Any]:
     """The options with the cycles outside the person's data scope left out (after the cache,
-    which every person shares), so neither the picker nor a link can name them."""
+    which every person shares), so neither the picker nor a link can name them; the dates span
+    the impressions of the person's cycles."""
+    who = rights.who()
+    if who.cycles is None:
+        return options
     shown = rights.visible_ids(list(options["cycle"]))
-    return {**options, "cycle": {c: options["cycle"][c] for c in shown}}
+    first, last = _scoped_dates(data_version(), who.cycle_filter)
+    return {**options, "cycle": {c: options["cycle"][c] for c in shown}, "first": first, "last": last}
 
 
 def _parse_url_filters(options: dict[str, Any]) -> dict[str, Any]:
