@@ -24,7 +24,7 @@ from dashboard import access
 from dashboard.store import Store, analytics, plan
 from dashboard.store import cycles as store_cycles
 from dashboard.store.scope import Scope
-from tests.apptest import app
+from tests.apptest import app, texts
 from tests.conftest import DEMO_END
 
 REPAIR, INSTALLATION, RENEWAL = 2, 1, 3
@@ -240,3 +240,35 @@ def test_a_person_whose_scope_holds_no_cycle_sees_no_figures_rather_than_all_of_
         [],
         ["No impressions recorded yet. Once surveys or workshop votes come in, this page fills up."],
     )
+
+
+@pytest.mark.parametrize("as_person", [("editor", "all cycles")], ids=["editor"], indirect=True)
+def test_a_map_file_for_another_teams_cycle_is_refused_before_its_changes_are_shown(
+    as_person: access.Principal, demo_store: Store, monkeypatch: pytest.MonkeyPatch
+):
+    data = b"service_cycle,touchpoint,moment,channel,owner\nNew installation,Website,now or never,Web,Sales\n"
+    version = demo_store.data_version()
+    at = open_as(demo_store.path, monkeypatch, "map", cycle=str(REPAIR))
+    next(u for u in at.file_uploader if u.proto.label == "Map file (CSV or XLSX)").upload(
+        "installation.csv", data, "text/csv"
+    ).run()
+    assert not at.exception
+    assert [e.value for e in at.error] == [
+        "The map file was not imported; nothing was written. "
+        "That service cycle belongs to another team; you may read it but not change it."
+    ]
+    assert ("Import the map" in controls(at), demo_store.data_version()) == (False, version)
+
+
+def test_a_refusal_from_the_rules_shows_as_a_message_not_a_traceback(monkeypatch: pytest.MonkeyPatch):
+    """What the store raises when it refuses a write (``access.require``, as ``audit.write`` does)."""
+
+    def page() -> None:
+        from dashboard import access
+        from dashboard.ui import feedback
+
+        feedback.act("Deleted.", access.require, "delete")
+
+    with access.everywhere_as(person("viewer", "all cycles")):
+        at = AppTest.from_function(page).run()
+    assert (not at.exception, texts(at, "error")) == (True, ["this needs the admin role; your role is viewer"])
