@@ -272,3 +272,31 @@ def test_a_refusal_from_the_rules_shows_as_a_message_not_a_traceback(monkeypatch
     with access.everywhere_as(person("viewer", "all cycles")):
         at = AppTest.from_function(page).run()
     assert (not at.exception, texts(at, "error")) == (True, ["this needs the admin role; your role is viewer"])
+
+
+@pytest.mark.parametrize("as_person", [("editor", "all cycles")], ids=["editor"], indirect=True)
+def test_a_flow_file_with_counts_for_another_teams_cycle_is_refused_before_its_preview(
+    as_person: access.Principal, demo_store: Store, monkeypatch: pytest.MonkeyPatch
+):
+    data = b"period,service_cycle,measure,source,count\n2026-09,Repair job,lost,,2\n2026-09,New installation,lost,,3\n"
+    version = demo_store.data_version()
+    at = open_as(demo_store.path, monkeypatch, "flow")
+    at.file_uploader(key="flow_files").upload("september.csv", data, "text/csv").run()
+    assert not at.exception
+    assert [e.value for e in at.error] == [
+        "Not imported: That service cycle belongs to another team; you may read it but not change it."
+    ]
+    assert ([m.label for m in at.metric if m.label == "Rows read"], demo_store.data_version()) == ([], version)
+
+
+@pytest.mark.parametrize("as_person", [("editor", "all cycles")], ids=["editor"], indirect=True)
+def test_an_editor_writes_standards_for_their_teams_touchpoints_only(
+    as_person: access.Principal, demo_store: Store, monkeypatch: pytest.MonkeyPatch
+):
+    at = open_as(demo_store.path, monkeypatch, "reputation")
+    states = {}
+    for label in ("Repair job · Engineer arrival", "New installation · Written quote"):
+        picker = at.selectbox(key="review_touchpoint")
+        picker.select_index(picker.options.index(label)).run()
+        states[label] = controls(at)["Save standard and review"]
+    assert states == {"Repair job · Engineer arrival": "enabled", "New installation · Written quote": "disabled"}
