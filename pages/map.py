@@ -47,11 +47,13 @@ def new_cycle_form() -> None:
 
 cycles = rights.visible(store_cycles.cycles(store))
 new_cycle_refusal = rights.why_not("map")
+if cycles.empty and new_cycle_refusal is not None:
+    st.info("There are no service cycles to show you yet.")
+    st.stop()
 if cycles.empty:
     st.info("No service cycles yet. Create the first one, then list its touchpoints in order.")
-    if new_cycle_refusal is None:
-        with st.container(border=True):
-            new_cycle_form()
+    with st.container(border=True):
+        new_cycle_form()
     st.stop()
 
 cycle_names = dict(zip(cycles["id"].astype(int), cycles["name"], strict=True))
