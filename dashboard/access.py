@@ -63,6 +63,9 @@ this table, so a new page joins the role matrix by being listed here."""
 CYCLE_BOUND = frozenset({"import", "undo", "map", "ideas", "flow"})
 """Kinds whose writes an editor or facilitator may make only on cycles their teams own."""
 
+NO_CYCLE = -1
+"""A cycle id no cycle has: an empty cycle filter means "every cycle", an empty scope "none"."""
+
 Kind = Literal["open", "system", "user", "token", "participant", "anonymous"]
 
 
@@ -111,6 +114,14 @@ class Principal:
         if bound and cycle_id is not None and self.writable is not None and cycle_id not in self.writable:
             return "that service cycle belongs to another team; you may read it but not change it"
         return None
+
+    @property
+    def cycle_filter(self) -> tuple[int, ...]:
+        """The data scope as a query's cycle filter: () for every cycle, else the cycle ids, sorted
+        (``NO_CYCLE`` alone for an empty scope, which must narrow to nothing, not to everything)."""
+        if self.cycles is None:
+            return ()
+        return tuple(sorted(self.cycles)) or (NO_CYCLE,)
 
     def visible(self, cycle_ids: Iterable[int]) -> tuple[int, ...]:
         """The given cycles narrowed to this principal's scope."""

@@ -11,10 +11,11 @@ from dashboard import domain, flow
 from dashboard import formatting as fmt
 from dashboard.charts import flow as flow_charts
 from dashboard.flow import measures
-from dashboard.ui import chart_focus, downloads, filters, flow_entry, navigation, questions
+from dashboard.ui import chart_focus, downloads, filters, flow_entry, navigation, questions, rights
 from dashboard.ui import flow as flow_ui
 
 navigation.route_through_navigation()
+rights.page_needs("flow")
 
 st.title("Customer flow")
 st.caption(

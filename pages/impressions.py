@@ -9,9 +9,10 @@ import streamlit as st
 
 from dashboard import leadership, metrics
 from dashboard.charts import leadership as leadership_charts
-from dashboard.ui import chart_focus, downloads, filters, navigation, questions
+from dashboard.ui import chart_focus, downloads, filters, navigation, questions, rights
 
 navigation.route_through_navigation()
+rights.page_needs("impressions")
 
 st.title("Impressions")
 st.caption(

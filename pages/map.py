@@ -2,23 +2,22 @@
 
 from __future__ import annotations
 
-from functools import partial
-
 import pandas as pd
 import streamlit as st
 
-from dashboard import cells, domain, exports, maps, safe, text, touchpoints
+from dashboard import cells, domain, maps, safe, touchpoints
 from dashboard import formatting as fmt
 from dashboard.charts import map as map_charts
 from dashboard.store import cycle_stats
 from dashboard.store import cycles as store_cycles
 from dashboard.store import groups as store_groups
 from dashboard.store import ideas as store_ideas
-from dashboard.ui import cached, confirm, feedback, navigation, url_state
+from dashboard.ui import cached, confirm, feedback, map_files, navigation, rights, url_state
 from dashboard.ui.ideas_panel import ideas_panel
 from dashboard.ui.touchpoint_form import touchpoint_form
 
 navigation.route_through_navigation()
+rights.page_needs("map")
 
 NO_CHART_BAR = {"displayModeBar": False}
 
@@ -36,13 +35,6 @@ def create_and_show(name: str, about: str) -> None:
     url_state.choose("cycle", store_cycles.create_cycle(store, name, about))
 
 
-def show_cycle_named(name: str) -> None:
-    """Makes the cycle a map file named the one the page shows next (names match as the store matches them)."""
-    after = store_cycles.cycles(store)
-    for found in after.loc[after["name"].map(text.key) == text.key(name), "id"].head(1):
-        url_state.choose("cycle", int(found))
-
-
 def new_cycle_form() -> None:
     with st.form("new_cycle", clear_on_submit=True, border=False):
         name = st.text_input("Name of the cycle", placeholder="e.g. Repair job")
@@ -53,7 +45,11 @@ def new_cycle_form() -> None:
             st.rerun()
 
 
-cycles = store_cycles.cycles(store)
+cycles = rights.visible(store_cycles.cycles(store))
+new_cycle_refusal = rights.why_not("map")
+if cycles.empty and new_cycle_refusal is not None:
+    st.info("There are no service cycles to show you yet.")
+    st.stop()
 if cycles.empty:
     st.info("No service cycles yet. Create the first one, then list its touchpoints in order.")
     with st.container(border=True):
@@ -65,7 +61,13 @@ cycle_names = dict(zip(cycles["id"].astype(int), cycles["name"], strict=True))
 cycle_id = int(url_state.chosen("cycle", list(cycle_names), "map_cycle", "service cycle") or 0)
 picker, adder = st.columns([4, 1], vertical_alignment="bottom")
 picker.selectbox("Service cycle", list(cycle_names), format_func=cycle_names.__getitem__, key="map_cycle")
-with adder.popover("New service cycle", icon=":material/add:", width="stretch"):
+with adder.popover(
+    "New service cycle",
+    icon=":material/add:",
+    width="stretch",
+    disabled=new_cycle_refusal is not None,
+    help=new_cycle_refusal,
+):
     new_cycle_form()
 cycle = cycles.set_index("id").loc[cycle_id]
 cycle_name = cycle_names[cycle_id]
@@ -95,7 +97,7 @@ def show_detail(touchpoint_id: int) -> None:
     ideas_now = store_ideas.ideas(store, touchpoint_id)
     show_charts(touchpoint_id, ideas_now, cells.number(record["target"]))
     show_comments(touchpoint_id)
-    ideas_panel(store, touchpoint_id, ideas_now, str(record["standard"]))
+    ideas_panel(store, touchpoint_id, cycle_id, ideas_now, str(record["standard"]))
 
 
 def show_figures(row: pd.Series, target: float) -> None:
@@ -257,9 +259,12 @@ def change_or_remove_section() -> None:
     ):
         st.rerun()
     name, key = tp_names[target_id], f"delete_{target_id}"
-    confirm.ask(f"Delete “{safe.md(name)}”", key, icon=":material/delete:")
-    kept = store_cycles.impression_count(store, target_id) if confirm.asking(key) else 0
-    if touchpoints.removal(kept) == "delete":
+    # Deleting needs the admin role; archiving (a touchpoint with impressions) only the map's.
+    kept = store_cycles.impression_count(store, target_id)
+    removal = touchpoints.removal(kept)
+    refusal = rights.why_not("delete" if removal == "delete" else "map", cycle_id)
+    confirm.ask(f"Delete “{safe.md(name)}”", key, icon=":material/delete:", refusal=refusal)
+    if removal == "delete":
         question, yes, work, done = (
             f"Delete “{safe.md(name)}” and its ideas? It has no impressions yet. This cannot be undone.",
             "Delete it",
@@ -303,7 +308,8 @@ def cycle_section() -> None:
         ):
             st.rerun()
     key = f"delete_cycle_{cycle_id}"
-    confirm.ask(f"Delete the cycle “{safe.md(cycle_name)}”", key, icon=":material/delete:")
+    refusal = rights.why_not("delete", cycle_id)
+    confirm.ask(f"Delete the cycle “{safe.md(cycle_name)}”", key, icon=":material/delete:", refusal=refusal)
     if not confirm.asking(key):
         return
     kept = cycle_stats.cycle_impression_count(store, cycle_id)
@@ -319,7 +325,7 @@ def cycle_section() -> None:
         st.rerun()
 
 
-with edit_tab:
+def add_section() -> None:
     st.subheader("Add a touchpoint")
     st.caption("New touchpoints join the end of the cycle; move them into place below.")
     added = touchpoint_form(f"add_tp_{cycle_id}", None, "Add the touchpoint", team_names, group_names)
@@ -327,51 +333,21 @@ with edit_tab:
         f"Added “{added.name.strip()}”.", store_cycles.add_touchpoint, store, cycle_id, added
     ):
         st.rerun()
-    if order:
-        order_section()
-        change_or_remove_section()
-    archived_section()
-    cycle_section()
+
+
+# Someone who may not change this cycle sees the map and its files, and here only why.
+with edit_tab:
+    if not rights.read_only("map", cycle_id, "This cycle"):
+        add_section()
+        if order:
+            order_section()
+            change_or_remove_section()
+        archived_section()
+        cycle_section()
 
 
 # --- map files -------------------------------------------------------------------------------
 
 with file_tab:
-    st.subheader("Export")
-    st.caption(
-        "One row per touchpoint, in order: " + ", ".join(maps.REQUIRED) + ", then " + ", ".join(maps.OPTIONAL) + "."
-    )
-    stem = exports.file_stem(cycle_name, fallback="cycle")
-    for column, suffix, mime in zip(st.columns(2), ("csv", "xlsx"), (exports.CSV_MIME, exports.XLSX_MIME), strict=True):
-        column.download_button(
-            f"This cycle as {suffix.upper()}",
-            # Made when clicked, not on every run of the page.
-            data=partial(maps.export_bytes, store, f"{stem}.{suffix}", cycle_id),
-            file_name=f"{stem}.{suffix}",
-            mime=mime,
-            on_click="ignore",
-        )
-    st.subheader("Import")
-    st.caption(
-        "A cycle that already exists is updated: touchpoints are added, moved and edited, never duplicated. "
-        "Touchpoints the file leaves out stay, after the listed ones. Unknown teams and groups are created."
-    )
-    upload = st.file_uploader("Map file (CSV or XLSX)", type=["csv", "xlsx"], key="map_upload")
-    if upload is not None:
-        data = upload.getvalue()
-        try:
-            planned = maps.plan_import(store, upload.name, data)
-        except maps.MapFileError as error:
-            if all(row == 0 for row, _ in error.problems):  # the file as a whole was refused: no rows to list
-                st.error("The map file was not imported; nothing was written. " + error.problems[0][1])
-            else:
-                st.error("The map file was not imported; nothing was written. Fix these rows and upload it again.")
-                st.dataframe(pd.DataFrame(error.problems, columns=["Row", "Problem"]), hide_index=True, width="stretch")
-        else:
-            st.markdown("**What the import changes**")
-            st.dataframe(pd.DataFrame({"Change": planned.changes}), hide_index=True, width="stretch")
-            if st.button("Import the map", type="primary") and feedback.act(
-                "Map imported: " + "; ".join(planned.changes), maps.import_map, store, upload.name, data
-            ):
-                show_cycle_named(str(planned.rows["service_cycle"].iloc[0]))
-                st.rerun()
+    map_files.export_section(store, cycle_id, cycle_name)
+    map_files.import_section(store)

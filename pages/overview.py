@@ -10,11 +10,12 @@ from dashboard import formatting as fmt
 from dashboard.charts import leadership as leadership_charts
 from dashboard.charts import overview as overview_charts
 from dashboard.charts import plan as plan_charts
-from dashboard.ui import cached, chart_focus, downloads, filters, navigation, questions
+from dashboard.ui import cached, chart_focus, downloads, filters, navigation, questions, rights
 from dashboard.ui import flow as flow_ui
 from dashboard.ui.briefing import briefing_download
 
 navigation.route_through_navigation()
+rights.page_needs("overview")
 
 st.title("Overview")
 st.caption("Every impression recorded in the workspace, on one scale from −1 (poor) to +1 (excellent).")

@@ -7,17 +7,19 @@ from dashboard import formatting as fmt
 from dashboard import workshop as ws
 from dashboard.charts import workshop as workshop_charts
 from dashboard.store import workshop as sessions_db
-from dashboard.ui import cached, navigation
+from dashboard.ui import cached, navigation, rights
 
 navigation.route_through_navigation()
 navigation.bare_page_style(22)
+rights.page_needs("present")
 
 REFRESH_SECONDS = 1.5
 store = cached.store()
 
 # The presenter link holds the session's secret key: a counting id would show any live code to anyone.
 session = sessions_db.session_by_presenter_key(store, st.query_params.get("key", ""))
-if session is None:
+# A session on a cycle outside the person's scope is told apart from no session at all by nothing.
+if session is None or not rights.who().sees(session.cycle_id):
     st.error("No workshop session to present. Open the presenter view from the Workshop page.")
     st.stop()
 session_id = session.id

@@ -3,21 +3,41 @@ data proves, the content the steps need, progress over time, and exports."""
 
 from datetime import date
 
+import pandas as pd
 import streamlit as st
 
+from dashboard import cells as cells_of
 from dashboard import domain, evidence, exports
 from dashboard.charts import plan as plan_charts
 from dashboard.charts import style
 from dashboard.store import groups as store_groups
 from dashboard.store import plan
 from dashboard.thresholds import SETTINGS, check_settings
-from dashboard.ui import cached, confirm, feedback, navigation, url_state, wide
+from dashboard.ui import cached, confirm, feedback, navigation, rights, url_state, wide
 
 navigation.route_through_navigation()
+rights.page_needs("reputation")
 feedback.flash()
 
 today = date.today()
 CELL_KEY = "plan_cell"
+refusal = rights.why_not("plan")  # the plan is the workspace's: one role decides who writes it
+locked = refusal is not None
+
+
+def review_cycles(reviews: pd.DataFrame) -> pd.DataFrame:
+    """The touchpoints under review with their cycle's id (cycle names are unique in the workspace)."""
+    cycles = cached.cycles()
+    return reviews.assign(cycle_id=reviews["cycle"].map(dict(zip(cycles["name"], cycles["id"], strict=True))))
+
+
+def save_review(touchpoint_id: int, standard: str, every: int | None, last: date | None) -> None:
+    plan.set_standard(cached.store(), touchpoint_id, standard)
+    plan.set_review(cached.store(), touchpoint_id, every, last)
+
+
+def save_thresholds(entered: dict[str, float]) -> None:
+    plan.set_settings(cached.store(), check_settings(entered))
 
 
 st.title("Reputation plan")
@@ -94,17 +114,18 @@ with left, st.form(f"cell_form_{choice}"):
     due_on = st.date_input("Due date", cell.due_on, format="YYYY-MM-DD")
     notes = st.text_area("Notes", cell.notes, max_chars=2000)
     changed_by = st.text_input("Your name", key="plan_changed_by", help="Kept in the cell's history.", max_chars=120)
-    if st.form_submit_button("Save cell", type="primary"):
-        plan.set_plan_cell(
-            cached.store(),
-            step,
-            moment,
-            status=status,
-            owner=owner.strip(),
-            due_on=due_on if isinstance(due_on, date) else None,
-            notes=notes.strip(),
-            changed_by=changed_by.strip(),
-        )
+    if st.form_submit_button("Save cell", type="primary", disabled=locked, help=refusal) and feedback.act(
+        "",
+        plan.set_plan_cell,
+        cached.store(),
+        step,
+        moment,
+        status=status,
+        owner=owner.strip(),
+        due_on=due_on if isinstance(due_on, date) else None,
+        notes=notes.strip(),
+        changed_by=changed_by.strip(),
+    ):
         st.rerun()
 
 with right:
@@ -141,7 +162,7 @@ with tab_groups:
             name = st.text_input("New group", max_chars=80)
             description = st.text_input("What sets the group apart", max_chars=300)
             # The store judges the name (empty, or taken ignoring case), as everywhere else.
-            if st.form_submit_button("Add group") and feedback.act(
+            if st.form_submit_button("Add group", disabled=locked, help=refusal) and feedback.act(
                 f"Added the stakeholder group “{name.strip()}”.",
                 store_groups.add_group,
                 cached.store(),
@@ -178,16 +199,25 @@ with tab_reputation:
             help="Leave empty and save to remove the statement.",
         )
         if current and not text.strip():  # saving nothing removes the statement: ask first
-            confirm.ask("Remove the statement", "remove_statement", icon=":material/delete:")
-            if confirm.confirmed("remove_statement", f"Remove this statement for {group_name}?", "Remove it"):
-                plan.set_statement(cached.store(), int(group_ids[group_name]), for_moment or None, "")
+            confirm.ask("Remove the statement", "remove_statement", icon=":material/delete:", refusal=refusal)
+            if confirm.confirmed(
+                "remove_statement", f"Remove this statement for {group_name}?", "Remove it"
+            ) and feedback.act(
+                "",
+                plan.set_statement,
+                cached.store(),
+                int(group_ids[group_name]),
+                for_moment or None,
+                "",
+            ):
                 st.rerun()
-        elif st.button("Save statement", key="save_statement"):
-            plan.set_statement(cached.store(), int(group_ids[group_name]), for_moment or None, text)
+        elif st.button("Save statement", key="save_statement", disabled=locked, help=refusal) and feedback.act(
+            "", plan.set_statement, cached.store(), int(group_ids[group_name]), for_moment or None, text
+        ):
             st.rerun()
 
 with tab_standards:
-    reviews = plan.reviews(cached.store(), today)
+    reviews = review_cycles(rights.visible_by_name(plan.reviews(cached.store(), today)))
     overdue = reviews[reviews["overdue"]]
     if len(overdue):
         st.warning(f"{len(overdue)} standard review(s) overdue: " + ", ".join(overdue["name"]))
@@ -234,11 +264,18 @@ with tab_standards:
                 max_value=today,
                 format="YYYY-MM-DD",
             )
-            if st.form_submit_button("Save standard and review"):
-                plan.set_standard(cached.store(), int(tp_id), standard)
-                plan.set_review(
-                    cached.store(), int(tp_id), int(every) or None, last if isinstance(last, date) else None
-                )
+            tp_cycle = cells_of.whole(reviews.set_index("id").at[tp_id, "cycle_id"])
+            review_refusal = refusal or rights.why_not("map", tp_cycle)
+            if st.form_submit_button(
+                "Save standard and review", disabled=review_refusal is not None, help=review_refusal
+            ) and feedback.act(
+                "",
+                save_review,
+                int(tp_id),
+                standard,
+                int(every) or None,
+                last if isinstance(last, date) else None,
+            ):
                 st.rerun()
 
 with tab_progress:
@@ -291,11 +328,7 @@ with st.expander("Thresholds the evidence is judged by"):
             )
             for s in SETTINGS
         }
-        if st.form_submit_button("Save thresholds"):
-            try:
-                checked = check_settings({k: float(v) for k, v in entered.items()})
-            except ValueError as error:
-                st.error(str(error))
-            else:
-                plan.set_settings(cached.store(), checked)
-                st.rerun()
+        if st.form_submit_button("Save thresholds", disabled=locked, help=refusal) and feedback.act(
+            "", save_thresholds, {k: float(v) for k, v in entered.items()}
+        ):
+            st.rerun()

@@ -5,14 +5,15 @@ from pathlib import Path
 
 import streamlit as st
 
-from dashboard import cells, domain, exports
+from dashboard import access, cells, domain, exports
 from dashboard import formatting as fmt
 from dashboard.imports import dates, pipeline
 from dashboard.imports.reading import SurveyError
 from dashboard.scales import COMMON_SCALES, Scale
-from dashboard.ui import cached, downloads, import_editor, import_history, importing, navigation, url_state
+from dashboard.ui import cached, downloads, import_editor, import_history, importing, navigation, rights, url_state
 
 navigation.route_through_navigation()
+rights.page_needs("upload")
 
 DETECT = "Recognise from the answers"
 SKIP_LABEL = "Skip these rows"
@@ -25,7 +26,7 @@ st.caption(
     "can be undone later."
 )
 
-cycles = cached.cycles()
+cycles = rights.visible(cached.cycles())
 if cycles.empty:
     st.info("There are no service cycles yet. Map a cycle and its touchpoints first, then upload its surveys.")
     st.stop()
@@ -38,6 +39,8 @@ cycle_name = st.selectbox(
     help="The impressions are recorded on this cycle's map.",
 )
 cycle_id = int(cycle_ids[cycle_name])
+# An editor sees the cycles of other teams too, read-only: the controls that write say why they are off.
+refusal = rights.why_not("import", cycle_id)
 touchpoints = cached.cycle_touchpoints(cycle_id)
 touchpoint_ids = dict(zip(touchpoints["name"], touchpoints["id"], strict=True))
 
@@ -50,7 +53,9 @@ with import_tab:
         "Survey files (CSV, TSV or XLSX)",
         type=["csv", "tsv", "txt", "xlsx", "xlsm"],
         accept_multiple_files=True,
-        help="The long format (one impression per row: date, touchpoint, answer, ...) or a survey tool's export "
+        disabled=refusal is not None,
+        help=refusal
+        or "The long format (one impression per row: date, touchpoint, answer, ...) or a survey tool's export "
         "as downloaded (Qualtrics, SurveyMonkey, Google Forms, Microsoft Forms, Typeform, LimeSurvey, Alchemer, "
         "or a sheet whose column headers name the touchpoints).",
     )
@@ -186,7 +191,7 @@ with import_tab:
         if st.button(import_editor.import_label(preview), type="primary", key=f"import-{digest[:12]}"):
             try:
                 result = importing.commit_import(preview, imported_by.strip(), new_moment)
-            except SurveyError as error:
+            except (SurveyError, access.ForbiddenError) as error:
                 st.error(str(error))
                 continue
             done[digest] = importing.imported_message(result, cycle_name)
@@ -210,7 +215,7 @@ with manual_tab:
             answer = st.select_slider("Answer", options=list(manual_scale.points))
             group = st.selectbox("Stakeholder group", ["(none)", *group_ids])
             comment = st.text_area("Comment", max_chars=2000)
-            if st.form_submit_button("Record the impression"):
+            if st.form_submit_button("Record the impression", disabled=refusal is not None, help=refusal):
                 try:
                     frame = pipeline.manual_impression(
                         int(touchpoint_ids[touchpoint]),
@@ -223,8 +228,12 @@ with manual_tab:
                 except SurveyError as error:
                     st.error(str(error))
                 else:
-                    importing.record_manual(frame)
-                    st.success(f"Recorded {answer} for {touchpoint}.")
+                    try:
+                        importing.record_manual(frame)
+                    except access.ForbiddenError as error:
+                        rights.refused(error)
+                    else:
+                        st.success(f"Recorded {answer} for {touchpoint}.")
 
 with template_tab:
     st.markdown(

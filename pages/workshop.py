@@ -4,14 +4,15 @@ from collections.abc import Callable
 
 import streamlit as st
 
-from dashboard import domain, safe
+from dashboard import access, domain, safe
 from dashboard import workshop as ws
 from dashboard.scales import COMMON_SCALES, Scale
 from dashboard.store import cycles as store_cycles
 from dashboard.store import workshop as sessions_db
-from dashboard.ui import cached, confirm, navigation, session_report, url_state
+from dashboard.ui import cached, confirm, navigation, rights, session_report, url_state
 
 navigation.route_through_navigation()
+rights.page_needs("workshop")
 
 st.title("Workshop")
 st.caption(
@@ -25,12 +26,12 @@ def _act(action: Callable[..., object], *args: object) -> None:
     """Runs one facilitator action; a refusal becomes a message instead of a traceback."""
     try:
         action(*args)
-    except ws.WorkshopError as error:
+    except (ws.WorkshopError, access.ForbiddenError) as error:
         st.session_state["workshop_error"] = str(error)
 
 
 with st.expander("Start a new workshop session", expanded=sessions_db.sessions(store).empty):
-    all_cycles = store_cycles.cycles(store)
+    all_cycles = rights.visible(store_cycles.cycles(store))
     if all_cycles.empty:
         st.info("The workspace has no service cycles yet. Map one first, then score it here.")
     else:
@@ -65,13 +66,13 @@ with st.expander("Start a new workshop session", expanded=sessions_db.sessions(s
                 ordered = [t for t in labels if t in chosen]
                 try:
                     started = ws.start(store, cycle_id, ordered, scale, title, phone_url)
-                except ws.WorkshopError as error:
+                except (ws.WorkshopError, access.ForbiddenError) as error:
                     st.error(str(error))
                 else:
                     url_state.choose("session", started.id)
                     st.rerun()
 
-listing = sessions_db.sessions(store)
+listing = rights.visible_by_name(sessions_db.sessions(store))
 if listing.empty:
     st.info("No workshop sessions yet. Start one above.")
     st.stop()
@@ -84,8 +85,7 @@ session_id = st.selectbox("Session", ids, format_func=described.__getitem__, key
 session = sessions_db.session(store, session_id)
 assert session is not None
 if st.button("Start a new session like this one", key="again", icon=":material/content_copy:"):
-    again = ws.start_from(store, session.id)
-    st.query_params["session"] = str(again.id)
+    _act(lambda copied: st.query_params.__setitem__("session", str(ws.start_from(store, copied).id)), session.id)
     st.rerun()
 
 if "workshop_error" in st.session_state:
@@ -110,7 +110,7 @@ if session.is_live:
         with st.form("phone_address"):
             typed = st.text_input("Address for phones", value=phones, help="Where phones in the room reach this app.")
             if st.form_submit_button("Save address"):
-                sessions_db.set_phone_url(store, session.id, ws.base_url(typed.strip()) if typed.strip() else "")
+                _act(sessions_db.set_phone_url, store, session.id, ws.base_url(typed.strip()) if typed.strip() else "")
                 st.rerun()
         st.link_button("Open the presenter view", ws.present_link(app_url, session), icon=":material/tv:")
     with right:

@@ -12,7 +12,7 @@ from datetime import date
 
 import pandas as pd
 
-from dashboard import evidence, flow, leadership, metrics, text
+from dashboard import access, evidence, flow, leadership, metrics, text
 from dashboard.briefing import BriefingError
 from dashboard.flow import service as flow_service
 from dashboard.store import Store, analytics, reports
@@ -114,7 +114,8 @@ def gather(store: Store, scope: Scope, cycles: tuple[str, ...], as_of: date) -> 
         alerts=leadership.alerts(changes).merge(names, on="touchpoint_id", how="left"),
         movers=pd.concat([up, down]).merge(names, on="touchpoint_id", how="left"),
         seconds=leadership.seconds(touchpoints),
-        plan=evidence.grid_frame(flow_service.plan_evidence(store, as_of)),
+        # The plan judged on the data the acting person may see, whatever the filters say.
+        plan=evidence.grid_frame(flow_service.plan_evidence(store, as_of, access.current().cycle_filter)),
         flow_sums=flow_store.sums(store, scope.start, scope.end, scope.cycle_ids, ()),
         flow_settings=flow_store.settings(store),
         cycle_maps=_cycle_maps(store, scope, touchpoints),

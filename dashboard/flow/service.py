@@ -113,19 +113,21 @@ def stats(
     return measures.summary(flow_store.sums(store, start, end, cycle_ids))
 
 
-def plan_figures(store: Store, as_of: date, recent_days: int) -> pd.DataFrame:
+def plan_figures(store: Store, as_of: date, recent_days: int, cycle_ids: Sequence[int] = ()) -> pd.DataFrame:
     """The reputation plan's evidence figures per moment (``store.plan.evidence_figures``) with the
     flow's beside them (``measures.evidence_columns``): recent flow counts for step 6, and for
-    step 5 the conversion where a moment has no recent impressions."""
+    step 5 the conversion where a moment has no recent impressions. ``cycle_ids`` narrows both to
+    those cycles (none: every cycle)."""
     since = as_of - timedelta(days=recent_days - 1)
-    recent = flow_store.evidence_counts(store, since, as_of)
+    recent = flow_store.evidence_counts(store, since, as_of, cycle_ids)
     in_use = flow_store.months(store)[0] is not None
     flow_columns = measures.evidence_columns(recent, flow_store.settings(store), in_use=in_use)
-    return plan.evidence_figures(store, as_of, recent_days).merge(flow_columns, on="moment", how="left")
+    return plan.evidence_figures(store, as_of, recent_days, cycle_ids).merge(flow_columns, on="moment", how="left")
 
 
-def plan_evidence(store: Store, as_of: date) -> list[evidence.CellEvidence]:
-    """The 28 plan cells, each with what the data proves on ``as_of`` (the Overview's plan grid)."""
+def plan_evidence(store: Store, as_of: date, cycle_ids: Sequence[int] = ()) -> list[evidence.CellEvidence]:
+    """The 28 plan cells, each with what the data proves on ``as_of`` (the Overview's plan grid),
+    from the data of ``cycle_ids`` (none: every cycle)."""
     thresholds = Thresholds.from_settings(plan.settings(store))
-    figures = plan_figures(store, as_of, thresholds.recent_days)
+    figures = plan_figures(store, as_of, thresholds.recent_days, cycle_ids)
     return evidence.assess(figures, plan.plan_cells(store), thresholds)

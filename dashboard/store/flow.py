@@ -199,11 +199,14 @@ def months(store: Store) -> tuple[date | None, date | None]:
     return (row[0], row[1]) if row else (None, None)
 
 
-def evidence_counts(store: Store, since: date, as_of: date) -> pd.DataFrame:
-    """Flow counts recorded for months in the window, per measure: ``measure, records, count``."""
+def evidence_counts(store: Store, since: date, as_of: date, cycle_ids: Sequence[int] = ()) -> pd.DataFrame:
+    """Flow counts recorded for months in the window, per measure: ``measure, records, count``
+    (of ``cycle_ids`` only, when given)."""
     with store.cursor() as cur:
         return cur.execute(
             "select measure, count(*) as records, sum(count)::bigint as count from flow_count"
-            " where period between date_trunc('month', ?::date) and ? group by measure order by measure",
-            [since, as_of],
+            " where period between date_trunc('month', ?::date) and ?"
+            " and (len(?::integer[]) = 0 or list_contains(?::integer[], cycle_id))"
+            " group by measure order by measure",
+            [since, as_of, list(cycle_ids), list(cycle_ids)],
         ).df()

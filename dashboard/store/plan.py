@@ -9,7 +9,7 @@ Everything the data can prove about a cell is counted here in one query per ques
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime, timedelta
 
 import duckdb
@@ -202,19 +202,21 @@ def reviews(store: Store, as_of: date) -> pd.DataFrame:
         ).df()
 
 
-def evidence_figures(store: Store, as_of: date, recent_days: int) -> pd.DataFrame:
+def evidence_figures(store: Store, as_of: date, recent_days: int, cycle_ids: Sequence[int] = ()) -> pd.DataFrame:
     """What the data holds for each moment, counted in one pass; one row per moment in order.
 
     Columns: ``moment, groups, groups_at_moment, groups_with_statement, touchpoints,
     with_standard, recent_impressions, recent_meeting, touchpoints_recent, ideas_standard,
     standards_with_cadence, reviews_on_time``. "Recent" is the ``recent_days`` days up to and
     including ``as_of``; a review is on time while ``last_reviewed_on + cadence >= as_of``.
+    ``cycle_ids`` narrows the touchpoint figures to those cycles (none: every cycle).
     """
     since = as_of - timedelta(days=recent_days - 1)
     with store.cursor() as cur:
         return cur.execute(
             "with m as (select unnest(?::varchar[]) as moment, generate_subscripts(?::varchar[], 1) as ord),"
-            " tp as (select * from touchpoint where archived_at is null),"
+            " tp as (select * from touchpoint where archived_at is null"
+            "  and (len(?::integer[]) = 0 or list_contains(?::integer[], cycle_id))),"
             # Recent impressions come from the daily roll-up (counts per touchpoint, day and
             # score; retractions are negative counts, so a touchpoint counts once its net is > 0).
             " recent_tp as ("
@@ -254,7 +256,7 @@ def evidence_figures(store: Store, as_of: date, recent_days: int) -> pd.DataFram
             " left join reached on reached.moment = m.moment left join stated on stated.moment = m.moment"
             " left join adopted on adopted.moment = m.moment"
             " order by m.ord",
-            [list(domain.MOMENT_KEYS), list(domain.MOMENT_KEYS), since, as_of, as_of],
+            [list(domain.MOMENT_KEYS), list(domain.MOMENT_KEYS), list(cycle_ids), list(cycle_ids), since, as_of, as_of],
         ).df()
 
 

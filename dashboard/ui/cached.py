@@ -9,7 +9,7 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from dashboard import evidence, metrics
+from dashboard import access, evidence, metrics
 from dashboard import maps as _maps
 from dashboard.flow import service as flow_service
 from dashboard.store import Store, cycle_stats, database_path, plan
@@ -61,13 +61,14 @@ def groups() -> pd.DataFrame:
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def _plan_evidence(version: int, as_of: date) -> list[evidence.CellEvidence]:
-    return flow_service.plan_evidence(store(), as_of)
+def _plan_evidence(version: int, as_of: date, cycle_ids: tuple[int, ...]) -> list[evidence.CellEvidence]:
+    return flow_service.plan_evidence(store(), as_of, cycle_ids)
 
 
 def plan_evidence(as_of: date) -> list[evidence.CellEvidence]:
-    """The 28 plan cells, each with what the data proves on ``as_of``."""
-    return _plan_evidence(data_version(), as_of)
+    """The 28 plan cells, each with what the data of the person's cycles proves on ``as_of``
+    (cached per data scope: one person's figures are never served to another)."""
+    return _plan_evidence(data_version(), as_of, access.current().cycle_filter)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)

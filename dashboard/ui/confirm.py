@@ -28,12 +28,30 @@ def asking(key: str) -> bool:
     return bool(st.session_state.get(_ASKING) == key)
 
 
-def ask(label: str, key: str, *, where: Any = None, icon: str | None = None, width: Any = "content") -> None:
+def ask(
+    label: str,
+    key: str,
+    *,
+    where: Any = None,
+    icon: str | None = None,
+    width: Any = "content",
+    refusal: str | None = None,
+) -> None:
     """The destructive action's button; a click opens its question (``confirmed`` shows it).
 
-    ``where`` is the container to draw in (a column), the page by default.
+    ``where`` is the container to draw in (a column), the page by default. ``refusal`` (why the
+    person may not do it, ``rights.why_not``) disables the button and becomes its help.
     """
-    (where or st).button(label, key=key, icon=icon, width=width, on_click=_open, args=(key,))
+    (where or st).button(
+        label,
+        key=key,
+        icon=icon,
+        width=width,
+        on_click=_open,
+        args=(key,),
+        disabled=refusal is not None,
+        help=refusal,
+    )
 
 
 def confirmed(key: str, question: str, yes_label: str) -> bool:

@@ -6,13 +6,13 @@ from collections.abc import Callable
 
 import streamlit as st
 
-from dashboard import safe
+from dashboard import access, safe
 
 
 def act(action: str, work: Callable[..., object], *args: object, **kwargs: object) -> bool:
-    """Runs a write; shows its conflict message (never a traceback) and says whether it worked.
+    """Runs a write; shows its conflict or refusal message (never a traceback) and says whether it worked.
 
-    On success the message is kept for the next run, which the caller usually starts with
+    On success the message (``action``, unless empty) is kept for the next run, which the caller usually starts with
     ``st.rerun()`` so every cached read sees the change.
     """
     try:
@@ -20,7 +20,11 @@ def act(action: str, work: Callable[..., object], *args: object, **kwargs: objec
     except ValueError as error:
         st.error(safe.md(error))  # refusals quote the names people typed
         return False
-    st.session_state["_map_flash"] = action
+    except access.ForbiddenError as error:  # the store's own check, behind every disabled control
+        st.error(safe.md(error), icon=":material/lock:")
+        return False
+    if action:  # an empty action confirms nothing: the page shows the change itself
+        st.session_state["_map_flash"] = action
     return True
 
 

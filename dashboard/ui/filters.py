@@ -14,7 +14,7 @@ from dashboard.store import analytics
 from dashboard.store import cycles as _store_cycles
 from dashboard.store import groups as _store_groups
 from dashboard.store.scope import Scope
-from dashboard.ui import url_state
+from dashboard.ui import rights, url_state
 from dashboard.ui.cached import data_version, store
 
 FILTER_KEYS = ("from", "to", "cycle", "moment", "channel", "group", "team", "source")
@@ -47,6 +47,23 @@ def _filter_options(version: int) -> dict[str, Any]:
         "first": first,
         "last": last,
     }
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _scoped_dates(version: int, cycle_ids: tuple[int, ...]) -> tuple[date | None, date | None]:
+    return analytics.date_range(store(), Scope(cycle_ids=cycle_ids))
+
+
+def _in_scope(options: dict[str, Any]) -> dict[str, Any]:
+    """The options with the cycles outside the person's data scope left out (after the cache,
+    which every person shares), so neither the picker nor a link can name them; the dates span
+    the impressions of the person's cycles."""
+    who = rights.who()
+    if who.cycles is None:
+        return options
+    shown = rights.visible_ids(list(options["cycle"]))
+    first, last = _scoped_dates(data_version(), who.cycle_filter)
+    return {**options, "cycle": {c: options["cycle"][c] for c in shown}, "first": first, "last": last}
 
 
 def _parse_url_filters(options: dict[str, Any]) -> dict[str, Any]:
@@ -141,7 +158,7 @@ def filter_bar(fields: tuple[str, ...] = tuple(_MULTI)) -> Scope:
     the link's query parameters, and every change is written back to them. Within a session
     the filters also follow the leader from page to page.
     """
-    options = _filter_options(data_version())
+    options = _in_scope(_filter_options(data_version()))
     applied = st.session_state.get(_APPLIED)
     if applied is None:
         applied = _parse_url_filters(options)
@@ -177,13 +194,15 @@ def filter_bar(fields: tuple[str, ...] = tuple(_MULTI)) -> Scope:
         st.caption(_active_text(active))
     st.session_state[_APPLIED] = new
     _write_url(new)
-    return Scope(
-        start=new["from"],
-        end=new["to"],
-        cycle_ids=tuple(new["cycle"]),
-        moments=tuple(new["moment"]),
-        channels=tuple(new["channel"]),
-        group_ids=tuple(new["group"]),
-        team_ids=tuple(new["team"]),
-        sources=tuple(new["source"]),
+    return rights.narrow(
+        Scope(
+            start=new["from"],
+            end=new["to"],
+            cycle_ids=tuple(new["cycle"]),
+            moments=tuple(new["moment"]),
+            channels=tuple(new["channel"]),
+            group_ids=tuple(new["group"]),
+            team_ids=tuple(new["team"]),
+            sources=tuple(new["source"]),
+        )
     )

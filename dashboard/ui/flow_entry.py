@@ -6,18 +6,30 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+import pandas as pd
 import streamlit as st
 
-from dashboard import domain, exports, flow
+from dashboard import access, domain, exports, flow
 from dashboard import formatting as fmt
 from dashboard.flow import files
 from dashboard.imports.reading import SurveyError
-from dashboard.ui import downloads
+from dashboard.ui import downloads, rights
 from dashboard.ui import flow as flow_ui
+
+
+def _file_refusal(counts: pd.DataFrame) -> str | None:
+    """Why the person may not record these counts: the first cycle they name that the person may not write."""
+    for cycle_id in counts["cycle_id"].dropna().astype(int).unique().tolist():
+        reason = rights.why_not("flow", cycle_id)
+        if reason is not None:
+            return reason
+    return None
 
 
 def import_files() -> None:
     """Flow files: preview each, import it in one click, nothing written before that."""
+    if rights.read_only("flow", what="Recording customer flow"):
+        return
     uploads = st.file_uploader(
         "Flow files (CSV or XLSX)",
         type=["csv", "tsv", "txt", "xlsx", "xlsm"],
@@ -51,6 +63,11 @@ def import_files() -> None:
 
 
 def _preview(preview: files.Preview, name: str, digest: str, strict: bool, who: str, done: dict[str, str]) -> None:
+    # Checked first: the preview would tell about figures recorded for a cycle outside the person's teams.
+    forbidden = _file_refusal(preview.counts)
+    if forbidden is not None:
+        st.error(f"Not imported: {forbidden}", icon=":material/lock:")
+        return
     kpi = st.columns(3)
     kpi[0].metric("Rows read", fmt.count(preview.rows_read), border=True)
     kpi[1].metric("Counts to record", fmt.count(len(preview.counts)), border=True)
@@ -69,7 +86,7 @@ def _preview(preview: files.Preview, name: str, digest: str, strict: bool, who: 
     if st.button(f"Import {fmt.count(len(preview.counts))} counts", type="primary", key=f"flow-import-{digest[:12]}"):
         try:
             result = flow_ui.commit(preview, who)
-        except SurveyError as error:
+        except (SurveyError, access.ForbiddenError) as error:
             st.error(str(error))
             return
         done[digest] = f"Imported {fmt.count(result.counts)} counts from {name} (flow import {result.import_id})."
@@ -77,6 +94,10 @@ def _preview(preview: files.Preview, name: str, digest: str, strict: bool, who: 
 
 
 def import_history() -> None:
+    """The flow imports, with undo; only for those who see every cycle, as an import may span several."""
+    if rights.who().cycles is not None:
+        st.caption("A flow import may cover several service cycles, so its history is shown to those who see them all.")
+        return
     history = flow_ui.history()
     if history.empty:
         st.info("No flow files imported yet.")
@@ -98,17 +119,33 @@ def import_history() -> None:
         )
     )
     chosen = st.selectbox("Flow import to undo", list(labels), format_func=labels.__getitem__, key="flow_undo_pick")
-    if st.button("Undo this flow import", help="Removes every count it recorded.", key="flow_undo"):
-        removed = flow_ui.undo(int(chosen))
+    refusal = rights.why_not("undo")
+    if st.button(
+        "Undo this flow import",
+        help=refusal or "Removes every count it recorded.",
+        key="flow_undo",
+        disabled=refusal is not None,
+    ):
+        try:
+            removed = flow_ui.undo(int(chosen))
+        except (SurveyError, access.ForbiddenError) as error:
+            st.error(f"Nothing was undone: {error}.")
+            return
         st.session_state["flow_imports_done"] = {}
         st.success(f"Undone: {fmt.count(removed)} counts removed.")
 
 
 def manual_entry() -> None:
-    """One cycle and month typed in: the counts, and prospects by source."""
-    cycles = flow_ui.cycles()
-    if cycles.empty:
+    """One cycle and month typed in: the counts, and prospects by source (for the cycles the person may write)."""
+    if rights.read_only("flow", what="Entering customer flow"):
+        return
+    every = flow_ui.cycles()
+    cycles = every[[rights.why_not("flow", int(c)) is None for c in every["id"]]]
+    if every.empty:
         st.info("There are no service cycles yet. Map a cycle first.")
+        return
+    if cycles.empty:
+        st.info("None of the service cycles is your teams'; you may read their flow but not record it.")
         return
     with st.form("flow-manual", clear_on_submit=True):
         left, right = st.columns(2)
@@ -136,8 +173,12 @@ def manual_entry() -> None:
         elif counts.empty:
             st.warning("Nothing recorded: every count was zero.")
         else:
-            flow_ui.record(counts, st.session_state.get("flow_who", "").strip())
-            st.success(f"Recorded {len(counts)} counts for {cycle}, {month:%B %Y}.")
+            try:
+                flow_ui.record(counts, st.session_state.get("flow_who", "").strip())
+            except access.ForbiddenError as error:
+                rights.refused(error)
+            else:
+                st.success(f"Recorded {len(counts)} counts for {cycle}, {month:%B %Y}.")
 
 
 def template() -> None:
@@ -158,6 +199,7 @@ def template() -> None:
 
 def settings_form() -> None:
     """Targets per moment, what a customer is worth and costs to win, and carry-over per cycle."""
+    refusal = rights.why_not("flow")
     current = flow_ui.settings()
     with st.form("flow-settings"):
         columns = st.columns(3)
@@ -185,14 +227,18 @@ def settings_form() -> None:
             step=0.5,
             help="The source texts put winning a customer at five to six times the cost of keeping one.",
         )
-        if st.form_submit_button("Save the flow settings"):
+        if st.form_submit_button("Save the flow settings", disabled=refusal is not None, help=refusal):
             try:
                 flow_ui.save_settings({**targets, "customer_value": value, "win_cost": win, "win_to_keep_ratio": ratio})
-            except ValueError as error:
+            except (ValueError, access.ForbiddenError) as error:
                 st.error(str(error))
             else:
                 st.success("Saved.")
+    # Only the cycles the person may write are offered, and only their marks are saved.
     cycles = flow_ui.cycles()
+    cycles = cycles[[rights.why_not("flow", int(c)) is None for c in cycles["id"]]]
+    if cycles.empty:
+        return
     carried = st.multiselect(
         "Cycles with carry-over",
         list(cycles["name"]),
@@ -202,5 +248,9 @@ def settings_form() -> None:
         key="flow_carry_over",
     )
     if st.button("Save carry-over", key="flow_carry_save"):
-        flow_ui.set_carry_over(dict(zip(cycles["id"].astype(int), cycles["name"].isin(carried), strict=True)))
-        st.success("Saved.")
+        try:
+            flow_ui.set_carry_over(dict(zip(cycles["id"].astype(int), cycles["name"].isin(carried), strict=True)))
+        except access.ForbiddenError as error:
+            rights.refused(error)
+        else:
+            st.success("Saved.")

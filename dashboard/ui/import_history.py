@@ -11,10 +11,11 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from dashboard import access
 from dashboard import formatting as fmt
 from dashboard.imports.reading import SurveyError
 from dashboard.store import imports
-from dashboard.ui import confirm
+from dashboard.ui import cached, confirm, rights
 from dashboard.ui.cached import store
 from dashboard.ui.importing import import_history
 
@@ -65,21 +66,29 @@ def _undo(batch_id: int) -> None:
     """Undoes exactly ``batch_id``; the store refuses one that is gone or undone already."""
     try:
         removed = imports.undo(store(), batch_id)
-    except SurveyError as error:
+    except (SurveyError, access.ForbiddenError) as error:
         st.session_state[OUTCOME] = ("error", f"Nothing was undone: {error}.")
         return
     st.session_state["imports_done"] = {}
     st.session_state[OUTCOME] = ("success", f"Undone: import {batch_id}, {fmt.count(removed)} impressions removed.")
 
 
+def _with_cycle_ids(history: pd.DataFrame) -> pd.DataFrame:
+    """The history with each import's cycle id (from its name, unique in the workspace; none for a deleted cycle)."""
+    cycles = cached.cycles()
+    ids = dict(zip(cycles["name"], cycles["id"].astype(int), strict=True))
+    return history.assign(cycle_id=history["cycle"].map(ids))
+
+
 def history_panel() -> None:
-    """The history table, and undo for the imports still in effect (with a confirmation)."""
+    """The history table of the cycles the person may see, and undo for the imports still in effect
+    (with a confirmation; disabled, saying why, where the person may not undo)."""
     kind, message = st.session_state.pop(OUTCOME, (None, ""))
     if kind == "error":
         st.error(message)
     elif kind == "success":
         st.success(message)
-    history = import_history()
+    history = _with_cycle_ids(rights.visible_by_name(import_history()))
     if history.empty:
         st.info("No imports yet.")
         return
@@ -111,4 +120,6 @@ def history_panel() -> None:
         return
     batch = st.selectbox("Import to undo", list(labels), format_func=labels.__getitem__, key="undo-pick")
     # The key names the import shown: a click acts on it even if the list moved on meanwhile.
-    confirm.ask("Undo this import…", _key(int(batch)))
+    cycle_id = standing.loc[standing["id"] == batch, "cycle_id"].iloc[0]
+    refusal = rights.why_not("undo", None if pd.isna(cycle_id) else int(cycle_id))
+    confirm.ask("Undo this import…", _key(int(batch)), refusal=refusal)
