@@ -1,4 +1,7 @@
-"""Settings: the stakeholder groups we have a reputation with, and the teams that own touchpoints."""
+"""Settings: how people sign in and who they are here; for editors, the stakeholder groups and the
+teams that own touchpoints; for admins, people, API tokens, backups, alerts and the audit log.
+
+Each section shows only to a role that may use it; the store refuses the writes of anyone else."""
 
 from __future__ import annotations
 
@@ -7,13 +10,16 @@ import streamlit as st
 from dashboard import safe
 from dashboard.store import groups as store_groups
 from dashboard.store import operations, tokens
-from dashboard.ui import alert_settings, cached, confirm, feedback, navigation
+from dashboard.ui import account, alert_settings, audit_view, cached, confirm, feedback, gate, navigation, users_admin
 
 navigation.route_through_navigation()
 
 st.title("Settings")
 feedback.flash()
 store = cached.store()
+me = gate.who()
+account.sign_in_mode()
+account.own_account(me)
 
 KINDS = (
     (
@@ -25,7 +31,7 @@ KINDS = (
     ("team", "Teams", "team", "The teams that own touchpoints and keep their standards."),
 )
 
-for kind, title, noun, about in KINDS:
+for kind, title, noun, about in KINDS if me.may("map") else ():
     st.header(title)
     st.caption(about)
     usage = store_groups.named_usage(store, kind)
@@ -70,11 +76,19 @@ for kind, title, noun, about in KINDS:
         ):
             st.rerun()
     key = f"delete_{kind}_{chosen}"
+    if not me.may("delete"):
+        continue
     confirm.ask(f"Delete “{safe.md(names[chosen])}”", key, icon=":material/delete:")
     if confirm.confirmed(
         key, f"Delete the {noun} “{safe.md(names[chosen])}”? This cannot be undone.", "Delete it"
     ) and (feedback.act(f"Deleted the {noun} “{names[chosen]}”.", store_groups.delete_named, store, kind, chosen)):
         st.rerun()
+
+if me.may("users"):
+    users_admin.users_section(me)
+
+if not me.may("admin"):
+    st.stop()  # what follows is for admins only: tokens, backups, alerts, the audit log
 
 st.header("API tokens")
 st.caption(
@@ -137,3 +151,4 @@ st.download_button(
 
 alert_settings.alert_rules()
 alert_settings.team_contacts()
+audit_view.audit_section()
