@@ -139,17 +139,19 @@ def _sign_out_html() -> str:
 
 
 def signed_in_line(principal: access.Principal) -> None:
-    """ "Signed in as EMAIL · Role" with Sign out, in the sidebar and, on a phone, in the top bar."""
-    label = account_label(principal)
+    """ "Signed in as EMAIL · Role" with Sign out, in the sidebar and, on a phone, in the top bar.
+
+    Plain HTML, not Markdown: an address in Markdown becomes a mail link."""
+    label = html.escape(account_label(principal))
     sign_out = "" if principal.kind == "open" else _sign_out_html()
     with st.sidebar:
-        st.caption(safe.md(label))
         if principal.kind != "open" and accounts.mode() == "oidc":
+            st.html(f'<p class="tpd-who">{label}</p>')
             st.button("Sign out", on_click=st.logout, icon=":material/logout:", key="_sign_out")
-        elif sign_out:
-            st.html(sign_out)
+        else:
+            st.html(f'<p class="tpd-who">{label}</p>{sign_out}')
     # The sidebar folds away on a phone: the same line sits in the top bar there (CSS below).
-    st.html(f'<div class="tpd-account" role="note">{html.escape(label)} {sign_out}</div>{_BUTTON_STYLE}')
+    st.html(f'<div class="tpd-account" role="note">{label} {sign_out}</div>{_BUTTON_STYLE}')
 
 
 _BUTTON_STYLE = """<style>
@@ -159,6 +161,7 @@ _BUTTON_STYLE = """<style>
   cursor: pointer; }
 .tpd-sign-in { background: #1f5fbf; border-color: #1f5fbf; color: #fff !important; font-weight: 600; }
 .tpd-sign-out { display: inline; margin: 0; }
+.tpd-who { font-size: 0.875rem; color: rgba(49, 51, 63, 0.75); margin: 0 0 0.5rem; overflow-wrap: anywhere; }
 .tpd-account { display: none; }
 @media (max-width: 767px) {
   .tpd-account { display: flex; gap: 0.5rem; align-items: center; position: fixed; top: 0.6rem;
