@@ -50,6 +50,7 @@ app = st.App(
             script_hashes=(*_inline_script_hashes(), base_url.script_hash(_BASE_PATH)),
         ),
         base_path=_BASE_PATH,
+        service=service,
     ),
     lifespan=service.lifespan,
 )

@@ -77,7 +77,7 @@ def _workspace(folder: Path, touchpoints: int) -> tuple[Path, str]:
         cycle_id = cycles.create_cycle(store, "Room")
         for n in range(touchpoints):
             cycles.add_touchpoint(store, cycle_id, TouchpointFields(f"Touchpoint {n + 1}", "make_or_break"))
-        token = tokens.create(store, "facilitator", "write")
+        token = tokens.create(store, "facilitator", "facilitator")
     return db, token
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import safe
+from dashboard import access, safe
 from dashboard.store import groups as store_groups
 from dashboard.store import operations, tokens
 from dashboard.ui import account, alert_settings, audit_view, cached, confirm, feedback, gate, navigation, users_admin
@@ -111,6 +111,7 @@ else:
         column_config={
             "name": "Name",
             "role": "Role",
+            "user": "User",
             "created_at": "Created",
             "last_used_at": "Last used",
             "revoked_at": "Revoked",
@@ -121,7 +122,7 @@ with st.form("new_token", clear_on_submit=True):
     token_role = st.selectbox("Role", tokens.ROLES)
     if st.form_submit_button("Make a token"):
         try:
-            st.session_state["_new_token"] = tokens.create(store, token_name, token_role)
+            st.session_state["_new_token"] = tokens.create(store, token_name, token_role, access.current().user_id)
         except ValueError as error:
             st.error(str(error))
         else:

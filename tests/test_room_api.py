@@ -32,7 +32,7 @@ def served(tmp_path: Path) -> Iterator[tuple[TestClient, Store, str]]:
             cycles.add_touchpoint(store, cycle_id, TouchpointFields(name, "make_or_break"))
         groups.add_group(store, "Customers")
         groups.add_group(store, "Staff")
-        token = tokens.create(store, "facilitator", "write")
+        token = tokens.create(store, "facilitator", "facilitator")
     service = web.Service(db, lambda: "http://testserver")
     service.open()
     app = Starlette(routes=web.routes(service), middleware=web.middleware(Policy(hosts=("testserver",))))
@@ -283,9 +283,10 @@ def test_the_facilitator_starts_from_an_earlier_session_and_reads_exact_results(
 
 def test_the_facilitators_api_needs_a_write_token(served):
     client, store, _ = served
-    reader = tokens.create(store, "reader", "read")
+    reader = tokens.create(store, "reader", "viewer")
     answer = client.post(API, json={"cycle": "Repair job"}, headers=bearer(reader))
-    assert (answer.status_code, answer.json()) == (403, {"error": "this needs a write token; yours is read"})
+    refusal = {"error": "this needs the facilitator role; your role is viewer"}
+    assert (answer.status_code, answer.json()) == (403, refusal)
 
 
 def test_the_light_page_serves_its_own_script_and_old_join_links_redirect_to_it(served):

@@ -75,7 +75,7 @@ def test_generated_requests_on_a_live_session_get_documented_answers_and_never_a
         cycle_id = cycles.create_cycle(store, "Repair job")
         for name in ("Quote", "Visit"):
             cycles.add_touchpoint(store, cycle_id, TouchpointFields(name, "make_or_break"))
-        writer = tokens.create(store, "facilitator", "write")
+        writer = tokens.create(store, "facilitator", "facilitator")
     process, server = start_server(db, tmp_path / "server.log")
     try:
         code = str(_post(f"{server.url}/api/v1/workshops", {"cycle": "Repair job"}, writer)["code"])

@@ -91,7 +91,7 @@ def call(
         return Answer(refusal.code, {k.lower(): v for k, v in refusal.headers.items()}, refusal.read())
 
 
-def post_json(running: Running, path: str, payload: object, role: str = "write") -> Answer:
+def post_json(running: Running, path: str, payload: object, role: str = "facilitator") -> Answer:
     body = json.dumps(payload).encode()
     return call(
         running.server.url + path, "POST", token=running.tokens[role], body=body, content_type="application/json"
@@ -111,22 +111,23 @@ def test_without_a_token_no_data_is_given(running: Running):
 def test_a_wrong_or_revoked_token_is_refused(running: Running, who: str):
     token = "tpd_not-a-token" if who == "wrong" else running.tokens["revoked"]
     answer = call(running.server.url + "/api/v1/stats", token=token)
-    assert (answer.status, answer.json()) == (401, {"error": "this token is not valid (wrong, or revoked)"})
+    refusal = {"error": "this token is not valid (wrong, revoked, or its user is disabled)"}
+    assert (answer.status, answer.json()) == (401, refusal)
 
 
 def test_a_read_token_reads_but_cannot_write(running: Running):
-    assert call(running.server.url + "/api/v1/stats", token=running.tokens["read"]).status == 200
-    answer = post_json(running, "/api/v1/impressions", {"impressions": []}, role="read")
-    assert (answer.status, answer.json()) == (403, {"error": "this needs a write token; yours is read"})
+    assert call(running.server.url + "/api/v1/stats", token=running.tokens["viewer"]).status == 200
+    answer = post_json(running, "/api/v1/impressions", {"impressions": []}, role="viewer")
+    assert (answer.status, answer.json()) == (403, {"error": "this needs the editor role; your role is viewer"})
 
 
 def test_only_an_admin_token_downloads_a_backup(running: Running):
-    answer = call(running.server.url + "/api/v1/backup", token=running.tokens["write"])
-    assert (answer.status, answer.json()) == (403, {"error": "this needs a admin token; yours is write"})
+    answer = call(running.server.url + "/api/v1/backup", token=running.tokens["facilitator"])
+    assert (answer.status, answer.json()) == (403, {"error": "this needs the admin role; your role is facilitator"})
 
 
 def test_stats_are_the_figures_of_the_command_line(running: Running):
-    answer = call(running.server.url + "/api/v1/stats", token=running.tokens["read"])
+    answer = call(running.server.url + "/api/v1/stats", token=running.tokens["viewer"])
     assert (answer.status, answer.headers["content-type"]) == (200, "application/json")
     assert answer.json()["touchpoints"] == [
         t for t in answer.json()["touchpoints"] if t["cycle"] in ("Repair job", "Renewal")
@@ -134,7 +135,7 @@ def test_stats_are_the_figures_of_the_command_line(running: Running):
 
 
 def test_cycles_list_touchpoints_in_journey_order_with_moments_and_targets(running: Running):
-    answer = call(running.server.url + "/api/v1/cycles", token=running.tokens["read"]).json()
+    answer = call(running.server.url + "/api/v1/cycles", token=running.tokens["viewer"]).json()
     repair = next(c for c in answer["cycles"] if c["name"] == "Repair job")
     assert [(t["name"], t["moment"], t["target"]) for t in repair["touchpoints"]] == [
         ("Front desk", "now_or_never", 0.5),
@@ -157,13 +158,13 @@ def test_a_batch_of_impressions_is_recorded_whole_and_summarised(running: Runnin
     summary = call(
         running.server.url
         + "/api/v1/impressions/summary?by=touchpoint&cycle=Repair+job&start=2026-03-01&end=2026-03-31",
-        token=running.tokens["read"],
+        token=running.tokens["viewer"],
     ).json()
     assert [(r["touchpoint"], r["n"], r["mean"], r["net"]) for r in summary["rows"]] == [("Front desk", 2, 0.0, 0.0)]
 
 
 def test_a_batch_with_a_bad_item_records_nothing_and_names_each_refused_item(running: Running):
-    before = call(running.server.url + "/api/v1/stats", token=running.tokens["read"]).json()["impressions"]
+    before = call(running.server.url + "/api/v1/stats", token=running.tokens["viewer"]).json()["impressions"]
     batch = {
         "cycle": "Repair job",
         "impressions": [
@@ -186,7 +187,7 @@ def test_a_batch_with_a_bad_item_records_nothing_and_names_each_refused_item(run
             ],
         },
     )
-    after = call(running.server.url + "/api/v1/stats", token=running.tokens["read"]).json()["impressions"]
+    after = call(running.server.url + "/api/v1/stats", token=running.tokens["viewer"]).json()["impressions"]
     assert after == before
 
 
@@ -210,7 +211,7 @@ def test_bad_bodies_get_a_clear_refusal(running: Running, body: bytes, content_t
     answer = call(
         running.server.url + "/api/v1/impressions",
         "POST",
-        token=running.tokens["write"],
+        token=running.tokens["facilitator"],
         body=body,
         content_type=content_type,
     )
@@ -221,7 +222,7 @@ def test_an_oversized_upload_is_refused_before_it_is_read(running: Running):
     answer = call(
         running.server.url + "/api/v1/impressions",
         "POST",
-        token=running.tokens["write"],
+        token=running.tokens["facilitator"],
         body=b"{}",
         content_type="application/json",
         headers={"content-length": str(300 * 1024 * 1024)},
@@ -231,9 +232,9 @@ def test_an_oversized_upload_is_refused_before_it_is_read(running: Running):
 
 def test_unknown_filters_and_routes_are_named_in_the_refusal(running: Running):
     url = running.server.url
-    cycle = call(url + "/api/v1/impressions/summary?cycle=Moon+landing", token=running.tokens["read"])
+    cycle = call(url + "/api/v1/impressions/summary?cycle=Moon+landing", token=running.tokens["viewer"])
     assert (cycle.status, cycle.json()) == (404, {"error": "no service cycle called 'Moon landing'"})
-    route = call(url + "/api/v1/nothing-here", token=running.tokens["read"])
+    route = call(url + "/api/v1/nothing-here", token=running.tokens["viewer"])
     assert (route.status, route.json()) == (404, {"error": "there is no API route GET /api/v1/nothing-here"})
 
 
@@ -292,7 +293,7 @@ def test_health_says_the_database_answers_with_current_migrations(running: Runni
 
 
 def test_metrics_count_requests_by_route_and_read_the_workspace_totals(running: Running):
-    call(running.server.url + "/api/v1/cycles", token=running.tokens["read"])
+    call(running.server.url + "/api/v1/cycles", token=running.tokens["viewer"])
     text = call(running.server.url + "/metrics").body.decode()
     lines = [line for line in text.splitlines() if not line.startswith("#")]
     assert any(
@@ -306,7 +307,7 @@ def test_metrics_count_requests_by_route_and_read_the_workspace_totals(running: 
 
 
 def test_each_request_leaves_one_json_line_in_the_access_log(running: Running):
-    call(running.server.url + "/api/v1/stats?probe=access-log", token=running.tokens["read"])
+    call(running.server.url + "/api/v1/stats?probe=access-log", token=running.tokens["viewer"])
     entries = [json.loads(line) for line in running.server.log.read_text().splitlines() if line.startswith('{"time"')]
     mine = [e for e in entries if e["path"] == "/api/v1/stats" and e["route"] == "/api/v1/stats" and e["status"] == 200]
     assert mine and set(mine[-1]) == {"time", "method", "path", "route", "status", "bytes", "ms", "client"}
@@ -340,7 +341,7 @@ def test_a_survey_file_posts_as_multipart(running: Running):
     answer = call(
         running.server.url + "/api/v1/imports",
         "POST",
-        token=running.tokens["write"],
+        token=running.tokens["facilitator"],
         body=body,
         content_type=content_type,
     )
@@ -391,7 +392,7 @@ def push(running: Running, key: str, body: bytes, headers: dict[str, str]) -> An
 
 
 def impressions(running: Running) -> int:
-    return int(call(running.server.url + "/api/v1/stats", token=running.tokens["read"]).json()["impressions"])
+    return int(call(running.server.url + "/api/v1/stats", token=running.tokens["viewer"]).json()["impressions"])
 
 
 def test_a_signed_typeform_response_is_recorded_once_even_when_delivered_twice(running: Running):
@@ -403,7 +404,7 @@ def test_a_signed_typeform_response_is_recorded_once_even_when_delivered_twice(r
     again = push(running, "repair-typeform", body, signed)
     assert (again.status, again.json()) == (200, {"recorded": 0, "survey": "repair-typeform", "duplicate": True})
     assert impressions(running) == before + 2
-    listed = call(running.server.url + "/api/v1/imports", token=running.tokens["read"]).json()["imports"]
+    listed = call(running.server.url + "/api/v1/imports", token=running.tokens["viewer"]).json()["imports"]
     newest = next(i for i in listed if i["id"] == first.json()["import"])
     assert (newest["file_name"], newest["cycle"], newest["impressions"]) == (
         "typeform-repair-typeform-resp-1.csv",
@@ -476,7 +477,7 @@ def test_flow_counts_recorded_through_the_api_show_in_its_summary(running: Runni
     recorded = post_json(running, "/api/v1/flow", {"rows": rows})
     assert (recorded.status, recorded.json()) == (201, {"counts": 2, "rejected": 0, "rejected_rows": []})
     summary = call(
-        running.server.url + "/api/v1/flow/summary?cycle=Renewal&start=2026-04", token=running.tokens["read"]
+        running.server.url + "/api/v1/flow/summary?cycle=Renewal&start=2026-04", token=running.tokens["viewer"]
     )
     assert summary.status == 200
     assert (summary.json()["from"], summary.json()["to"], [c["cycle"] for c in summary.json()["cycles"]]) == (
@@ -488,7 +489,7 @@ def test_flow_counts_recorded_through_the_api_show_in_its_summary(running: Runni
 
 
 def test_flow_refusals_name_the_problem(running: Running):
-    month = call(running.server.url + "/api/v1/flow/summary?start=April", token=running.tokens["read"])
+    month = call(running.server.url + "/api/v1/flow/summary?start=April", token=running.tokens["viewer"])
     assert (month.status, month.json()) == (422, {"error": "start must be a month written YYYY-MM, not 'April'"})
     shape = post_json(running, "/api/v1/flow", {"rows": "none"})
     assert shape.status == 422

@@ -33,7 +33,7 @@ def served(tmp_path: Path) -> Iterator[tuple[Server, str]]:
     db = tmp_path / "served.duckdb"
     with Store(db) as store:
         small_workspace(store)
-        token = tokens.create(store, "integration", "write")
+        token = tokens.create(store, "integration", "facilitator")
     process, server = start_server(db, tmp_path / "server.log")
     try:
         yield server, token

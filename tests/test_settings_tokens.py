@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from dashboard import safe
+from dashboard import access, safe
 from dashboard.store import Store, tokens
 from tests.apptest import click, open_page, widget
 
@@ -14,19 +14,19 @@ def test_a_token_made_on_the_settings_page_is_shown_once_and_works(demo_store: S
     demo_store.close()
     at = open_page(path, monkeypatch, "pages/settings.py")
     widget(at.text_input, "Name of the program or person using it").input("reporting")
-    widget(at.selectbox, "Role").select("read")
+    widget(at.selectbox, "Role").select("viewer")
     click(at, "Make a token")
     shown = [c.value for c in at.code]
     assert len(shown) == 1 and shown[0].startswith("tpd_")
     with Store(path) as store:
-        assert tokens.holder(store, shown[0]) == tokens.Holder("reporting", "read")
+        assert tokens.holder(store, shown[0]) == access.Principal("token reporting", "viewer", "token")
         assert tokens.listing(store)["name"].tolist() == ["reporting"]
     at.run()
     assert [c.value for c in at.code] == []  # shown once only
 
 
 def test_a_token_is_revoked_from_the_settings_page(demo_store: Store, monkeypatch: pytest.MonkeyPatch):
-    token = tokens.create(demo_store, "old script", "write")
+    token = tokens.create(demo_store, "old script", "facilitator")
     path = demo_store.path
     demo_store.close()
     at = open_page(path, monkeypatch, "pages/settings.py")

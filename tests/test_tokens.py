@@ -1,25 +1,30 @@
-"""API tokens in the store: shown once, stored hashed, roles, revocation, last use."""
+"""API tokens in the store: shown once, stored hashed, roles, revocation, last use; tokens belong
+to users and act with at most their user's role and their user's current scope."""
 
 from __future__ import annotations
 
 import pytest
 
-from dashboard.store import Store, tokens
+from dashboard import access, domain
+from dashboard.store import Store, cycles, groups, tokens, users
+from dashboard.touchpoints import TouchpointFields
+
+MOMENT = domain.MOMENT_KEYS[0]
 
 
 def test_a_new_token_is_returned_once_and_only_its_hash_is_stored(store: Store):
-    token = tokens.create(store, "nightly import", "write")
+    token = tokens.create(store, "nightly import", "facilitator")
     assert token.startswith("tpd_") and len(token) > 40
     with store.cursor() as cur:
-        stored = cur.execute("select name, role, token_hash from api_token").fetchall()
-    assert stored == [("nightly import", "write", tokens.digest(token))]
+        stored = cur.execute("select name, role, token_hash, user_id from api_token").fetchall()
+    assert stored == [("nightly import", "facilitator", tokens.digest(token), None)]
     assert token not in str(tokens.listing(store).to_dict())
 
 
 def test_a_token_identifies_its_holder_and_records_when_it_was_last_used(store: Store):
-    token = tokens.create(store, "reporting", "read")
+    token = tokens.create(store, "reporting", "viewer")
     assert tokens.listing(store)["last_used_at"].isna().tolist() == [True]
-    assert tokens.holder(store, token) == tokens.Holder("reporting", "read")
+    assert tokens.holder(store, token) == access.Principal("token reporting", "viewer", "token")
     assert tokens.listing(store)["last_used_at"].notna().tolist() == [True]
 
 
@@ -31,23 +36,18 @@ def test_a_wrong_or_revoked_token_identifies_nobody(store: Store):
     assert tokens.listing(store)["revoked_at"].notna().tolist() == [True]
 
 
-def test_each_role_includes_the_ones_below_it():
-    allowed = {r: [w for w in tokens.ROLES if tokens.Holder("x", r).may(w)] for r in tokens.ROLES}
-    assert allowed == {"read": ["read"], "write": ["read", "write"], "admin": ["read", "write", "admin"]}
-
-
 @pytest.mark.parametrize(
     ("name", "role", "message"),
     [
-        ("", "read", "a token needs a name"),
-        ("ci", "owner", "unknown role 'owner'; the roles are read, write, admin"),
-        ("taken", "read", "there is already a token called 'taken' (revoked ones keep their name)"),
+        ("", "viewer", "a token needs a name"),
+        ("ci", "read", "unknown role 'read'; the roles are viewer, editor, facilitator, admin"),
+        ("taken", "viewer", "there is already a token called 'taken' (revoked ones keep their name)"),
     ],
 )
 def test_a_token_request_the_workspace_refuses_says_why_and_writes_nothing(
     store: Store, name: str, role: str, message: str
 ):
-    tokens.create(store, "taken", "read")
+    tokens.create(store, "taken", "viewer")
     with pytest.raises(tokens.TokenError) as refused:
         tokens.create(store, name, role)
     assert str(refused.value) == message
@@ -55,9 +55,58 @@ def test_a_token_request_the_workspace_refuses_says_why_and_writes_nothing(
 
 
 def test_revoking_an_unknown_or_revoked_token_is_refused(store: Store):
-    tokens.create(store, "ci", "read")
+    tokens.create(store, "ci", "viewer")
     tokens.revoke(store, "ci")
     with pytest.raises(tokens.TokenError, match="^the token 'ci' was already revoked$"):
         tokens.revoke(store, "ci")
     with pytest.raises(tokens.TokenError, match="^there is no token called 'nobody'$"):
         tokens.revoke(store, "nobody")
+
+
+def test_a_users_token_carries_the_users_current_scope_and_writable_cycles(store: Store):
+    north = cycles.create_cycle(store, "North")
+    south = cycles.create_cycle(store, "South")
+    team = groups.add_team(store, "Field")
+    cycles.add_touchpoint(store, north, TouchpointFields("Counter", MOMENT, owner_team_id=team))
+    cycles.add_touchpoint(store, south, TouchpointFields("Kiosk", MOMENT))
+    ann = users.create(store, "ann@example.org", "editor", teams=[team], cycles=[north, south])
+    token = tokens.create(store, "ann's script", "editor", ann)
+    assert tokens.holder(store, token) == access.Principal(
+        "token ann's script of ann@example.org", "editor", "token", ann, frozenset({north, south}), frozenset({north})
+    )
+    users.set_scope(store, "ann@example.org", cycles=[north])
+    found = tokens.holder(store, token)
+    assert found is not None and found.cycles == frozenset({north})
+
+
+def test_a_token_never_carries_more_than_its_users_role(store: Store):
+    bob = users.create(store, "bob@example.org", "editor")
+    with pytest.raises(tokens.TokenError, match="^a token has at most its user's role: bob@example.org is editor"):
+        tokens.create(store, "too much", "admin", bob)
+    assert tokens.listing(store).empty
+
+
+def test_an_admins_lower_token_writes_only_where_the_admins_teams_may(store: Store):
+    north = cycles.create_cycle(store, "North")
+    field = groups.add_team(store, "Field")
+    cycles.add_touchpoint(store, north, TouchpointFields("Counter", MOMENT, owner_team_id=field))
+    root = users.create(store, "root@example.org", "admin")
+    found = tokens.holder(store, tokens.create(store, "reader", "viewer", root))
+    assert found is not None
+    assert (found.role, found.writable) == ("viewer", frozenset())
+
+
+def test_disabling_a_user_stops_their_tokens(store: Store):
+    ann = users.create(store, "ann@example.org", "viewer")
+    token = tokens.create(store, "ann's", "viewer", ann)
+    users.disable(store, "ann@example.org")
+    assert tokens.holder(store, token) is None
+    with pytest.raises(tokens.TokenError, match="^the user ann@example.org is disabled$"):
+        tokens.create(store, "again", "viewer", ann)
+
+
+def test_outside_open_mode_a_token_needs_a_user(store: Store, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setenv("DASHBOARD_AUTH", "local")
+    with pytest.raises(tokens.TokenError, match="^name the user the token belongs to"):
+        tokens.create(store, "orphan", "viewer")
+    assert tokens.listing(store).empty

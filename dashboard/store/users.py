@@ -252,8 +252,11 @@ def principal_for_email(store: Store, email: str) -> access.Principal | None:
         return None if row is None else principal(cur, int(row[0]))
 
 
-def principal(cur: Cursor, user_id: int, kind: access.Kind = "user", name: str | None = None) -> access.Principal:
-    """A user as a principal: their role, data scope and the cycles they may change."""
+def principal(
+    cur: Cursor, user_id: int, kind: access.Kind = "user", name: str | None = None, cap: str | None = None
+) -> access.Principal:
+    """A user as a principal: their role (at most ``cap``: a token's role), data scope and the
+    cycles they may change. An admin capped lower writes only where their teams may."""
     row = cur.execute(
         "select u.email, u.role,"
         " (select list(cycle_id) from user_cycle where user_id = u.id) as scope,"
@@ -265,9 +268,10 @@ def principal(cur: Cursor, user_id: int, kind: access.Kind = "user", name: str |
         [user_id],
     ).fetchone()
     assert row is not None
+    role = str(row[1]) if cap is None else access.ROLES[min(access.ROLES.index(str(row[1])), access.ROLES.index(cap))]
     scope = frozenset(int(c) for c in row[2]) if row[2] else None
-    writable = None if row[1] == "admin" else frozenset(int(c) for c in (row[3] or []))
-    return access.Principal(name or str(row[0]), str(row[1]), kind, user_id, scope, writable)
+    writable = None if role == "admin" else frozenset(int(c) for c in (row[3] or []))
+    return access.Principal(name or str(row[0]), role, kind, user_id, scope, writable)
 
 
 def signing_key(store: Store) -> str:

@@ -13,9 +13,10 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from dashboard.web import api, files, flow, ops, reports, room_routes, transfers
+from dashboard.web import api, files, flow, ops, reports, room_routes, signin, transfers
 from dashboard.web.base_url import PinBaseUrl
 from dashboard.web.endpoint import endpoint, error
+from dashboard.web.gate import SignInGate
 from dashboard.web.openapi import document
 from dashboard.web.security import Policy, SecurityMiddleware
 from dashboard.web.service import Service
@@ -26,8 +27,8 @@ PREFIX = "/api/v1"
 def routes(service: Service) -> list[BaseRoute]:
     """Every route of ours: the versioned API, its OpenAPI document, health and metrics."""
 
-    def guarded(role: str, handler: Any, status: int = 200) -> Any:
-        return endpoint(service, role, handler, status)
+    def guarded(kind: str, handler: Any, status: int = 200) -> Any:
+        return endpoint(service, kind, handler, status)
 
     async def openapi(_request: Request) -> Response:
         return JSONResponse(document())
@@ -40,30 +41,34 @@ def routes(service: Service) -> list[BaseRoute]:
         Route(f"{PREFIX}/stats", guarded("read", api.stats), methods=["GET"]),
         Route(f"{PREFIX}/cycles", guarded("read", api.cycles), methods=["GET"]),
         Route(f"{PREFIX}/impressions/summary", guarded("read", api.impressions_summary), methods=["GET"]),
-        Route(f"{PREFIX}/impressions", guarded("write", api.record), methods=["POST"]),
+        Route(f"{PREFIX}/impressions", guarded("import", api.record), methods=["POST"]),
         Route(f"{PREFIX}/imports", guarded("read", transfers.history), methods=["GET"]),
-        Route(f"{PREFIX}/imports", guarded("write", transfers.survey_import, 201), methods=["POST"]),
-        Route(f"{PREFIX}/imports/{{import_id:int}}", guarded("write", transfers.undo), methods=["DELETE"]),
+        Route(f"{PREFIX}/imports", guarded("import", transfers.survey_import, 201), methods=["POST"]),
+        Route(f"{PREFIX}/imports/{{import_id:int}}", guarded("undo", transfers.undo), methods=["DELETE"]),
         Route(f"{PREFIX}/responses/{{survey_key}}", transfers.webhook(service), methods=["POST"]),
         Route(f"{PREFIX}/maps", guarded("read", files.map_export), methods=["GET"]),
-        Route(f"{PREFIX}/maps", guarded("write", files.map_import), methods=["POST"]),
-        Route(f"{PREFIX}/flow", guarded("write", flow.record), methods=["POST"]),
+        Route(f"{PREFIX}/maps", guarded("map", files.map_import), methods=["POST"]),
+        Route(f"{PREFIX}/flow", guarded("flow", flow.record), methods=["POST"]),
         Route(f"{PREFIX}/flow/summary", guarded("read", flow.summary), methods=["GET"]),
-        Route(f"{PREFIX}/backup", guarded("admin", files.backup), methods=["GET"]),
+        Route(f"{PREFIX}/backup", guarded("backup", files.backup), methods=["GET"]),
         *reports.routes(guarded, PREFIX),
         Route("/healthz", ops.healthz(service), methods=["GET"]),
         Route("/metrics", ops.metrics, methods=["GET"]),
         *room_routes.routes(service),
+        *signin.routes(service),
         Route(f"{PREFIX}/{{rest:path}}", unknown, methods=["GET", "POST", "PUT", "PATCH", "DELETE"]),
     ]
 
 
-def middleware(policy: Policy, base_path: str = "") -> list[Middleware]:
+def middleware(policy: Policy, base_path: str = "", service: Service | None = None) -> list[Middleware]:
     """Outermost first: the access log sees every answer, refusals by the security check included;
-    pages leave with the server's address pinned (``base_url``), under the security headers."""
+    with the workspace's ``service``, local mode's sign-in gate refuses the pages to strangers
+    (under the security headers); pages leave with the server's address pinned (``base_url``)."""
+    gate = [] if service is None else [Middleware(SignInGate, service=service, base_path=base_path)]
     return [
         Middleware(ops.AccessLog),
         Middleware(SecurityMiddleware, policy=policy),
+        *gate,
         Middleware(PinBaseUrl, base_path=base_path),
     ]
 

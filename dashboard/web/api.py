@@ -14,12 +14,13 @@ from typing import Any
 import pandas as pd
 from starlette.responses import JSONResponse
 
-from dashboard import batches, domain, metrics, text
-from dashboard.store import Store, analytics, imports
+from dashboard import access, batches, domain, metrics, text
+from dashboard.store import Store, analytics, scoped
 from dashboard.store import cycles as store_cycles
 from dashboard.store import groups as store_groups
 from dashboard.store.impressions import record_impressions
 from dashboard.store.scope import Scope
+from dashboard.web import scope as visible
 from dashboard.web.endpoint import ApiError, Call, NotFoundError
 
 JSON_LIMIT = 200 * 1024 * 1024
@@ -47,13 +48,14 @@ def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
 
 
 async def stats(call: Call) -> Any:
-    """The same figures as ``python -m dashboard stats --json``."""
-    return await call.blocking(imports.stats, call.service.store)
+    """The figures of ``python -m dashboard stats --json``, over the cycles the token sees."""
+    return await call.blocking(scoped.stats, call.service.store, visible.ids(call.principal))
 
 
-def _cycles(store: Store) -> dict[str, Any]:
-    cycles = store_cycles.cycles(store)
-    touchpoints = store_cycles.touchpoints(store).rename(columns={"name": "touchpoint"})
+def _cycles(store: Store, principal: access.Principal) -> dict[str, Any]:
+    cycles = visible.cycles(store, principal)
+    touchpoints = visible.narrowed(store_cycles.touchpoints(store), principal, "cycle_id")
+    touchpoints = touchpoints.rename(columns={"name": "touchpoint"})
     fields = ["id", "position", "touchpoint", "moment", "channel", "owner", "standard", "target", "situation"]
     listed = touchpoints[[*fields, "cycle_id"]].rename(columns={"touchpoint": "name"})
     by_cycle = {int(str(k)): records(v.drop(columns="cycle_id")) for k, v in listed.groupby("cycle_id", sort=False)}
@@ -66,7 +68,7 @@ def _cycles(store: Store) -> dict[str, Any]:
 
 async def cycles(call: Call) -> Any:
     """Service cycles with their touchpoints (moment, channel, owner, standard, target), and the moments."""
-    return await call.blocking(_cycles, call.service.store)
+    return await call.blocking(_cycles, call.service.store, call.principal)
 
 
 def _day(value: str | None, name: str) -> date | None:
@@ -88,17 +90,19 @@ def _ids(frame: pd.DataFrame, wanted: list[str], what: str) -> tuple[int, ...]:
     return tuple(found)
 
 
-def _scope(store: Store, params: Any) -> Scope:
+def _scope(store: Store, params: Any, principal: access.Principal) -> Scope:
     moments = params.getlist("moment")
     sources = params.getlist("source")
     for key, values, known in (("moment", moments, domain.MOMENT_KEYS), ("source", sources, domain.SOURCE_KEYS)):
         unknown = [v for v in values if v not in known]
         if unknown:
             raise ApiError(422, f"unknown {key} {unknown[0]!r}; one of {', '.join(known)}")
+    # No cycle asked: every cycle the principal sees (an empty tuple would mean every cycle).
+    cycle_ids = _ids(visible.cycles(store, principal), params.getlist("cycle"), "service cycle")
     return Scope(
         start=_day(params.get("start"), "start"),
         end=_day(params.get("end"), "end"),
-        cycle_ids=_ids(store_cycles.cycles(store), params.getlist("cycle"), "service cycle"),
+        cycle_ids=cycle_ids or visible.ids(principal) or (),
         moments=tuple(moments),
         channels=tuple(params.getlist("channel")),
         group_ids=_ids(store_groups.groups(store), params.getlist("group"), "stakeholder group"),
@@ -107,11 +111,11 @@ def _scope(store: Store, params: Any) -> Scope:
     )
 
 
-def _summary(store: Store, params: Any) -> dict[str, Any]:
+def _summary(store: Store, params: Any, principal: access.Principal) -> dict[str, Any]:
     by = params.get("by", "touchpoint")
     if by not in SUMMARY_BY:
         raise ApiError(422, f"by must be one of {', '.join(SUMMARY_BY)}, not {by!r}")
-    scope = _scope(store, params)
+    scope = _scope(store, params, principal)
     if by == "touchpoint":
         frame = analytics.touchpoint_stats(store, scope)
         keys = ["touchpoint_id", "touchpoint", "cycle", "moment"]
@@ -133,14 +137,17 @@ def _summary(store: Store, params: Any) -> dict[str, Any]:
 
 async def impressions_summary(call: Call) -> Any:
     """Metrics per touchpoint, moment or month, with the pages' filters."""
-    return await call.blocking(_summary, call.service.store, call.request.query_params)
+    return await call.blocking(_summary, call.service.store, call.request.query_params, call.principal)
 
 
-def _record(store: Store, body: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+def _record(store: Store, body: dict[str, Any], principal: access.Principal) -> tuple[int, dict[str, Any]]:
+    """Touchpoints outside the principal's scope read as unknown; writing to a cycle the
+    principal may read but not change is refused whole (403)."""
+    touchpoints = visible.narrowed(store_cycles.touchpoints(store), principal, "cycle_id")
     checked = batches.check(
         body["impressions"],
         body.get("cycle"),
-        store_cycles.touchpoints(store)[["id", "cycle", "name"]],
+        touchpoints[["id", "cycle", "name"]],
         store_groups.groups(store)[["id", "name"]],
         body.get("source", "survey"),
     )
@@ -151,6 +158,9 @@ def _record(store: Store, body: dict[str, Any]) -> tuple[int, dict[str, Any]]:
             "recorded": 0,
             "rejected": checked.rejected,
         }
+    written_to = touchpoints.loc[touchpoints["id"].isin(checked.impressions["touchpoint_id"]), "cycle_id"]
+    for cycle_id in sorted(set(written_to.astype(int))):  # the few cycles a batch names
+        access.require("import", cycle_id, principal)
     written = record_impressions(store, checked.impressions)
     return 201, {"recorded": written, "rejected": []}
 
@@ -163,5 +173,5 @@ async def record(call: Call) -> Any:
     for name in ("cycle", "source"):
         if body.get(name) is not None and not isinstance(body[name], str):
             raise ApiError(422, f"{name} must be text")
-    status, outcome = await call.blocking(_record, call.service.store, body)
+    status, outcome = await call.blocking(_record, call.service.store, body, call.principal)
     return JSONResponse(outcome, status_code=status)

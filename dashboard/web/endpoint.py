@@ -1,5 +1,12 @@
-"""How every API endpoint is called: the bearer token checked, the work run off the event loop,
-and every refusal turned into one JSON shape, ``{"error": message}``, with a fitting status.
+"""How every API endpoint is called: the bearer token checked, the work run off the event loop
+as the token's principal, and every refusal turned into one JSON shape, ``{"error": message}``,
+with a fitting status.
+
+Each route names the kind of action it is (``access.NEEDS``: read, import, undo, map, flow,
+workshop, settings, backup ...). The token's principal must reach that kind's role (else 403),
+and the handler runs inside ``access.acting_as(principal)``, so the store's own write checks
+(``audit.write``) and the handler's scope checks see who acts. ``access.ForbiddenError`` from
+anywhere answers 403 with its message.
 
 Bad input never becomes a 500: store and pipeline functions raise ``ValueError`` (or a
 subclass) with a message written for people, and those answer 4xx. Anything else is a bug,
@@ -19,7 +26,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from dashboard.store.tokens import Holder
+from dashboard import access
 from dashboard.web.service import Service
 
 T = TypeVar("T")
@@ -49,11 +56,15 @@ def error(status: int, message: str, headers: dict[str, str] | None = None) -> J
 
 @dataclass
 class Call:
-    """One API request after its token was accepted."""
+    """One API request after its token was accepted: who acts, and what they may see."""
 
     request: Request
-    holder: Holder
+    principal: access.Principal
     service: Service
+
+    def require(self, kind: str, cycle_id: int | None) -> None:
+        """Refuses (403) an action of ``kind`` on ``cycle_id`` that this principal may not make."""
+        access.require(kind, cycle_id, self.principal)
 
     async def blocking(self, work: Callable[..., T], *args: Any) -> T:
         """Runs a store call in Starlette's thread pool, so the pages' websockets keep flowing."""
@@ -104,7 +115,7 @@ class FailedAuth:
             self.windows = {k: v for k, v in self.windows.items() if now - v[0] < 60}
 
 
-async def _authenticate(service: Service, request: Request, failures: FailedAuth, role: str) -> Holder:
+async def _authenticate(service: Service, request: Request, failures: FailedAuth, kind: str) -> access.Principal:
     client = request.client.host if request.client else ""
     if failures.too_many(client):
         raise ApiError(429, "too many failed token checks; wait a minute")
@@ -114,32 +125,45 @@ async def _authenticate(service: Service, request: Request, failures: FailedAuth
     holder = await run_in_threadpool(service.holder, token.strip())
     if holder is None:
         failures.add(client)
-        raise ApiError(401, "this token is not valid (wrong, or revoked)")
-    if not holder.may(role):
-        raise ApiError(403, f"this needs a {role} token; yours is {holder.role}")
+        raise ApiError(401, "this token is not valid (wrong, revoked, or its user is disabled)")
+    if holder.kind == "participant":
+        # 401, not 403: for the API this is no token at all, whatever it opens on a phone.
+        raise ApiError(401, "a workshop participant's token opens only its own session's participant routes")
+    reason = holder.why_not(kind)
+    if reason is not None:
+        raise ApiError(403, reason)
     return holder
 
 
 Handler = Callable[[Call], Awaitable[Any]]
 
 
+KINDS: dict[Callable[..., Any], str] = {}
+"""Each API endpoint and the kind of action it needs: the role matrix test walks the routes with it."""
+
 FAILURES = FailedAuth()
 """One count for the whole server: spreading guesses over routes gains nothing."""
 
 
 def endpoint(
-    service: Service, role: str, handler: Handler, status: int = 200
+    service: Service, kind: str, handler: Handler, status: int = 200
 ) -> Callable[[Request], Awaitable[Response]]:
-    """A Starlette endpoint: checks the token for ``role``, runs ``handler``, answers JSON."""
+    """A Starlette endpoint: checks the token may do ``kind`` (an ``access.NEEDS`` key), runs
+    ``handler`` as the token's principal, answers JSON."""
+    if kind not in access.NEEDS:
+        raise ValueError(f"unknown action kind {kind!r}")  # a route table mistake, at start-up
     failures = FAILURES
 
     async def run(request: Request) -> Response:
         try:
-            holder = await _authenticate(service, request, failures, role)
-            result = await handler(Call(request, holder, service))
+            principal = await _authenticate(service, request, failures, kind)
+            with access.acting_as(principal):  # run_in_threadpool copies it into the worker thread
+                result = await handler(Call(request, principal, service))
         except ApiError as refusal:
             headers = {"www-authenticate": "Bearer"} if refusal.status == 401 else None
             return error(refusal.status, refusal.message, headers)
+        except access.ForbiddenError as refusal:
+            return error(403, str(refusal))
         except ValueError as refusal:  # the store's and the pipeline's messages for bad input
             return error(_status_of(refusal), " ".join(str(refusal).split()))
         except Exception:
@@ -150,6 +174,7 @@ def endpoint(
         return JSONResponse(result, status_code=status)
 
     run.__name__ = handler.__name__
+    KINDS[run] = kind
     return run
 
 

@@ -13,11 +13,10 @@ from typing import Any
 from starlette.background import BackgroundTask
 from starlette.responses import FileResponse, Response
 
-from dashboard import maps
-from dashboard.store import Store, operations
-from dashboard.store import cycles as store_cycles
-from dashboard.web import multipart
-from dashboard.web.endpoint import ApiError, Call, NotFoundError, read_limited
+from dashboard import access, exports, maps
+from dashboard.store import Store, map_files, operations
+from dashboard.web import multipart, scope
+from dashboard.web.endpoint import ApiError, Call, read_limited
 
 UPLOAD_LIMIT = 200 * 1024 * 1024
 """The pages' upload limit (``server.maxUploadSize`` = 200 MB), for the API's files too."""
@@ -52,19 +51,26 @@ async def map_import(call: Call) -> Any:
     name, data, _fields = await form(call)
     if Path(name).suffix.lower() not in MAP_TYPES:
         raise ApiError(415, "a map file is .csv or .xlsx")
-    changes = await call.blocking(maps.import_map, call.service.store, name, data)
+    changes = await call.blocking(_import, call.service.store, call.principal, name, data)
     return {"file": name, "changes": changes}
 
 
-def _export(store: Store, cycle: str | None, suffix: str) -> bytes:
-    cycle_id = None
-    if cycle:
-        cycles = store_cycles.cycles(store)
-        match = cycles[cycles["name"].str.casefold() == cycle.strip().casefold()]
-        if match.empty:
-            raise NotFoundError(f"no service cycle called {cycle!r}; there are: {', '.join(cycles['name'])}")
-        cycle_id = int(match["id"].iloc[0])
-    return maps.export_bytes(store, "map" + suffix, cycle_id)
+def _import(store: Store, principal: access.Principal, name: str, data: bytes) -> list[str]:
+    """Checks every cycle the file names before anything is written: one the principal may not
+    see reads as unknown (404), one it may not change is refused (403), a new one needs a
+    principal that sees every cycle."""
+    planned = maps.plan_import(store, name, data)
+    scope.may_write(store, principal, "map", planned.rows["service_cycle"])
+    map_files.apply_map(store, planned.rows, planned.present)
+    return planned.changes
+
+
+def _export(store: Store, principal: access.Principal, cycle: str | None, suffix: str) -> bytes:
+    cycle_id = scope.cycle_id(store, principal, cycle) if cycle else None
+    frame = maps.export_frame(store, cycle_id)
+    if cycle_id is None and principal.cycles is not None:
+        frame = frame[frame["service_cycle"].isin(scope.cycles(store, principal)["name"])]
+    return exports.to_csv_bytes(frame) if suffix == ".csv" else exports.to_xlsx_bytes(frame, sheet="map")
 
 
 async def map_export(call: Call) -> Response:
@@ -72,7 +78,8 @@ async def map_export(call: Call) -> Response:
     suffix = "." + call.request.query_params.get("format", "csv").lower()
     if suffix not in MAP_TYPES:
         raise ApiError(422, "format is csv or xlsx")
-    data = await call.blocking(_export, call.service.store, call.request.query_params.get("cycle"), suffix)
+    cycle = call.request.query_params.get("cycle")
+    data = await call.blocking(_export, call.service.store, call.principal, cycle, suffix)
     return Response(
         data, media_type=MAP_TYPES[suffix], headers={"content-disposition": f'attachment; filename="map{suffix}"'}
     )
@@ -80,6 +87,7 @@ async def map_export(call: Call) -> Response:
 
 async def backup(call: Call) -> Response:
     """A consistent copy of the workspace as a DuckDB file, taken while the app keeps serving."""
+    scope.refuse_if_scoped(call.principal, "a backup")
     folder = Path(tempfile.mkdtemp(prefix="dashboard-backup-"))
     target = folder / "backup.duckdb"
     counts = await call.blocking(operations.backup, call.service.store, target)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import os
+import secrets
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -17,11 +18,15 @@ from typing import Any
 
 from starlette.concurrency import run_in_threadpool
 
-from dashboard import announcement, telemetry
+from dashboard import access, announcement, telemetry
+from dashboard import workshop as ws
 from dashboard.store import Store, operations, tokens
+from dashboard.store import workshop as workshop_sql
 from dashboard.workspace_file import open_workspace
 
-LOCAL_HOLDER = tokens.Holder("local", "admin")
+LOCAL_HOLDER = access.Principal("command line", "admin", "system")
+"""The server's own token, announced beside the workspace file: whoever can read that file may
+open the workspace itself, so the command line acts as on the file (``access.SYSTEM``)."""
 log = logging.getLogger("dashboard.server")
 
 
@@ -40,11 +45,16 @@ class Service:
             raise RuntimeError("the workspace is not open yet")  # only before start-up: a bug, not bad input
         return self._store
 
-    def holder(self, token: str) -> tokens.Holder | None:
-        """Who holds ``token``: the server's own local token, or a live token in the workspace."""
-        if token == self.local_token:
+    def holder(self, token: str) -> access.Principal | None:
+        """Who holds ``token``: the server's own local token, a live token in the workspace, or a
+        workshop participant (whom the API then refuses by name rather than as a stranger)."""
+        if secrets.compare_digest(token, self.local_token):
             return LOCAL_HOLDER
-        return tokens.holder(self.store, token)
+        found = tokens.holder(self.store, token)
+        if found is None:
+            participant = workshop_sql.participant(self.store, ws.token_hash(token))
+            return None if participant is None else access.participant(participant.session_id)
+        return found
 
     def open(self) -> None:
         """Opens the workspace and registers its figures with the metrics."""

@@ -1,5 +1,6 @@
-"""The facilitator's workshop API (a ``write`` or ``admin`` token): start a session, step through
-it, read its results, take an idea off the wall. The same functions as the Workshop page."""
+"""The facilitator's workshop API (a facilitator's or an admin's token): start a session, step
+through it, read its results, take an idea off the wall. The same functions as the Workshop page.
+A session on a cycle outside the token's scope reads as unknown (404)."""
 
 from __future__ import annotations
 
@@ -8,9 +9,11 @@ from typing import Any
 import pandas as pd
 from starlette.routing import BaseRoute, Route
 
+from dashboard import access
 from dashboard import workshop as ws
 from dashboard.store import Store, cycles
 from dashboard.store import workshop as sql
+from dashboard.web import scope
 from dashboard.web.endpoint import ApiError, Call, NotFoundError, endpoint
 from dashboard.web.service import Service
 
@@ -20,7 +23,7 @@ BODY_LIMIT = 64 * 1024
 def _session(store: Store, typed: str) -> ws.Session:
     code = ws.normalise_code(typed)
     found = sql.session_by_code(store, code) if code else None
-    if found is None:
+    if found is None or not access.current().sees(found.cycle_id):
         raise NotFoundError(f"no workshop session has the code {typed[:20]!r}")
     return found
 
@@ -44,7 +47,7 @@ def _start(store: Store, body: dict[str, Any]) -> ws.Session:
         raise ApiError(422, "title must be text")
     if body.get("from") is not None:
         return ws.start_from(store, _session(store, str(body["from"])).id, title)
-    cycle_id = _named(cycles.cycles(store), body.get("cycle"), "service cycle")
+    cycle_id = _named(scope.cycles(store, access.current()), body.get("cycle"), "service cycle")
     points = cycles.touchpoints(store, cycle_id)
     wanted = body.get("touchpoints")
     if wanted is None:
@@ -140,13 +143,13 @@ def routes(service: Service) -> list[BaseRoute]:
     base = "/api/v1/workshops"
     idea = f"{base}/{{code}}/ideas/{{idea_id:int}}/hidden"
     return [
-        Route(base, endpoint(service, "write", start, 201), methods=["POST"]),
-        Route(f"{base}/{{code}}/steps", endpoint(service, "write", step), methods=["POST"]),
-        Route(f"{base}/{{code}}/results", endpoint(service, "write", results), methods=["GET"]),
-        Route(idea, endpoint(service, "write", hiding(True)), methods=["PUT"]),
+        Route(base, endpoint(service, "workshop", start, 201), methods=["POST"]),
+        Route(f"{base}/{{code}}/steps", endpoint(service, "workshop", step), methods=["POST"]),
+        Route(f"{base}/{{code}}/results", endpoint(service, "workshop", results), methods=["GET"]),
+        Route(idea, endpoint(service, "workshop", hiding(True)), methods=["PUT"]),
         Route(
             idea,
-            endpoint(service, "write", hiding(False)),
+            endpoint(service, "workshop", hiding(False)),
             methods=["DELETE"],
         ),
     ]
