@@ -7,10 +7,21 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import access, safe
+from dashboard import safe
 from dashboard.store import groups as store_groups
-from dashboard.store import operations, tokens
-from dashboard.ui import account, alert_settings, audit_view, cached, confirm, feedback, gate, navigation, users_admin
+from dashboard.store import operations
+from dashboard.ui import (
+    account,
+    alert_settings,
+    audit_view,
+    cached,
+    confirm,
+    feedback,
+    gate,
+    navigation,
+    tokens_admin,
+    users_admin,
+)
 
 navigation.route_through_navigation()
 
@@ -90,52 +101,7 @@ if me.may("users"):
 if not me.may("admin"):
     st.stop()  # what follows is for admins only: tokens, backups, alerts, the audit log
 
-st.header("API tokens")
-st.caption(
-    "Programs that call the HTTP API (/api/v1) send a token. A read token may only read; a write token "
-    "may also record impressions and import surveys; an admin token may also download backups. "
-    "A token is shown once, when it is made: copy it then."
-)
-made = st.session_state.pop("_new_token", None)
-if made:
-    st.success("Your new token (it will not be shown again):")
-    st.code(made, language=None)
-token_list = tokens.listing(store)
-if token_list.empty:
-    st.caption("No tokens yet.")
-else:
-    st.dataframe(
-        token_list,
-        hide_index=True,
-        width="stretch",
-        column_config={
-            "name": "Name",
-            "role": "Role",
-            "user": "User",
-            "created_at": "Created",
-            "last_used_at": "Last used",
-            "revoked_at": "Revoked",
-        },
-    )
-with st.form("new_token", clear_on_submit=True):
-    token_name = st.text_input("Name of the program or person using it")
-    token_role = st.selectbox("Role", tokens.ROLES)
-    if st.form_submit_button("Make a token"):
-        try:
-            st.session_state["_new_token"] = tokens.create(store, token_name, token_role, access.current().user_id)
-        except ValueError as error:
-            st.error(str(error))
-        else:
-            st.rerun()
-live = token_list.loc[token_list["revoked_at"].isna(), "name"].tolist() if not token_list.empty else []
-if live:
-    to_revoke = st.selectbox("Revoke a token", live, key="revoke_token")
-    revoke_key = f"revoke_{to_revoke}"
-    confirm.ask(f"Revoke “{to_revoke}”", revoke_key, icon=":material/key_off:")
-    if confirm.confirmed(
-        revoke_key, f"Revoke the token “{to_revoke}”? Programs using it are refused at once.", "Revoke it"
-    ) and feedback.act(f"Revoked the token “{to_revoke}”.", tokens.revoke, store, to_revoke):
-        st.rerun()
+tokens_admin.tokens_section(me)
 
 st.header("Backup")
 st.caption(
