@@ -158,7 +158,7 @@ _BUTTON_STYLE = """<style>
 .tpd-sign-in, .tpd-sign-out button, a.tpd-sign-out {
   display: inline-block; padding: 0.35rem 0.9rem; border-radius: 0.5rem; font: inherit;
   border: 1px solid rgba(49, 51, 63, 0.3); background: #fff; color: inherit; text-decoration: none;
-  cursor: pointer; }
+  cursor: pointer; white-space: nowrap; }
 .tpd-sign-in { background: #1f5fbf; border-color: #1f5fbf; color: #fff !important; font-weight: 600; }
 .tpd-sign-out { display: inline; margin: 0; }
 .tpd-who { font-size: 0.875rem; color: rgba(49, 51, 63, 0.75); margin: 0 0 0.5rem; overflow-wrap: anywhere; }

@@ -62,7 +62,8 @@ def _listing_table(listing: pd.DataFrame) -> None:
         teams=listing["teams"].map(lambda names: ", ".join(names) or "none"),
         cycles=listing["cycles"].map(lambda names: ", ".join(names) or "every cycle"),
         status=listing["disabled_at"].map(lambda at: "disabled" if pd.notna(at) else "active")
-        + listing["has_password"].map(lambda has: "" if has else ", no password yet"),
+        # Under single sign-on nobody has a password here, so its absence says nothing.
+        + listing["has_password"].map(lambda has: "" if has or accounts.mode() == "oidc" else ", no password yet"),
     )
     st.dataframe(
         shown[["email", "name", "role", "teams", "cycles", "status", "created_at"]],

@@ -25,6 +25,7 @@ from tests.conftest import DEMO_END, SMALL_DEMO
 from tests.servers import free_port, start_server, stop_server
 
 ANN = "ann@example.org"
+ZED = "zed@example.org"  # known to the provider, not to the workspace
 SHOTS = Path(os.environ["SCREENSHOTS"]) if os.environ.get("SCREENSHOTS") else None
 SIZES = {"desktop": PROJECTOR, "phone": PHONE}
 
@@ -50,11 +51,12 @@ def _wait_for(url: str, process: subprocess.Popen[bytes], log: Path) -> None:
 
 @pytest.fixture(scope="module")
 def provider(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A real OpenID provider on this machine (oidc-provider-mock) that knows one person, Ann."""
+    """A real OpenID provider on this machine (oidc-provider-mock) that knows Ann and Zed."""
     port = free_port()
     log = tmp_path_factory.mktemp("oidc") / "provider.log"
-    claims = json.dumps({"sub": "ann", "email": ANN, "name": "Ann"})
-    command = [sys.executable, "-m", "oidc_provider_mock", "--port", str(port), "--user-claims", claims]
+    command = [sys.executable, "-m", "oidc_provider_mock", "--port", str(port)]
+    for sub, email in (("ann", ANN), ("zed", ZED)):
+        command += ["--user-claims", json.dumps({"sub": sub, "email": email})]
     process = subprocess.Popen(command, stdout=log.open("wb"), stderr=subprocess.STDOUT)
     issuer = f"http://127.0.0.1:{port}"
     _wait_for(f"{issuer}/.well-known/openid-configuration", process, log)
@@ -140,42 +142,62 @@ def _shoot(page: Page, name: str) -> None:
         page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
 
 
+def _sign_in_at_provider(page: Page, app: str, who: str) -> None:
+    page.get_by_role("button", name="Sign in with single sign-on").click()
+    page.get_by_role("button", name=who).click()  # the provider's own page: sign in as this person
+    page.wait_for_url(lambda url: url.startswith(app) and "oauth2callback" not in url, wait_until="commit")
+    page.wait_for_selector("[data-testid=stApp]")
+    settle(page)
+
+
 def test_single_sign_on_through_a_real_provider_ends_on_the_overview_signed_in(sso_server: Server, browser: Browser):
     page = _browse(browser, f"{sso_server.url}/overview", PROJECTOR)
     expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
-    page.get_by_role("button", name="Sign in with single sign-on").click()
-    page.get_by_role("button", name="ann").click()  # the provider's own page: sign in as Ann
+    _shoot(page, "sign-in-sso-desktop")
+    _sign_in_at_provider(page, sso_server.url, "ann")
     page.wait_for_url(re.compile(r"/overview$"))
-    settle(page)
     expect(page.get_by_test_id("stSidebar")).to_contain_text(f"Signed in as {ANN} · Viewer")
     expect(page.get_by_test_id("stSidebarNav")).not_to_contain_text("Upload surveys")  # a viewer's menu
     assert exceptions_on(page) == []
 
 
+def test_a_provider_user_without_an_account_is_told_whom_to_ask_and_can_sign_out(sso_server: Server, browser: Browser):
+    page = _browse(browser, f"{sso_server.url}/overview", PHONE)
+    _shoot(page, "sign-in-sso-phone")
+    _sign_in_at_provider(page, sso_server.url, "zed")
+    expect(page.get_by_role("heading", name="No access yet")).to_be_visible()
+    expect(page.get_by_text(f"Ask an admin to add {ZED}")).to_be_visible()
+    assert page.get_by_test_id("stMetric").count() == 0
+    _shoot(page, "no-account-phone")
+    page.get_by_role("button", name="Sign out").click()
+    page.get_by_role("button", name="End session").click()  # the provider's page ends its session too
+    expect(page.get_by_role("button", name="Sign in with single sign-on")).to_be_visible(timeout=30_000)
+
+
 def test_a_local_account_signs_in_with_the_form_and_lands_where_it_was_going(local_app: LocalApp, browser: Browser):
     page = browser.new_page(viewport=PROJECTOR)
-    page.goto(f"{local_app.server.url}/auth/sign-in?next=%2Fmap", wait_until="domcontentloaded")
-    if page.locator("input[type=password]").count() == 0:
-        pytest.skip("the sign-in form (/auth/sign-in, dashboard/web/) is not on this branch yet")
-    page.locator("input[type=email], input[name=email]").first.fill("bob@example.org")
-    page.locator("input[type=password]").first.fill("correct horse battery")
-    page.locator("form button[type=submit], form input[type=submit]").first.click()
+    page.goto(f"{local_app.server.url}/map")  # sent to the form, which brings them back after
+    page.get_by_label("E-mail").fill("bob@example.org")
+    page.get_by_label("Password").fill("correct horse battery")
+    page.get_by_role("button", name="Sign in").click()
     page.wait_for_url(re.compile(r"/map$"))
     page.wait_for_selector("[data-testid=stApp]")
     settle(page)
     expect(page.get_by_test_id("stSidebar")).to_contain_text("Signed in as bob@example.org · Editor")
+    page.get_by_test_id("stSidebar").get_by_role("button", name="Sign out").click()
+    page.wait_for_url(re.compile(r"/auth/sign-in"))
+    page.goto(f"{local_app.server.url}/map")
+    assert "/auth/sign-in" in page.url  # the session ended on the server, not only in this tab
 
 
 @pytest.mark.parametrize("size", SIZES)
-def test_before_signing_in_the_app_shows_only_the_way_in(local_app: LocalApp, browser: Browser, size: str):
-    page = _browse(browser, f"{local_app.server.url}/settings", SIZES[size])
-    if "/auth/sign-in" in page.url:
-        pytest.skip("the server's sign-in middleware sent the page to the web form before the router")
+def test_before_signing_in_a_page_address_leads_to_the_sign_in_form(local_app: LocalApp, browser: Browser, size: str):
+    page = browser.new_page(viewport=SIZES[size])
+    page.goto(f"{local_app.server.url}/settings")
+    assert page.url == f"{local_app.server.url}/auth/sign-in?next=%2Fsettings"
     expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
-    link = page.get_by_role("link", name="Sign in with your e-mail and password")
-    assert link.get_attribute("href") == "/auth/sign-in?next=%2Fsettings"
-    assert page.get_by_test_id("stSidebarNav").count() == 0 and page.get_by_test_id("stMetric").count() == 0
-    _shoot(page, f"sign-in-{size}")
+    expect(page.get_by_label("Password")).to_be_visible()
+    _shoot(page, f"sign-in-local-{size}")
 
 
 @pytest.mark.parametrize("size", SIZES)
@@ -199,6 +221,9 @@ def test_an_admin_sees_people_and_the_audit_log_on_settings(local_app: LocalApp,
         expect(page.get_by_role("heading", name=heading)).to_be_visible()
     assert exceptions_on(page) == []
     _shoot(page, f"settings-{size}")
+    for heading in ("People", "Audit log"):
+        page.get_by_role("heading", name=heading).scroll_into_view_if_needed()
+        _shoot(page, f"settings-{heading.lower().replace(' ', '-')}-{size}")
 
 
 def test_a_workshop_participant_who_leaves_their_phone_page_meets_the_sign_in(local_app: LocalApp, browser: Browser):
@@ -209,7 +234,7 @@ def test_a_workshop_participant_who_leaves_their_phone_page_meets_the_sign_in(lo
     phone.get_by_label("Your name (optional)").fill("Pat")
     phone.get_by_role("button", name="Start").click()
     expect(phone.locator("#status")).not_to_have_text("Loading…")
-    phone.goto(f"{local_app.server.url}/overview", wait_until="domcontentloaded")
-    expect(phone.get_by_role("heading", name=re.compile("^Sign in"))).to_be_visible()
-    assert phone.get_by_test_id("stMetric").count() == 0
-    assert phone.get_by_test_id("stSidebarNav").count() == 0
+    phone.goto(f"{local_app.server.url}/overview")
+    assert phone.url == f"{local_app.server.url}/auth/sign-in?next=%2Foverview"
+    expect(phone.get_by_role("heading", name="Sign in")).to_be_visible()
+    assert phone.locator("[data-testid=stApp]").count() == 0  # no page of the app, not even its frame
