@@ -107,7 +107,7 @@ def test_with_a_single_sign_on_role_a_newcomer_gets_a_viewer_account_on_first_vi
     assert at.metric.len > 0  # the Overview itself
     with Store(path) as store:
         assert users.listing(store)[["email", "role"]].values.tolist() == [["zoe@example.org", "viewer"]]
-        log = audit.entries(store)
+        log = audit.entries(store, kind="users")
         assert log[["actor", "kind", "action", "detail"]].values.tolist() == [
             ["single sign-on", "users", "user added", "zoe@example.org as viewer"]
         ]

@@ -93,6 +93,8 @@ def _resolve(key: str | None) -> access.Principal:
 def principal() -> access.Principal:
     """The person this page runs for, checked again whenever anything was written (a disabled
     user or a changed role takes effect on their next rerun)."""
+    if accounts.mode() == "open":
+        return access.OPEN  # nothing to look up: the workspace is not even opened for it
     key = _signed_in_key()
     marker = (key, cached.data_version())
     memo = st.session_state.get(_MEMO)
