@@ -9,7 +9,7 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
-from dashboard import access, demo
+from dashboard import demo
 from dashboard.store import Store, database_path
 
 _FIRST_OPEN = threading.Lock()
@@ -22,8 +22,5 @@ def open_workspace(path: Path | None = None) -> Store:
         first_start = not target.exists()
         opened = Store(target)
         if first_start:
-            # The server builds it, not whoever happens to open the first page: asking the
-            # pages who acts would open this same workspace again, inside its own first open.
-            with access.acting_as(access.SYSTEM):
-                demo.build(opened)
+            demo.build(opened)
     return opened
