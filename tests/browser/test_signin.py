@@ -150,20 +150,31 @@ def _sign_in_at_provider(page: Page, app: str, who: str) -> None:
     settle(page)
 
 
-def test_single_sign_on_through_a_real_provider_ends_on_the_overview_signed_in(sso_server: Server, browser: Browser):
-    page = _browse(browser, f"{sso_server.url}/overview", PROJECTOR)
+@pytest.mark.parametrize("size", SIZES)
+def test_single_sign_on_through_a_real_provider_ends_on_the_overview_signed_in(
+    sso_server: Server, browser: Browser, size: str
+):
+    page = _browse(browser, f"{sso_server.url}/overview", SIZES[size])
     expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
-    _shoot(page, "sign-in-sso-desktop")
+    _shoot(page, f"sign-in-sso-{size}")
     _sign_in_at_provider(page, sso_server.url, "ann")
     page.wait_for_url(re.compile(r"/overview$"))
-    expect(page.get_by_test_id("stSidebar")).to_contain_text(f"Signed in as {ANN} · Viewer")
-    expect(page.get_by_test_id("stSidebarNav")).not_to_contain_text("Upload surveys")  # a viewer's menu
+    settle(page)
     assert exceptions_on(page) == []
+    if size == "desktop":
+        expect(page.get_by_test_id("stSidebar")).to_contain_text(f"Signed in as {ANN} · Viewer")
+        expect(page.get_by_test_id("stSidebarNav")).not_to_contain_text("Upload surveys")  # a viewer's menu
+        return
+    top_bar = page.locator(".tpd-account")
+    expect(top_bar).to_contain_text(f"Signed in as {ANN} · Viewer")
+    _shoot(page, "overview-signed-in-phone")
+    top_bar.get_by_role("link", name="Sign out").click()
+    page.get_by_role("button", name="End session").click()  # the provider's page ends its session too
+    expect(page.get_by_role("button", name="Sign in with single sign-on")).to_be_visible(timeout=30_000)
 
 
 def test_a_provider_user_without_an_account_is_told_whom_to_ask_and_can_sign_out(sso_server: Server, browser: Browser):
     page = _browse(browser, f"{sso_server.url}/overview", PHONE)
-    _shoot(page, "sign-in-sso-phone")
     _sign_in_at_provider(page, sso_server.url, "zed")
     expect(page.get_by_role("heading", name="No access yet")).to_be_visible()
     expect(page.get_by_text(f"Ask an admin to add {ZED}")).to_be_visible()
