@@ -2,16 +2,26 @@
 
 import streamlit as st
 
-from dashboard.ui import access, navigation
+from dashboard.ui import gate, navigation
 
-overview = st.Page("pages/overview.py", title="Overview", icon=":material/dashboard:", url_path="overview")
-upload = st.Page("pages/upload.py", title="Upload surveys", icon=":material/upload_file:", url_path="upload")
-reputation = st.Page("pages/reputation.py", title="Reputation plan", icon=":material/flag:", url_path="reputation")
-cycle_map = st.Page("pages/map.py", title="Service cycle map", icon=":material/route:", url_path="map")
-settings = st.Page("pages/settings.py", title="Settings", icon=":material/settings:", url_path="settings")
-impressions = st.Page("pages/impressions.py", title="Impressions", icon=":material/grid_on:", url_path="impressions")
-customer_flow = st.Page("pages/flow.py", title="Customer flow", icon=":material/filter_alt:", url_path="flow")
-workshop = st.Page("pages/workshop.py", title="Workshop", icon=":material/groups:", url_path="workshop")
+navigation.count_run()
+who = gate.who()  # who this run is for; the store's write checks ask the same resolver
+st.set_page_config(page_title="Touchpoint dashboard", page_icon=navigation.FAVICON, layout="wide")
+
+
+def _page(path: str, title: str, icon: str, url_path: str) -> st.Page:
+    """A page, listed in the menu only when this person may open it."""
+    return st.Page(path, title=title, icon=icon, url_path=url_path, visibility=gate.shown(who, url_path))
+
+
+overview = _page("pages/overview.py", "Overview", ":material/dashboard:", "overview")
+upload = _page("pages/upload.py", "Upload surveys", ":material/upload_file:", "upload")
+reputation = _page("pages/reputation.py", "Reputation plan", ":material/flag:", "reputation")
+cycle_map = _page("pages/map.py", "Service cycle map", ":material/route:", "map")
+settings = _page("pages/settings.py", "Settings", ":material/settings:", "settings")
+impressions = _page("pages/impressions.py", "Impressions", ":material/grid_on:", "impressions")
+customer_flow = _page("pages/flow.py", "Customer flow", ":material/filter_alt:", "flow")
+workshop = _page("pages/workshop.py", "Workshop", ":material/groups:", "workshop")
 present = st.Page("pages/present.py", title="Presenter view", url_path="present", visibility="hidden")
 
 
@@ -33,9 +43,7 @@ pages = [
     present,
 ]
 
-navigation.count_run()
-access.principal()  # who this run is for; the store's write checks ask the same resolver
-st.set_page_config(page_title="Touchpoint dashboard", page_icon=navigation.FAVICON, layout="wide")
 # The projector sees its page alone, without the navigation. Phones use the light page at /w/CODE
-# (dashboard/web/participant_page.py), served beside these pages.
-st.navigation(pages, position=navigation.navigation_position()).run()
+# (dashboard/web/participant_page.py), served beside these pages. Before signing in, every
+# address shows the sign-in screen; a page this person may not open shows why instead.
+gate.run(st.navigation(pages, position=gate.position(who)), who)

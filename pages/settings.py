@@ -1,19 +1,36 @@
-"""Settings: the stakeholder groups we have a reputation with, and the teams that own touchpoints."""
+"""Settings: how people sign in and who they are here; for editors, the stakeholder groups and the
+teams that own touchpoints; for admins, people, API tokens, backups, alerts and the audit log.
+
+Each section shows only to a role that may use it; the store refuses the writes of anyone else."""
 
 from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import access, safe
+from dashboard import safe
 from dashboard.store import groups as store_groups
-from dashboard.store import operations, tokens
-from dashboard.ui import alert_settings, cached, confirm, feedback, navigation
+from dashboard.store import operations
+from dashboard.ui import (
+    account,
+    alert_settings,
+    audit_view,
+    cached,
+    confirm,
+    feedback,
+    gate,
+    navigation,
+    tokens_admin,
+    users_admin,
+)
 
 navigation.route_through_navigation()
 
 st.title("Settings")
 feedback.flash()
 store = cached.store()
+me = gate.who()
+account.sign_in_mode()
+account.own_account(me)
 
 KINDS = (
     (
@@ -25,7 +42,7 @@ KINDS = (
     ("team", "Teams", "team", "The teams that own touchpoints and keep their standards."),
 )
 
-for kind, title, noun, about in KINDS:
+for kind, title, noun, about in KINDS if me.may("map") else ():
     st.header(title)
     st.caption(about)
     usage = store_groups.named_usage(store, kind)
@@ -70,58 +87,21 @@ for kind, title, noun, about in KINDS:
         ):
             st.rerun()
     key = f"delete_{kind}_{chosen}"
+    if not me.may("delete"):
+        continue
     confirm.ask(f"Delete “{safe.md(names[chosen])}”", key, icon=":material/delete:")
     if confirm.confirmed(
         key, f"Delete the {noun} “{safe.md(names[chosen])}”? This cannot be undone.", "Delete it"
     ) and (feedback.act(f"Deleted the {noun} “{names[chosen]}”.", store_groups.delete_named, store, kind, chosen)):
         st.rerun()
 
-st.header("API tokens")
-st.caption(
-    "Programs that call the HTTP API (/api/v1) send a token. A read token may only read; a write token "
-    "may also record impressions and import surveys; an admin token may also download backups. "
-    "A token is shown once, when it is made: copy it then."
-)
-made = st.session_state.pop("_new_token", None)
-if made:
-    st.success("Your new token (it will not be shown again):")
-    st.code(made, language=None)
-token_list = tokens.listing(store)
-if token_list.empty:
-    st.caption("No tokens yet.")
-else:
-    st.dataframe(
-        token_list,
-        hide_index=True,
-        width="stretch",
-        column_config={
-            "name": "Name",
-            "role": "Role",
-            "user": "User",
-            "created_at": "Created",
-            "last_used_at": "Last used",
-            "revoked_at": "Revoked",
-        },
-    )
-with st.form("new_token", clear_on_submit=True):
-    token_name = st.text_input("Name of the program or person using it")
-    token_role = st.selectbox("Role", tokens.ROLES)
-    if st.form_submit_button("Make a token"):
-        try:
-            st.session_state["_new_token"] = tokens.create(store, token_name, token_role, access.current().user_id)
-        except ValueError as error:
-            st.error(str(error))
-        else:
-            st.rerun()
-live = token_list.loc[token_list["revoked_at"].isna(), "name"].tolist() if not token_list.empty else []
-if live:
-    to_revoke = st.selectbox("Revoke a token", live, key="revoke_token")
-    revoke_key = f"revoke_{to_revoke}"
-    confirm.ask(f"Revoke “{to_revoke}”", revoke_key, icon=":material/key_off:")
-    if confirm.confirmed(
-        revoke_key, f"Revoke the token “{to_revoke}”? Programs using it are refused at once.", "Revoke it"
-    ) and feedback.act(f"Revoked the token “{to_revoke}”.", tokens.revoke, store, to_revoke):
-        st.rerun()
+if me.may("users"):
+    users_admin.users_section(me)
+
+if not me.may("admin"):
+    st.stop()  # what follows is for admins only: tokens, backups, alerts, the audit log
+
+tokens_admin.tokens_section(me)
 
 st.header("Backup")
 st.caption(
@@ -138,3 +118,4 @@ st.download_button(
 
 alert_settings.alert_rules()
 alert_settings.team_contacts()
+audit_view.audit_section()

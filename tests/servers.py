@@ -34,9 +34,14 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def start_server(db: Path, log: Path, env: dict[str, str] | None = None) -> tuple[subprocess.Popen[bytes], Server]:
-    """Starts the server and waits until its pages and its API both answer (60 s at most)."""
-    port = free_port()
+def start_server(
+    db: Path, log: Path, env: dict[str, str] | None = None, port: int | None = None
+) -> tuple[subprocess.Popen[bytes], Server]:
+    """Starts the server and waits until its pages and its API both answer (60 s at most).
+
+    ``port`` is for a test that must name the address before the server starts (single sign-on's
+    redirect address); a free one otherwise."""
+    port = port or free_port()
     command = [
         sys.executable,
         "-m",

@@ -5,6 +5,8 @@ principal the page does, fragments included.
 
 from __future__ import annotations
 
+import os
+
 import streamlit as st
 from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
 
@@ -16,15 +18,61 @@ _MEMO = "_access_principal"
 """Session-state key of this browser session's principal, with what it was worked out from.
 A leading underscore: no widget has it, so a browser cannot set it."""
 
+SSO_ROLE_ENV = "DASHBOARD_SSO_ROLE"
+"""When set (``viewer``, ``editor`` or ``facilitator``), a person the identity provider signs in
+who has no account yet gets one with this role on their first visit. Never ``admin``: an admin
+is always made by another admin or on the command line."""
+
+SSO_SIGN_UP = access.Principal("single sign-on", "admin", "system")
+"""Who adds an account on first sign-in (``DASHBOARD_SSO_ROLE``): the audit log names it."""
+
+
+def sso_email() -> str | None:
+    """The e-mail the identity provider vouched for, when someone is signed in there (oidc mode)."""
+    if not st.user.get("is_logged_in"):
+        return None
+    email = st.user.get("email")
+    return str(email) if email else None
+
+
+def sso_role() -> str | None:
+    """The role ``DASHBOARD_SSO_ROLE`` gives new single sign-on users; None when unset.
+
+    An admin or an unknown role is refused (``ValueError``) rather than quietly read as none.
+    """
+    role = os.environ.get(SSO_ROLE_ENV, "").strip().lower()
+    if not role:
+        return None
+    if role not in access.ROLES or role == "admin":
+        allowed = ", ".join(r for r in access.ROLES if r != "admin")
+        raise ValueError(f"{SSO_ROLE_ENV} must be one of {allowed}, not {role!r}")
+    return role
+
 
 def _signed_in_key() -> str | None:
     """What identifies the person: the session cookie (local) or the e-mail (single sign-on)."""
     mode = accounts.mode()
     if mode == "local":
         return st.context.cookies.get(accounts.COOKIE)
-    if mode == "oidc" and st.user.is_logged_in:
-        return f"oidc:{st.user.get('email') or ''}"
+    if mode == "oidc":
+        email = sso_email()
+        return None if email is None else f"oidc:{email}"
     return None
+
+
+def _sso_principal(email: str) -> access.Principal | None:
+    """The account for this e-mail; made first when ``DASHBOARD_SSO_ROLE`` says so."""
+    store = cached.store()
+    found = users.principal_for_email(store, email)
+    role = sso_role()
+    if found is not None or role is None:
+        return found
+    try:
+        with access.acting_as(SSO_SIGN_UP):
+            users.create(store, email, role)
+    except users.UserError:
+        return None  # a disabled account (or not an e-mail address): no access
+    return users.principal_for_email(store, email)
 
 
 def _resolve(key: str | None) -> access.Principal:
@@ -33,10 +81,10 @@ def _resolve(key: str | None) -> access.Principal:
         return access.OPEN
     if key is None:
         return access.ANONYMOUS
-    store = cached.store()
     if mode == "oidc":
-        found = users.principal_for_email(store, key.removeprefix("oidc:"))
+        found = _sso_principal(key.removeprefix("oidc:"))
     else:
+        store = cached.store()
         secret = accounts.unsign(key, users.signing_key(store))
         found = None if secret is None else users.session_principal(store, secret)
     return found or access.ANONYMOUS
@@ -45,6 +93,8 @@ def _resolve(key: str | None) -> access.Principal:
 def principal() -> access.Principal:
     """The person this page runs for, checked again whenever anything was written (a disabled
     user or a changed role takes effect on their next rerun)."""
+    if accounts.mode() == "open":
+        return access.OPEN  # nothing to look up: the workspace is not even opened for it
     key = _signed_in_key()
     marker = (key, cached.data_version())
     memo = st.session_state.get(_MEMO)
