@@ -113,8 +113,10 @@ def page_bytes(node: Any) -> bytes:
 
 
 def opened(at: AppTest) -> bool:
-    """Whether the page ran for the person (the presenter view has no title: it says what it shows)."""
-    return not any("This page is not open to you" in w.value for w in at.warning)
+    """Whether the page ran for the person: neither the router's "No access" page nor the page's own
+    second check stopped it (the presenter view has no title: it says what it shows)."""
+    refused_by_router = [t.value for t in at.title] == ["No access"]
+    return not refused_by_router and not any("This page is not open to you" in w.value for w in at.warning)
 
 
 MATRIX = [(role, scope) for role in access.ROLES for scope in SCOPES]

@@ -15,7 +15,7 @@ import streamlit as st
 from dashboard import access, accounts, safe
 from dashboard.store import Store, users
 from dashboard.store import groups as store_groups
-from dashboard.ui import cached, confirm, feedback
+from dashboard.ui import cached, confirm, feedback, rights
 
 LINK_ROUTE = "/auth/set-password"
 _NEW_LINK = "_new_set_password_link"  # session state: (email, link) to show once
@@ -42,7 +42,7 @@ def _show_new_link() -> None:
 def _options() -> tuple[dict[int, str], dict[int, str]]:
     """Teams and service cycles by id, for the pickers."""
     teams = store_groups.teams(cached.store())
-    cycles = cached.cycles()
+    cycles = rights.visible(cached.cycles())  # an admin limited to some cycles names only those
     return (
         dict(zip(teams["id"].astype(int), teams["name"], strict=True)),
         dict(zip(cycles["id"].astype(int), cycles["name"], strict=True)),
