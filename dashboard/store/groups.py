@@ -16,7 +16,7 @@ import duckdb
 import pandas as pd
 
 from dashboard import text
-from dashboard.store import Store
+from dashboard.store import Store, audit
 from dashboard.store.names import clash, keyed
 
 # Fixed fragments only: the table and the word a person reads for each kind.
@@ -86,7 +86,9 @@ def add_teams(cur: duckdb.DuckDBPyConnection, names: Sequence[str]) -> dict[str,
 
 def add_named(store: Store, kind: str, name: str, description: str = "") -> int:
     """Adds a stakeholder group (``kind="group"``) or a team and returns its id."""
+    what = _table(kind)[1]
     with store.transaction() as cur:
+        audit.write(cur, "map", f"{what} added", detail=name)
         return insert_named(cur, kind, name, description)
 
 
@@ -106,6 +108,7 @@ def rename_named(store: Store, kind: str, item_id: int, name: str, description: 
     name = text.clean_name(name, what)
     description = text.clean_text(description, "description")
     with store.transaction() as cur:
+        audit.write(cur, "map", f"{what} renamed", detail=f"{item_id}: {name}")
         taken = clash(_stored(cur, table), name, exclude=item_id)
         if taken is not None:
             raise ValueError(f"Another {what} is already called “{taken[1]}”.")
@@ -116,6 +119,7 @@ def delete_named(store: Store, kind: str, item_id: int) -> None:
     """Deletes a group or team nothing refers to; otherwise says what still uses it."""
     table, what = _table(kind)
     with store.transaction() as cur:
+        audit.write(cur, "delete", f"{what} deleted", detail=str(item_id))
         if kind == "group":
             row = cur.execute(
                 "select (select count(*) from touchpoint_group where group_id = ?),"
