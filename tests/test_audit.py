@@ -9,19 +9,14 @@ A new write function joins the matrix by being listed here.
 
 from __future__ import annotations
 
-import shutil
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 
 import pandas as pd
 import pytest
 
 from dashboard import access, alerting, maps
-from dashboard.flow import service as flow_service
-from dashboard.imports import pipeline
-from dashboard.scales import Scale
 from dashboard.store import (
     Store,
     cycles,
@@ -33,115 +28,24 @@ from dashboard.store import (
     operations,
     plan,
     reports,
-    users,
     webhooks,
 )
 from dashboard.store import workshop as sessions
 from dashboard.touchpoints import TouchpointFields
+from tests.audit_workspace import (
+    Target,
+    Workspace,
+    as_user,
+    audit_db,
+    audit_rows,
+    flow_import,
+    last_audit_id,
+    snapshot,
+    survey_preview,
+    workspace,
+)
 
-
-@dataclass(frozen=True)
-class Target:
-    """One service cycle of the audit workspace and the things in it a write can name."""
-
-    cycle: int
-    name: str
-    touchpoints: tuple[int, int]
-    archived: int
-    idea: int
-    session: int
-    wall_idea: int
-    team: int
-
-
-@dataclass(frozen=True)
-class Workspace:
-    """Two teams' cycles (Lettings belongs to the editor's team, Repairs to another), the users."""
-
-    path: Path
-    own: Target
-    other: Target
-    spare_group: int
-    alert_rule: int
-    users: dict[str, int]
-
-
-def _target(store: Store, name: str, team: str, code: str) -> Target:
-    team_id = groups.add_team(store, team)
-    cycle = cycles.create_cycle(store, name)
-    first, second, old = (
-        cycles.add_touchpoint(store, cycle, TouchpointFields(f"{name} {n}", "keep_or_lose", owner_team_id=team_id))
-        for n in ("call", "visit", "letter")
-    )
-    cycles.archive_touchpoint(store, old)
-    idea = ideas.add_idea(store, first, "Call back within a day")
-    session = sessions.create_session(store, cycle, [first, second], "1-5", iter([code]).__next__)
-    phone = sessions.join(store, session.id, f"token-{code}", "Pat")
-    wall_idea = sessions.propose_idea(store, phone.id, first, "Warmer greeting")
-    return Target(cycle, name, (first, second), old, idea, session.id, wall_idea, team_id)
-
-
-@pytest.fixture(scope="session")
-def audit_db(tmp_path_factory: pytest.TempPathFactory) -> Workspace:
-    """The audit workspace, built once (as the command line would, ``SYSTEM``) and copied per test."""
-    path = tmp_path_factory.mktemp("audit") / "audit.duckdb"
-    with Store(path) as store:
-        own = _target(store, "Lettings", "Lettings team", "AAAA")
-        other = _target(store, "Repairs", "Repairs team", "BBBB")
-        spare = groups.add_group(store, "Spare group")
-        groups.add_group(store, "Tenants")
-        rule = reports.save_alert_rule(store, alerting.Rule(0, "Big falls", False, 0.2, 5, False, ("a@example.org",)))
-        webhooks.add(store, "repairs-form", "typeform", "Repairs", "1-5", "secret")
-        people = {
-            "viewer": users.create(store, "vera@example.org", "viewer"),
-            "editor": users.create(store, "ed@example.org", "editor", teams=[own.team]),
-            "editor2": users.create(store, "eddie@example.org", "editor", teams=[own.team]),
-            "facilitator": users.create(store, "fay@example.org", "facilitator"),
-            "admin": users.create(store, "ada@example.org", "admin"),
-        }
-    return Workspace(path, own, other, spare, rule, people)
-
-
-@pytest.fixture
-def workspace(audit_db: Workspace, tmp_path: Path) -> Iterator[tuple[Store, Workspace]]:
-    """A private copy of the audit workspace, free to write to."""
-    copy = tmp_path / "audit-copy.duckdb"
-    shutil.copyfile(audit_db.path, copy)
-    with Store(copy) as opened:
-        yield opened, audit_db
-
-
-def as_user(store: Store, user_id: int) -> access.Principal:
-    with store.cursor() as cur:
-        return users.principal(cur, user_id)
-
-
-def snapshot(store: Store) -> dict[str, object]:
-    """Every table's row count and a checksum of its rows: equal snapshots, unchanged workspace."""
-    with store.cursor() as cur:
-        names = [str(n) for (n,) in cur.execute("select table_name from duckdb_tables() order by 1").fetchall()]
-        return {n: cur.execute(f'select count(*), coalesce(sum(hash(t)), 0) from "{n}" t').fetchone() for n in names}
-
-
-def audit_rows(store: Store, after: int = 0) -> list[tuple[str, str, str, int | None]]:
-    with store.cursor() as cur:
-        rows = cur.execute(
-            "select actor, role, kind, cycle_id from audit_log where id > ? order by id", [after]
-        ).fetchall()
-    return [(str(a), str(r), str(k), c) for a, r, k, c in rows]
-
-
-def last_audit_id(store: Store) -> int:
-    with store.cursor() as cur:
-        row = cur.execute("select coalesce(max(id), 0) from audit_log").fetchone()
-    assert row is not None
-    return int(row[0])
-
-
-def _survey(store: Store, t: Target) -> pipeline.Preview:
-    data = f"date,touchpoint,score\n2026-09-01,{t.name} call,4\n2026-09-02,{t.name} visit,2\n".encode()
-    context = imports.cycle_context(store, t.cycle)
-    return pipeline.prepare(data, "survey.csv", context, pipeline.Options(scale=Scale.parse("1-5")))
+__all__ = ["audit_db", "workspace"]  # the fixtures, imported for pytest to find
 
 
 def _impressions(t: Target) -> pd.DataFrame:
@@ -163,11 +67,6 @@ def _counts(t: Target) -> pd.DataFrame:
     return pd.DataFrame(
         {"cycle_id": [t.cycle], "period": [date(2026, 9, 1)], "measure": ["lost"], "source": [""], "count": [4]}
     )
-
-
-def _flow_file(store: Store, t: Target) -> object:
-    data = f"period,service_cycle,measure,source,count\n2026-09,{t.name},lost,,4\n".encode()
-    return flow.commit(store, flow_service.preview(store, data, "flow.csv"))
 
 
 Call = Callable[[Store, Target, Workspace], object]
@@ -249,8 +148,8 @@ WRITES = [
     Write("mark carry-over", "flow", "editor", "team", lambda s, t, w: flow.set_carry_over(s, {t.cycle: True})),
     Write("flow settings", "flow", "editor", "", lambda s, t, w: flow.set_settings(s, {"customer_value": 900})),
     Write("enter flow counts", "flow", "editor", "team", lambda s, t, w: flow.record(s, _counts(t))),
-    Write("import a flow file", "flow", "editor", "team", lambda s, t, w: _flow_file(s, t)),
-    Write("import a survey", "import", "editor", "team", lambda s, t, w: imports.commit(s, _survey(s, t))),
+    Write("import a flow file", "flow", "editor", "team", lambda s, t, w: flow_import(s, t)),
+    Write("import a survey", "import", "editor", "team", lambda s, t, w: imports.commit(s, survey_preview(s, t))),
     Write("enter impressions", "import", "editor", "team", lambda s, t, w: imports.record_manual(s, _impressions(t))),
     Write(
         "record impressions (API)",
