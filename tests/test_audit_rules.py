@@ -93,7 +93,7 @@ def test_a_typed_name_is_kept_only_when_nobody_signed_in(workspace: tuple[Store,
     history = plan.cell_history(store, "measure", "multiplier")
     assert history[["status", "changed_by"]].to_dict("records") == [
         {"status": "done", "changed_by": "ed@example.org"},
-        {"status": "at_risk", "changed_by": "system"},
+        {"status": "at_risk", "changed_by": ""},
         {"status": "in_progress", "changed_by": "Dana"},
     ]
     assert audit_rows(store, last) == [

@@ -106,3 +106,10 @@ def refuse_others_import(who: access.Principal, imported_by: str) -> None:
     """Lets whoever made an import undo it, and an admin any import; refuses anyone else."""
     if who.role != "admin" and imported_by != who.name:
         raise access.ForbiddenError("you may undo only your own imports; an admin may undo this one")
+
+
+def history_name(who: access.Principal, typed: str) -> str:
+    """The name a history (imports, flow imports, the plan) keeps beside the audit row: a signed-in
+    user's or token's own name; otherwise the typed one, empty when nobody typed one (open mode and
+    the command line, as before sign-in existed)."""
+    return who.name if who.kind in SIGNED_IN else " ".join(typed.split())[:NAME_MAX]

@@ -101,7 +101,7 @@ def record(store: Store, counts: pd.DataFrame, entered_by: str = "") -> int:
         who = audit.write(
             cur, "flow", "flow counts entered", _cycles(counts), detail=f"{len(counts)} counts", by=entered_by
         )
-        _insert(cur, counts, None, who.name)
+        _insert(cur, counts, None, audit.history_name(who, entered_by))
     return len(counts)
 
 
@@ -120,9 +120,10 @@ def commit(store: Store, preview: Preview, *, imported_by: str = "") -> FlowImpo
     """Writes a preview's counts and its history row as one transaction; the history names the
     acting principal (``imported_by`` only when nobody signed in, see ``audit.write``)."""
     with store.transaction() as cur:
-        imported_by = audit.write(
+        who = audit.write(
             cur, "flow", "flow file imported", _cycles(preview.counts), detail=preview.file_name, by=imported_by
-        ).name
+        )
+        imported_by = audit.history_name(who, imported_by)
         earlier = cur.execute(
             "select file_name from flow_import where content_hash = ? and undone_at is null limit 1",
             [preview.content_hash],

@@ -92,9 +92,8 @@ def commit(
         raise ValueError(f"unknown moment {new_touchpoint_moment!r}")
     frame = preview.impressions
     with store.transaction() as cur:
-        imported_by = audit.write(
-            cur, "import", "survey imported", preview.cycle_id, detail=preview.file_name, by=imported_by
-        ).name
+        who = audit.write(cur, "import", "survey imported", preview.cycle_id, detail=preview.file_name, by=imported_by)
+        imported_by = audit.history_name(who, imported_by)
         earlier = cur.execute(
             "select file_name from import_batch where content_hash = ? and undone_at is null limit 1",
             [preview.content_hash],

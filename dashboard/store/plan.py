@@ -80,7 +80,8 @@ def set_plan_cell(
     command line).
     """
     with store.transaction() as cur:
-        changed_by = audit.write(cur, "plan", f"plan cell {step} x {moment} set", detail=status, by=changed_by).name
+        who = audit.write(cur, "plan", f"plan cell {step} x {moment} set", detail=status, by=changed_by)
+        changed_by = audit.history_name(who, changed_by)
         write_plan_cell(
             cur,
             step,
