@@ -160,3 +160,15 @@ def test_restore_digest_and_import_job_refuse_before_touching_anything(
     with access.acting_as(as_user(store, built.users["viewer"])), pytest.raises(access.ForbiddenError):
         import_jobs.run(store, job)  # refused before the file is read: not a SurveyError
     assert (target.read_bytes(), snapshot(store)) == (b"the workspace in place", before)
+
+
+def test_a_user_limited_to_some_cycles_writes_to_no_other(workspace: tuple[Store, Workspace]) -> None:
+    store, built = workspace
+    scoped = access.Principal("sam@example.org", "admin", "user", 99, frozenset({built.own.cycle}))
+    before = snapshot(store)
+    with access.acting_as(scoped), pytest.raises(access.ForbiddenError) as refused:
+        cycles.rename_cycle(store, built.other.cycle, "Renamed")
+    assert (str(refused.value), snapshot(store)) == ("that service cycle is outside what you may see", before)
+    with access.acting_as(scoped):
+        cycles.rename_cycle(store, built.own.cycle, "Lettings and moving in")
+    assert list(cycles.cycles(store)["name"]) == ["Lettings and moving in", "Repairs"]

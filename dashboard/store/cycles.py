@@ -7,8 +7,9 @@ archived namesake is restored rather than duplicated). A touchpoint with impress
 archived, never deleted, and so are its impressions kept.
 
 Functions taking ``cur`` work inside the caller's transaction (survey imports, map files, the
-demo); the others are one transaction each. A refused write raises ``ValueError`` with a
-sentence for the user and changes nothing.
+demo); the others are one transaction each, checked and recorded by ``audit.write`` (a write
+the acting principal may not make raises ``access.ForbiddenError``). A refused write raises
+``ValueError`` with a sentence for the user and changes nothing.
 """
 
 from __future__ import annotations

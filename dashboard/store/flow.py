@@ -1,8 +1,10 @@
 """SQL for customer flow: counts per cycle, month, measure and source; flow-file imports with
 history, duplicates and undo; the carry-over mark of a cycle; the flow settings.
 
-Every write is one transaction. Reads aggregate in DuckDB and hand back a few rows per cycle,
-month, measure and source; ``dashboard.flow.measures`` turns them into rates.
+Every write is one transaction, checked and recorded by ``audit.write`` under the cycles it
+touches; a flow import is undone by whoever made it or an admin. Reads aggregate in DuckDB and
+hand back a few rows per cycle, month, measure and source; ``dashboard.flow.measures`` turns them
+into rates.
 """
 
 from __future__ import annotations

@@ -4,8 +4,9 @@ A stakeholder group is whose opinion of us matters (tenants, installers); a team
 touchpoints. Both are a name and a description. Names are cleaned by ``text.clean_name`` and
 must not clash (``text.key``: case, accents, punctuation and spacing ignored) with another
 group, or another team. Functions taking ``cur`` work inside the caller's transaction (survey
-imports, map files, the demo); the others are one transaction each. A refused write raises
-``ValueError`` with a sentence for the user and changes nothing.
+imports, map files, the demo); the others are one transaction each, checked and recorded by
+``audit.write``. A refused write raises ``ValueError`` (``access.ForbiddenError`` when the acting
+principal may not make it) with a sentence for the user and changes nothing.
 """
 
 from __future__ import annotations

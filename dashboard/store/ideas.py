@@ -2,9 +2,11 @@
 
 An idea moves proposed -> adopted -> made a standard, never back. Its text is cleaned by
 ``text.clean_text``. ``insert_idea`` works inside the caller's transaction (the demo gives its
-ideas a past); the others are one transaction each. A refused write raises ``ValueError`` with
-a sentence for the user and changes nothing. Ideas proposed from workshop phones come through
-``insert_idea`` too, inside the workshop's own transaction.
+ideas a past); the others are one transaction each, checked and recorded by ``audit.write``
+under the idea's cycle. A refused write raises ``ValueError`` (``access.ForbiddenError`` when the
+acting principal may not make it) with a sentence for the user and changes nothing. Ideas
+proposed from workshop phones come through ``insert_idea`` too, inside the workshop's own
+transaction (participants' writes are not recorded).
 """
 
 from __future__ import annotations

@@ -4,7 +4,8 @@ An import is one transaction: the touchpoints and stakeholder groups it adds, it
 ``import_batch`` row and every impression it records commit together or not at all. Each
 impression carries its batch id, so undoing an import removes exactly what it wrote. A file's
 content hash recognises the same file uploaded again (under any name) while its earlier import
-stands.
+stands. Each import and undo is checked and recorded by ``audit.write``: an import names who made
+it, and below admin only they may undo it.
 """
 
 from __future__ import annotations

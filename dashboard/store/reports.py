@@ -2,7 +2,9 @@
 the alerts already sent, a workshop session's participants and votes, and open ideas.
 
 Recipients are plain email addresses; when sign-in lands, a contact can name a user instead.
-Every write is one transaction; a refused write raises ``ValueError`` and changes nothing.
+Every write is one transaction, checked and recorded by ``audit.write`` as a settings change; a
+refused write raises ``ValueError`` (``access.ForbiddenError`` for someone not an admin) and
+changes nothing.
 """
 
 from __future__ import annotations

@@ -2,6 +2,8 @@
 
 Join codes are unique among *live* sessions only (DuckDB has no partial unique index), which
 the store keeps: writers take turns, so a code found free stays free until it is written.
+The facilitator's steps are checked and recorded by ``audit.write`` (``audit_step``); what
+participants write (joining, their name and group) is not recorded.
 """
 
 from __future__ import annotations
