@@ -8,6 +8,7 @@ import contextvars
 import threading
 from collections.abc import Callable
 from datetime import date
+from pathlib import Path
 
 import anyio
 import pytest
@@ -15,8 +16,10 @@ from starlette.concurrency import run_in_threadpool
 
 from dashboard import access, import_jobs
 from dashboard.briefing import digest
-from dashboard.store import Store, cycles, flow, imports, operations, plan
+from dashboard.store import Store, audit, cycles, flow, imports, operations, plan
 from dashboard.store import workshop as sessions
+from dashboard.store.workspace import counts as workspace_counts
+from dashboard.workspace_file import open_workspace
 from tests.audit_workspace import (
     Workspace,
     as_user,
@@ -172,3 +175,11 @@ def test_a_user_limited_to_some_cycles_writes_to_no_other(workspace: tuple[Store
     with access.acting_as(scoped):
         cycles.rename_cycle(store, built.own.cycle, "Lettings and moving in")
     assert list(cycles.cycles(store)["name"]) == ["Lettings and moving in", "Repairs"]
+
+
+def test_the_first_start_builds_the_demo_as_system_whoever_opened_the_workspace(tmp_path: Path) -> None:
+    with access.acting_as(access.ANONYMOUS), open_workspace(tmp_path / "new.duckdb") as opened:
+        assert workspace_counts(opened)["cycles"] > 0
+    with Store(tmp_path / "new.duckdb") as reopened:
+        log = audit.entries(reopened)
+    assert set(zip(log["actor"], log["role"], strict=True)) == {("system", "admin"), ("demo", "admin")}  # flow: "demo"
