@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from dashboard import access
 from dashboard.imports import pipeline
 from dashboard.imports.columns import match_names
 from dashboard.imports.reading import MAX_BYTES, SurveyError
@@ -54,11 +55,13 @@ def group_map(pairs: Sequence[str], context: pipeline.Context) -> dict[str, int 
     return decisions
 
 
-def _prepare(store: Store, job: Request) -> tuple[pipeline.Preview, str]:
+def _prepare(store: Store, job: Request, need: str | None = None) -> tuple[pipeline.Preview, str]:
     if len(job.data) > MAX_BYTES:
         raise SurveyError(f"{job.file_name} is larger than {MAX_BYTES / 1e6:.0f} MB; split it")
     scale = Scale.parse(job.scale) if job.scale else None
     context = imports.cycle_context(store, job.cycle)
+    if need is not None:  # refused before a large file is read, not after (the commit checks again)
+        access.require(need, context.cycle_id)
     options = pipeline.Options(
         scale=scale, date_order=job.date_order, sheet=job.sheet, group_map=group_map(job.groups, context)
     )
@@ -103,7 +106,7 @@ def run(store: Store, job: Request) -> dict[str, Any]:
     Raises ``SurveyError`` (a ``ValueError``) with one line for anything refused; nothing is
     written then.
     """
-    found, cycle_name = _prepare(store, job)
+    found, cycle_name = _prepare(store, job, "import")
     refusal = found.refusal(strict=job.strict)
     if refusal:
         raise SurveyError(" ".join(refusal.split()))  # one line, even when a quoted cell holds breaks

@@ -9,7 +9,7 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
-from dashboard import demo
+from dashboard import access, demo
 from dashboard.store import Store, database_path
 
 _FIRST_OPEN = threading.Lock()
@@ -22,5 +22,9 @@ def open_workspace(path: Path | None = None) -> Store:
         first_start = not target.exists()
         opened = Store(target)
         if first_start:
-            demo.build(opened)
+            # The workspace's own start, whoever's request opened it: as SYSTEM, never as that
+            # visitor (who may not be signed in yet), and without asking the pages who acts,
+            # which would open the workspace again inside this lock.
+            with access.acting_as(access.SYSTEM):
+                demo.build(opened)
     return opened

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from dashboard import alerting
+from dashboard import access, alerting
 from dashboard import formatting as fmt
 from dashboard.briefing import BriefingError, content, figures, layout, pdf
 from dashboard.briefing.service import write_whole
@@ -180,6 +180,9 @@ def send(store: Store, mail: Sequence[Letter], smtp: Smtp, as_of: date) -> list[
     Returns the addresses the server accepted. BriefingError when the server cannot be reached
     (nothing sent, nothing remembered) or when it refused an address (the others are sent).
     """
+    # Refused before the first email: the memory of each sent one is a settings write, and a
+    # refusal there (a PermissionError, so an OSError) would read as a mail server failure below.
+    access.require("settings")
     accepted: list[str] = []
     refused: list[str] = []
     try:

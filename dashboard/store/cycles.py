@@ -7,8 +7,9 @@ archived namesake is restored rather than duplicated). A touchpoint with impress
 archived, never deleted, and so are its impressions kept.
 
 Functions taking ``cur`` work inside the caller's transaction (survey imports, map files, the
-demo); the others are one transaction each. A refused write raises ``ValueError`` with a
-sentence for the user and changes nothing.
+demo); the others are one transaction each, checked and recorded by ``audit.write`` (a write
+the acting principal may not make raises ``access.ForbiddenError``). A refused write raises
+``ValueError`` with a sentence for the user and changes nothing.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ import duckdb
 import pandas as pd
 
 from dashboard import domain, text
-from dashboard.store import Store
+from dashboard.store import Store, audit
 from dashboard.store.names import clash, keyed
 from dashboard.touchpoints import TouchpointFields
 
@@ -53,6 +54,7 @@ def insert_cycle(cur: duckdb.DuckDBPyConnection, name: str, description: str = "
 def create_cycle(store: Store, name: str, description: str = "") -> int:
     """Adds a new, empty service cycle and returns its id."""
     with store.transaction() as cur:
+        audit.write(cur, "map", "service cycle added", detail=name)
         return insert_cycle(cur, name, description)
 
 
@@ -61,6 +63,7 @@ def rename_cycle(store: Store, cycle_id: int, name: str, description: str | None
     name = text.clean_name(name, "service cycle")
     cleaned = None if description is None else text.clean_text(description, "description")
     with store.transaction() as cur:
+        audit.write(cur, "map", "service cycle renamed", cycle_id, detail=name)
         taken = clash(_cycles_stored(cur), name, exclude=cycle_id)
         if taken is not None:
             raise ValueError(f"Another service cycle is already called “{taken[1]}”.")
@@ -73,6 +76,7 @@ def rename_cycle(store: Store, cycle_id: int, name: str, description: str | None
 def delete_cycle(store: Store, cycle_id: int) -> None:
     """Deletes a cycle, its touchpoints and their ideas; refused while any impression refers to it."""
     with store.transaction() as cur:
+        audit.write(cur, "delete", "service cycle deleted", cycle_id)
         row = cur.execute(
             "select count(*) from impression i join touchpoint t on t.id = i.touchpoint_id where t.cycle_id = ?",
             [cycle_id],
@@ -253,18 +257,21 @@ def place(cur: duckdb.DuckDBPyConnection, cycle_id: int, touchpoint_ids: Sequenc
 def add_touchpoint(store: Store, cycle_id: int, fields: TouchpointFields) -> int:
     """Adds a touchpoint at the end of the cycle and returns its id."""
     with store.transaction() as cur:
+        audit.write(cur, "map", "touchpoint added", cycle_id, detail=fields.name)
         return insert_touchpoint(cur, cycle_id, fields)
 
 
 def update_touchpoint(store: Store, touchpoint_id: int, fields: TouchpointFields) -> None:
     """Saves a touchpoint's edited fields."""
     with store.transaction() as cur:
+        audit.write(cur, "map", "touchpoint edited", _cycle_of(cur, touchpoint_id), detail=fields.name)
         write_touchpoint(cur, touchpoint_id, fields)
 
 
 def set_order(store: Store, cycle_id: int, touchpoint_ids: Sequence[int]) -> None:
     """Puts the cycle's active touchpoints in exactly the given order."""
     with store.transaction() as cur:
+        audit.write(cur, "map", "touchpoints reordered", cycle_id)
         current = {i for i, _, archived in in_cycle(cur, cycle_id) if not archived}
         if set(touchpoint_ids) != current or len(touchpoint_ids) != len(current):
             raise ValueError("The new order must list every touchpoint of the cycle exactly once.")
@@ -283,6 +290,7 @@ def delete_touchpoint(store: Store, touchpoint_id: int) -> None:
     """Deletes a touchpoint that has no impressions (and its ideas); one with impressions is refused."""
     with store.transaction() as cur:
         cycle_id = _cycle_of(cur, touchpoint_id)
+        audit.write(cur, "map", "touchpoint deleted", cycle_id, detail=f"touchpoint {touchpoint_id}")
         row = cur.execute("select count(*) from impression where touchpoint_id = ?", [touchpoint_id]).fetchone()
         assert row is not None
         if row[0]:
@@ -300,6 +308,7 @@ def archive_touchpoint(store: Store, touchpoint_id: int) -> None:
     """Takes a touchpoint off the map; it and its impressions stay stored and can be restored."""
     with store.transaction() as cur:
         cycle_id = _cycle_of(cur, touchpoint_id)
+        audit.write(cur, "map", "touchpoint archived", cycle_id, detail=f"touchpoint {touchpoint_id}")
         cur.execute(
             "update touchpoint set archived_at = current_timestamp where id = ? and archived_at is null",
             [touchpoint_id],
@@ -311,6 +320,7 @@ def restore_touchpoint(store: Store, touchpoint_id: int) -> None:
     """Brings an archived touchpoint back, at the end of its cycle."""
     with store.transaction() as cur:
         cycle_id = _cycle_of(cur, touchpoint_id)
+        audit.write(cur, "map", "touchpoint restored", cycle_id, detail=f"touchpoint {touchpoint_id}")
         stored = in_cycle(cur, cycle_id)
         name = next(n for i, n, _ in stored if i == touchpoint_id)
         taken = clash([(i, n) for i, n, archived in stored if not archived], name, exclude=touchpoint_id)

@@ -1,8 +1,10 @@
 """SQL for customer flow: counts per cycle, month, measure and source; flow-file imports with
 history, duplicates and undo; the carry-over mark of a cycle; the flow settings.
 
-Every write is one transaction. Reads aggregate in DuckDB and hand back a few rows per cycle,
-month, measure and source; ``dashboard.flow.measures`` turns them into rates.
+Every write is one transaction, checked and recorded by ``audit.write`` under the cycles it
+touches; a flow import is undone by whoever made it or an admin. Reads aggregate in DuckDB and
+hand back a few rows per cycle, month, measure and source; ``dashboard.flow.measures`` turns them
+into rates.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ import pandas as pd
 from dashboard import flow
 from dashboard.flow.files import Preview
 from dashboard.imports.reading import SurveyError
-from dashboard.store import Store
+from dashboard.store import Store, audit
 from dashboard.store.impressions import _registered
 
 
@@ -45,6 +47,7 @@ def set_carry_over(store: Store, marks: Mapping[int, bool]) -> None:
     (cycle id -> mark), in one transaction; ValueError, nothing changed, for an unknown cycle."""
     ids, values = list(marks), [bool(v) for v in marks.values()]
     with store.transaction() as cur:
+        audit.write(cur, "flow", "carry-over marks set", ids, detail=str(dict(zip(ids, values, strict=True))))
         known = cur.execute(
             "select count(*) from service_cycle where list_contains(?::integer[], id)", [ids]
         ).fetchone()
@@ -67,12 +70,18 @@ def set_settings(store: Store, values: Mapping[str, float]) -> None:
     """Stores flow settings; ValueError (nothing stored) for an unknown or out-of-range one."""
     checked = flow.check_settings(values)
     with store.transaction() as cur:
+        audit.write(cur, "flow", "flow settings changed", detail=", ".join(f"{k}={v}" for k, v in checked.items()))
         for name, value in checked.items():
             cur.execute(
                 "insert into flow_setting (key, value) values (?, ?)"
                 " on conflict (key) do update set value = excluded.value",
                 [name, value],
             )
+
+
+def _cycles(counts: pd.DataFrame) -> list[int]:
+    """The cycles a frame of counts writes to (each must be allowed)."""
+    return [int(c) for c in counts["cycle_id"].unique()]
 
 
 def _insert(cur: Any, counts: pd.DataFrame, import_id: int | None, entered_by: str) -> None:
@@ -91,7 +100,10 @@ def record(store: Store, counts: pd.DataFrame, entered_by: str = "") -> int:
     if (counts["count"] < 0).any():
         raise ValueError("a count cannot be negative")
     with store.transaction() as cur:
-        _insert(cur, counts, None, entered_by)
+        who = audit.write(
+            cur, "flow", "flow counts entered", _cycles(counts), detail=f"{len(counts)} counts", by=entered_by
+        )
+        _insert(cur, counts, None, audit.history_name(who, entered_by))
     return len(counts)
 
 
@@ -107,8 +119,13 @@ def import_for_hash(store: Store, content_hash: str) -> dict[str, Any] | None:
 
 
 def commit(store: Store, preview: Preview, *, imported_by: str = "") -> FlowImportResult:
-    """Writes a preview's counts and its history row as one transaction."""
+    """Writes a preview's counts and its history row as one transaction; the history names the
+    acting principal (``imported_by`` only when nobody signed in, see ``audit.write``)."""
     with store.transaction() as cur:
+        who = audit.write(
+            cur, "flow", "flow file imported", _cycles(preview.counts), detail=preview.file_name, by=imported_by
+        )
+        imported_by = audit.history_name(who, imported_by)
         earlier = cur.execute(
             "select file_name from flow_import where content_hash = ? and undone_at is null limit 1",
             [preview.content_hash],
@@ -144,9 +161,12 @@ def history(store: Store) -> pd.DataFrame:
 def undo(store: Store, import_id: int) -> int:
     """Removes every count a flow import recorded; returns how many. The history keeps the row."""
     with store.transaction() as cur:
-        row = cur.execute("select undone_at from flow_import where id = ?", [import_id]).fetchone()
+        row = cur.execute("select undone_at, imported_by from flow_import where id = ?", [import_id]).fetchone()
         if row is None:
             raise SurveyError(f"there is no flow import {import_id}")
+        cycles = cur.execute("select distinct cycle_id from flow_count where import_id = ?", [import_id]).fetchall()
+        who = audit.write(cur, "flow", "flow import undone", [int(c) for (c,) in cycles], detail=f"import {import_id}")
+        audit.refuse_others_import(who, str(row[1]))
         if row[0] is not None:
             raise SurveyError(f"flow import {import_id} was already undone")
         removed = cur.execute("delete from flow_count where import_id = ? returning 1", [import_id]).fetchall()

@@ -4,8 +4,9 @@ A stakeholder group is whose opinion of us matters (tenants, installers); a team
 touchpoints. Both are a name and a description. Names are cleaned by ``text.clean_name`` and
 must not clash (``text.key``: case, accents, punctuation and spacing ignored) with another
 group, or another team. Functions taking ``cur`` work inside the caller's transaction (survey
-imports, map files, the demo); the others are one transaction each. A refused write raises
-``ValueError`` with a sentence for the user and changes nothing.
+imports, map files, the demo); the others are one transaction each, checked and recorded by
+``audit.write``. A refused write raises ``ValueError`` (``access.ForbiddenError`` when the acting
+principal may not make it) with a sentence for the user and changes nothing.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import duckdb
 import pandas as pd
 
 from dashboard import text
-from dashboard.store import Store
+from dashboard.store import Store, audit
 from dashboard.store.names import clash, keyed
 
 # Fixed fragments only: the table and the word a person reads for each kind.
@@ -86,7 +87,9 @@ def add_teams(cur: duckdb.DuckDBPyConnection, names: Sequence[str]) -> dict[str,
 
 def add_named(store: Store, kind: str, name: str, description: str = "") -> int:
     """Adds a stakeholder group (``kind="group"``) or a team and returns its id."""
+    what = _table(kind)[1]
     with store.transaction() as cur:
+        audit.write(cur, "map", f"{what} added", detail=name)
         return insert_named(cur, kind, name, description)
 
 
@@ -106,6 +109,7 @@ def rename_named(store: Store, kind: str, item_id: int, name: str, description: 
     name = text.clean_name(name, what)
     description = text.clean_text(description, "description")
     with store.transaction() as cur:
+        audit.write(cur, "map", f"{what} renamed", detail=f"{item_id}: {name}")
         taken = clash(_stored(cur, table), name, exclude=item_id)
         if taken is not None:
             raise ValueError(f"Another {what} is already called “{taken[1]}”.")
@@ -116,6 +120,7 @@ def delete_named(store: Store, kind: str, item_id: int) -> None:
     """Deletes a group or team nothing refers to; otherwise says what still uses it."""
     table, what = _table(kind)
     with store.transaction() as cur:
+        audit.write(cur, "delete", f"{what} deleted", detail=str(item_id))
         if kind == "group":
             row = cur.execute(
                 "select (select count(*) from touchpoint_group where group_id = ?),"

@@ -2,9 +2,11 @@
 
 An idea moves proposed -> adopted -> made a standard, never back. Its text is cleaned by
 ``text.clean_text``. ``insert_idea`` works inside the caller's transaction (the demo gives its
-ideas a past); the others are one transaction each. A refused write raises ``ValueError`` with
-a sentence for the user and changes nothing. Ideas proposed from workshop phones come through
-``insert_idea`` too, inside the workshop's own transaction.
+ideas a past); the others are one transaction each, checked and recorded by ``audit.write``
+under the idea's cycle. A refused write raises ``ValueError`` (``access.ForbiddenError`` when the
+acting principal may not make it) with a sentence for the user and changes nothing. Ideas
+proposed from workshop phones come through ``insert_idea`` too, inside the workshop's own
+transaction (participants' writes are not recorded).
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ import duckdb
 import pandas as pd
 
 from dashboard import domain, text
-from dashboard.store import Store
+from dashboard.store import Store, audit
 
 
 def insert_idea(
@@ -51,15 +53,26 @@ def insert_idea(
     return int(row[0])
 
 
+def _idea_cycle(cur: duckdb.DuckDBPyConnection, idea_id: int) -> int | None:
+    """The cycle an idea's touchpoint belongs to (None for an idea that no longer exists)."""
+    row = cur.execute(
+        "select t.cycle_id from enhancement_idea e join touchpoint t on t.id = e.touchpoint_id where e.id = ?",
+        [idea_id],
+    ).fetchone()
+    return None if row is None else int(row[0])
+
+
 def add_idea(store: Store, touchpoint_id: int, idea: str, author: str = "") -> int:
     """Proposes an idea for a touchpoint and returns its id."""
     with store.transaction() as cur:
+        audit.write(cur, "ideas", "idea proposed", audit.touchpoint_cycles(cur, [touchpoint_id]), detail=idea)
         return insert_idea(cur, touchpoint_id, idea, author=author)
 
 
 def vote_idea(store: Store, idea_id: int) -> None:
     """Counts one more vote for an idea."""
     with store.transaction() as cur:
+        audit.write(cur, "ideas", "idea voted for", _idea_cycle(cur, idea_id), detail=f"idea {idea_id}")
         cur.execute("update enhancement_idea set votes = votes + 1 where id = ?", [idea_id])
 
 
@@ -76,6 +89,7 @@ def set_idea_status(
         raise ValueError(f"Unknown idea status {status!r}.")
     standard = None if new_standard is None else text.clean_text(new_standard, "standard")
     with store.transaction() as cur:
+        audit.write(cur, "ideas", f"idea moved to {status}", _idea_cycle(cur, idea_id), detail=f"idea {idea_id}")
         row = cur.execute("select status, touchpoint_id from enhancement_idea where id = ?", [idea_id]).fetchone()
         if row is None:
             raise ValueError("That idea no longer exists.")

@@ -4,7 +4,8 @@ An import is one transaction: the touchpoints and stakeholder groups it adds, it
 ``import_batch`` row and every impression it records commit together or not at all. Each
 impression carries its batch id, so undoing an import removes exactly what it wrote. A file's
 content hash recognises the same file uploaded again (under any name) while its earlier import
-stands.
+stands. Each import and undo is checked and recorded by ``audit.write``: an import names who made
+it, and below admin only they may undo it.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from dashboard import domain
 from dashboard.imports.preview import Context, Preview, Remembered
 from dashboard.imports.reading import SurveyError
 from dashboard.scales import Scale
-from dashboard.store import Store, rollup
+from dashboard.store import Store, audit, rollup
 from dashboard.store.cycles import add_touchpoints
 from dashboard.store.groups import add_groups
 from dashboard.store.impressions import attach_responses, insert_impressions
@@ -84,11 +85,16 @@ def commit(
     new_touchpoint_moment: str = "keep_or_lose",
     progress: Callable[[float], None] | None = None,
 ) -> ImportResult:
-    """Writes a preview's impressions (and the touchpoints it adds) as one transaction."""
+    """Writes a preview's impressions (and the touchpoints it adds) as one transaction.
+
+    The history names the acting principal (``imported_by``, a typed name, only when nobody signed
+    in: see ``audit.write``), which is also who may undo the import later."""
     if new_touchpoint_moment not in domain.MOMENT_KEYS:
         raise ValueError(f"unknown moment {new_touchpoint_moment!r}")
     frame = preview.impressions
     with store.transaction() as cur:
+        who = audit.write(cur, "import", "survey imported", preview.cycle_id, detail=preview.file_name, by=imported_by)
+        imported_by = audit.history_name(who, imported_by)
         earlier = cur.execute(
             "select file_name from import_batch where content_hash = ? and undone_at is null limit 1",
             [preview.content_hash],
@@ -160,9 +166,13 @@ def history(store: Store) -> pd.DataFrame:
 def undo(store: Store, batch_id: int) -> int:
     """Removes every impression an import recorded; returns how many. The history keeps the row."""
     with store.transaction() as cur:
-        row = cur.execute("select undone_at from import_batch where id = ?", [batch_id]).fetchone()
+        row = cur.execute(
+            "select undone_at, cycle_id, imported_by from import_batch where id = ?", [batch_id]
+        ).fetchone()
         if row is None:
             raise SurveyError(f"there is no import {batch_id}")
+        who = audit.write(cur, "undo", "survey import undone", row[1], detail=f"import {batch_id}")
+        audit.refuse_others_import(who, str(row[2]))
         if row[0] is not None:
             raise SurveyError(f"import {batch_id} was already undone")
         rollup.retract(cur, "import_id = ?", [batch_id])
@@ -175,6 +185,8 @@ def undo(store: Store, batch_id: int) -> int:
 def record_manual(store: Store, frame: pd.DataFrame) -> int:
     """Records impressions typed in by hand (one transaction)."""
     with store.transaction() as cur:
+        cycles = audit.touchpoint_cycles(cur, frame["touchpoint_id"].unique().tolist())
+        audit.write(cur, "import", "impressions entered by hand", cycles, detail=f"{len(frame)} impressions")
         return insert_impressions(cur, frame)
 
 

@@ -17,7 +17,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from dashboard.store import Store
+from dashboard.store import Store, audit
 from dashboard.store.scope import EVERYTHING, Scope
 
 # Fixed SQL text (no values): the statistics metrics.summarise expects, per group.
@@ -174,6 +174,8 @@ def _drawn(cur: duckdb.DuckDBPyConnection, sequence: str, n: int) -> np.ndarray:
 def record_impressions(store: Store, frame: pd.DataFrame) -> int:
     """Records impressions as one transaction: all rows or none."""
     with store.transaction() as cur:
+        cycles = audit.touchpoint_cycles(cur, frame["touchpoint_id"].unique().tolist())
+        audit.write(cur, "import", "impressions recorded", cycles, detail=f"{len(frame)} impressions")
         return insert_impressions(cur, frame)
 
 

@@ -14,7 +14,7 @@ import duckdb
 import pandas as pd
 
 from dashboard import text
-from dashboard.store import Store, cycles, groups
+from dashboard.store import Store, audit, cycles, groups
 from dashboard.touchpoints import TouchpointFields
 
 
@@ -44,6 +44,9 @@ def apply_map(store: Store, rows: pd.DataFrame, present: Sequence[str]) -> None:
     ones. Unknown teams and stakeholder groups are created.
     """
     with store.transaction() as cur:
+        names = [str(n) for n in rows["service_cycle"].unique()]
+        found = [cycles.cycle_named(cur, n) for n in names]
+        audit.write(cur, "map", "map file imported", [c for c in found if c is not None], detail=", ".join(names))
         for cycle_name, block in rows.groupby("service_cycle", sort=False):
             cycle_id = cycles.cycle_named(cur, str(cycle_name))
             if cycle_id is None:

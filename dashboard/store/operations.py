@@ -14,7 +14,8 @@ from pathlib import Path
 
 import duckdb
 
-from dashboard.store import Store
+from dashboard import access
+from dashboard.store import Store, audit
 from dashboard.store.schema import available_migrations
 
 BACKUP_FILE_NAME = "workspace-backup.duckdb"
@@ -104,6 +105,8 @@ def backup(store: Store, target: Path) -> dict[str, int]:
     """
     if target.exists():
         raise BackupError(f"{target} already exists; choose a new file name")
+    with store.transaction() as cur:  # its own transaction: the copy must not hold up the writers
+        audit.write(cur, "backup", "backup written", detail=target.name)
     partial = target.with_name(target.name + ".partial")
     partial.unlink(missing_ok=True)
     with store.cursor() as cur:
@@ -138,7 +141,12 @@ def backup_schema(path: Path) -> int:
 
 
 def restore_file(backup_path: Path, target: Path) -> None:
-    """Puts a copy of a backup file where the workspace lives (the caller checked it may)."""
+    """Puts a copy of a backup file where the workspace lives (the caller checked it may).
+
+    Refused unless the acting principal may handle backups. Nothing is added to the audit log:
+    the restored file must hold exactly what the backup holds (the command line compares every
+    table's count), and its own log says who wrote the backup."""
+    access.require("backup")
     for leftover in (target, target.with_name(target.name + ".wal")):
         leftover.unlink(missing_ok=True)
     target.parent.mkdir(parents=True, exist_ok=True)

@@ -16,7 +16,7 @@ import duckdb
 import pandas as pd
 
 from dashboard import domain, text
-from dashboard.store import Store
+from dashboard.store import Store, audit
 
 
 def write_plan_cell(
@@ -73,8 +73,15 @@ def set_plan_cell(
     changed_by: str = "",
     changed_at: datetime | None = None,
 ) -> None:
-    """Creates or replaces one plan cell (see ``write_plan_cell``), as one transaction."""
+    """Creates or replaces one plan cell (see ``write_plan_cell``), as one transaction.
+
+    The history names the acting principal, as the audit log does: a signed-in user or token by
+    their own name; ``changed_by`` (a typed name) only when nobody signed in (open mode, the
+    command line).
+    """
     with store.transaction() as cur:
+        who = audit.write(cur, "plan", f"plan cell {step} x {moment} set", detail=status, by=changed_by)
+        changed_by = audit.history_name(who, changed_by)
         write_plan_cell(
             cur,
             step,
@@ -144,6 +151,7 @@ def set_statement(store: Store, group_id: int, moment: str | None, wanted: str) 
         raise ValueError(f"unknown moment {moment!r}")
     statement = text.clean_text(wanted, "statement")
     with store.transaction() as cur:
+        audit.write(cur, "plan", "desired reputation written", detail=f"group {group_id}, {moment or 'every moment'}")
         if cur.execute("select count(*) from stakeholder_group where id = ?", [group_id]).fetchone() == (0,):
             raise ValueError(f"no stakeholder group with id {group_id}")
         cur.execute(
@@ -165,6 +173,9 @@ def settings(store: Store) -> dict[str, float]:
 def set_settings(store: Store, values: Mapping[str, float]) -> None:
     """Stores several thresholds at once, in one transaction."""
     with store.transaction() as cur:
+        audit.write(
+            cur, "settings", "evidence thresholds changed", detail=", ".join(f"{k}={v}" for k, v in values.items())
+        )
         for key, value in values.items():
             cur.execute("insert or replace into plan_setting (key, value) values (?, ?)", [key, float(value)])
 
@@ -173,6 +184,13 @@ def set_standard(store: Store, touchpoint_id: int, standard: str) -> None:
     """Writes the behaviour expected at one touchpoint."""
     cleaned = text.clean_text(standard, "standard")
     with store.transaction() as cur:
+        audit.write(
+            cur,
+            "map",
+            "standard written",
+            audit.touchpoint_cycles(cur, [touchpoint_id]),
+            detail=f"touchpoint {touchpoint_id}",
+        )
         cur.execute("update touchpoint set standard = ? where id = ?", [cleaned, touchpoint_id])
 
 
@@ -181,6 +199,13 @@ def set_review(store: Store, touchpoint_id: int, every_days: int | None, last_re
     if every_days is not None and every_days <= 0:
         raise ValueError("the review cadence must be a positive number of days")
     with store.transaction() as cur:
+        audit.write(
+            cur,
+            "map",
+            "review cadence set",
+            audit.touchpoint_cycles(cur, [touchpoint_id]),
+            detail=f"touchpoint {touchpoint_id}",
+        )
         cur.execute(
             "update touchpoint set review_every_days = ?, last_reviewed_on = ? where id = ?",
             [every_days, last_reviewed_on, touchpoint_id],

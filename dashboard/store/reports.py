@@ -2,7 +2,9 @@
 the alerts already sent, a workshop session's participants and votes, and open ideas.
 
 Recipients are plain email addresses; when sign-in lands, a contact can name a user instead.
-Every write is one transaction; a refused write raises ``ValueError`` and changes nothing.
+Every write is one transaction, checked and recorded by ``audit.write`` as a settings change; a
+refused write raises ``ValueError`` (``access.ForbiddenError`` for someone not an admin) and
+changes nothing.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from datetime import date
 import pandas as pd
 
 from dashboard import alerting
-from dashboard.store import Store
+from dashboard.store import Store, audit
 
 # --- alert rules --------------------------------------------------------------------------------
 
@@ -43,6 +45,7 @@ def save_alert_rule(store: Store, rule: alerting.Rule) -> int:
         ", ".join(checked.addresses),
     ]
     with store.transaction() as cur:
+        audit.write(cur, "settings", "alert rule saved", detail=checked.name)
         clash = cur.execute(
             "select 1 from alert_rule where lower(name) = lower(?) and id <> ?", [checked.name, checked.id]
         ).fetchone()
@@ -67,6 +70,7 @@ def save_alert_rule(store: Store, rule: alerting.Rule) -> int:
 
 def delete_alert_rule(store: Store, rule_id: int) -> None:
     with store.transaction() as cur:
+        audit.write(cur, "settings", "alert rule deleted", detail=f"rule {rule_id}")
         cur.execute("delete from alert_rule where id = ?", [rule_id])
 
 
@@ -87,6 +91,7 @@ def set_team_contacts(store: Store, team_id: int, addresses: Sequence[str]) -> l
     """Replaces a team's contact addresses; every address is checked first. Returns them as kept."""
     kept = sorted({alerting.check_address(a) for a in addresses})
     with store.transaction() as cur:
+        audit.write(cur, "settings", "team contacts set", detail=f"team {team_id}: {', '.join(kept)}")
         if cur.execute("select 1 from team where id = ?", [team_id]).fetchone() is None:
             raise ValueError("That team no longer exists.")
         cur.execute("delete from team_contact where team_id = ?", [team_id])
@@ -122,6 +127,9 @@ def remember_sent(store: Store, sent: pd.DataFrame, period_end: date) -> None:
         return
     rows = sent[["recipient", "touchpoint_id", "mean"]].assign(period_end=period_end)
     with store.transaction() as cur:
+        audit.write(
+            cur, "settings", "digest alerts remembered", detail=f"{len(rows)} alerts to {rows['recipient'].nunique()}"
+        )
         cur.register("sent_now", rows)
         cur.execute(
             "insert or replace into alert_sent (recipient, touchpoint_id, mean, period_end)"

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from dashboard.store import Store
+from dashboard.store import Store, audit
 
 TOOLS = ("typeform", "surveymonkey")
 _KEY = re.compile(r"^[A-Za-z0-9_-]{1,80}$")
@@ -39,6 +39,7 @@ def add(store: Store, survey_key: str, tool: str, cycle: str, scale: str | None,
         found = cur.execute("select id from service_cycle where lower(name) = lower(?)", [cycle.strip()]).fetchone()
         if found is None:
             raise ValueError(f"there is no service cycle {cycle!r}")
+        audit.write(cur, "settings", "webhook added", int(found[0]), detail=f"{survey_key} ({tool})")
         taken = cur.execute("select 1 from webhook where survey_key = ?", [survey_key]).fetchone()
         if taken is not None:
             raise ValueError(f"the survey key {survey_key!r} is already set up")
@@ -70,6 +71,7 @@ def listing(store: Store) -> pd.DataFrame:
 
 def remove(store: Store, survey_key: str) -> None:
     with store.transaction() as cur:
+        audit.write(cur, "settings", "webhook removed", detail=survey_key)
         gone = cur.execute("delete from webhook where survey_key = ? returning 1", [survey_key]).fetchall()
         if not gone:
             raise ValueError(f"there is no webhook with the survey key {survey_key!r}")

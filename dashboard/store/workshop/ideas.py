@@ -12,7 +12,7 @@ import pandas as pd
 
 from dashboard.store import Store
 from dashboard.store import ideas as idea_store
-from dashboard.store.workshop.sessions import SessionEndedError, WorkshopError
+from dashboard.store.workshop.sessions import SessionEndedError, WorkshopError, audit_step
 
 
 def _require_participant_in_live_session(cur: duckdb.DuckDBPyConnection, participant_id: int) -> int:
@@ -82,6 +82,9 @@ def vote_for_idea(store: Store, participant_id: int, idea_id: int, in_favour: bo
 def set_hidden(store: Store, session_id: int, idea_id: int, hidden: bool) -> None:
     """Takes an idea off the wall (or puts it back); only its author still sees it, marked hidden."""
     with store.transaction() as cur:
+        audit_step(
+            cur, session_id, "idea taken off the wall" if hidden else "idea put back on the wall", f"idea {idea_id}"
+        )
         found = cur.execute(
             "update enhancement_idea set hidden = ? where id = ? and workshop_session_id = ? returning id",
             [hidden, idea_id, session_id],

@@ -2,6 +2,8 @@
 
 Join codes are unique among *live* sessions only (DuckDB has no partial unique index), which
 the store keeps: writers take turns, so a code found free stays free until it is written.
+The facilitator's steps are checked and recorded by ``audit.write`` (``audit_step``); what
+participants write (joining, their name and group) is not recorded.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from dataclasses import dataclass
 import duckdb
 import pandas as pd
 
-from dashboard.store import Store, rollup
+from dashboard.store import Store, audit, rollup
 from dashboard.store.impressions import _registered
 
 
@@ -92,6 +94,12 @@ def _free_code(cur: duckdb.DuckDBPyConnection, new_code: Callable[[], str], keep
     raise WorkshopError("could not find a free join code; end some live sessions and try again")
 
 
+def audit_step(cur: duckdb.DuckDBPyConnection, session_id: int, action: str, detail: str = "") -> None:
+    """Checks and records a facilitator's step on a session, under the session's cycle."""
+    row = cur.execute("select cycle_id from workshop_session where id = ?", [session_id]).fetchone()
+    audit.write(cur, "workshop", action, None if row is None else int(row[0]), f"session {session_id} {detail}")
+
+
 # --- sessions -------------------------------------------------------------------------------
 
 
@@ -112,6 +120,7 @@ def create_session(
     if not touchpoint_ids:
         raise WorkshopError("choose at least one touchpoint")
     with store.transaction() as cur:
+        audit.write(cur, "workshop", "workshop session started", cycle_id, detail=title)
         known = cur.execute(
             "select count(*) from touchpoint"
             " where cycle_id = ? and archived_at is null and list_contains(?::integer[], id)",
@@ -167,6 +176,7 @@ def session_by_presenter_key(store: Store, key: str) -> Session | None:
 def set_phone_url(store: Store, session_id: int, url: str) -> None:
     """The address phones reach the app at, for this session's join link and QR code."""
     with store.transaction() as cur:
+        audit_step(cur, session_id, "phone address set", url)
         cur.execute("update workshop_session set phone_url = ? where id = ?", [url, session_id])
 
 
@@ -227,6 +237,9 @@ def _require_live(cur: duckdb.DuckDBPyConnection, session_id: int) -> None:
 def show_touchpoint(store: Store, session_id: int, touchpoint_id: int, *, open_it: bool = True) -> None:
     """Puts one touchpoint on the screen: only it is open (when ``open_it``), results hidden."""
     with store.transaction() as cur:
+        audit_step(
+            cur, session_id, "touchpoint shown" + (" and opened" if open_it else ""), f"touchpoint {touchpoint_id}"
+        )
         _require_live(cur, session_id)
         member = cur.execute(
             "select 1 from workshop_touchpoint where session_id = ? and touchpoint_id = ?", [session_id, touchpoint_id]
@@ -246,6 +259,9 @@ def show_touchpoint(store: Store, session_id: int, touchpoint_id: int, *, open_i
 def set_open(store: Store, session_id: int, is_open: bool, touchpoint_id: int | None = None) -> None:
     """Opens or closes one touchpoint of the session, or all of them when none is named."""
     with store.transaction() as cur:
+        audit_step(
+            cur, session_id, "voting opened" if is_open else "voting closed", f"touchpoint {touchpoint_id or 'all'}"
+        )
         _require_live(cur, session_id)
         cur.execute(
             "update workshop_touchpoint set is_open = ? where session_id = ? and (? is null or touchpoint_id = ?)",
@@ -255,12 +271,14 @@ def set_open(store: Store, session_id: int, is_open: bool, touchpoint_id: int | 
 
 def set_revealed(store: Store, session_id: int, revealed: bool) -> None:
     with store.transaction() as cur:
+        audit_step(cur, session_id, "results revealed" if revealed else "results hidden")
         cur.execute("update workshop_session set revealed = ? where id = ?", [revealed, session_id])
 
 
 def end_session(store: Store, session_id: int) -> None:
     """Ends the session: voting closes, its code stops working, the results stay."""
     with store.transaction() as cur:
+        audit_step(cur, session_id, "workshop session ended")
         cur.execute("update workshop_touchpoint set is_open = false where session_id = ?", [session_id])
         cur.execute(
             "update workshop_session set status = 'ended', ended_at = current_timestamp, revealed = true"
@@ -272,6 +290,7 @@ def end_session(store: Store, session_id: int) -> None:
 def reopen_session(store: Store, session_id: int, new_code: Callable[[], str]) -> Session:
     """Makes an ended session live again (everything closed); it keeps its code if still free."""
     with store.transaction() as cur:
+        audit_step(cur, session_id, "workshop session reopened")
         row = cur.execute("select code, status from workshop_session where id = ?", [session_id]).fetchone()
         if row is None:
             raise WorkshopError("no such workshop session")
