@@ -328,7 +328,9 @@ with st.expander("Thresholds the evidence is judged by"):
             )
             for s in SETTINGS
         }
-        if st.form_submit_button("Save thresholds", disabled=locked, help=refusal) and feedback.act(
-            "", save_thresholds, {k: float(v) for k, v in entered.items()}
-        ):
+        # The evidence thresholds change every page's verdicts: a workspace setting (admins).
+        thresholds_refusal = rights.why_not("settings")
+        if st.form_submit_button(
+            "Save thresholds", disabled=thresholds_refusal is not None, help=thresholds_refusal
+        ) and feedback.act("", save_thresholds, {k: float(v) for k, v in entered.items()}):
             st.rerun()

@@ -63,7 +63,7 @@ CONTROLS = (
     Control("upload", "Record the impression", "import", True, "disabled"),
     Control("reputation", "Save cell", "plan", False, "disabled"),
     Control("reputation", "Save statement", "plan", False, "disabled"),
-    Control("reputation", "Save thresholds", "plan", False, "disabled"),
+    Control("reputation", "Save thresholds", "settings", False, "disabled"),
     Control("flow", "Flow files (CSV or XLSX)", "flow", False, "absent"),
     Control("flow", "Record these counts", "flow", False, "absent"),
     Control("flow", "Save the flow settings", "flow", False, "disabled"),
