@@ -9,7 +9,7 @@ import streamlit as st
 
 from dashboard import access
 from dashboard.store import audit
-from dashboard.ui import cached, downloads
+from dashboard.ui import cached, downloads, rights
 
 EVERYONE = "Everyone"
 EVERY_KIND = "Every kind"
@@ -65,6 +65,9 @@ def audit_section() -> None:
         start=start,
         end=end,
     )
+    # An admin limited to some cycles reads only their rows: a row without a cycle (a cycle
+    # added, a setting) may name others in its detail.
+    entries = rights.visible_by_name(entries)
     if entries.empty:
         st.caption("Nothing recorded for these filters.")
         return
