@@ -51,12 +51,16 @@ def _wait_for(url: str, process: subprocess.Popen[bytes], log: Path) -> None:
 
 @pytest.fixture(scope="module")
 def provider(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A real OpenID provider on this machine (oidc-provider-mock) that knows Ann and Zed."""
+    """A real OpenID provider on this machine (oidc-provider-mock) that knows Ann and Zed, and
+    tells the app they are admins."""
     port = free_port()
     log = tmp_path_factory.mktemp("oidc") / "provider.log"
     command = [sys.executable, "-m", "oidc_provider_mock", "--port", str(port)]
+    # Ann's provider claims she is an admin: the app must go by its own account (a viewer), never
+    # by a role the identity token carries.
+    claims = {"role": "admin", "roles": ["admin"], "groups": ["admins"]}
     for sub, email in (("ann", ANN), ("zed", ZED)):
-        command += ["--user-claims", json.dumps({"sub": sub, "email": email})]
+        command += ["--user-claims", json.dumps({"sub": sub, "email": email, **claims})]
     process = subprocess.Popen(command, stdout=log.open("wb"), stderr=subprocess.STDOUT)
     issuer = f"http://127.0.0.1:{port}"
     _wait_for(f"{issuer}/.well-known/openid-configuration", process, log)
