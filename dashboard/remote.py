@@ -183,11 +183,13 @@ def hand_off(args: argparse.Namespace) -> int | None:
         # Working on the file would act as its owner (everything allowed), not as the token's
         # user: refuse rather than quietly ignore the token.
         command = " ".join(part for part in (args.command, sub) if part)
-        raise ValueError(
-            f"{TOKEN_ENV_VAR} is set, but no running server holds {workspace} to check it"
+        print(
+            f"error: {TOKEN_ENV_VAR} is set, but no running server holds {workspace} to check it"
             + ("" if handler is not None else f" and '{command}' does not go through a server")
-            + f"; start the server, or unset {TOKEN_ENV_VAR} to work on the file as its owner"
+            + f"; start the server, or unset {TOKEN_ENV_VAR} to work on the file as its owner",
+            file=sys.stderr,
         )
+        return _refused(args)
     if handler is None or found is None:
         return None
     try:
@@ -195,4 +197,9 @@ def hand_off(args: argparse.Namespace) -> int | None:
         return handler(Remote(found.url, token or found.token), args)
     except RemoteError as refusal:
         print(f"error: {' '.join(str(refusal).split())}", file=sys.stderr)
-        return remote_accounts.REFUSED if args.command in remote_accounts.COMMANDS else 1
+        return _refused(args)
+
+
+def _refused(args: argparse.Namespace) -> int:
+    """The exit status of a refusal: 2 for the account commands (their rule), else 1."""
+    return remote_accounts.REFUSED if args.command in remote_accounts.COMMANDS else 1

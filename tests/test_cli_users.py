@@ -143,20 +143,26 @@ def test_outside_open_mode_a_token_needs_user(
 
 
 @pytest.mark.parametrize(
-    ("command", "tail"),
+    ("command", "tail", "status"),
     [
-        (["stats", "--json"], ""),
-        (["demo"], " and 'demo' does not go through a server"),
+        (["stats", "--json"], "", 1),
+        (["user", "list"], "", 2),
+        (["demo"], " and 'demo' does not go through a server", 1),
     ],
-    ids=["a-command-a-server-could-run", "a-command-only-on-the-file"],
+    ids=["a-command-a-server-could-run", "an-account-command", "a-command-only-on-the-file"],
 )
 def test_a_token_in_the_environment_with_no_server_to_check_it_is_refused_not_ignored(
-    db: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, command: list[str], tail: str
+    db: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    command: list[str],
+    tail: str,
+    status: int,
 ):
     monkeypatch.setenv("DASHBOARD_TOKEN", "a viewer's token")
     code, out, err = run(capsys, *command, "--db", str(db))
     assert (code, out, err) == (
-        1,
+        status,
         "",
         f"error: DASHBOARD_TOKEN is set, but no running server holds {db} to check it{tail}; start the server,"
         " or unset DASHBOARD_TOKEN to work on the file as its owner\n",
