@@ -327,6 +327,8 @@ def once(phones: int, touchpoints: int, every: float, clients: int) -> None:
         run = asyncio.run(run_room(server.url, process.pid, token, phones, every, clients))
         rss = _peak_rss_mb(process.pid)
     finally:
+        if process.poll() is not None:  # died under the load: say how, and where its log is
+            print(f"the server exited with {process.returncode} during the run; its log: {folder / 'server.log'}")
         stop_server(process)
     taps = sorted(t for crowd in run.crowds for t in crowd[0])
     reached = [when - run.sent[tp] for crowd in run.crowds for tp, when in crowd[1] if tp in run.sent]

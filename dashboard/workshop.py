@@ -26,9 +26,16 @@ from dashboard.notify import NOTIFIER
 from dashboard.scales import Scale
 from dashboard.store import Store
 from dashboard.store import workshop as sql
-from dashboard.store.workshop import Participant, Session, SessionEndedError, TouchpointClosedError, WorkshopError
+from dashboard.store.workshop import (
+    Participant,
+    Session,
+    SessionEndedError,
+    TouchpointClosedError,
+    VoteNotSavedError,
+    WorkshopError,
+)
 
-__all__ = ["Participant", "Session", "SessionEndedError", "TouchpointClosedError", "WorkshopError"]
+__all__ = ["Participant", "Session", "SessionEndedError", "TouchpointClosedError", "VoteNotSavedError", "WorkshopError"]
 
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 """Letters and digits that cannot be mistaken for one another (no 0/O, 1/I/L)."""
@@ -257,17 +264,30 @@ def vote(
 ) -> str | None:
     """Records a participant's answer on the session's scale (None withdraws it); returns the
     scale point stored (``"4"`` for an answer of ``" 4 "``)."""
+    point, score = _point(session, answer)
+    sql.record_vote(store, participant.id, touchpoint_id, point, score)
+    return point
+
+
+async def vote_async(
+    store: Store, session: Session, participant: Participant, touchpoint_id: int, answer: str | None
+) -> str | None:
+    """``vote`` for an event loop: waits for the group commit without holding a thread."""
+    point, score = _point(session, answer)
+    await sql.record_vote_async(store, participant.id, touchpoint_id, point, score)
+    return point
+
+
+def _point(session: Session, answer: str | None) -> tuple[str | None, float | None]:
+    """The scale point and score an answer stands for (None, None for a withdrawal)."""
     if answer is None:
-        sql.record_vote(store, participant.id, touchpoint_id, None, None)
-        return None
+        return None, None
     scale = Scale.parse(session.scale)
     try:
         score = scale.normalise(answer)
     except ValueError as error:
         raise WorkshopError(str(error)) from error
-    point = scale.points[round((score + 1) / 2 * (len(scale.points) - 1))]
-    sql.record_vote(store, participant.id, touchpoint_id, point, score)
-    return point
+    return scale.points[round((score + 1) / 2 * (len(scale.points) - 1))], score
 
 
 def propose(store: Store, participant: Participant, touchpoint_id: int, idea: str) -> int:

@@ -154,6 +154,41 @@ def test_the_shared_state_is_built_once_per_version_and_again_after_a_step(store
     assert again is not first and [t["name"] for t in again.touchpoints] == ["Quote"]
 
 
+def test_a_room_of_phones_asking_at_once_after_a_change_costs_one_build_and_one_marks_load(
+    store: Store, session: ws.Session, monkeypatch: pytest.MonkeyPatch
+):
+    """What wakes 300 phones at once must not take 300 worker threads: the first asker reads the
+    database, the others await its answer; and everybody gets their own scores."""
+    notifier = LocalNotifier()
+    the_room = room.Room(lambda: store, notifier)
+    ws.apply_step(store, session, "open")
+    people = [ws.join(store, session, f"P{n}") for n in range(40)]
+    assert session.current_touchpoint_id is not None
+    ws.vote(store, session, people[7][0], session.current_touchpoint_id, "2")
+    notifier.bump(session.id)
+    calls = {"build": 0, "marks": 0}
+    build, marks = room.Room._build, sql.session_marks
+
+    def counted_build(self: room.Room, session_id: int, version: int) -> room.Shared:
+        calls["build"] += 1
+        return build(self, session_id, version)
+
+    def counted_marks(store: Store, session_id: int) -> pd.DataFrame:
+        calls["marks"] += 1
+        return marks(store, session_id)
+
+    monkeypatch.setattr(room.Room, "_build", counted_build)
+    monkeypatch.setattr(sql, "session_marks", counted_marks)
+
+    async def everyone() -> list[dict[str, object]]:
+        return await asyncio.gather(*(the_room.state_async(session.id, p, t) for p, t in people))
+
+    states = asyncio.run(everyone())
+    assert calls == {"build": 1, "marks": 1}
+    assert [s["scores"] for s in states if s["scores"]] == [{str(session.current_touchpoint_id): "2"}]
+    assert {s["version"] for s in states} == {notifier.version(session.id)}
+
+
 def test_a_participants_token_is_kept_only_as_its_hash(store: Store, session: ws.Session):
     ann, token = ws.join(store, session, "Ann")
     assert sql.participant(store, token) is None

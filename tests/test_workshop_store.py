@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import threading
 import time
 from collections.abc import Iterator
@@ -11,7 +12,7 @@ import pytest
 
 from dashboard.store import Store, cycles, groups, ideas
 from dashboard.store import workshop as sql
-from dashboard.store.workshop import votes
+from dashboard.store.workshop import group_commit, votes
 from dashboard.touchpoints import TouchpointFields
 
 ROOM = 300
@@ -197,11 +198,11 @@ def test_three_hundred_people_voting_at_once_lose_no_vote_and_count_none_twice(s
     assert per_touchpoint == [(first, 300, 300), (second, 300, 300)]
 
 
-def test_the_leader_waits_for_a_burst_of_votes_but_never_longer_than_the_cap(monkeypatch: pytest.MonkeyPatch):
-    """Group commit: the leader writes once the queue stops growing, or at the cap while it
+def test_the_writer_waits_for_a_burst_of_votes_but_never_longer_than_the_cap(monkeypatch: pytest.MonkeyPatch):
+    """Group commit: the writer writes once the queue stops growing, or at the cap while it
     keeps growing; a lone vote waits one step. (A fake clock: each step lets time pass and,
     while the burst lasts, one more vote arrive.)"""
-    queue = votes._VoteQueue()
+    queue = group_commit._VoteQueue()
     clock = {"now": 0.0, "steps": 0, "arrivals": 0}
 
     def sleep(seconds: float) -> None:
@@ -214,20 +215,21 @@ def test_the_leader_waits_for_a_burst_of_votes_but_never_longer_than_the_cap(mon
     monkeypatch.setattr(time, "sleep", sleep)
     monkeypatch.setattr(time, "monotonic", lambda: clock["now"])
 
-    votes._gather(queue)  # nothing arrives: one step
+    group_commit._gather(queue)  # nothing arrives: one step
     assert clock["steps"] == 1
 
     clock.update(steps=0, arrivals=3)  # a short burst: waits it out, plus the step that sees it end
-    votes._gather(queue)
+    group_commit._gather(queue)
     assert (clock["steps"], len(queue.pending)) == (4, 3)
 
     clock.update(steps=0, arrivals=10_000)  # a burst that goes on: stops at the cap
-    votes._gather(queue)
+    group_commit._gather(queue)
     assert clock["steps"] == round(sql.GATHER_MAX_SECONDS / sql.GATHER_STEP_SECONDS)
 
 
 def test_a_batch_that_dies_mid_write_tells_every_waiter_and_saves_nothing(store, cycle, monkeypatch):
-    """Even an interrupt (not an Exception) must not leave a request looking saved."""
+    """Even an interrupt (not an Exception) must not leave a request looking saved; the writer
+    goes on with the next group."""
     session = start(store, cycle)
     sql.set_open(store, session.id, True)
     person = sql.join(store, session.id, "token-x")
@@ -235,13 +237,31 @@ def test_a_batch_that_dies_mid_write_tells_every_waiter_and_saves_nothing(store,
     class Interrupted(BaseException):
         pass
 
-    def dies(store: Store, batch: list[sql.VoteRequest]) -> None:
+    def dies(store: Store, batch: list[sql.VoteRequest]) -> list[str | None]:
         raise Interrupted("stopped")
 
-    monkeypatch.setattr(votes, "_write_votes", dies)
+    monkeypatch.setattr(votes, "write_votes", dies)
     request = sql.VoteRequest(person.id, cycle[1][0], "4", 0.5)
-    with pytest.raises(Interrupted):
-        sql.submit_votes(store, [request])
+    sql.submit_votes(store, [request])
     assert request.done.is_set()
     assert request.error == "the vote could not be saved (stopped)"
-    assert sql.participant_votes(store, person.id) == {}
+    with pytest.raises(sql.VoteNotSavedError, match="^the vote could not be saved"):
+        sql.record_vote(store, person.id, cycle[1][0], "4", 0.5)
+    monkeypatch.undo()
+    sql.record_vote(store, person.id, cycle[1][0], "4", 0.5)
+    assert sql.participant_votes(store, person.id) == {cycle[1][0]: "4"}
+
+
+def test_a_vote_awaited_on_an_event_loop_is_written_and_a_refusal_raises_there(store, cycle):
+    """The HTTP routes' path: the writer thread settles the loop's future."""
+    session = start(store, cycle)
+    sql.set_open(store, session.id, True, cycle[1][0])
+    person = sql.join(store, session.id, "token-y")
+
+    async def both() -> None:
+        await sql.record_vote_async(store, person.id, cycle[1][0], "2", -0.5)
+        with pytest.raises(sql.TouchpointClosedError, match="^voting on this touchpoint is closed$"):
+            await sql.record_vote_async(store, person.id, cycle[1][1], "2", -0.5)
+
+    asyncio.run(both())
+    assert sql.participant_votes(store, person.id) == {cycle[1][0]: "2"}

@@ -2,10 +2,20 @@
 ``from dashboard.store import workshop as sql`` and ``sql.record_vote(...)``.
 
 - ``sessions``: sessions, their touchpoints and steps, participants, totals;
-- ``votes``: votes (impressions, source ``workshop``) by group commit, tallies;
+- ``votes``: votes (impressions, source ``workshop``) and tallies;
+- ``group_commit``: the queue and the writer thread that write votes in groups;
 - ``ideas``: enhancement ideas proposed, backed and hidden in a session.
 """
 
+from dashboard.store.workshop.group_commit import (
+    GATHER_MAX_SECONDS,
+    GATHER_STEP_SECONDS,
+    VoteNotSavedError,
+    VoteRequest,
+    record_vote,
+    record_vote_async,
+    submit_votes,
+)
 from dashboard.store.workshop.ideas import propose_idea, session_ideas, set_hidden, vote_for_idea
 from dashboard.store.workshop.sessions import (
     Participant,
@@ -33,15 +43,10 @@ from dashboard.store.workshop.sessions import (
     update_participant,
 )
 from dashboard.store.workshop.votes import (
-    GATHER_MAX_SECONDS,
-    GATHER_STEP_SECONDS,
-    VoteRequest,
     participant_marks,
     participant_votes,
-    record_vote,
     session_marks,
     session_tallies,
-    submit_votes,
     tally,
 )
 
@@ -52,6 +57,7 @@ __all__ = [
     "Session",
     "SessionEndedError",
     "TouchpointClosedError",
+    "VoteNotSavedError",
     "VoteRequest",
     "WorkshopError",
     "create_session",
@@ -63,6 +69,7 @@ __all__ = [
     "participant_votes",
     "propose_idea",
     "record_vote",
+    "record_vote_async",
     "reopen_session",
     "session",
     "session_by_code",

@@ -1,0 +1,188 @@
+"""Votes written by group commit: a queue per workspace and one writer thread that drains it.
+
+Votes arrive in bursts (a room of people pressing a button at once), and each DuckDB commit
+costs about 20 ms of CPU whether it carries one vote or three hundred. So a vote is queued, and
+one writer thread (started when the first vote finds none running, gone once the queue is
+empty) writes every vote waiting in one transaction, then the next group.
+
+Nobody holds a thread while waiting for the writer: an HTTP route awaits ``record_vote_async``
+(an asyncio future the writer settles), and only code that is synchronous anyway (the pages,
+tests) blocks in ``record_vote``. The server's worker threads are few (Streamlit gives anyio
+28); when each waiting vote held one, a room of 300 voting at once left none for the phones'
+state, and taps took seconds.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import threading
+import time
+import weakref
+from collections.abc import Callable, Sequence
+from contextlib import suppress
+from dataclasses import dataclass, field
+
+from dashboard.store import Store
+from dashboard.store.workshop import votes
+from dashboard.store.workshop.sessions import SessionEndedError, TouchpointClosedError, WorkshopError
+
+log = logging.getLogger(__name__)
+
+NOT_SAVED = "the vote could not be saved"
+_REFUSALS: dict[str, type[WorkshopError]] = {votes.ENDED: SessionEndedError, votes.CLOSED: TouchpointClosedError}
+
+
+class VoteNotSavedError(WorkshopError):
+    """The database failed while writing the vote (nothing of its group was saved): try again."""
+
+
+@dataclass
+class VoteRequest:
+    """One participant's vote on one touchpoint; ``raw_value`` None withdraws the vote."""
+
+    participant_id: int
+    touchpoint_id: int
+    raw_value: str | None
+    score: float | None
+    error: str | None = None
+    done: threading.Event = field(default_factory=threading.Event)
+    on_done: Callable[[], None] | None = None
+    """Called (in the writer's thread) once the request is answered."""
+
+    def finish(self, error: str | None) -> None:
+        """Answers the request: written (``error`` None) or refused with the reason."""
+        self.error = error
+        self.done.set()
+        if self.on_done is not None:
+            with suppress(RuntimeError):  # the waiting event loop has closed: nobody listens any more
+                self.on_done()
+
+
+class _VoteQueue:
+    def __init__(self) -> None:
+        self.pending: list[VoteRequest] = []
+        self.mutex = threading.Lock()
+        self.writing = False
+        self.last_write = 0.0
+
+
+_QUEUES: weakref.WeakKeyDictionary[Store, _VoteQueue] = weakref.WeakKeyDictionary()
+_QUEUES_MUTEX = threading.Lock()
+
+
+def _queue(store: Store) -> _VoteQueue:
+    with _QUEUES_MUTEX:
+        found = _QUEUES.get(store)
+        if found is None:
+            found = _QUEUES[store] = _VoteQueue()
+        return found
+
+
+GATHER_STEP_SECONDS = 0.002
+GATHER_MAX_SECONDS = 0.02
+BATCH_INTERVAL_SECONDS = 0.1
+"""The shortest time between the starts of two vote transactions. When a room's taps trickle in
+(people think before they tap), writing each alone would cost a core; at most ten a second
+bound the writes to a fifth of one, and a tap waits 0.1 s at most for its turn."""
+
+
+def _gather(queue: _VoteQueue) -> None:
+    """Lets a burst of votes finish arriving before the writer takes them: while the queue
+    still grows, wait a step (at most ``GATHER_MAX_SECONDS`` in all). When a whole room votes
+    at once, one transaction then carries nearly every vote, instead of a first one with the
+    few that arrived in the first instant and a second, full one that everybody else waits
+    behind. A lone vote waits one step."""
+    deadline = time.monotonic() + GATHER_MAX_SECONDS
+    seen = -1
+    while time.monotonic() < deadline:
+        with queue.mutex:
+            waiting = len(queue.pending)
+        if waiting == seen:
+            return
+        seen = waiting
+        time.sleep(GATHER_STEP_SECONDS)
+
+
+def enqueue_votes(store: Store, requests: Sequence[VoteRequest]) -> None:
+    """Queues votes for the writer (starting it when none runs); each request is answered through
+    ``finish``. Later requests for the same participant and touchpoint win over earlier ones."""
+    queue = _queue(store)
+    with queue.mutex:
+        queue.pending.extend(requests)
+        if queue.writing:
+            return
+        queue.writing = True
+    threading.Thread(target=_drain, args=(store, queue), name="vote-writer", daemon=True).start()
+
+
+def _drain(store: Store, queue: _VoteQueue) -> None:
+    """The writer: a group at a time until the queue is empty. A group the database refuses is
+    answered with ``NOT_SAVED`` (none of it is written) and the writer goes on with the next."""
+    while True:
+        _gather(queue)
+        pause = queue.last_write + BATCH_INTERVAL_SECONDS - time.monotonic()
+        if pause > 0:
+            time.sleep(pause)
+        with queue.mutex:
+            batch, queue.pending = queue.pending, []
+            if not batch:
+                queue.writing = False
+                return
+        queue.last_write = time.monotonic()
+        try:
+            refusals = votes.write_votes(store, batch)
+        except BaseException as error:  # even an interrupt must not leave a request looking saved
+            log.exception("a group of %d votes could not be saved", len(batch))
+            for item in batch:
+                item.finish(f"{NOT_SAVED} ({error or type(error).__name__})")
+            continue
+        for item, refusal in zip(batch, refusals, strict=True):
+            item.finish(refusal)
+
+
+def submit_votes(store: Store, requests: Sequence[VoteRequest]) -> None:
+    """Records votes, waiting for the writer; on return every request is done and ``error`` says
+    why one was refused."""
+    enqueue_votes(store, requests)
+    for request in requests:
+        request.done.wait()
+
+
+def _raise_refusal(request: VoteRequest) -> None:
+    if request.error is None:
+        return
+    if request.error.startswith(NOT_SAVED):
+        raise VoteNotSavedError(request.error)
+    raise _REFUSALS.get(request.error, WorkshopError)(request.error)
+
+
+def record_vote(
+    store: Store, participant_id: int, touchpoint_id: int, raw_value: str | None, score: float | None
+) -> None:
+    """Records (or replaces, or with ``raw_value`` None withdraws) one vote; raises WorkshopError if refused
+    (SessionEndedError, TouchpointClosedError for those two reasons, VoteNotSavedError when the write failed)."""
+    request = VoteRequest(participant_id, touchpoint_id, raw_value, score)
+    submit_votes(store, [request])
+    _raise_refusal(request)
+
+
+async def record_vote_async(
+    store: Store, participant_id: int, touchpoint_id: int, raw_value: str | None, score: float | None
+) -> None:
+    """``record_vote`` for an event loop: waits for the writer without holding a thread."""
+    loop = asyncio.get_running_loop()
+    answered: asyncio.Future[None] = loop.create_future()
+
+    def wake() -> None:
+        loop.call_soon_threadsafe(_settle, answered)
+
+    request = VoteRequest(participant_id, touchpoint_id, raw_value, score, on_done=wake)
+    enqueue_votes(store, [request])
+    await answered
+    _raise_refusal(request)
+
+
+def _settle(future: asyncio.Future[None]) -> None:
+    if not future.done():
+        future.set_result(None)
