@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
+from typing import Any
 
 import pandas as pd
 import pytest
@@ -180,7 +181,7 @@ def test_a_room_of_phones_asking_at_once_after_a_change_costs_one_build_and_one_
     monkeypatch.setattr(room.Room, "_build", counted_build)
     monkeypatch.setattr(sql, "session_marks", counted_marks)
 
-    async def everyone() -> list[dict[str, object]]:
+    async def everyone() -> list[dict[str, Any]]:
         return await asyncio.gather(*(the_room.state_async(session.id, p, t) for p, t in people))
 
     states = asyncio.run(everyone())
