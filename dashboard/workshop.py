@@ -254,6 +254,14 @@ def join(store: Store, session: Session, name: str = "", group_id: int | None = 
     return sql.join(store, session.id, token_hash(token), clean_name(name), group_id), token
 
 
+async def join_async(
+    store: Store, session: Session, name: str = "", group_id: int | None = None
+) -> tuple[Participant, str]:
+    """``join`` for an event loop (the group commit is awaited without a thread)."""
+    token = new_token()
+    return await sql.join_async(store, session.id, token_hash(token), clean_name(name), group_id), token
+
+
 def participant_of(store: Store, token: str) -> Participant | None:
     """The participant a browser's token stands for, if any."""
     return sql.participant(store, token_hash(token)) if token else None
@@ -292,22 +300,41 @@ def _point(session: Session, answer: str | None) -> tuple[str | None, float | No
 
 def propose(store: Store, participant: Participant, touchpoint_id: int, idea: str) -> int:
     """Adds a participant's idea (at most ``MAX_IDEAS_PER_PARTICIPANT`` each); the wall hears of it."""
+    found = sql.propose_idea(
+        store, participant.id, touchpoint_id, _idea_text(idea), participant.name, limit=MAX_IDEAS_PER_PARTICIPANT
+    )
+    NOTIFIER.bump(participant.session_id, IDEAS_WAKE_SECONDS)
+    return found
+
+
+async def propose_async(store: Store, participant: Participant, touchpoint_id: int, idea: str) -> int:
+    """``propose`` for an event loop (the group commit is awaited without a thread)."""
+    found = await sql.propose_idea_async(
+        store, participant.id, touchpoint_id, _idea_text(idea), participant.name, limit=MAX_IDEAS_PER_PARTICIPANT
+    )
+    NOTIFIER.bump(participant.session_id, IDEAS_WAKE_SECONDS)
+    return found
+
+
+def _idea_text(idea: str) -> str:
     try:
         cleaned = " ".join(text.clean_text(idea, "idea", MAX_IDEA_LENGTH).split())
     except ValueError as error:
         raise WorkshopError(str(error)) from error
     if not cleaned:
         raise WorkshopError("Write the idea first.")
-    found = sql.propose_idea(
-        store, participant.id, touchpoint_id, cleaned, participant.name, limit=MAX_IDEAS_PER_PARTICIPANT
-    )
-    NOTIFIER.bump(participant.session_id, IDEAS_WAKE_SECONDS)
-    return found
+    return cleaned
 
 
 def back(store: Store, participant: Participant, idea_id: int, in_favour: bool) -> None:
     """Backs (or stops backing) another participant's idea; the wall hears of it."""
     sql.vote_for_idea(store, participant.id, idea_id, in_favour)
+    NOTIFIER.bump(participant.session_id, IDEAS_WAKE_SECONDS)
+
+
+async def back_async(store: Store, participant: Participant, idea_id: int, in_favour: bool) -> None:
+    """``back`` for an event loop (the group commit is awaited without a thread)."""
+    await sql.vote_for_idea_async(store, participant.id, idea_id, in_favour)
     NOTIFIER.bump(participant.session_id, IDEAS_WAKE_SECONDS)
 
 

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import asyncio
+import importlib
 import threading
 import time
 from collections.abc import Iterator
@@ -154,7 +155,9 @@ def test_an_idea_takes_one_vote_per_participant_and_becomes_the_touchpoints_enha
     assert ideas.ideas(store, cycle[1][2])["text"].tolist() == ["Send the invoice with a thank-you note"]
 
 
-def test_three_hundred_people_voting_at_once_lose_no_vote_and_count_none_twice(store, cycle):
+def test_three_hundred_people_voting_at_once_lose_no_vote_and_count_none_twice(store, cycle, monkeypatch):
+    # 300 joins one after another would each wait out the writer's pause between groups.
+    monkeypatch.setattr(group_commit, "BATCH_INTERVAL_SECONDS", 0.0)
     session = start(store, cycle)
     sql.set_open(store, session.id, True)
     people = [sql.join(store, session.id, f"token-{i}") for i in range(ROOM)]
@@ -265,3 +268,25 @@ def test_a_vote_awaited_on_an_event_loop_is_written_and_a_refusal_raises_there(s
 
     asyncio.run(both())
     assert sql.participant_votes(store, person.id) == {cycle[1][0]: "2"}
+
+
+def test_a_refused_change_in_a_group_leaves_the_votes_and_joins_beside_it_written(store, cycle):
+    """Joins, ideas and backings ride in the votes' transaction; one refused before it wrote
+    anything is answered with its reason and the rest of the group commits."""
+    session = start(store, cycle)
+    sql.set_open(store, session.id, True)
+    ann = sql.join(store, session.id, "token-ann")
+    vote = sql.VoteRequest(ann.id, cycle[1][0], "5", 1.0)
+    # The package re-exports functions named like these modules: take the modules themselves.
+    sessions, workshop_ideas = (importlib.import_module(f"dashboard.store.workshop.{m}") for m in ("sessions", "ideas"))
+    joining = group_commit.Job(sessions._joining(session.id, "token-bob", "Bob", None))
+    refused = group_commit.Job(workshop_ideas._proposing(ann.id, cycle[1][0], "Call back", "Ann", 0))
+    idea = group_commit.Job(workshop_ideas._proposing(ann.id, cycle[1][1], "Send photos", "Ann", None))
+    group_commit.enqueue_votes(store, [vote, joining, refused, idea])
+    for write in (vote, joining, refused, idea):
+        write.done.wait()
+    assert vote.error is None and sql.participant_votes(store, ann.id) == {cycle[1][0]: "5"}
+    assert joining.outcome() == sql.participant(store, "token-bob")
+    with pytest.raises(sql.WorkshopError, match="^you have proposed 0 ideas, the most one person can in a session$"):
+        refused.outcome()
+    assert sql.session_ideas(store, session.id)[["id", "text"]].values.tolist() == [[idea.outcome(), "Send photos"]]

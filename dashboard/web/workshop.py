@@ -179,9 +179,7 @@ async def join(visit: Visit) -> Response:
         participant, token, status = visit.participant, visit.token, 200
     else:
         group_id = await visit.blocking(_group_id, visit, _text(body, "group"))
-        participant, token = await visit.blocking(
-            ws.join, visit.room.store(), visit.session, _text(body, "name"), group_id
-        )
+        participant, token = await ws.join_async(visit.room.store(), visit.session, _text(body, "name"), group_id)
         visit.room.remember(token, participant)
         status = 201
     answer = JSONResponse(
@@ -297,7 +295,7 @@ async def post_idea(visit: Visit) -> dict[str, Any]:
     touchpoint_id = _whole(body.get("touchpoint_id"), "touchpoint_id")
     idea = _text(body, "text")
     _limit(visit.room.limits.ideas.take(str(visit.me.id)), "ideas")
-    found = await visit.blocking(ws.propose, visit.room.store(), visit.me, touchpoint_id, idea)
+    found = await ws.propose_async(visit.room.store(), visit.me, touchpoint_id, idea)
     return {"id": found, "touchpoint_id": touchpoint_id}
 
 
@@ -307,7 +305,7 @@ def backing(in_favour: bool) -> Callable[[Visit], Awaitable[dict[str, Any]]]:
         idea_id = _whole(visit.request.path_params["idea_id"], "idea_id")
         _limit(visit.room.limits.votes.take(str(visit.me.id)), "changes")
         try:
-            await visit.blocking(ws.back, visit.room.store(), visit.me, idea_id, in_favour)
+            await ws.back_async(visit.room.store(), visit.me, idea_id, in_favour)
         finally:
             visit.room.wrote(visit.me.id)
         return {"idea_id": idea_id, "backed": in_favour}

@@ -1,9 +1,12 @@
-"""Votes written by group commit: a queue per workspace and one writer thread that drains it.
+"""The room's writes by group commit: a queue per workspace and one writer thread that drains it.
 
 Votes arrive in bursts (a room of people pressing a button at once), and each DuckDB commit
 costs about 20 ms of CPU whether it carries one vote or three hundred. So a vote is queued, and
-one writer thread (started when the first vote finds none running, gone once the queue is
-empty) writes every vote waiting in one transaction, then the next group.
+one writer thread (started when the first write finds none running, gone once the queue is
+empty) writes every vote waiting in one transaction, then the next group. The room's other
+small writes (joining, proposing and backing ideas) are ``Job``s that ride in the same
+transaction: one at a time, each took the workspace's write lock for itself, and a burst of
+backings after "next" kept the votes waiting behind them for most of a second.
 
 Nobody holds a thread while waiting for the writer: an HTTP route awaits ``record_vote_async``
 (an asyncio future the writer settles), and only code that is synchronous anyway (the pages,
@@ -22,19 +25,24 @@ import weakref
 from collections.abc import Callable, Sequence
 from contextlib import suppress
 from dataclasses import dataclass, field
+from typing import Any, TypeVar, cast
 
-from dashboard.store import Store
+import duckdb
+
+from dashboard.store import Cursor, Store
 from dashboard.store.workshop import votes
-from dashboard.store.workshop.sessions import SessionEndedError, TouchpointClosedError, WorkshopError
+from dashboard.store.workshop.errors import SessionEndedError, TouchpointClosedError, WorkshopError
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
-NOT_SAVED = "the vote could not be saved"
+NOT_SAVED = "could not be saved"
 _REFUSALS: dict[str, type[WorkshopError]] = {votes.ENDED: SessionEndedError, votes.CLOSED: TouchpointClosedError}
 
 
 class VoteNotSavedError(WorkshopError):
-    """The database failed while writing the vote (nothing of its group was saved): try again."""
+    """The database failed while writing a vote or another change of the room (none of it was
+    saved): try again."""
 
 
 @dataclass
@@ -59,9 +67,42 @@ class VoteRequest:
                 self.on_done()
 
 
+@dataclass
+class Job:
+    """One small write of the room, run inside the writer's next transaction. ``work`` may
+    refuse with a ValueError (WorkshopError, the text rules) only before it writes anything:
+    the transaction goes on with the others."""
+
+    work: Callable[[Cursor], Any]
+    result: Any = None
+    refusal: ValueError | None = None
+    error: str | None = None
+    done: threading.Event = field(default_factory=threading.Event)
+    on_done: Callable[[], None] | None = None
+
+    def finish(self, error: str | None) -> None:
+        """Answered: done (its own refusal, if any, in ``refusal``) or ``error`` when not saved."""
+        self.error = error
+        self.done.set()
+        if self.on_done is not None:
+            with suppress(RuntimeError):  # the waiting event loop has closed
+                self.on_done()
+
+    def outcome(self) -> Any:
+        """The work's answer; raises its refusal, or VoteNotSavedError when the database failed."""
+        if self.refusal is not None:
+            raise self.refusal
+        if self.error is not None:
+            raise VoteNotSavedError(self.error)
+        return self.result
+
+
+Write = VoteRequest | Job
+
+
 class _VoteQueue:
     def __init__(self) -> None:
-        self.pending: list[VoteRequest] = []
+        self.pending: list[Write] = []
         self.mutex = threading.Lock()
         self.writing = False
         self.last_write = 0.0
@@ -104,8 +145,8 @@ def _gather(queue: _VoteQueue) -> None:
         time.sleep(GATHER_STEP_SECONDS)
 
 
-def enqueue_votes(store: Store, requests: Sequence[VoteRequest]) -> None:
-    """Queues votes for the writer (starting it when none runs); each request is answered through
+def enqueue_votes(store: Store, requests: Sequence[Write]) -> None:
+    """Queues votes and jobs for the writer (starting it when none runs); each request is answered through
     ``finish``. Later requests for the same participant and touchpoint win over earlier ones."""
     queue = _queue(store)
     with queue.mutex:
@@ -117,8 +158,7 @@ def enqueue_votes(store: Store, requests: Sequence[VoteRequest]) -> None:
 
 
 def _drain(store: Store, queue: _VoteQueue) -> None:
-    """The writer: a group at a time until the queue is empty. A group the database refuses is
-    answered with ``NOT_SAVED`` (none of it is written) and the writer goes on with the next."""
+    """The writer: a group at a time until the queue is empty."""
     while True:
         _gather(queue)
         pause = queue.last_write + BATCH_INTERVAL_SECONDS - time.monotonic()
@@ -130,15 +170,72 @@ def _drain(store: Store, queue: _VoteQueue) -> None:
                 queue.writing = False
                 return
         queue.last_write = time.monotonic()
+        ballots = [item for item in batch if isinstance(item, VoteRequest)]
+        jobs = [item for item in batch if isinstance(item, Job)]
         try:
-            refusals = votes.write_votes(store, batch)
-        except BaseException as error:  # even an interrupt must not leave a request looking saved
-            log.exception("a group of %d votes could not be saved", len(batch))
-            for item in batch:
-                item.finish(f"{NOT_SAVED} ({error or type(error).__name__})")
-            continue
-        for item, refusal in zip(batch, refusals, strict=True):
-            item.finish(refusal)
+            _write(store, ballots, jobs)
+        except BaseException:  # one part broke the transaction: each alone, so only its own callers hear
+            parts: list[tuple[list[VoteRequest], list[Job]]] = [(ballots, []), *(([], [job]) for job in jobs)]
+            for part in parts:
+                _write_alone(store, *part)
+
+
+def _write(store: Store, ballots: list[VoteRequest], jobs: list[Job]) -> None:
+    """One transaction for a group: the votes set-based, then each job; answers them after the commit."""
+    refusals: list[str | None] = []
+    with store.transaction() as cur:
+        if ballots:
+            refusals = votes.write_votes(cur, ballots)
+        for job in jobs:
+            job.result, job.refusal = None, None
+            try:
+                job.result = job.work(cur)
+            except duckdb.Error:
+                raise
+            except ValueError as refused:  # refused before it wrote anything (see Job)
+                job.refusal = refused
+    for item, refusal in zip(ballots, refusals, strict=True):
+        item.finish(refusal)
+    for job in jobs:
+        job.finish(None)
+
+
+def _write_alone(store: Store, ballots: list[VoteRequest], jobs: list[Job]) -> None:
+    """A part of a failed group in a transaction of its own; if it fails too, its callers hear
+    ``NOT_SAVED`` (none of it is written). Even an interrupt must not leave one looking saved."""
+    if not ballots and not jobs:
+        return
+    try:
+        _write(store, ballots, jobs)
+    except BaseException as error:
+        log.exception("a group of %d room writes could not be saved", len(ballots) + len(jobs))
+        reason = f"{NOT_SAVED} ({error or type(error).__name__})"
+        for ballot in ballots:
+            ballot.finish(f"the vote {reason}")
+        for job in jobs:
+            job.finish(f"the change {reason}")
+
+
+def run(store: Store, work: Callable[[Cursor], T]) -> T:
+    """Runs ``work`` in the writer's next transaction and waits for it (see ``Job``)."""
+    job = Job(work)
+    enqueue_votes(store, [job])
+    job.done.wait()
+    return cast(T, job.outcome())
+
+
+async def run_async(store: Store, work: Callable[[Cursor], T]) -> T:
+    """``run`` for an event loop: waits without holding a thread."""
+    loop = asyncio.get_running_loop()
+    answered: asyncio.Future[None] = loop.create_future()
+
+    def wake() -> None:
+        loop.call_soon_threadsafe(_settle, answered)
+
+    job = Job(work, on_done=wake)
+    enqueue_votes(store, [job])
+    await answered
+    return cast(T, job.outcome())
 
 
 def submit_votes(store: Store, requests: Sequence[VoteRequest]) -> None:
@@ -152,7 +249,7 @@ def submit_votes(store: Store, requests: Sequence[VoteRequest]) -> None:
 def _raise_refusal(request: VoteRequest) -> None:
     if request.error is None:
         return
-    if request.error.startswith(NOT_SAVED):
+    if request.error.startswith(f"the vote {NOT_SAVED}"):
         raise VoteNotSavedError(request.error)
     raise _REFUSALS.get(request.error, WorkshopError)(request.error)
 

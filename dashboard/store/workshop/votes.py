@@ -126,10 +126,10 @@ def _add(cur: duckdb.DuckDBPyConnection) -> None:
     )
 
 
-def write_votes(store: Store, batch: Sequence[Vote]) -> list[str | None]:
-    """Writes a group of votes in one transaction; per vote, in order, None (written, or
-    replaced by a later vote of the same group) or why it was refused."""
-    with store.transaction() as cur, _registered(cur, {"incoming_votes": _incoming(batch)}):
+def write_votes(cur: duckdb.DuckDBPyConnection, batch: Sequence[Vote]) -> list[str | None]:
+    """Writes a group of votes inside the caller's transaction; per vote, in order, None
+    (written, or replaced by a later vote of the same group) or why it was refused."""
+    with _registered(cur, {"incoming_votes": _incoming(batch)}):
         checked = _checked(cur)
         accepted = checked[checked["refusal"].isna() & checked["newest"]]
         withdrawn = accepted["raw_value"].isna()
