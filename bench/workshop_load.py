@@ -322,7 +322,7 @@ def _stored(db: Path, code: str) -> Counter[tuple[int, str]]:
 def once(phones: int, touchpoints: int, every: float, clients: int) -> None:
     folder = Path(tempfile.mkdtemp(prefix="workshop-load-"))
     db, token = _workspace(folder, touchpoints)
-    process, server = start_server(db, folder / "server.log")
+    process, server = start_server(db, folder / "server.log", {"PYTHONFAULTHANDLER": "1"})  # a crash shows where
     try:
         run = asyncio.run(run_room(server.url, process.pid, token, phones, every, clients))
         rss = _peak_rss_mb(process.pid)

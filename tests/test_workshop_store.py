@@ -290,3 +290,39 @@ def test_a_refused_change_in_a_group_leaves_the_votes_and_joins_beside_it_writte
     with pytest.raises(sql.WorkshopError, match="^you have proposed 0 ideas, the most one person can in a session$"):
         refused.outcome()
     assert sql.session_ideas(store, session.id)[["id", "text"]].values.tolist() == [[idea.outcome(), "Send photos"]]
+
+
+def test_backings_in_one_group_count_each_person_once_and_the_newest_request_wins(store, cycle):
+    session = start(store, cycle)
+    other = sql.create_session(store, cycle[0], cycle[1], "1-5", codes("WXYZ").__next__)
+    ann, bob, cy = (sql.join(store, session.id, f"token-{n}") for n in ("ann", "bob", "cy"))
+    stranger = sql.join(store, other.id, "token-stranger")
+    idea = sql.propose_idea(store, cy.id, cycle[1][0], "Call back within the hour")
+    hidden = sql.propose_idea(store, cy.id, cycle[1][1], "Free coffee")
+    sql.set_hidden(store, session.id, hidden, True)
+    group = [
+        group_commit.BackingRequest(ann.id, idea, True),
+        group_commit.BackingRequest(bob.id, idea, True),
+        group_commit.BackingRequest(bob.id, idea, False),  # Bob changes his mind in the same instant
+        group_commit.BackingRequest(ann.id, hidden, True),
+        group_commit.BackingRequest(stranger.id, idea, True),
+        group_commit.BackingRequest(ann.id, idea, True),  # a repeated tap counts once
+    ]
+    group_commit.enqueue_votes(store, group)
+    for request in group:
+        request.done.wait()
+    assert [r.error for r in group] == [
+        None,
+        None,
+        None,
+        "the facilitator has taken that idea off the wall",
+        "that idea is not part of this session",
+        None,
+    ]
+    shown = sql.session_ideas(store, session.id, ann.id)
+    assert shown[["text", "votes", "backed"]].values.tolist() == [["Call back within the hour", 1, True]]
+    sql.vote_for_idea(store, ann.id, idea, False)
+    assert sql.session_ideas(store, session.id)[["text", "votes"]].values.tolist() == [
+        ["Call back within the hour", 0],
+        ["Free coffee", 0],
+    ]

@@ -30,7 +30,7 @@ from typing import Any, TypeVar, cast
 import duckdb
 
 from dashboard.store import Cursor, Store
-from dashboard.store.workshop import votes
+from dashboard.store.workshop import backings, votes
 from dashboard.store.workshop.errors import SessionEndedError, TouchpointClosedError, WorkshopError
 
 log = logging.getLogger(__name__)
@@ -68,6 +68,26 @@ class VoteRequest:
 
 
 @dataclass
+class BackingRequest:
+    """One participant backing an idea (``in_favour``) or taking the backing back."""
+
+    participant_id: int
+    idea_id: int
+    in_favour: bool
+    error: str | None = None
+    done: threading.Event = field(default_factory=threading.Event)
+    on_done: Callable[[], None] | None = None
+
+    def finish(self, error: str | None) -> None:
+        """Answers the request: done (``error`` None) or refused with the reason."""
+        self.error = error
+        self.done.set()
+        if self.on_done is not None:
+            with suppress(RuntimeError):  # the waiting event loop has closed
+                self.on_done()
+
+
+@dataclass
 class Job:
     """One small write of the room, run inside the writer's next transaction. ``work`` may
     refuse with a ValueError (WorkshopError, the text rules) only before it writes anything:
@@ -97,7 +117,7 @@ class Job:
         return self.result
 
 
-Write = VoteRequest | Job
+Write = VoteRequest | BackingRequest | Job
 
 
 class _VoteQueue:
@@ -120,9 +140,10 @@ def _queue(store: Store) -> _VoteQueue:
         return found
 
 
+JOBS_PER_GROUP = 20
 GATHER_STEP_SECONDS = 0.002
 GATHER_MAX_SECONDS = 0.02
-BATCH_INTERVAL_SECONDS = 0.1
+BATCH_INTERVAL_SECONDS = 0.05
 """The shortest time between the starts of two vote transactions. When a room's taps trickle in
 (people think before they tap), writing each alone would cost a core; at most ten a second
 bound the writes to a fifth of one, and a tap waits 0.1 s at most for its turn."""
@@ -165,28 +186,50 @@ def _drain(store: Store, queue: _VoteQueue) -> None:
         if pause > 0:
             time.sleep(pause)
         with queue.mutex:
-            batch, queue.pending = queue.pending, []
-            if not batch:
+            if not queue.pending:
                 queue.writing = False
                 return
+            group, queue.pending = _take(queue.pending)
         queue.last_write = time.monotonic()
-        ballots = [item for item in batch if isinstance(item, VoteRequest)]
-        jobs = [item for item in batch if isinstance(item, Job)]
         try:
-            _write(store, ballots, jobs)
+            _write(store, group)
         except BaseException:  # one part broke the transaction: each alone, so only its own callers hear
-            parts: list[tuple[list[VoteRequest], list[Job]]] = [(ballots, []), *(([], [job]) for job in jobs)]
-            for part in parts:
-                _write_alone(store, *part)
+            parts = [_Group(group.ballots, [], []), _Group([], group.backings, [])]
+            for part in [*parts, *(_Group([], [], [job]) for job in group.jobs)]:
+                _write_alone(store, part)
 
 
-def _write(store: Store, ballots: list[VoteRequest], jobs: list[Job]) -> None:
-    """One transaction for a group: the votes set-based, then each job; answers them after the commit."""
+@dataclass
+class _Group:
+    ballots: list[VoteRequest]
+    backings: list[BackingRequest]
+    jobs: list[Job]
+
+
+def _take(pending: list[Write]) -> tuple[_Group, list[Write]]:
+    """Every vote and backing waiting and the first ``JOBS_PER_GROUP`` jobs; the jobs left over
+    wait for the next group. Jobs run one by one (a few statements each), votes and backings all
+    at once: a burst of ideas must not hold a room's taps back."""
+    jobs = [item for item in pending if isinstance(item, Job)]
+    group = _Group(
+        [item for item in pending if isinstance(item, VoteRequest)],
+        [item for item in pending if isinstance(item, BackingRequest)],
+        jobs[:JOBS_PER_GROUP],
+    )
+    return group, list(jobs[JOBS_PER_GROUP:])
+
+
+def _write(store: Store, group: _Group) -> None:
+    """One transaction for a group: votes and backings set-based, then each job; answers them
+    after the commit."""
     refusals: list[str | None] = []
+    declined: list[str | None] = []
     with store.transaction() as cur:
-        if ballots:
-            refusals = votes.write_votes(cur, ballots)
-        for job in jobs:
+        if group.ballots:
+            refusals = votes.write_votes(cur, group.ballots)
+        if group.backings:
+            declined = backings.write_backings(cur, group.backings)
+        for job in group.jobs:
             job.result, job.refusal = None, None
             try:
                 job.result = job.work(cur)
@@ -194,26 +237,61 @@ def _write(store: Store, ballots: list[VoteRequest], jobs: list[Job]) -> None:
                 raise
             except ValueError as refused:  # refused before it wrote anything (see Job)
                 job.refusal = refused
-    for item, refusal in zip(ballots, refusals, strict=True):
-        item.finish(refusal)
-    for job in jobs:
+    for ballot, refusal in zip(group.ballots, refusals, strict=True):
+        ballot.finish(refusal)
+    for backing, reason in zip(group.backings, declined, strict=True):
+        backing.finish(reason)
+    for job in group.jobs:
         job.finish(None)
 
 
-def _write_alone(store: Store, ballots: list[VoteRequest], jobs: list[Job]) -> None:
+def _write_alone(store: Store, group: _Group) -> None:
     """A part of a failed group in a transaction of its own; if it fails too, its callers hear
     ``NOT_SAVED`` (none of it is written). Even an interrupt must not leave one looking saved."""
-    if not ballots and not jobs:
+    if not (group.ballots or group.backings or group.jobs):
         return
     try:
-        _write(store, ballots, jobs)
+        _write(store, group)
     except BaseException as error:
-        log.exception("a group of %d room writes could not be saved", len(ballots) + len(jobs))
+        log.exception("a group of room writes could not be saved")
         reason = f"{NOT_SAVED} ({error or type(error).__name__})"
-        for ballot in ballots:
+        for ballot in group.ballots:
             ballot.finish(f"the vote {reason}")
-        for job in jobs:
+        for backing in group.backings:
+            backing.finish(f"the change {reason}")
+        for job in group.jobs:
             job.finish(f"the change {reason}")
+
+
+def back(store: Store, participant_id: int, idea_id: int, in_favour: bool) -> None:
+    """Backs an idea (or takes the backing back) in the writer's next group and waits for it;
+    raises WorkshopError (SessionEndedError) when refused, VoteNotSavedError when not saved."""
+    request = BackingRequest(participant_id, idea_id, in_favour)
+    enqueue_votes(store, [request])
+    request.done.wait()
+    _raise_declined(request)
+
+
+async def back_async(store: Store, participant_id: int, idea_id: int, in_favour: bool) -> None:
+    """``back`` for an event loop: waits without holding a thread."""
+    loop = asyncio.get_running_loop()
+    answered: asyncio.Future[None] = loop.create_future()
+
+    def wake() -> None:
+        loop.call_soon_threadsafe(_settle, answered)
+
+    request = BackingRequest(participant_id, idea_id, in_favour, on_done=wake)
+    enqueue_votes(store, [request])
+    await answered
+    _raise_declined(request)
+
+
+def _raise_declined(request: BackingRequest) -> None:
+    if request.error is None:
+        return
+    if NOT_SAVED in request.error:
+        raise VoteNotSavedError(request.error)
+    raise (SessionEndedError if request.error == backings.ENDED else WorkshopError)(request.error)
 
 
 def run(store: Store, work: Callable[[Cursor], T]) -> T:

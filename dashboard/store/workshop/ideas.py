@@ -72,39 +72,13 @@ def _proposing(
 
 def vote_for_idea(store: Store, participant_id: int, idea_id: int, in_favour: bool = True) -> None:
     """Gives (or takes back) a participant's one vote for an idea of their session (in the room's
-    next group commit)."""
-    group_commit.run(store, _backing(participant_id, idea_id, in_favour))
+    next group commit, with every other backing waiting: ``backings``)."""
+    group_commit.back(store, participant_id, idea_id, in_favour)
 
 
 async def vote_for_idea_async(store: Store, participant_id: int, idea_id: int, in_favour: bool = True) -> None:
     """``vote_for_idea`` for an event loop: waits without holding a thread."""
-    await group_commit.run_async(store, _backing(participant_id, idea_id, in_favour))
-
-
-def _backing(participant_id: int, idea_id: int, in_favour: bool) -> Callable[[Cursor], None]:
-    def work(cur: Cursor) -> None:  # every refusal comes before the change (see group_commit.Job)
-        session_id = _require_participant_in_live_session(cur, participant_id)
-        idea = cur.execute(
-            "select workshop_session_id, coalesce(hidden, false) from enhancement_idea where id = ?", [idea_id]
-        ).fetchone()
-        if idea is None or idea[0] != session_id:
-            raise WorkshopError("that idea is not part of this session")
-        if idea[1] and in_favour:
-            raise WorkshopError("the facilitator has taken that idea off the wall")
-        if in_favour:
-            changed = cur.execute(
-                "insert into workshop_idea_vote values (?, ?) on conflict do nothing returning idea_id",
-                [idea_id, participant_id],
-            ).fetchall()
-        else:
-            changed = cur.execute(
-                "delete from workshop_idea_vote where idea_id = ? and participant_id = ? returning idea_id",
-                [idea_id, participant_id],
-            ).fetchall()
-        if changed:
-            cur.execute("update enhancement_idea set votes = votes + ? where id = ?", [1 if in_favour else -1, idea_id])
-
-    return work
+    await group_commit.back_async(store, participant_id, idea_id, in_favour)
 
 
 def set_hidden(store: Store, session_id: int, idea_id: int, hidden: bool) -> None:
