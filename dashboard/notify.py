@@ -15,6 +15,10 @@ import threading
 import time
 from typing import Protocol
 
+DEFERRED_WAKES_PER_SECOND = 500
+"""Phones a deferred wake (ideas changing) may wake per second: 1,000 phones refreshing every
+second while a room proposed and backed ideas kept the server too busy to confirm taps soon."""
+
 
 class Notifier(Protocol):
     """What the participant routes need from whatever carries change notices."""
@@ -46,15 +50,20 @@ class LocalNotifier:
         """Marks a change in the session and wakes everyone waiting on it; returns the new version.
 
         With ``wake_within`` the version moves now (a phone asking sees the change) but the
-        waiters are woken once, that many seconds later, for however many changes came
-        meanwhile: a burst of ideas and backings then costs one refresh per phone, not one each.
+        waiters are woken once, that many seconds later (longer in a room of more than
+        ``DEFERRED_WAKES_PER_SECOND`` phones), for however many changes came meanwhile: a
+        burst of ideas and backings then costs one refresh per phone, not one each.
         """
         with self._lock:
             version = self._versions.get(session_id, self._base) + 1
             self._versions[session_id] = version
             if wake_within > 0:
                 if session_id not in self._wakes:
-                    timer = self._wakes[session_id] = threading.Timer(wake_within, self._wake, [session_id])
+                    # Paced by the room's size too: each wake sends every waiting phone its state
+                    # again, so at most ``DEFERRED_WAKES_PER_SECOND`` phones a second are woken.
+                    waiting = len(self._waiters.get(session_id, ()))
+                    delay = max(wake_within, waiting / DEFERRED_WAKES_PER_SECOND)
+                    timer = self._wakes[session_id] = threading.Timer(delay, self._wake, [session_id])
                     timer.daemon = True
                     timer.start()
                 return version

@@ -10,7 +10,7 @@ from typing import Any
 import pandas as pd
 import pytest
 
-from dashboard import room
+from dashboard import notify, room
 from dashboard import workshop as ws
 from dashboard.notify import LocalNotifier
 from dashboard.store import Store, cycles
@@ -258,3 +258,30 @@ def test_a_burst_of_idea_changes_moves_the_version_at_once_but_wakes_the_phones_
     assert moved == [start + 1, start + 2, start + 3]
     assert woke == start + 3  # one wake, carrying the newest version
     assert 0.15 < waited < 1.0
+
+
+def test_a_deferred_wake_waits_longer_in_a_room_of_more_phones_than_it_wakes_a_second(monkeypatch):
+    """A room of 4 phones at 2 wakes a second: the idea change wakes them after 2 s, not 0.2 s;
+    a facilitator's step still wakes them at once."""
+    monkeypatch.setattr(notify, "DEFERRED_WAKES_PER_SECOND", 2)
+    notifier = LocalNotifier()
+    start = notifier.version(3)
+
+    async def scenario() -> tuple[float, float]:
+        loop = asyncio.get_running_loop()
+        phones = [asyncio.create_task(notifier.wait_for_change(3, start, 10)) for _ in range(4)]
+        await asyncio.sleep(0.02)
+        began = loop.time()
+        notifier.bump(3, wake_within=0.2)
+        await asyncio.gather(*phones)
+        deferred = loop.time() - began
+        phones = [asyncio.create_task(notifier.wait_for_change(3, start + 1, 10)) for _ in range(4)]
+        await asyncio.sleep(0.02)
+        began = loop.time()
+        notifier.bump(3)
+        await asyncio.gather(*phones)
+        return deferred, loop.time() - began
+
+    deferred, step = asyncio.run(scenario())
+    assert 1.9 < deferred < 3.0
+    assert step < 0.2
