@@ -40,6 +40,7 @@ class LocalNotifier:
         self._versions: dict[int, int] = {}
         self._waiters: dict[int, list[tuple[asyncio.AbstractEventLoop, asyncio.Future[int]]]] = {}
         self._wakes: dict[int, threading.Timer] = {}
+        self._announced: dict[int, int] = {}  # the version each session's waiters were last woken with
         self._lock = threading.Lock()
 
     def version(self, session_id: int) -> int:
@@ -49,8 +50,9 @@ class LocalNotifier:
     def bump(self, session_id: int, wake_within: float = 0.0) -> int:
         """Marks a change in the session and wakes everyone waiting on it; returns the new version.
 
-        With ``wake_within`` the version moves now (a phone asking sees the change) but the
-        waiters are woken once, that many seconds later (longer in a room of more than
+        With ``wake_within`` the version moves now (a phone asking afresh sees the change) but
+        the waiters, and phones that wait holding the version they were last woken with, are
+        woken once, that many seconds later (longer in a room of more than
         ``DEFERRED_WAKES_PER_SECOND`` phones), for however many changes came meanwhile: a
         burst of ideas and backings then costs one refresh per phone, not one each.
         """
@@ -74,6 +76,7 @@ class LocalNotifier:
         with self._lock:
             self._wakes.pop(session_id, None)
             version = self._versions.get(session_id, self._base)
+            self._announced[session_id] = version
             waiters = self._waiters.pop(session_id, [])
         for loop, future in waiters:
             if not loop.is_closed():
@@ -90,7 +93,11 @@ class LocalNotifier:
         future: asyncio.Future[int] = loop.create_future()
         with self._lock:
             current = self._versions.get(session_id, self._base)
-            if current != since:
+            # A phone holding the last version announced waits for the deferred wake, even
+            # though the version has moved since: answering at once, while a room kept proposing
+            # and backing ideas, had every phone asking again and again instead of once.
+            deferred = session_id in self._wakes and since == self._announced.get(session_id, self._base)
+            if current != since and not deferred:
                 return current
             entry = (loop, future)
             self._waiters.setdefault(session_id, []).append(entry)

@@ -285,3 +285,24 @@ def test_a_deferred_wake_waits_longer_in_a_room_of_more_phones_than_it_wakes_a_s
     deferred, step = asyncio.run(scenario())
     assert 1.9 < deferred < 3.0
     assert step < 0.2
+
+
+def test_a_phone_that_asks_again_after_an_idea_change_waits_for_the_deferred_wake():
+    """The version moved at once, but a phone holding the version it was last woken with waits
+    with the others for the one wake; a phone whose version is older than that is answered at once."""
+    notifier = LocalNotifier()
+    notifier.bump(5)
+    announced = notifier.version(5)
+
+    async def scenario() -> tuple[int, int, float, int]:
+        loop = asyncio.get_running_loop()
+        moved = notifier.bump(5, wake_within=0.3)
+        began = loop.time()
+        woke = await notifier.wait_for_change(5, announced, 5)
+        waited = loop.time() - began
+        return moved, woke, waited, await notifier.wait_for_change(5, announced - 1, 5)
+
+    moved, woke, waited, older = asyncio.run(scenario())
+    assert moved == woke == announced + 1
+    assert 0.25 < waited < 1.0
+    assert older == announced + 1
