@@ -16,8 +16,9 @@ import time
 from typing import Protocol
 
 DEFERRED_WAKES_PER_SECOND = 500
-"""Phones a deferred wake (ideas changing) may wake per second: 1,000 phones refreshing every
-second while a room proposed and backed ideas kept the server too busy to confirm taps soon."""
+"""Phones a deferred wake (ideas changing) wakes per second, ``WAKE_STEP`` at a time: 1,000
+phones woken at once kept the server too busy to confirm taps for most of a second."""
+WAKE_STEP = 25
 
 
 class Notifier(Protocol):
@@ -52,35 +53,36 @@ class LocalNotifier:
 
         With ``wake_within`` the version moves now (a phone asking afresh sees the change) but
         the waiters, and phones that wait holding the version they were last woken with, are
-        woken once, that many seconds later (longer in a room of more than
-        ``DEFERRED_WAKES_PER_SECOND`` phones), for however many changes came meanwhile: a
-        burst of ideas and backings then costs one refresh per phone, not one each.
+        woken once, from that many seconds later on (``DEFERRED_WAKES_PER_SECOND``), for
+        however many changes came meanwhile: a burst of ideas and backings then costs one
+        refresh per phone, not one each.
         """
         with self._lock:
             version = self._versions.get(session_id, self._base) + 1
             self._versions[session_id] = version
             if wake_within > 0:
                 if session_id not in self._wakes:
-                    # Paced by the room's size too: each wake sends every waiting phone its state
-                    # again, so at most ``DEFERRED_WAKES_PER_SECOND`` phones a second are woken.
-                    waiting = len(self._waiters.get(session_id, ()))
-                    delay = max(wake_within, waiting / DEFERRED_WAKES_PER_SECOND)
-                    timer = self._wakes[session_id] = threading.Timer(delay, self._wake, [session_id])
+                    timer = threading.Timer(wake_within, self._wake, [session_id, DEFERRED_WAKES_PER_SECOND])
+                    self._wakes[session_id] = timer
                     timer.daemon = True
                     timer.start()
                 return version
         self._wake(session_id)
         return version
 
-    def _wake(self, session_id: int) -> None:
+    def _wake(self, session_id: int, per_second: float = 0.0) -> None:
+        """Wakes the session's waiters: all at once, or ``per_second`` of them a second (each
+        wake sends a phone its state again; 1,000 at once kept the server from confirming taps
+        for most of a second)."""
         with self._lock:
             self._wakes.pop(session_id, None)
             version = self._versions.get(session_id, self._base)
             self._announced[session_id] = version
             waiters = self._waiters.pop(session_id, [])
-        for loop, future in waiters:
+        for index, (loop, future) in enumerate(waiters):
             if not loop.is_closed():
-                loop.call_soon_threadsafe(_settle, future, version)
+                later = index // WAKE_STEP * WAKE_STEP / per_second if per_second else 0.0
+                loop.call_soon_threadsafe(loop.call_later, later, _settle, future, version)
 
     def waiting(self) -> int:
         """How many waiters are parked now (a figure for the metrics)."""

@@ -260,31 +260,31 @@ def test_a_burst_of_idea_changes_moves_the_version_at_once_but_wakes_the_phones_
     assert 0.15 < waited < 1.0
 
 
-def test_a_deferred_wake_waits_longer_in_a_room_of_more_phones_than_it_wakes_a_second(monkeypatch):
-    """A room of 4 phones at 2 wakes a second: the idea change wakes them after 2 s, not 0.2 s;
-    a facilitator's step still wakes them at once."""
-    monkeypatch.setattr(notify, "DEFERRED_WAKES_PER_SECOND", 2)
+def test_a_deferred_wake_wakes_a_room_a_few_phones_at_a_time_and_a_step_wakes_all_at_once(monkeypatch):
+    """4 phones at 4 a second, 2 at a time: an idea change wakes two after 0.2 s and two after
+    0.7 s; a facilitator's step wakes all four at once."""
+    monkeypatch.setattr(notify, "DEFERRED_WAKES_PER_SECOND", 4)
+    monkeypatch.setattr(notify, "WAKE_STEP", 2)
     notifier = LocalNotifier()
     start = notifier.version(3)
 
-    async def scenario() -> tuple[float, float]:
+    async def woken(since: int, wake_within: float) -> list[float]:
         loop = asyncio.get_running_loop()
-        phones = [asyncio.create_task(notifier.wait_for_change(3, start, 10)) for _ in range(4)]
-        await asyncio.sleep(0.02)
-        began = loop.time()
-        notifier.bump(3, wake_within=0.2)
-        await asyncio.gather(*phones)
-        deferred = loop.time() - began
-        phones = [asyncio.create_task(notifier.wait_for_change(3, start + 1, 10)) for _ in range(4)]
-        await asyncio.sleep(0.02)
-        began = loop.time()
-        notifier.bump(3)
-        await asyncio.gather(*phones)
-        return deferred, loop.time() - began
 
-    deferred, step = asyncio.run(scenario())
-    assert 1.9 < deferred < 3.0
-    assert step < 0.2
+        async def phone() -> float:
+            await notifier.wait_for_change(3, since, 10)
+            return loop.time() - began
+
+        phones = [asyncio.create_task(phone()) for _ in range(4)]
+        await asyncio.sleep(0.02)
+        began = loop.time()
+        notifier.bump(3, wake_within=wake_within)
+        return sorted(await asyncio.gather(*phones))
+
+    deferred = asyncio.run(woken(start, 0.2))
+    step = asyncio.run(woken(start + 1, 0.0))
+    assert [round(t, 1) for t in deferred] == [0.2, 0.2, 0.7, 0.7]
+    assert max(step) < 0.1
 
 
 def test_a_phone_that_asks_again_after_an_idea_change_waits_for_the_deferred_wake():
