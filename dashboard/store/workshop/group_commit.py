@@ -144,9 +144,10 @@ JOBS_PER_GROUP = 20
 GATHER_STEP_SECONDS = 0.002
 GATHER_MAX_SECONDS = 0.02
 BATCH_INTERVAL_SECONDS = 0.05
-"""The shortest time between the starts of two vote transactions. When a room's taps trickle in
-(people think before they tap), writing each alone would cost a core; at most ten a second
-bound the writes to a fifth of one, and a tap waits 0.1 s at most for its turn."""
+"""The shortest time between the starts of two group transactions. When a room's taps trickle in
+(people think before they tap), writing each alone would cost a core; at most twenty a second
+(about 20 ms of CPU each) bound the writes to under half of one, and a tap waits 0.05 s at most
+for its turn (with 0.1 s, 300 phones' taps had a p95 of 265 ms against 177 ms)."""
 
 
 def _gather(queue: _VoteQueue) -> None:
