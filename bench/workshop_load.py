@@ -266,7 +266,11 @@ async def _wait_listening(listening: Any, phones: int) -> None:
 
 async def run_room(url: str, pid: int, token: str, phones: int, every: float, clients: int) -> Run:
     run = Run()
-    async with aiohttp.ClientSession(base_url=url, timeout=aiohttp.ClientTimeout(total=60)) as session:
+    # A connection per request for the facilitator: pressing "next" every 5 s on a kept-alive
+    # connection met uvicorn closing it after 5 s idle now and then ("connection reset by peer",
+    # and the run was lost), and a step cannot simply be sent again (it might skip a touchpoint).
+    fresh = aiohttp.TCPConnector(force_close=True)
+    async with aiohttp.ClientSession(base_url=url, connector=fresh, timeout=aiohttp.ClientTimeout(total=60)) as session:
         run.code = (await _post(session, API, token, {"cycle": "Room", "scale": "1-5"}))["code"]
         order = [t["touchpoint_id"] for t in (await _get(session, f"{API}/{run.code}/results", token))["touchpoints"]]
         workers, done, listening, results = _start_clients(url, run.code, phones, clients)
