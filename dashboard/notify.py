@@ -15,6 +15,11 @@ import threading
 import time
 from typing import Protocol
 
+DEFERRED_WAKES_PER_SECOND = 500
+"""Phones a deferred wake (ideas changing) wakes per second, ``WAKE_STEP`` at a time: 1,000
+phones woken at once kept the server too busy to confirm taps for most of a second."""
+WAKE_STEP = 25
+
 
 class Notifier(Protocol):
     """What the participant routes need from whatever carries change notices."""
@@ -36,6 +41,7 @@ class LocalNotifier:
         self._versions: dict[int, int] = {}
         self._waiters: dict[int, list[tuple[asyncio.AbstractEventLoop, asyncio.Future[int]]]] = {}
         self._wakes: dict[int, threading.Timer] = {}
+        self._announced: dict[int, int] = {}  # the version each session's waiters were last woken with
         self._lock = threading.Lock()
 
     def version(self, session_id: int) -> int:
@@ -45,30 +51,38 @@ class LocalNotifier:
     def bump(self, session_id: int, wake_within: float = 0.0) -> int:
         """Marks a change in the session and wakes everyone waiting on it; returns the new version.
 
-        With ``wake_within`` the version moves now (a phone asking sees the change) but the
-        waiters are woken once, that many seconds later, for however many changes came
-        meanwhile: a burst of ideas and backings then costs one refresh per phone, not one each.
+        With ``wake_within`` the version moves now (a phone asking afresh sees the change) but
+        the waiters, and phones that wait holding the version they were last woken with, are
+        woken once, from that many seconds later on (``DEFERRED_WAKES_PER_SECOND``), for
+        however many changes came meanwhile: a burst of ideas and backings then costs one
+        refresh per phone, not one each.
         """
         with self._lock:
             version = self._versions.get(session_id, self._base) + 1
             self._versions[session_id] = version
             if wake_within > 0:
                 if session_id not in self._wakes:
-                    timer = self._wakes[session_id] = threading.Timer(wake_within, self._wake, [session_id])
+                    timer = threading.Timer(wake_within, self._wake, [session_id, DEFERRED_WAKES_PER_SECOND])
+                    self._wakes[session_id] = timer
                     timer.daemon = True
                     timer.start()
                 return version
         self._wake(session_id)
         return version
 
-    def _wake(self, session_id: int) -> None:
+    def _wake(self, session_id: int, per_second: float = 0.0) -> None:
+        """Wakes the session's waiters: all at once, or ``per_second`` of them a second (each
+        wake sends a phone its state again; 1,000 at once kept the server from confirming taps
+        for most of a second)."""
         with self._lock:
             self._wakes.pop(session_id, None)
             version = self._versions.get(session_id, self._base)
+            self._announced[session_id] = version
             waiters = self._waiters.pop(session_id, [])
-        for loop, future in waiters:
+        for index, (loop, future) in enumerate(waiters):
             if not loop.is_closed():
-                loop.call_soon_threadsafe(_settle, future, version)
+                later = index // WAKE_STEP * WAKE_STEP / per_second if per_second else 0.0
+                loop.call_soon_threadsafe(loop.call_later, later, _settle, future, version)
 
     def waiting(self) -> int:
         """How many waiters are parked now (a figure for the metrics)."""
@@ -81,7 +95,11 @@ class LocalNotifier:
         future: asyncio.Future[int] = loop.create_future()
         with self._lock:
             current = self._versions.get(session_id, self._base)
-            if current != since:
+            # A phone holding the last version announced waits for the deferred wake, even
+            # though the version has moved since: answering at once, while a room kept proposing
+            # and backing ideas, had every phone asking again and again instead of once.
+            deferred = session_id in self._wakes and since == self._announced.get(session_id, self._base)
+            if current != since and not deferred:
                 return current
             entry = (loop, future)
             self._waiters.setdefault(session_id, []).append(entry)

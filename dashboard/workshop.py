@@ -26,9 +26,16 @@ from dashboard.notify import NOTIFIER
 from dashboard.scales import Scale
 from dashboard.store import Store
 from dashboard.store import workshop as sql
-from dashboard.store.workshop import Participant, Session, SessionEndedError, TouchpointClosedError, WorkshopError
+from dashboard.store.workshop import (
+    Participant,
+    Session,
+    SessionEndedError,
+    TouchpointClosedError,
+    VoteNotSavedError,
+    WorkshopError,
+)
 
-__all__ = ["Participant", "Session", "SessionEndedError", "TouchpointClosedError", "WorkshopError"]
+__all__ = ["Participant", "Session", "SessionEndedError", "TouchpointClosedError", "VoteNotSavedError", "WorkshopError"]
 
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 """Letters and digits that cannot be mistaken for one another (no 0/O, 1/I/L)."""
@@ -247,6 +254,14 @@ def join(store: Store, session: Session, name: str = "", group_id: int | None = 
     return sql.join(store, session.id, token_hash(token), clean_name(name), group_id), token
 
 
+async def join_async(
+    store: Store, session: Session, name: str = "", group_id: int | None = None
+) -> tuple[Participant, str]:
+    """``join`` for an event loop (the group commit is awaited without a thread)."""
+    token = new_token()
+    return await sql.join_async(store, session.id, token_hash(token), clean_name(name), group_id), token
+
+
 def participant_of(store: Store, token: str) -> Participant | None:
     """The participant a browser's token stands for, if any."""
     return sql.participant(store, token_hash(token)) if token else None
@@ -257,37 +272,69 @@ def vote(
 ) -> str | None:
     """Records a participant's answer on the session's scale (None withdraws it); returns the
     scale point stored (``"4"`` for an answer of ``" 4 "``)."""
+    point, score = _point(session, answer)
+    sql.record_vote(store, participant.id, touchpoint_id, point, score)
+    return point
+
+
+async def vote_async(
+    store: Store, session: Session, participant: Participant, touchpoint_id: int, answer: str | None
+) -> str | None:
+    """``vote`` for an event loop: waits for the group commit without holding a thread."""
+    point, score = _point(session, answer)
+    await sql.record_vote_async(store, participant.id, touchpoint_id, point, score)
+    return point
+
+
+def _point(session: Session, answer: str | None) -> tuple[str | None, float | None]:
+    """The scale point and score an answer stands for (None, None for a withdrawal)."""
     if answer is None:
-        sql.record_vote(store, participant.id, touchpoint_id, None, None)
-        return None
+        return None, None
     scale = Scale.parse(session.scale)
     try:
         score = scale.normalise(answer)
     except ValueError as error:
         raise WorkshopError(str(error)) from error
-    point = scale.points[round((score + 1) / 2 * (len(scale.points) - 1))]
-    sql.record_vote(store, participant.id, touchpoint_id, point, score)
-    return point
+    return scale.points[round((score + 1) / 2 * (len(scale.points) - 1))], score
 
 
 def propose(store: Store, participant: Participant, touchpoint_id: int, idea: str) -> int:
     """Adds a participant's idea (at most ``MAX_IDEAS_PER_PARTICIPANT`` each); the wall hears of it."""
+    found = sql.propose_idea(
+        store, participant.id, touchpoint_id, _idea_text(idea), participant.name, limit=MAX_IDEAS_PER_PARTICIPANT
+    )
+    NOTIFIER.bump(participant.session_id, IDEAS_WAKE_SECONDS)
+    return found
+
+
+async def propose_async(store: Store, participant: Participant, touchpoint_id: int, idea: str) -> int:
+    """``propose`` for an event loop (the group commit is awaited without a thread)."""
+    found = await sql.propose_idea_async(
+        store, participant.id, touchpoint_id, _idea_text(idea), participant.name, limit=MAX_IDEAS_PER_PARTICIPANT
+    )
+    NOTIFIER.bump(participant.session_id, IDEAS_WAKE_SECONDS)
+    return found
+
+
+def _idea_text(idea: str) -> str:
     try:
         cleaned = " ".join(text.clean_text(idea, "idea", MAX_IDEA_LENGTH).split())
     except ValueError as error:
         raise WorkshopError(str(error)) from error
     if not cleaned:
         raise WorkshopError("Write the idea first.")
-    found = sql.propose_idea(
-        store, participant.id, touchpoint_id, cleaned, participant.name, limit=MAX_IDEAS_PER_PARTICIPANT
-    )
-    NOTIFIER.bump(participant.session_id, IDEAS_WAKE_SECONDS)
-    return found
+    return cleaned
 
 
 def back(store: Store, participant: Participant, idea_id: int, in_favour: bool) -> None:
     """Backs (or stops backing) another participant's idea; the wall hears of it."""
     sql.vote_for_idea(store, participant.id, idea_id, in_favour)
+    NOTIFIER.bump(participant.session_id, IDEAS_WAKE_SECONDS)
+
+
+async def back_async(store: Store, participant: Participant, idea_id: int, in_favour: bool) -> None:
+    """``back`` for an event loop (the group commit is awaited without a thread)."""
+    await sql.vote_for_idea_async(store, participant.id, idea_id, in_favour)
     NOTIFIER.bump(participant.session_id, IDEAS_WAKE_SECONDS)
 
 

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import asyncio
 import threading
+from typing import Any
 
 import pandas as pd
 import pytest
 
-from dashboard import room
+from dashboard import notify, room
 from dashboard import workshop as ws
 from dashboard.notify import LocalNotifier
 from dashboard.store import Store, cycles
@@ -154,6 +155,41 @@ def test_the_shared_state_is_built_once_per_version_and_again_after_a_step(store
     assert again is not first and [t["name"] for t in again.touchpoints] == ["Quote"]
 
 
+def test_a_room_of_phones_asking_at_once_after_a_change_costs_one_build_and_one_marks_load(
+    store: Store, session: ws.Session, monkeypatch: pytest.MonkeyPatch
+):
+    """What wakes 300 phones at once must not take 300 worker threads: the first asker reads the
+    database, the others await its answer; and everybody gets their own scores."""
+    notifier = LocalNotifier()
+    the_room = room.Room(lambda: store, notifier)
+    ws.apply_step(store, session, "open")
+    people = [ws.join(store, session, f"P{n}") for n in range(40)]
+    assert session.current_touchpoint_id is not None
+    ws.vote(store, session, people[7][0], session.current_touchpoint_id, "2")
+    notifier.bump(session.id)
+    calls = {"build": 0, "marks": 0}
+    build, marks = room.Room._build, sql.session_marks
+
+    def counted_build(self: room.Room, session_id: int, version: int) -> room.Shared:
+        calls["build"] += 1
+        return build(self, session_id, version)
+
+    def counted_marks(store: Store, session_id: int) -> pd.DataFrame:
+        calls["marks"] += 1
+        return marks(store, session_id)
+
+    monkeypatch.setattr(room.Room, "_build", counted_build)
+    monkeypatch.setattr(sql, "session_marks", counted_marks)
+
+    async def everyone() -> list[dict[str, Any]]:
+        return await asyncio.gather(*(the_room.state_async(session.id, p, t) for p, t in people))
+
+    states = asyncio.run(everyone())
+    assert calls == {"build": 1, "marks": 1}
+    assert [s["scores"] for s in states if s["scores"]] == [{str(session.current_touchpoint_id): "2"}]
+    assert {s["version"] for s in states} == {notifier.version(session.id)}
+
+
 def test_a_participants_token_is_kept_only_as_its_hash(store: Store, session: ws.Session):
     ann, token = ws.join(store, session, "Ann")
     assert sql.participant(store, token) is None
@@ -222,3 +258,51 @@ def test_a_burst_of_idea_changes_moves_the_version_at_once_but_wakes_the_phones_
     assert moved == [start + 1, start + 2, start + 3]
     assert woke == start + 3  # one wake, carrying the newest version
     assert 0.15 < waited < 1.0
+
+
+def test_a_deferred_wake_wakes_a_room_a_few_phones_at_a_time_and_a_step_wakes_all_at_once(monkeypatch):
+    """4 phones at 4 a second, 2 at a time: an idea change wakes two after 0.2 s and two after
+    0.7 s; a facilitator's step wakes all four at once."""
+    monkeypatch.setattr(notify, "DEFERRED_WAKES_PER_SECOND", 4)
+    monkeypatch.setattr(notify, "WAKE_STEP", 2)
+    notifier = LocalNotifier()
+    start = notifier.version(3)
+
+    async def woken(since: int, wake_within: float) -> list[float]:
+        loop = asyncio.get_running_loop()
+
+        async def phone() -> float:
+            await notifier.wait_for_change(3, since, 10)
+            return loop.time() - began
+
+        phones = [asyncio.create_task(phone()) for _ in range(4)]
+        await asyncio.sleep(0.02)
+        began = loop.time()
+        notifier.bump(3, wake_within=wake_within)
+        return sorted(await asyncio.gather(*phones))
+
+    deferred = asyncio.run(woken(start, 0.2))
+    step = asyncio.run(woken(start + 1, 0.0))
+    assert [round(t, 1) for t in deferred] == [0.2, 0.2, 0.7, 0.7]
+    assert max(step) < 0.1
+
+
+def test_a_phone_that_asks_again_after_an_idea_change_waits_for_the_deferred_wake():
+    """The version moved at once, but a phone holding the version it was last woken with waits
+    with the others for the one wake; a phone whose version is older than that is answered at once."""
+    notifier = LocalNotifier()
+    notifier.bump(5)
+    announced = notifier.version(5)
+
+    async def scenario() -> tuple[int, int, float, int]:
+        loop = asyncio.get_running_loop()
+        moved = notifier.bump(5, wake_within=0.3)
+        began = loop.time()
+        woke = await notifier.wait_for_change(5, announced, 5)
+        waited = loop.time() - began
+        return moved, woke, waited, await notifier.wait_for_change(5, announced - 1, 5)
+
+    moved, woke, waited, older = asyncio.run(scenario())
+    assert moved == woke == announced + 1
+    assert 0.25 < waited < 1.0
+    assert older == announced + 1

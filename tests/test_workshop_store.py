@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import importlib
 import threading
 import time
 from collections.abc import Iterator
@@ -11,7 +13,7 @@ import pytest
 
 from dashboard.store import Store, cycles, groups, ideas
 from dashboard.store import workshop as sql
-from dashboard.store.workshop import votes
+from dashboard.store.workshop import group_commit, votes
 from dashboard.touchpoints import TouchpointFields
 
 ROOM = 300
@@ -153,7 +155,9 @@ def test_an_idea_takes_one_vote_per_participant_and_becomes_the_touchpoints_enha
     assert ideas.ideas(store, cycle[1][2])["text"].tolist() == ["Send the invoice with a thank-you note"]
 
 
-def test_three_hundred_people_voting_at_once_lose_no_vote_and_count_none_twice(store, cycle):
+def test_three_hundred_people_voting_at_once_lose_no_vote_and_count_none_twice(store, cycle, monkeypatch):
+    # 300 joins one after another would each wait out the writer's pause between groups.
+    monkeypatch.setattr(group_commit, "BATCH_INTERVAL_SECONDS", 0.0)
     session = start(store, cycle)
     sql.set_open(store, session.id, True)
     people = [sql.join(store, session.id, f"token-{i}") for i in range(ROOM)]
@@ -197,11 +201,11 @@ def test_three_hundred_people_voting_at_once_lose_no_vote_and_count_none_twice(s
     assert per_touchpoint == [(first, 300, 300), (second, 300, 300)]
 
 
-def test_the_leader_waits_for_a_burst_of_votes_but_never_longer_than_the_cap(monkeypatch: pytest.MonkeyPatch):
-    """Group commit: the leader writes once the queue stops growing, or at the cap while it
+def test_the_writer_waits_for_a_burst_of_votes_but_never_longer_than_the_cap(monkeypatch: pytest.MonkeyPatch):
+    """Group commit: the writer writes once the queue stops growing, or at the cap while it
     keeps growing; a lone vote waits one step. (A fake clock: each step lets time pass and,
     while the burst lasts, one more vote arrive.)"""
-    queue = votes._VoteQueue()
+    queue = group_commit._VoteQueue()
     clock = {"now": 0.0, "steps": 0, "arrivals": 0}
 
     def sleep(seconds: float) -> None:
@@ -214,20 +218,21 @@ def test_the_leader_waits_for_a_burst_of_votes_but_never_longer_than_the_cap(mon
     monkeypatch.setattr(time, "sleep", sleep)
     monkeypatch.setattr(time, "monotonic", lambda: clock["now"])
 
-    votes._gather(queue)  # nothing arrives: one step
+    group_commit._gather(queue)  # nothing arrives: one step
     assert clock["steps"] == 1
 
     clock.update(steps=0, arrivals=3)  # a short burst: waits it out, plus the step that sees it end
-    votes._gather(queue)
+    group_commit._gather(queue)
     assert (clock["steps"], len(queue.pending)) == (4, 3)
 
     clock.update(steps=0, arrivals=10_000)  # a burst that goes on: stops at the cap
-    votes._gather(queue)
+    group_commit._gather(queue)
     assert clock["steps"] == round(sql.GATHER_MAX_SECONDS / sql.GATHER_STEP_SECONDS)
 
 
 def test_a_batch_that_dies_mid_write_tells_every_waiter_and_saves_nothing(store, cycle, monkeypatch):
-    """Even an interrupt (not an Exception) must not leave a request looking saved."""
+    """Even an interrupt (not an Exception) must not leave a request looking saved; the writer
+    goes on with the next group."""
     session = start(store, cycle)
     sql.set_open(store, session.id, True)
     person = sql.join(store, session.id, "token-x")
@@ -235,13 +240,89 @@ def test_a_batch_that_dies_mid_write_tells_every_waiter_and_saves_nothing(store,
     class Interrupted(BaseException):
         pass
 
-    def dies(store: Store, batch: list[sql.VoteRequest]) -> None:
+    def dies(store: Store, batch: list[sql.VoteRequest]) -> list[str | None]:
         raise Interrupted("stopped")
 
-    monkeypatch.setattr(votes, "_write_votes", dies)
+    monkeypatch.setattr(votes, "write_votes", dies)
     request = sql.VoteRequest(person.id, cycle[1][0], "4", 0.5)
-    with pytest.raises(Interrupted):
-        sql.submit_votes(store, [request])
+    sql.submit_votes(store, [request])
     assert request.done.is_set()
     assert request.error == "the vote could not be saved (stopped)"
-    assert sql.participant_votes(store, person.id) == {}
+    with pytest.raises(sql.VoteNotSavedError, match="^the vote could not be saved"):
+        sql.record_vote(store, person.id, cycle[1][0], "4", 0.5)
+    monkeypatch.undo()
+    sql.record_vote(store, person.id, cycle[1][0], "4", 0.5)
+    assert sql.participant_votes(store, person.id) == {cycle[1][0]: "4"}
+
+
+def test_a_vote_awaited_on_an_event_loop_is_written_and_a_refusal_raises_there(store, cycle):
+    """The HTTP routes' path: the writer thread settles the loop's future."""
+    session = start(store, cycle)
+    sql.set_open(store, session.id, True, cycle[1][0])
+    person = sql.join(store, session.id, "token-y")
+
+    async def both() -> None:
+        await sql.record_vote_async(store, person.id, cycle[1][0], "2", -0.5)
+        with pytest.raises(sql.TouchpointClosedError, match="^voting on this touchpoint is closed$"):
+            await sql.record_vote_async(store, person.id, cycle[1][1], "2", -0.5)
+
+    asyncio.run(both())
+    assert sql.participant_votes(store, person.id) == {cycle[1][0]: "2"}
+
+
+def test_a_refused_change_in_a_group_leaves_the_votes_and_joins_beside_it_written(store, cycle):
+    """Joins, ideas and backings ride in the votes' transaction; one refused before it wrote
+    anything is answered with its reason and the rest of the group commits."""
+    session = start(store, cycle)
+    sql.set_open(store, session.id, True)
+    ann = sql.join(store, session.id, "token-ann")
+    vote = sql.VoteRequest(ann.id, cycle[1][0], "5", 1.0)
+    # The package re-exports functions named like these modules: take the modules themselves.
+    sessions, workshop_ideas = (importlib.import_module(f"dashboard.store.workshop.{m}") for m in ("sessions", "ideas"))
+    joining = group_commit.Job(sessions._joining(session.id, "token-bob", "Bob", None))
+    refused = group_commit.Job(workshop_ideas._proposing(ann.id, cycle[1][0], "Call back", "Ann", 0))
+    idea = group_commit.Job(workshop_ideas._proposing(ann.id, cycle[1][1], "Send photos", "Ann", None))
+    group_commit.enqueue_votes(store, [vote, joining, refused, idea])
+    for write in (vote, joining, refused, idea):
+        write.done.wait()
+    assert vote.error is None and sql.participant_votes(store, ann.id) == {cycle[1][0]: "5"}
+    assert joining.outcome() == sql.participant(store, "token-bob")
+    with pytest.raises(sql.WorkshopError, match="^you have proposed 0 ideas, the most one person can in a session$"):
+        refused.outcome()
+    assert sql.session_ideas(store, session.id)[["id", "text"]].values.tolist() == [[idea.outcome(), "Send photos"]]
+
+
+def test_backings_in_one_group_count_each_person_once_and_the_newest_request_wins(store, cycle):
+    session = start(store, cycle)
+    other = sql.create_session(store, cycle[0], cycle[1], "1-5", codes("WXYZ").__next__)
+    ann, bob, cy = (sql.join(store, session.id, f"token-{n}") for n in ("ann", "bob", "cy"))
+    stranger = sql.join(store, other.id, "token-stranger")
+    idea = sql.propose_idea(store, cy.id, cycle[1][0], "Call back within the hour")
+    hidden = sql.propose_idea(store, cy.id, cycle[1][1], "Free coffee")
+    sql.set_hidden(store, session.id, hidden, True)
+    group = [
+        group_commit.BackingRequest(ann.id, idea, True),
+        group_commit.BackingRequest(bob.id, idea, True),
+        group_commit.BackingRequest(bob.id, idea, False),  # Bob changes his mind in the same instant
+        group_commit.BackingRequest(ann.id, hidden, True),
+        group_commit.BackingRequest(stranger.id, idea, True),
+        group_commit.BackingRequest(ann.id, idea, True),  # a repeated tap counts once
+    ]
+    group_commit.enqueue_votes(store, group)
+    for request in group:
+        request.done.wait()
+    assert [r.error for r in group] == [
+        None,
+        None,
+        None,
+        "the facilitator has taken that idea off the wall",
+        "that idea is not part of this session",
+        None,
+    ]
+    shown = sql.session_ideas(store, session.id, ann.id)
+    assert shown[["text", "votes", "backed"]].values.tolist() == [["Call back within the hour", 1, True]]
+    sql.vote_for_idea(store, ann.id, idea, False)
+    assert sql.session_ideas(store, session.id)[["text", "votes"]].values.tolist() == [
+        ["Call back within the hour", 0],
+        ["Free coffee", 0],
+    ]

@@ -100,7 +100,7 @@ async def find_session(room: Room, request: Request) -> ws.Session:
         raise ApiError(429, "too many wrong workshop codes from your address; wait a minute and try again")
     typed = str(request.path_params.get("code", ""))
     code = ws.normalise_code(typed)
-    found = (room.peek_session(code) or await run_in_threadpool(room.session, code)) if code else None
+    found = await room.session_async(code) if code else None
     if found is None:
         room.limits.wrong_codes.take(client)
         raise ApiError(404, f"No workshop session has the code {typed[:20]!r}. Check the code on the screen.")
@@ -130,6 +130,8 @@ def _refusal(problem: ValueError) -> Response:
         return error(410, message)
     if isinstance(problem, ws.TouchpointClosedError):
         return error(409, message)
+    if isinstance(problem, ws.VoteNotSavedError):  # the database failed, not the request
+        return error(503, f"{message}; please try again")
     return error(404 if message.startswith("that ") else 422, message)
 
 
@@ -177,9 +179,8 @@ async def join(visit: Visit) -> Response:
         participant, token, status = visit.participant, visit.token, 200
     else:
         group_id = await visit.blocking(_group_id, visit, _text(body, "group"))
-        participant, token = await visit.blocking(
-            ws.join, visit.room.store(), visit.session, _text(body, "name"), group_id
-        )
+        participant, token = await ws.join_async(visit.room.store(), visit.session, _text(body, "name"), group_id)
+        visit.room.remember(token, participant)
         status = 201
     answer = JSONResponse(
         {"token": token, "name": participant.name, "csrf": csrf_value(token)},
@@ -218,7 +219,7 @@ async def state(visit: Visit) -> Response:
         if not await _unless_gone(visit.request, waiting):
             return Response(status_code=204)  # nobody is listening any more
         await find_session(visit.room, visit.request)  # the wait may have ended the session: 410
-    found = await visit.blocking(visit.room.state, visit.session.id, visit.me, visit.token)
+    found = await visit.room.state_async(visit.session.id, visit.me, visit.token)
     return JSONResponse(found, headers={"cache-control": "no-store"})
 
 
@@ -242,14 +243,14 @@ async def events(visit: Visit) -> Response:
     room, session_id, me, token = visit.room, visit.session.id, visit.me, visit.token
 
     async def stream() -> AsyncIterator[str]:
-        found = await run_in_threadpool(room.state, session_id, me, token)
+        found = await room.state_async(session_id, me, token)
         yield f"event: state\ndata: {json.dumps(found)}\n\n"
         while found["live"]:
             version = await room.notifier.wait_for_change(session_id, found["version"], EVENT_KEEPALIVE_SECONDS)
             if version == found["version"]:
                 yield ": still here\n\n"
                 continue
-            found = await run_in_threadpool(room.state, session_id, me, token)
+            found = await room.state_async(session_id, me, token)
             yield f"event: state\ndata: {json.dumps(found)}\n\n"
 
     return StreamingResponse(
@@ -271,7 +272,7 @@ async def put_vote(visit: Visit) -> dict[str, Any]:
     touchpoint_id = _whole(visit.request.path_params["touchpoint_id"], "touchpoint_id")
     _limit(visit.room.limits.votes.take(str(visit.me.id)), "votes")
     try:
-        stored = await visit.blocking(ws.vote, visit.room.store(), visit.session, visit.me, touchpoint_id, str(answer))
+        stored = await ws.vote_async(visit.room.store(), visit.session, visit.me, touchpoint_id, str(answer))
     finally:
         visit.room.wrote(visit.me.id)
     return {"touchpoint_id": touchpoint_id, "answer": stored}
@@ -282,7 +283,7 @@ async def delete_vote(visit: Visit) -> dict[str, Any]:
     touchpoint_id = _whole(visit.request.path_params["touchpoint_id"], "touchpoint_id")
     _limit(visit.room.limits.votes.take(str(visit.me.id)), "votes")
     try:
-        await visit.blocking(ws.vote, visit.room.store(), visit.session, visit.me, touchpoint_id, None)
+        await ws.vote_async(visit.room.store(), visit.session, visit.me, touchpoint_id, None)
     finally:
         visit.room.wrote(visit.me.id)
     return {"touchpoint_id": touchpoint_id, "answer": None}
@@ -294,7 +295,7 @@ async def post_idea(visit: Visit) -> dict[str, Any]:
     touchpoint_id = _whole(body.get("touchpoint_id"), "touchpoint_id")
     idea = _text(body, "text")
     _limit(visit.room.limits.ideas.take(str(visit.me.id)), "ideas")
-    found = await visit.blocking(ws.propose, visit.room.store(), visit.me, touchpoint_id, idea)
+    found = await ws.propose_async(visit.room.store(), visit.me, touchpoint_id, idea)
     return {"id": found, "touchpoint_id": touchpoint_id}
 
 
@@ -304,7 +305,7 @@ def backing(in_favour: bool) -> Callable[[Visit], Awaitable[dict[str, Any]]]:
         idea_id = _whole(visit.request.path_params["idea_id"], "idea_id")
         _limit(visit.room.limits.votes.take(str(visit.me.id)), "changes")
         try:
-            await visit.blocking(ws.back, visit.room.store(), visit.me, idea_id, in_favour)
+            await ws.back_async(visit.room.store(), visit.me, idea_id, in_favour)
         finally:
             visit.room.wrote(visit.me.id)
         return {"idea_id": idea_id, "backed": in_favour}

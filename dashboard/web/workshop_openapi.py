@@ -18,6 +18,7 @@ STATUSES = {
     "415": "Send application/json.",
     "422": "Well-formed but refused; the message says why.",
     "429": "Past a rate limit (wrong codes per address, votes or ideas per participant); wait a little.",
+    "503": "The database failed to save the vote (nothing was saved); try again.",
 }
 CODE = {"name": "code", "in": "path", "required": True, "schema": {"type": "string"}, "description": "join code"}
 PARTICIPANT: list[dict[str, list[str]]] = [{"participant": []}]
@@ -180,14 +181,14 @@ PARTICIPANT_PATHS: dict[str, Any] = {
             "security": PARTICIPANT,
             "parameters": [CODE, _int_param("touchpoint_id")],
             "requestBody": _body(_object({"answer": {"type": "string"}})),
-            "responses": _answers({"200": json_body(ref("WorkshopVote"), "Saved.")}, _BODY_ERRORS),
+            "responses": _answers({"200": json_body(ref("WorkshopVote"), "Saved.")}, f"{_BODY_ERRORS} 503"),
         },
         "delete": {
             "summary": "Take a score back while the touchpoint is open",
             "security": PARTICIPANT,
             "parameters": [CODE, _int_param("touchpoint_id")],
             "responses": _answers(
-                {"200": json_body(ref("WorkshopVote"), "Taken back.")}, "401 403 404 409 410 422 429"
+                {"200": json_body(ref("WorkshopVote"), "Taken back.")}, "401 403 404 409 410 422 429 503"
             ),
         },
     },

@@ -2,20 +2,38 @@
 ``from dashboard.store import workshop as sql`` and ``sql.record_vote(...)``.
 
 - ``sessions``: sessions, their touchpoints and steps, participants, totals;
-- ``votes``: votes (impressions, source ``workshop``) by group commit, tallies;
+- ``votes``: votes (impressions, source ``workshop``) and tallies;
+- ``group_commit``: the queue and the writer thread that write the room's votes, joins and
+  ideas in groups;
+- ``errors``: why a workshop write was refused;
 - ``ideas``: enhancement ideas proposed, backed and hidden in a session.
 """
 
-from dashboard.store.workshop.ideas import propose_idea, session_ideas, set_hidden, vote_for_idea
+from dashboard.store.workshop.errors import SessionEndedError, TouchpointClosedError, WorkshopError
+from dashboard.store.workshop.group_commit import (
+    GATHER_MAX_SECONDS,
+    GATHER_STEP_SECONDS,
+    VoteNotSavedError,
+    VoteRequest,
+    record_vote,
+    record_vote_async,
+    submit_votes,
+)
+from dashboard.store.workshop.ideas import (
+    propose_idea,
+    propose_idea_async,
+    session_ideas,
+    set_hidden,
+    vote_for_idea,
+    vote_for_idea_async,
+)
 from dashboard.store.workshop.sessions import (
     Participant,
     Session,
-    SessionEndedError,
-    TouchpointClosedError,
-    WorkshopError,
     create_session,
     end_session,
     join,
+    join_async,
     open_touchpoints,
     participant,
     reopen_session,
@@ -33,15 +51,10 @@ from dashboard.store.workshop.sessions import (
     update_participant,
 )
 from dashboard.store.workshop.votes import (
-    GATHER_MAX_SECONDS,
-    GATHER_STEP_SECONDS,
-    VoteRequest,
     participant_marks,
     participant_votes,
-    record_vote,
     session_marks,
     session_tallies,
-    submit_votes,
     tally,
 )
 
@@ -52,17 +65,21 @@ __all__ = [
     "Session",
     "SessionEndedError",
     "TouchpointClosedError",
+    "VoteNotSavedError",
     "VoteRequest",
     "WorkshopError",
     "create_session",
     "end_session",
     "join",
+    "join_async",
     "open_touchpoints",
     "participant",
     "participant_marks",
     "participant_votes",
     "propose_idea",
+    "propose_idea_async",
     "record_vote",
+    "record_vote_async",
     "reopen_session",
     "session",
     "session_by_code",
@@ -83,4 +100,5 @@ __all__ = [
     "totals",
     "update_participant",
     "vote_for_idea",
+    "vote_for_idea_async",
 ]

@@ -7,12 +7,16 @@ participant per idea; ``enhancement_idea.votes`` keeps the count.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import duckdb
 import pandas as pd
 
-from dashboard.store import Store
+from dashboard.store import Cursor, Store
 from dashboard.store import ideas as idea_store
-from dashboard.store.workshop.sessions import SessionEndedError, WorkshopError, audit_step
+from dashboard.store.workshop import group_commit
+from dashboard.store.workshop.errors import SessionEndedError, WorkshopError
+from dashboard.store.workshop.sessions import audit_step
 
 
 def _require_participant_in_live_session(cur: duckdb.DuckDBPyConnection, participant_id: int) -> int:
@@ -31,10 +35,23 @@ def _require_participant_in_live_session(cur: duckdb.DuckDBPyConnection, partici
 def propose_idea(
     store: Store, participant_id: int, touchpoint_id: int, text: str, author: str = "", *, limit: int | None = None
 ) -> int:
-    """Adds an enhancement idea for a touchpoint of the participant's live session.
+    """Adds an enhancement idea for a touchpoint of the participant's live session (in the room's
+    next group commit). With ``limit``, a participant who has proposed that many ideas in the
+    session is refused."""
+    return group_commit.run(store, _proposing(participant_id, touchpoint_id, text, author, limit))
 
-    With ``limit``, a participant who has proposed that many ideas in the session is refused."""
-    with store.transaction() as cur:
+
+async def propose_idea_async(
+    store: Store, participant_id: int, touchpoint_id: int, text: str, author: str = "", *, limit: int | None = None
+) -> int:
+    """``propose_idea`` for an event loop: waits without holding a thread."""
+    return await group_commit.run_async(store, _proposing(participant_id, touchpoint_id, text, author, limit))
+
+
+def _proposing(
+    participant_id: int, touchpoint_id: int, text: str, author: str, limit: int | None
+) -> Callable[[Cursor], int]:
+    def work(cur: Cursor) -> int:  # every refusal comes before the insert (see group_commit.Job)
         session_id = _require_participant_in_live_session(cur, participant_id)
         member = cur.execute(
             "select 1 from workshop_touchpoint where session_id = ? and touchpoint_id = ?", [session_id, touchpoint_id]
@@ -51,32 +68,18 @@ def propose_idea(
             cur, touchpoint_id, text, author=author, session_id=session_id, participant_id=participant_id
         )
 
+    return work
+
 
 def vote_for_idea(store: Store, participant_id: int, idea_id: int, in_favour: bool = True) -> None:
-    """Gives (or takes back) a participant's one vote for an idea of their session."""
-    with store.transaction() as cur:
-        session_id = _require_participant_in_live_session(cur, participant_id)
-        idea = cur.execute(
-            "select workshop_session_id, coalesce(hidden, false) from enhancement_idea where id = ?", [idea_id]
-        ).fetchone()
-        if idea is None or idea[0] != session_id:
-            raise WorkshopError("that idea is not part of this session")
-        if idea[1] and in_favour:
-            raise WorkshopError("the facilitator has taken that idea off the wall")
-        if in_favour:
-            changed = cur.execute(
-                "insert into workshop_idea_vote values (?, ?) on conflict do nothing returning idea_id",
-                [idea_id, participant_id],
-            ).fetchall()
-            step = 1
-        else:
-            changed = cur.execute(
-                "delete from workshop_idea_vote where idea_id = ? and participant_id = ? returning idea_id",
-                [idea_id, participant_id],
-            ).fetchall()
-            step = -1
-        if changed:
-            cur.execute("update enhancement_idea set votes = votes + ? where id = ?", [step, idea_id])
+    """Gives (or takes back) a participant's one vote for an idea of their session (in the room's
+    next group commit, with every other backing waiting: ``backings``)."""
+    group_commit.back(store, participant_id, idea_id, in_favour)
+
+
+async def vote_for_idea_async(store: Store, participant_id: int, idea_id: int, in_favour: bool = True) -> None:
+    """``vote_for_idea`` for an event loop: waits without holding a thread."""
+    await group_commit.back_async(store, participant_id, idea_id, in_favour)
 
 
 def set_hidden(store: Store, session_id: int, idea_id: int, hidden: bool) -> None:

@@ -14,20 +14,10 @@ from dataclasses import dataclass
 import duckdb
 import pandas as pd
 
-from dashboard.store import Store, audit, rollup
+from dashboard.store import Cursor, Store, audit, rollup
 from dashboard.store.impressions import _registered
-
-
-class WorkshopError(ValueError):
-    """A workshop action that cannot happen now (ended session, closed touchpoint, bad code)."""
-
-
-class SessionEndedError(WorkshopError):
-    """The session has ended: nothing more can be written to it."""
-
-
-class TouchpointClosedError(WorkshopError):
-    """The touchpoint is not open for votes now."""
+from dashboard.store.workshop import group_commit
+from dashboard.store.workshop.errors import SessionEndedError, WorkshopError
 
 
 @dataclass(frozen=True)
@@ -309,15 +299,29 @@ def reopen_session(store: Store, session_id: int, new_code: Callable[[], str]) -
 
 
 def join(store: Store, session_id: int, token: str, name: str = "", group_id: int | None = None) -> Participant:
-    """Registers a participant of a live session under a secret token kept by their browser."""
-    with store.transaction() as cur:
+    """Registers a participant of a live session under a secret token kept by their browser
+    (in the room's next group commit: a whole room joins within a minute)."""
+    return group_commit.run(store, _joining(session_id, token, name, group_id))
+
+
+async def join_async(
+    store: Store, session_id: int, token: str, name: str = "", group_id: int | None = None
+) -> Participant:
+    """``join`` for an event loop: waits without holding a thread."""
+    return await group_commit.run_async(store, _joining(session_id, token, name, group_id))
+
+
+def _joining(session_id: int, token: str, name: str, group_id: int | None) -> Callable[[Cursor], Participant]:
+    def work(cur: Cursor) -> Participant:
         _require_live(cur, session_id)
         row = cur.execute(
             "insert into workshop_participant (session_id, token, name, group_id) values (?, ?, ?, ?) returning id",
             [session_id, token, name, group_id],
         ).fetchone()
-    assert row is not None
-    return Participant(int(row[0]), session_id, token, name, group_id)
+        assert row is not None
+        return Participant(int(row[0]), session_id, token, name, group_id)
+
+    return work
 
 
 def participant(store: Store, token: str) -> Participant | None:

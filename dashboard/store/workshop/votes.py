@@ -5,19 +5,14 @@ shows on the map and the dashboards like any other. ``workshop_vote`` holds one 
 participant per touchpoint that points at that impression: a changed vote updates the
 impression in place, a withdrawn vote deletes it, so nothing is ever counted twice.
 
-Votes arrive in bursts (a room of people pressing a button at once), and each DuckDB commit
-costs a few milliseconds. ``submit_votes`` therefore commits in groups: whoever finds the
-queue waiting writes every queued vote in one transaction with a handful of set-based
-statements, and the others only wait for their answer.
+Votes arrive in bursts, so they are written in groups (``group_commit``): ``write_votes``
+writes one group in one transaction with a handful of set-based statements.
 """
 
 from __future__ import annotations
 
-import threading
-import time
-import weakref
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from typing import Protocol
 
 import duckdb
 import pandas as pd
@@ -25,118 +20,22 @@ import pyarrow as pa
 
 from dashboard.store import Store, rollup
 from dashboard.store.impressions import _registered
-from dashboard.store.workshop.sessions import SessionEndedError, TouchpointClosedError, WorkshopError
 
 NOT_A_PARTICIPANT = "you are not part of a live workshop session"
 ENDED = "this workshop session has ended"
 CLOSED = "voting on this touchpoint is closed"
-_REFUSALS: dict[str, type[WorkshopError]] = {ENDED: SessionEndedError, CLOSED: TouchpointClosedError}
 
 
-@dataclass
-class VoteRequest:
-    """One participant's vote on one touchpoint; ``raw_value`` None withdraws the vote."""
+class Vote(Protocol):
+    """One vote to write (``raw_value`` None withdraws it)."""
 
     participant_id: int
     touchpoint_id: int
     raw_value: str | None
     score: float | None
-    error: str | None = None
-    done: threading.Event = field(default_factory=threading.Event)
 
 
-class _VoteQueue:
-    def __init__(self) -> None:
-        self.pending: list[VoteRequest] = []
-        self.mutex = threading.Lock()
-        self.leader = threading.Lock()
-        self.last_write = 0.0
-
-
-_QUEUES: weakref.WeakKeyDictionary[Store, _VoteQueue] = weakref.WeakKeyDictionary()
-_QUEUES_MUTEX = threading.Lock()
-
-
-def _queue(store: Store) -> _VoteQueue:
-    with _QUEUES_MUTEX:
-        found = _QUEUES.get(store)
-        if found is None:
-            found = _QUEUES[store] = _VoteQueue()
-        return found
-
-
-GATHER_STEP_SECONDS = 0.002
-GATHER_MAX_SECONDS = 0.02
-BATCH_INTERVAL_SECONDS = 0.1
-"""The shortest time between the starts of two vote transactions. A transaction costs about
-20 ms of CPU whether it carries one vote or three hundred, so when a room's taps trickle in
-(people think before they tap), writing each alone would cost a core; at most ten a second
-bound the writes to a fifth of one, and a tap waits 0.1 s at most for its turn."""
-
-
-def _gather(queue: _VoteQueue) -> None:
-    """Lets a burst of votes finish arriving before the leader writes them: while the queue
-    still grows, wait a step (at most ``GATHER_MAX_SECONDS`` in all). When a whole room votes
-    at once, one transaction then carries nearly every vote, instead of a first one with the
-    few that arrived in the first instant and a second, full one that everybody else waits
-    behind. A lone vote waits one step."""
-    deadline = time.monotonic() + GATHER_MAX_SECONDS
-    seen = -1
-    while time.monotonic() < deadline:
-        with queue.mutex:
-            waiting = len(queue.pending)
-        if waiting == seen:
-            return
-        seen = waiting
-        time.sleep(GATHER_STEP_SECONDS)
-
-
-def submit_votes(store: Store, requests: Sequence[VoteRequest]) -> None:
-    """Records votes; on return every request is done and ``error`` says why one was refused.
-
-    Requests from many threads are gathered: the first to get the leader lock writes all that
-    are waiting in one transaction. Later requests for the same participant and touchpoint
-    win over earlier ones.
-    """
-    queue = _queue(store)
-    with queue.mutex:
-        queue.pending.extend(requests)
-    for request in requests:
-        if request.done.is_set():
-            continue
-        with queue.leader:
-            if request.done.is_set():
-                continue
-            _gather(queue)
-            pause = queue.last_write + BATCH_INTERVAL_SECONDS - time.monotonic()
-            if pause > 0:
-                time.sleep(pause)
-            queue.last_write = time.monotonic()
-            with queue.mutex:
-                batch, queue.pending = queue.pending, []
-            if not batch:  # cannot happen while requests are only taken with their own: defensive
-                continue
-            try:
-                _write_votes(store, batch)
-            except BaseException as error:  # the whole batch failed: every waiter hears why
-                for item in batch:
-                    item.error = f"the vote could not be saved ({error or type(error).__name__})"
-                    item.done.set()
-                raise
-
-
-def record_vote(
-    store: Store, participant_id: int, touchpoint_id: int, raw_value: str | None, score: float | None
-) -> None:
-    """Records (or replaces, or with ``raw_value`` None withdraws) one vote; raises WorkshopError if refused
-    (SessionEndedError, TouchpointClosedError for those two reasons)."""
-    request = VoteRequest(participant_id, touchpoint_id, raw_value, score)
-    submit_votes(store, [request])
-    if request.error:
-        raise _REFUSALS.get(request.error, WorkshopError)(request.error)
-
-
-def _incoming(batch: list[VoteRequest]) -> pa.Table:
+def _incoming(batch: Sequence[Vote]) -> pa.Table:
     # The votes go to DuckDB as Arrow tables: a pandas frame with text columns is sampled for
     # its types on every statement that reads it, a few milliseconds each time.
     return pa.table(
@@ -227,8 +126,10 @@ def _add(cur: duckdb.DuckDBPyConnection) -> None:
     )
 
 
-def _write_votes(store: Store, batch: list[VoteRequest]) -> None:
-    with store.transaction() as cur, _registered(cur, {"incoming_votes": _incoming(batch)}):
+def write_votes(cur: duckdb.DuckDBPyConnection, batch: Sequence[Vote]) -> list[str | None]:
+    """Writes a group of votes inside the caller's transaction; per vote, in order, None
+    (written, or replaced by a later vote of the same group) or why it was refused."""
+    with _registered(cur, {"incoming_votes": _incoming(batch)}):
         checked = _checked(cur)
         accepted = checked[checked["refusal"].isna() & checked["newest"]]
         withdrawn = accepted["raw_value"].isna()
@@ -242,10 +143,7 @@ def _write_votes(store: Store, batch: list[VoteRequest]) -> None:
             if accepted["new_impression_id"].notna().any():
                 _add(cur)
     refusals = dict(zip(checked["seq"], checked["refusal"], strict=True))
-    for seq, request in enumerate(batch):
-        refusal = refusals.get(seq)
-        request.error = refusal if isinstance(refusal, str) else None
-        request.done.set()
+    return [found if isinstance(found := refusals.get(seq), str) else None for seq in range(len(batch))]
 
 
 def participant_votes(store: Store, participant_id: int) -> dict[int, str]:
