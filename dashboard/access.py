@@ -114,7 +114,8 @@ class Principal:
             return "you are not signed in" if self.kind == "anonymous" else "a workshop participant may only vote"
         if not self.may(kind):
             return f"this needs the {NEEDS.get(kind, kind)} role; your role is {self.role}"
-        if kind in WORKSPACE_WIDE and self.cycles is not None:
+        # Deleting something bound to no cycle (a stakeholder group, a team) reaches every cycle too.
+        if (kind in WORKSPACE_WIDE or (kind == "delete" and cycle_id is None)) and self.cycles is not None:
             return "this concerns the whole workspace; you see only some service cycles (ask an admin who sees all)"
         if not self.sees(cycle_id):
             return "that service cycle is outside what you may see"

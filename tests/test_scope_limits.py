@@ -30,6 +30,11 @@ def _state(store: Store) -> tuple[object, ...]:
     )
 
 
+def _unused_group(store: Store) -> int:
+    found = groups.groups(store)
+    return int(found.loc[found["name"] == "Unused", "id"].iloc[0])
+
+
 @pytest.mark.parametrize(
     "write",
     [
@@ -41,11 +46,23 @@ def _state(store: Store) -> tuple[object, ...]:
         lambda s: plan.set_settings(s, {"recent_days": 60}),
         lambda s: flow.set_settings(s, {"customer_value": 900}),
         lambda s: groups.rename_named(s, "group", int(groups.groups(s)["id"].iloc[0]), "Renamed", ""),
+        lambda s: groups.delete_named(s, "group", _unused_group(s)),
     ],
-    ids=["widen own scope", "add an admin", "raise a role", "unscoped token", "backup", "thresholds", "flow", "group"],
+    ids=[
+        "widen own scope",
+        "add an admin",
+        "raise a role",
+        "unscoped token",
+        "backup",
+        "thresholds",
+        "flow",
+        "rename a group",
+        "delete a group",
+    ],
 )
 def test_an_admin_limited_to_some_cycles_may_not_touch_the_whole_workspace(demo_store: Store, write: object) -> None:
     person(demo_store, "vic@example.org", "viewer")
+    groups.add_group(demo_store, "Unused")
     scoped = person(demo_store, "sam@example.org", "admin", cycles=(REPAIR_JOB,))
     before = _state(demo_store)
     with access.acting_as(scoped), pytest.raises(access.ForbiddenError) as refused:
@@ -65,6 +82,7 @@ def test_a_scoped_admin_finds_people_tokens_and_backups_replaced_by_the_reason(
         "service cycles, so an admin who sees them all looks after these."
     ]
     assert [b.label for b in at.form_submit_button if b.label == "Save" and not b.disabled] == []
+    assert [b.label for b in at.button if b.label.startswith("Delete")] == []
 
 
 @pytest.mark.parametrize(
