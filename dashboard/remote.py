@@ -176,14 +176,30 @@ def hand_off(args: argparse.Namespace) -> int | None:
     """Runs the command through the server that holds its workspace; None when none does."""
     sub = getattr(args, f"{args.command}_command", None)
     handler = HANDLERS.get((args.command, sub))
-    if handler is None:
-        return None
-    found = announcement.live(getattr(args, "db", None) or database_path())
-    if found is None:
+    token = os.environ.get(TOKEN_ENV_VAR, "").strip()
+    workspace = getattr(args, "db", None) or database_path()
+    found = None if handler is None else announcement.live(workspace)
+    if found is None and token:
+        # Working on the file would act as its owner (everything allowed), not as the token's
+        # user: refuse rather than quietly ignore the token.
+        command = " ".join(part for part in (args.command, sub) if part)
+        print(
+            f"error: {TOKEN_ENV_VAR} is set, but no running server holds {workspace} to check it"
+            + ("" if handler is not None else f" and '{command}' does not go through a server")
+            + f"; start the server, or unset {TOKEN_ENV_VAR} to work on the file as its owner",
+            file=sys.stderr,
+        )
+        return _refused(args)
+    if handler is None or found is None:
         return None
     try:
         # DASHBOARD_TOKEN: a user's token, so the answers cover only what that user may see and do.
-        return handler(Remote(found.url, os.environ.get(TOKEN_ENV_VAR) or found.token), args)
+        return handler(Remote(found.url, token or found.token), args)
     except RemoteError as refusal:
         print(f"error: {' '.join(str(refusal).split())}", file=sys.stderr)
-        return remote_accounts.REFUSED if args.command in remote_accounts.COMMANDS else 1
+        return _refused(args)
+
+
+def _refused(args: argparse.Namespace) -> int:
+    """The exit status of a refusal: 2 for the account commands (their rule), else 1."""
+    return remote_accounts.REFUSED if args.command in remote_accounts.COMMANDS else 1

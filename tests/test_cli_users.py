@@ -140,3 +140,30 @@ def test_outside_open_mode_a_token_needs_user(
     refused = run(capsys, "token", "create", "--name", "ci", "--role", "viewer", "--db", str(db))
     assert refused == (2, "", "error: name the user the token belongs to (only open mode has tokens without one)\n")
     assert accounts.mode() == "local"
+
+
+@pytest.mark.parametrize(
+    ("command", "tail", "status"),
+    [
+        (["stats", "--json"], "", 1),
+        (["user", "list"], "", 2),
+        (["demo"], " and 'demo' does not go through a server", 1),
+    ],
+    ids=["a-command-a-server-could-run", "an-account-command", "a-command-only-on-the-file"],
+)
+def test_a_token_in_the_environment_with_no_server_to_check_it_is_refused_not_ignored(
+    db: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    command: list[str],
+    tail: str,
+    status: int,
+):
+    monkeypatch.setenv("DASHBOARD_TOKEN", "a viewer's token")
+    code, out, err = run(capsys, *command, "--db", str(db))
+    assert (code, out, err) == (
+        status,
+        "",
+        f"error: DASHBOARD_TOKEN is set, but no running server holds {db} to check it{tail}; start the server,"
+        " or unset DASHBOARD_TOKEN to work on the file as its owner\n",
+    )

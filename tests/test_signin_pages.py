@@ -96,11 +96,12 @@ def test_with_a_single_sign_on_role_a_newcomer_gets_a_viewer_account_on_first_vi
 ):
     monkeypatch.setenv("DASHBOARD_AUTH", "oidc")
     monkeypatch.setenv("DASHBOARD_SSO_ROLE", "viewer")
+    monkeypatch.setenv("DASHBOARD_SSO_DOMAINS", "example.org")
     path = demo_store.path
     demo_store.close()
     at = app(path, monkeypatch)
     at.secrets["auth"] = AUTH
-    at.user = {"is_logged_in": True, "email": "Zoe@Example.org"}
+    at.user = {"is_logged_in": True, "email": "Zoe@Example.org", "email_verified": True}
     at.run()
     assert not at.exception
     assert signed_in_line(at)[0] == "Signed in as zoe@example.org · Viewer"

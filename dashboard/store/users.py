@@ -7,6 +7,7 @@ passwords as argon2 hashes (``accounts``). Every change is one transaction with 
 from __future__ import annotations
 
 import hashlib
+import threading
 from collections.abc import Iterable
 from functools import cache
 
@@ -186,59 +187,78 @@ def redeem(store: Store, secret: str, password: str) -> str:
     return str(row[1])
 
 
+_ATTEMPTS = threading.Lock()
+"""Counting a pair's recent attempts and recording this one is one step, for every store of this
+process (DuckDB lets one process hold the file): two guesses at once cannot both see four."""
+
+
 def sign_in(store: Store, email: str, password: str, address: str) -> int:
     """The user id when the password is right; ``SignInError`` otherwise, the same for every cause.
 
-    Failures count per account and address over ``LOCKOUT_WINDOW``; after ``LOCKOUT_FAILURES`` that
-    pair is refused until the window passes, even with the right password.
+    Attempts count per account and address over ``LOCKOUT_WINDOW``; after ``LOCKOUT_FAILURES``
+    that pair is refused until the window passes, even with the right password. Each attempt is
+    recorded before the password is checked and removed when it was right. Neither the record
+    nor the check takes the workspace's write lock or changes its data version: wrong passwords
+    must not hold up anyone's writes nor empty the pages' caches.
     """
     wrong = accounts.SignInError("wrong e-mail or password")
     try:
         folded = _email(email)
     except UserError:
         raise wrong from None
+    with store.cursor() as cur:
+        _count_attempt(cur, folded, address)
+        row = cur.execute(
+            "select id, password_hash, role from app_user where email = ? and disabled_at is null", [folded]
+        ).fetchone()
+    stored = str(row[1]) if row is not None and row[1] else None
+    # An unknown e-mail and an account with no password yet cost the same argon2 check as a real
+    # one: the time taken must not tell which addresses have accounts, nor which have passwords.
+    matches = accounts.password_matches(stored or _stand_in_hash(), password)
+    if row is None or stored is None or not matches:
+        raise wrong
+    with _ATTEMPTS, store.cursor() as cur:
+        cur.begin()
+        cur.execute("delete from sign_in_failure where email = ? and address = ?", [folded, address])
+        # The link between a session and a person, for the audit log; no permission to check.
+        cur.execute(
+            "insert into audit_log (actor, role, kind, action, detail) values (?, ?, 'users', 'signed in', ?)",
+            [folded, str(row[2]), f"from {address}" if address else ""],
+        )
+        cur.commit()
+    return int(row[0])
+
+
+def _count_attempt(cur: Cursor, email: str, address: str) -> None:
+    """Refuses a locked pair; else records this attempt as failed until it proves right, and
+    sweeps attempts older than the window. Statements on their own (no write transaction)."""
     window = int(accounts.LOCKOUT_WINDOW.total_seconds())
-    with store.transaction() as cur:
-        failures = cur.execute(
+    with _ATTEMPTS:
+        recent = cur.execute(
             "select count(*) from sign_in_failure where email = ? and address = ?"
             " and failed_at > current_timestamp::timestamp - to_seconds(?)",
-            [folded, address, window],
+            [email, address, window],
         ).fetchone()
-        if failures is not None and int(failures[0]) >= accounts.LOCKOUT_FAILURES:
+        if recent is not None and int(recent[0]) >= accounts.LOCKOUT_FAILURES:
             minutes = window // 60
             raise accounts.SignInError(f"too many wrong passwords from here; try again in up to {minutes} minutes")
-        row = cur.execute(
-            "select id, password_hash from app_user where email = ? and disabled_at is null", [folded]
-        ).fetchone()
-        # An unknown e-mail costs the same argon2 check as a known one: the time taken must not
-        # tell which addresses have accounts.
-        matches = accounts.password_matches(row[1] if row is not None else _stand_in_hash(), password)
-        if row is not None and matches:
-            cur.execute("delete from sign_in_failure where email = ? and address = ?", [folded, address])
-            return int(row[0])
-    _record_failure(store, folded, address, window)
-    raise wrong
-
-
-@cache
-def _stand_in_hash() -> str:
-    """A hash no password is known for, checked when the e-mail has no account."""
-    return accounts.hash_password(accounts.new_secret())
-
-
-def _record_failure(store: Store, email: str, address: str, window: int) -> None:
-    """Outside the check's transaction, which a refusal rolls back; old failures are swept here."""
-    with store.transaction() as cur:
         cur.execute("insert into sign_in_failure (email, address) values (?, ?)", [email, address])
         cur.execute(
             "delete from sign_in_failure where failed_at < current_timestamp::timestamp - to_seconds(?)", [window]
         )
 
 
+@cache
+def _stand_in_hash() -> str:
+    """A hash no password is known for, checked when the account has none to check."""
+    return accounts.hash_password(accounts.new_secret())
+
+
 def open_session(store: Store, user_id: int) -> str:
-    """Starts a browser session; returns its secret (the cookie signs it)."""
+    """Starts a browser session; returns its secret (the cookie signs it). Not a write transaction:
+    a new session changes nothing any page shows, so the pages' caches stay."""
     secret = accounts.new_secret()
-    with store.transaction() as cur:
+    with store.cursor() as cur:
         cur.execute(
             "insert into user_session (token_hash, user_id, expires_at)"
             " values (?, ?, current_timestamp::timestamp + to_days(?))",
@@ -248,8 +268,19 @@ def open_session(store: Store, user_id: int) -> str:
 
 
 def close_session(store: Store, secret: str) -> None:
+    """Ends a browser session (signing out), with its audit row. A write transaction on purpose:
+    the data version it changes makes every open page of that session ask again who is there."""
     with store.transaction() as cur:
+        row = cur.execute(
+            "select u.email, u.role from user_session s join app_user u on u.id = s.user_id where s.token_hash = ?",
+            [_digest(secret)],
+        ).fetchone()
         cur.execute("delete from user_session where token_hash = ?", [_digest(secret)])
+        if row is not None:
+            cur.execute(
+                "insert into audit_log (actor, role, kind, action) values (?, ?, 'users', 'signed out')",
+                [str(row[0]), str(row[1])],
+            )
 
 
 def session_principal(store: Store, secret: str) -> access.Principal | None:

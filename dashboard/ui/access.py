@@ -27,6 +27,9 @@ SSO_ROLE_ENV = "DASHBOARD_SSO_ROLE"
 who has no account yet gets one with this role on their first visit. Never ``admin``: an admin
 is always made by another admin or on the command line."""
 
+SSO_DOMAINS_ENV = "DASHBOARD_SSO_DOMAINS"
+"""E-mail domains (comma-separated; ``*``: any) whose people ``DASHBOARD_SSO_ROLE`` lets in."""
+
 SSO_SIGN_UP = access.Principal("single sign-on", "admin", "system")
 """Who adds an account on first sign-in (``DASHBOARD_SSO_ROLE``): the audit log names it."""
 
@@ -42,7 +45,9 @@ def sso_email() -> str | None:
 def sso_role() -> str | None:
     """The role ``DASHBOARD_SSO_ROLE`` gives new single sign-on users; None when unset.
 
-    An admin or an unknown role is refused (``ValueError``) rather than quietly read as none.
+    An admin or an unknown role is refused (``ValueError``) rather than quietly read as none, and
+    so is a role without ``DASHBOARD_SSO_DOMAINS``: the provider may sign in people from anywhere
+    (any Google account, say), and they must not all get in.
     """
     role = os.environ.get(SSO_ROLE_ENV, "").strip().lower()
     if not role:
@@ -50,7 +55,34 @@ def sso_role() -> str | None:
     if role not in access.ROLES or role == "admin":
         allowed = ", ".join(r for r in access.ROLES if r != "admin")
         raise ValueError(f"{SSO_ROLE_ENV} must be one of {allowed}, not {role!r}")
+    if not sso_domains():
+        raise ValueError(
+            f"{SSO_ROLE_ENV} needs {SSO_DOMAINS_ENV}: the e-mail domains whose people get an account"
+            " by signing in (example.org,example.com; or * for anyone the provider signs in)"
+        )
     return role
+
+
+def sso_domains() -> frozenset[str]:
+    """The e-mail domains ``DASHBOARD_SSO_DOMAINS`` lets sign up (``*``: any), in lower case."""
+    listed = os.environ.get(SSO_DOMAINS_ENV, "").replace(",", " ").split()
+    return frozenset(d.strip().lstrip("@").casefold() for d in listed if d.strip().lstrip("@"))
+
+
+def may_sign_up(email: str) -> bool:
+    """Whether a newcomer with this address may get an account: the provider says it checked the
+    address (``email_verified`` true), and its domain is allowed."""
+    domains = sso_domains()
+    domain = email.rpartition("@")[2].casefold()
+    return sso_verified() is True and ("*" in domains or domain in domains)
+
+
+def sso_verified() -> bool | None:
+    """The provider's ``email_verified`` claim: None when it sends none (Microsoft Entra does not)."""
+    value = st.user.get("email_verified")
+    if isinstance(value, str):  # some providers send the claim as text
+        return {"true": True, "false": False}.get(value.strip().lower())
+    return value if isinstance(value, bool) else None
 
 
 def _signed_in_key() -> str | None:
@@ -65,11 +97,14 @@ def _signed_in_key() -> str | None:
 
 
 def _sso_principal(email: str) -> access.Principal | None:
-    """The account for this e-mail; made first when ``DASHBOARD_SSO_ROLE`` says so."""
+    """The account for this e-mail; made first when ``DASHBOARD_SSO_ROLE`` says so and the
+    address may sign up. None (no access) whenever the provider says the address is unchecked."""
+    if sso_verified() is False:
+        return None  # the provider says it did not check this address: anyone could have typed it
     store = cached.store()
     found = users.principal_for_email(store, email)
     role = sso_role()
-    if found is not None or role is None:
+    if found is not None or role is None or not may_sign_up(email):
         return found
     try:
         with access.acting_as(SSO_SIGN_UP):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import time
 from typing import Any
 
@@ -41,8 +42,28 @@ def healthz(service: Service) -> Any:
     return check
 
 
-async def metrics(_request: Request) -> Response:
+METRICS_PUBLIC_ENV = "DASHBOARD_METRICS_PUBLIC"
+"""``1``: serve ``/metrics`` to any address. Otherwise only to this machine (a Prometheus agent
+beside the server), since the figures (workspace totals, request counts) need no sign-in."""
+FORWARDED = ("forwarded", "x-forwarded-for", "x-real-ip")
+"""Headers a reverse proxy adds: a request through one on this machine comes from loopback too."""
+
+
+def metrics_allowed(request: Request) -> bool:
+    """Whether this request may read the metrics: from this machine and not through a proxy,
+    unless ``DASHBOARD_METRICS_PUBLIC=1``."""
+    if os.environ.get(METRICS_PUBLIC_ENV, "").strip() == "1":
+        return True
+    host = request.client.host if request.client else ""
+    loopback = host == "::1" or host.startswith("127.")
+    return loopback and not any(name in request.headers for name in FORWARDED)
+
+
+async def metrics(request: Request) -> Response:
     """Every series in the Prometheus text format (reading the workspace totals off the event loop)."""
+    if not metrics_allowed(request):
+        message = f"the metrics are served to this machine only; set {METRICS_PUBLIC_ENV}=1 to serve them to others"
+        return JSONResponse({"error": message}, status_code=403)
     payload = await run_in_threadpool(generate_latest, telemetry.REGISTRY)
     return Response(payload, media_type=CONTENT_TYPE_LATEST)
 

@@ -30,7 +30,7 @@ from starlette.routing import BaseRoute, Route
 from dashboard import accounts
 from dashboard import workshop as ws
 from dashboard.store import users
-from dashboard.web.endpoint import ApiError, read_limited
+from dashboard.web.endpoint import ApiError, FailedAuth, read_limited
 from dashboard.web.service import Service
 
 SIGN_IN = "/auth/sign-in"
@@ -167,10 +167,13 @@ async def _sign_in_form(request: Request) -> Response:
     return _sign_in_page(safe_next(request.query_params.get("next")))
 
 
-async def _sign_in(service: Service, request: Request) -> Response:
+async def _sign_in(service: Service, request: Request, failures: FailedAuth) -> Response:
     refused = _refused_post(request)
     if refused is not None:
         return refused
+    if failures.too_many(_address(request)):
+        # Before any password is checked: a flood from one address costs no argon2 work.
+        return _sign_in_page("/", "Too many failed sign-ins from here; wait a minute and try again.", status=429)
     try:
         fields = await _form(request)
     except ApiError as problem:
@@ -180,6 +183,7 @@ async def _sign_in(service: Service, request: Request) -> Response:
     try:
         user_id = await run_in_threadpool(users.sign_in, store, email, password, _address(request))
     except accounts.SignInError as refusal:
+        failures.add(_address(request))
         status = 429 if str(refusal).startswith("too many") else 401
         return _sign_in_page(next_path, _sentence(str(refusal)), email, status)
     secret = await run_in_threadpool(users.open_session, store, user_id)
@@ -246,6 +250,12 @@ async def _set_password(service: Service, request: Request) -> Response:
 
 def routes(service: Service) -> list[BaseRoute]:
     """The sign-in, sign-out and set-password routes."""
+    # Failed sign-ins per address per minute, whatever the accounts: the lockout counts per
+    # account, so one address trying one password on many accounts meets this instead.
+    failures = FailedAuth()
+
+    async def sign_in(request: Request) -> Response:
+        return await _sign_in(service, request, failures)
 
     def bound(handler: Callable[[Service, Request], Awaitable[Response]]) -> Callable[[Request], Awaitable[Response]]:
         async def run(request: Request) -> Response:
@@ -255,7 +265,7 @@ def routes(service: Service) -> list[BaseRoute]:
 
     return [
         Route(SIGN_IN, _sign_in_form, methods=["GET"]),
-        Route(SIGN_IN, bound(_sign_in), methods=["POST"]),
+        Route(SIGN_IN, sign_in, methods=["POST"]),
         Route(SIGN_OUT, _sign_out_form, methods=["GET"]),
         Route(SIGN_OUT, bound(_sign_out), methods=["POST"]),
         Route(LINK_PAGE, _set_password_form, methods=["GET"]),
