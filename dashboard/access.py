@@ -16,7 +16,7 @@ import contextvars
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, TypeVar
 
 ROLES = ("viewer", "editor", "facilitator", "admin")
 """Each role may do everything the ones before it may."""
@@ -60,11 +60,17 @@ PAGE_NEEDS: dict[str, str] = {
 write control asks ``Principal.why_not`` and shows the reason when it is disabled. Tests walk
 this table, so a new page joins the role matrix by being listed here."""
 
+WORKSPACE_WIDE = frozenset({"users", "tokens", "backup", "settings"})
+"""Kinds that reach past any data scope (people, tokens, the whole file, workspace-wide settings):
+refused to a principal limited to some cycles, who could otherwise widen their own scope."""
+
 CYCLE_BOUND = frozenset({"import", "undo", "map", "ideas", "flow"})
 """Kinds whose writes an editor or facilitator may make only on cycles their teams own."""
 
 NO_CYCLE = -1
 """A cycle id no cycle has: an empty cycle filter means "every cycle", an empty scope "none"."""
+
+T = TypeVar("T")
 
 Kind = Literal["open", "system", "user", "token", "participant", "anonymous"]
 
@@ -108,6 +114,9 @@ class Principal:
             return "you are not signed in" if self.kind == "anonymous" else "a workshop participant may only vote"
         if not self.may(kind):
             return f"this needs the {NEEDS.get(kind, kind)} role; your role is {self.role}"
+        # Deleting something bound to no cycle (a stakeholder group, a team) reaches every cycle too.
+        if (kind in WORKSPACE_WIDE or (kind == "delete" and cycle_id is None)) and self.cycles is not None:
+            return "this concerns the whole workspace; you see only some service cycles (ask an admin who sees all)"
         if not self.sees(cycle_id):
             return "that service cycle is outside what you may see"
         bound = kind in CYCLE_BOUND and self.role != "admin"
@@ -149,6 +158,7 @@ def participant(session_id: int) -> Principal:
 _ACTING: contextvars.ContextVar[Principal | None] = contextvars.ContextVar("acting", default=None)
 _RESOLVERS: list[Callable[[], Principal | None]] = []
 _EVERYWHERE: list[Principal] = []
+_FALLBACK: list[Principal] = [SYSTEM]
 
 
 def register_resolver(resolver: Callable[[], Principal | None]) -> None:
@@ -178,8 +188,35 @@ def everywhere_as(principal: Principal) -> Iterator[Principal]:
         _EVERYWHERE.remove(principal)
 
 
+@contextmanager
+def falling_back_to(principal: Principal) -> Iterator[Principal]:
+    """Inside, a thread nobody said who acts for acts as ``principal`` instead of ``SYSTEM``.
+
+    The served process falls back to ``ANONYMOUS``: a thread that forgot to say who acts (a
+    deferred download, a background job) is then refused rather than acting as an admin. The
+    command line, the demo builder and the tests keep ``SYSTEM``: whoever opened the file."""
+    _FALLBACK.append(principal)
+    try:
+        yield principal
+    finally:
+        _FALLBACK.remove(principal)
+
+
+def deferred(work: Callable[[], T]) -> Callable[[], T]:
+    """``work``, to be run later on another thread (a download's bytes, a job) as whoever acts now:
+    a context variable does not follow work handed to a thread the caller does not start itself."""
+    who = current()
+
+    def run() -> T:
+        with acting_as(who):
+            return work()
+
+    return run
+
+
 def current() -> Principal:
-    """Who acts now: the one set by ``acting_as``, else the edge's answer, else ``SYSTEM``."""
+    """Who acts now: the one set by ``acting_as``, else the edge's answer, else the fallback
+    (``SYSTEM``, or ``ANONYMOUS`` in the served process: see ``falling_back_to``)."""
     set_here = _ACTING.get()
     if set_here is not None:
         return set_here
@@ -189,7 +226,7 @@ def current() -> Principal:
         found = resolver()
         if found is not None:
             return found
-    return SYSTEM
+    return _FALLBACK[-1]
 
 
 def require(kind: str, cycle_id: int | None = None, principal: Principal | None = None) -> Principal:

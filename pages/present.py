@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dashboard import cells, safe
+from dashboard import access, cells, safe
 from dashboard import formatting as fmt
 from dashboard import workshop as ws
 from dashboard.charts import workshop as workshop_charts
@@ -22,7 +22,7 @@ session = sessions_db.session_by_presenter_key(store, st.query_params.get("key",
 if session is None or not rights.who().sees(session.cycle_id):
     st.error("No workshop session to present. Open the presenter view from the Workshop page.")
     st.stop()
-session_id = session.id
+session_id, session_cycle = session.id, session.cycle_id
 
 
 def join_banner(now: sessions_db.Session) -> None:
@@ -37,6 +37,12 @@ def join_banner(now: sessions_db.Session) -> None:
 @st.fragment(run_every=REFRESH_SECONDS)
 def live_view() -> None:
     """Everything that changes while people vote; reruns by itself, alone."""
+    # A fragment's rerun skips the router's check: ask again, or a signed-out or disabled person's
+    # projector would keep showing the votes.
+    who = rights.who()
+    if not who.may(access.PAGE_NEEDS["present"]) or not who.sees(session_cycle):
+        st.error("You are no longer signed in here (or may not see this session): the presenter view stopped.")
+        return
     now = sessions_db.session(store, session_id)
     assert now is not None
     totals = sessions_db.totals(store, session_id)

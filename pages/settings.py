@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import safe
+from dashboard import access, safe
 from dashboard.store import groups as store_groups
 from dashboard.store import operations
 from dashboard.ui import (
@@ -73,10 +73,13 @@ for kind, title, noun, about in KINDS if me.may("map") else ():
     names = dict(zip(usage["id"].astype(int), usage["name"], strict=True))
     abouts = dict(zip(usage["id"].astype(int), usage["description"], strict=True))
     chosen = st.selectbox(f"Change a {noun}", list(names), format_func=names.__getitem__, key=f"pick_{kind}")
+    renaming = me.why_not("settings")  # a group or team spans every cycle: renaming one is an admin's
+    if renaming is not None:
+        st.caption(f"Renaming a {noun} changes it on every service cycle: {renaming}.")
     with st.form(f"edit_{kind}_{chosen}"):
         new_name = st.text_input("Name", value=names[chosen])
         new_about = st.text_input("Description", value=abouts[chosen])
-        if st.form_submit_button("Save") and feedback.act(
+        if st.form_submit_button("Save", disabled=renaming is not None) and feedback.act(
             f"Saved the {noun} “{new_name.strip()}”.",
             store_groups.rename_named,
             store,
@@ -87,7 +90,7 @@ for kind, title, noun, about in KINDS if me.may("map") else ():
         ):
             st.rerun()
     key = f"delete_{kind}_{chosen}"
-    if not me.may("delete"):
+    if not me.may_write("delete"):  # a group or team spans every cycle: not for a scoped admin
         continue
     confirm.ask(f"Delete “{safe.md(names[chosen])}”", key, icon=":material/delete:")
     if confirm.confirmed(
@@ -95,12 +98,19 @@ for kind, title, noun, about in KINDS if me.may("map") else ():
     ) and (feedback.act(f"Deleted the {noun} “{names[chosen]}”.", store_groups.delete_named, store, kind, chosen)):
         st.rerun()
 
-if me.may("users"):
-    users_admin.users_section(me)
-
 if not me.may("admin"):
-    st.stop()  # what follows is for admins only: tokens, backups, alerts, the audit log
+    st.stop()  # what follows is for admins only: people, tokens, backups, alerts, the audit log
 
+if me.cycles is not None:
+    # People, tokens, backups and alert rules reach every cycle: a scoped admin could widen their own scope.
+    st.info(
+        "People, API tokens, backups and alert rules concern the whole workspace. You see only some "
+        "service cycles, so an admin who sees them all looks after these."
+    )
+    audit_view.audit_section()
+    st.stop()
+
+users_admin.users_section(me)
 tokens_admin.tokens_section(me)
 
 st.header("Backup")
@@ -110,7 +120,8 @@ st.caption(
 )
 st.download_button(
     "Download a backup",
-    data=lambda: operations.backup_bytes(store),
+    # Streamlit makes the bytes later, on a thread of its own: it must still act as this person.
+    data=access.deferred(lambda: operations.backup_bytes(store)),
     file_name=operations.BACKUP_FILE_NAME,
     mime="application/octet-stream",
     on_click="ignore",

@@ -66,7 +66,7 @@ CONTROLS = (
     Control("reputation", "Save thresholds", "settings", False, "disabled"),
     Control("flow", "Flow files (CSV or XLSX)", "flow", False, "absent"),
     Control("flow", "Record these counts", "flow", False, "absent"),
-    Control("flow", "Save the flow settings", "flow", False, "disabled"),
+    Control("flow", "Save the flow settings", "settings", False, "disabled"),
     Control("workshop", "Start session", "workshop", False, "disabled"),
 )
 """The write controls checked on each page; the page shows the Repair job (``?cycle=2``)."""

@@ -46,7 +46,8 @@ QUERIES = {"/api/v1/briefing": "?format=none", "/api/v1/digest": "?dry_run=true&
 WHOLE_WORKSPACE = {"/api/v1/backup": "a backup", "/api/v1/digest": "the digest"}
 """Routes whose answer covers every cycle, refused to a token limited to some: the rest of the
 refusal after "covers every service cycle"."""
-ACCOUNTS = "managing users and tokens"
+WIDE = "this concerns the whole workspace; you see only some service cycles (ask an admin who sees all)"
+"""The refusal of a kind that reaches every cycle (``access.WORKSPACE_WIDE``) to a token limited to some."""
 PASSWORD = "the viewer's password"
 
 
@@ -167,9 +168,10 @@ def test_each_route_allows_exactly_the_roles_its_action_needs(
     needs = access.NEEDS[kind]
     if access.ROLES.index(role) < access.ROLES.index(needs):
         assert (answer.status, answer.json()) == (403, {"error": f"this needs the {needs} role; your role is {role}"})
-    elif (path in WHOLE_WORKSPACE or kind in ("users", "tokens")) and scope != SCOPES[0]:
-        what = WHOLE_WORKSPACE.get(path, ACCOUNTS)
-        refusal = f"{what} covers every service cycle; yours is limited to some of them"
+    elif kind in access.WORKSPACE_WIDE and scope != SCOPES[0]:  # refused by the principal itself
+        assert (answer.status, answer.json()) == (403, {"error": WIDE})
+    elif path in WHOLE_WORKSPACE and scope != SCOPES[0]:
+        refusal = f"{WHOLE_WORKSPACE[path]} covers every service cycle; yours is limited to some of them"
         assert (answer.status, answer.json()) == (403, {"error": refusal})
     else:
         assert answer.status not in (401, 403), answer.body[:200]
@@ -343,5 +345,5 @@ def test_account_commands_through_the_server_need_an_admin_token_that_sees_every
     scoped = dashboard_cli(
         running, "user", "invite", "viewer.all@example.org", token=running.tokens[("admin", SCOPES[1])]
     )
-    refusal = f"error: {ACCOUNTS} covers every service cycle; yours is limited to some of them\n"
+    refusal = f"error: {WIDE}\n"
     assert (scoped.returncode, scoped.stderr) == (2, refusal)

@@ -61,8 +61,13 @@ def test_an_admin_makes_a_token_for_a_person_with_at_most_their_role(
     shown = [c.value for c in at.code]
     with Store(path) as store:
         assert tokens.holder(store, shown[0]) == access.Principal(
-            "token vic's report of vic@example.org", "viewer", "token", 2, frozenset({2}), frozenset()
+            "token vic's report (made by ada@example.org) of vic@example.org",
+            "viewer",
+            "token",
+            2,
+            frozenset({2}),
+            frozenset(),
         )
         assert tokens.listing(store)[["name", "role", "user"]].values.tolist() == [
-            ["vic's report", "viewer", "vic@example.org"]
+            ["vic's report (made by ada@example.org)", "viewer", "vic@example.org"]
         ]

@@ -19,7 +19,7 @@ from collections.abc import Sequence
 import duckdb
 import pandas as pd
 
-from dashboard import domain, text
+from dashboard import access, domain, text
 from dashboard.store import Store, audit
 from dashboard.store.names import clash, keyed
 from dashboard.touchpoints import TouchpointFields
@@ -38,7 +38,13 @@ def cycle_named(cur: duckdb.DuckDBPyConnection, name: str) -> int | None:
 
 
 def insert_cycle(cur: duckdb.DuckDBPyConnection, name: str, description: str = "") -> int:
-    """A new, empty service cycle; refused when its name clashes with another cycle's."""
+    """A new, empty service cycle; refused when its name clashes with another cycle's, and to a
+    principal limited to some cycles (the new one would lie outside what they see: every path
+    that makes a cycle, a form, a map file or a survey import, comes through here)."""
+    if access.current().cycles is not None:
+        raise access.ForbiddenError(
+            "you see only some service cycles, so you may not add one; ask an admin who sees them all"
+        )
     name = text.clean_name(name, "service cycle")
     description = text.clean_text(description, "description")
     taken = clash(_cycles_stored(cur), name)

@@ -70,7 +70,7 @@ def set_settings(store: Store, values: Mapping[str, float]) -> None:
     """Stores flow settings; ValueError (nothing stored) for an unknown or out-of-range one."""
     checked = flow.check_settings(values)
     with store.transaction() as cur:
-        audit.write(cur, "flow", "flow settings changed", detail=", ".join(f"{k}={v}" for k, v in checked.items()))
+        audit.write(cur, "settings", "flow settings changed", detail=", ".join(f"{k}={v}" for k, v in checked.items()))
         for name, value in checked.items():
             cur.execute(
                 "insert into flow_setting (key, value) values (?, ?)"

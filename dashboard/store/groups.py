@@ -109,7 +109,8 @@ def rename_named(store: Store, kind: str, item_id: int, name: str, description: 
     name = text.clean_name(name, what)
     description = text.clean_text(description, "description")
     with store.transaction() as cur:
-        audit.write(cur, "map", f"{what} renamed", detail=f"{item_id}: {name}")
+        # A group or team spans every cycle: renaming one changes the workspace for everyone.
+        audit.write(cur, "settings", f"{what} renamed", detail=f"{item_id}: {name}")
         taken = clash(_stored(cur, table), name, exclude=item_id)
         if taken is not None:
             raise ValueError(f"Another {what} is already called “{taken[1]}”.")

@@ -68,13 +68,20 @@ def _owner(cur: Cursor, user_id: int | None, role: str) -> str:
 
 def create(store: Store, name: str, role: str, user_id: int | None = None) -> str:
     """Stores a new token's hash under ``name`` for ``user_id`` and returns the token: the only
-    time it is seen. Its role may not exceed the user's."""
+    time it is seen. Its role may not exceed the user's. Made by a signed-in person for another
+    user, its name becomes "NAME (made by MAKER)", and the token acts as "token NAME (made by
+    MAKER) of OWNER"."""
     cleaned = _clean_name(name)
     if role not in ROLES:
         raise TokenError(f"unknown role {role!r}; the roles are {', '.join(ROLES)}")
     token = new_token()
     with store.transaction() as cur:
         owner = _owner(cur, user_id, role)
+        who = access.current()
+        # A token made for someone else says who made it, in its name and so in every audit row
+        # it writes: an admin cannot act under another admin's name unseen.
+        if who.user_id is not None and who.user_id != user_id:
+            cleaned = f"{cleaned} (made by {who.name})"
         audit.write(cur, "tokens", "token created", detail=f"{cleaned} ({role}) for {owner or 'nobody'}")
         taken = cur.execute("select 1 from api_token where name = ?", [cleaned]).fetchone()
         if taken is not None:

@@ -79,11 +79,23 @@ def listing(store: Store) -> pd.DataFrame:
             "select u.email, u.name, u.role,"
             " coalesce((select list(t.name order by t.name) from user_team ut join team t on t.id = ut.team_id"
             "  where ut.user_id = u.id), []) as teams,"
-            " coalesce((select list(c.name order by c.name) from user_cycle uc"
-            "  join service_cycle c on c.id = uc.cycle_id where uc.user_id = u.id), []) as cycles,"
+            # A deleted cycle stays in the scope (so it narrows to nothing rather than to everything): named so.
+            " coalesce((select list(coalesce(c.name, 'a deleted cycle') order by c.name) from user_cycle uc"
+            "  left join service_cycle c on c.id = uc.cycle_id where uc.user_id = u.id), []) as cycles,"
             " u.password_hash is not null as has_password, u.disabled_at, u.created_at"
             " from app_user u order by u.email"
         ).df()
+
+
+def scope_of(store: Store, email: str) -> list[int]:
+    """The ids of the cycles in the user's data scope, deleted ones included ([]: every cycle)."""
+    with store.cursor() as cur:
+        rows = cur.execute(
+            "select uc.cycle_id from user_cycle uc join app_user u on u.id = uc.user_id"
+            " where u.email = ? order by uc.cycle_id",
+            [_email(email)],
+        ).fetchall()
+    return [int(r[0]) for r in rows]
 
 
 def set_role(store: Store, email: str, role: str) -> None:

@@ -6,6 +6,7 @@ principal the page does, fragments included.
 from __future__ import annotations
 
 import os
+import time
 
 import streamlit as st
 from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
@@ -17,6 +18,9 @@ from dashboard.ui import cached
 _MEMO = "_access_principal"
 """Session-state key of this browser session's principal, with what it was worked out from.
 A leading underscore: no widget has it, so a browser cannot set it."""
+
+RECHECK_SECONDS = 60
+"""How long a remembered principal holds without a write: an expired session ends within it."""
 
 SSO_ROLE_ENV = "DASHBOARD_SSO_ROLE"
 """When set (``viewer``, ``editor`` or ``facilitator``), a person the identity provider signs in
@@ -127,11 +131,12 @@ def _resolve(key: str | None) -> access.Principal:
 
 def principal() -> access.Principal:
     """The person this page runs for, checked again whenever anything was written (a disabled
-    user or a changed role takes effect on their next rerun)."""
+    user or a changed role takes effect on their next rerun) and at least every ``RECHECK_SECONDS``."""
     if accounts.mode() == "open":
         return access.OPEN  # nothing to look up: the workspace is not even opened for it
     key = _signed_in_key()
-    marker = (key, cached.data_version())
+    # The minute too: a session that simply expires writes nothing, so no data version would notice.
+    marker = (key, cached.data_version(), int(time.time() // RECHECK_SECONDS))
     memo = st.session_state.get(_MEMO)
     if memo is not None and memo[0] == marker:
         return memo[1]

@@ -199,7 +199,7 @@ def template() -> None:
 
 def settings_form() -> None:
     """Targets per moment, what a customer is worth and costs to win, and carry-over per cycle."""
-    refusal = rights.why_not("flow")
+    refusal = rights.why_not("settings")  # workspace-wide: an admin's
     current = flow_ui.settings()
     with st.form("flow-settings"):
         columns = st.columns(3)

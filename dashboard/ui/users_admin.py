@@ -7,6 +7,7 @@ The page shows these controls to admins only; the store refuses them for anyone 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from urllib.parse import urlsplit
 
 import pandas as pd
@@ -49,10 +50,44 @@ def _options() -> tuple[dict[int, str], dict[int, str]]:
     )
 
 
-def _add_user(store: Store, email: str, name: str, role: str, teams: list[int], cycles: list[int]) -> None:
+EVERY = "Every service cycle"
+ONLY = "Only the service cycles picked"
+_SCOPE_CHOICES = (EVERY, ONLY)
+
+
+def scope_value(choice: str, picked: Iterable[int], kept: Iterable[int] = ()) -> list[int]:
+    """The data scope to save ([]: every cycle) from the form's choice and picks.
+
+    ``kept`` are the cycles of the stored scope that the picker does not offer (a deleted cycle's
+    id): they stay, so saving never widens a scope by leaving them out. Every cycle must be chosen
+    as such; "only" with nothing picked, or picks beside "every", is refused (``ValueError``)."""
+    chosen = sorted({*picked, *kept}) if choice == ONLY else []
+    if choice == ONLY and not chosen:
+        raise ValueError("Pick at least one service cycle, or choose “every service cycle”.")
+    if choice == EVERY and list(picked):
+        raise ValueError("Choose “only the service cycles picked”, or clear the picks to let them see every cycle.")
+    return chosen
+
+
+def _scope_inputs(key: str, cycles: dict[int, str], stored: list[int]) -> tuple[str, list[int]]:
+    """The "Sees" choice and the cycle picker, set to the stored scope."""
+    choice = st.radio(
+        "Sees", _SCOPE_CHOICES, index=1 if stored else 0, key=f"{key}_choice", horizontal=True, help=_SCOPE_HELP
+    )
+    picked = st.multiselect(
+        "Sees only these service cycles",
+        list(cycles),
+        default=[c for c in stored if c in cycles],
+        format_func=cycles.__getitem__,
+        key=key,
+    )
+    return choice, picked
+
+
+def _add_user(store: Store, email: str, name: str, role: str, teams: list[int], scope: tuple[str, list[int]]) -> None:
     """Adds the account, then makes its first set-password link (kept to show on the next run).
     Under single sign-on nobody needs a password: the identity provider vouches for them."""
-    users.create(store, email, role, name=name, teams=teams, cycles=cycles)
+    users.create(store, email, role, name=name, teams=teams, cycles=scope_value(*scope))
     if accounts.mode() != "oidc":
         st.session_state[_NEW_LINK] = (email.strip(), set_password_link(users.invite(store, email)))
 
@@ -90,21 +125,15 @@ def _add_form(store: Store, teams: dict[int, str], cycles: dict[int, str]) -> No
         picked_teams = st.multiselect(
             "Teams", list(teams), format_func=teams.__getitem__, key="add_user_teams", help=_TEAMS_HELP
         )
-        picked_cycles = st.multiselect(
-            "Sees only these service cycles",
-            list(cycles),
-            format_func=cycles.__getitem__,
-            key="add_user_cycles",
-            help=_SCOPE_HELP,
-        )
+        scope = _scope_inputs("add_user_cycles", cycles, [])
         if st.form_submit_button("Add the person") and feedback.act(
-            f"Added {email.strip()} as {role}.", _add_user, store, email, name, role, picked_teams, picked_cycles
+            f"Added {email.strip()} as {role}.", _add_user, store, email, name, role, picked_teams, scope
         ):
             st.rerun()
 
 
 _TEAMS_HELP = "An editor or facilitator may change the service cycles whose touchpoints these teams own."
-_SCOPE_HELP = "Leave empty to let them see every service cycle."
+_SCOPE_HELP = "Every service cycle, or only those picked (then pick at least one)."
 
 
 def _ids(names: list[str], by_id: dict[int, str]) -> list[int]:
@@ -135,18 +164,21 @@ def _change_forms(store: Store, row: pd.Series, teams: dict[int, str], cycles: d
             key=f"teams_pick_{email}",
             help=_TEAMS_HELP,
         )
-        picked_cycles = st.multiselect(
-            "Sees only these service cycles",
-            list(cycles),
-            default=_ids(list(row["cycles"]), cycles),
-            format_func=cycles.__getitem__,
-            key=f"cycles_pick_{email}",
-            help=_SCOPE_HELP,
-        )
+        stored = users.scope_of(store, email)
+        choice, picked = _scope_inputs(f"cycles_pick_{email}", cycles, stored)
         if st.form_submit_button("Save teams and scope") and feedback.act(
-            f"Saved the teams and scope of {email}.", users.set_scope, store, email, picked_teams, picked_cycles
+            f"Saved the teams and scope of {email}.",
+            _save_scope,
+            store,
+            email,
+            picked_teams,
+            (choice, picked, [c for c in stored if c not in cycles]),
         ):
             st.rerun()
+
+
+def _save_scope(store: Store, email: str, teams: list[int], scope: tuple[str, list[int], list[int]]) -> None:
+    users.set_scope(store, email, teams, scope_value(*scope))
 
 
 def _link_and_disable(store: Store, email: str, me: access.Principal) -> None:
