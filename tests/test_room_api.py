@@ -9,13 +9,15 @@ from pathlib import Path
 
 import pytest
 from starlette.applications import Starlette
+from starlette.routing import Route
 from starlette.testclient import TestClient
 
-from dashboard import room, web
+from dashboard import access, room, web
 from dashboard import workshop as ws
 from dashboard.store import Store, cycles, groups, tokens
 from dashboard.store import workshop as sql
 from dashboard.touchpoints import TouchpointFields
+from dashboard.web import workshop as workshop_routes
 from dashboard.web.security import Policy
 
 API = "/api/v1/workshops"
@@ -308,3 +310,35 @@ def test_the_light_page_serves_its_own_script_and_old_join_links_redirect_to_it(
 
 def test_ws_display_code_groups_the_code_in_fours():
     assert ws.display_code("ABCDEFGH") == "ABCD-EFGH"
+
+
+def test_a_participant_route_acts_as_that_sessions_participant_and_cannot_take_a_facilitators_step(served):
+    """Whatever a participant route reaches runs as the anonymous member of its one session: a
+    facilitator's step (an audited write) is refused with 403 and changes nothing."""
+    client, store, token = served
+    code = str(start(client, token)["code"])
+    session = sql.session_by_code(store, ws.normalise_code(code) or "")
+    assert session is not None
+
+    async def who(visit: workshop_routes.Visit) -> dict[str, object]:
+        acting = await visit.blocking(access.current)
+        return {"kind": acting.kind, "session": acting.session_id}
+
+    async def reveal(visit: workshop_routes.Visit) -> dict[str, object]:
+        await visit.blocking(sql.set_revealed, store, visit.session.id, True)
+        return {}
+
+    the_room = room.Room(lambda: store)
+    app = Starlette(
+        routes=[
+            Route("/probe/{code}/who", workshop_routes.participant_route(the_room, who), methods=["GET"]),
+            Route("/probe/{code}/reveal", workshop_routes.participant_route(the_room, reveal), methods=["POST"]),
+        ]
+    )
+    browser, csrf = joined(client, code)
+    probe = TestClient(app, cookies=dict(browser.cookies))
+    assert probe.get(f"/probe/{code}/who").json() == {"kind": "participant", "session": session.id}
+    refused = probe.post(f"/probe/{code}/reveal", headers=csrf)
+    assert (refused.status_code, refused.json()) == (403, {"error": "a workshop participant may only vote"})
+    reread = sql.session(store, session.id)
+    assert reread is not None and not reread.revealed

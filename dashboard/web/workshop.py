@@ -25,6 +25,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import BaseRoute, Route
 
+from dashboard import access
 from dashboard import workshop as ws
 from dashboard.room import Room, csrf_value
 from dashboard.store import groups
@@ -143,9 +144,14 @@ def participant_route(
     async def run(request: Request) -> Response:
         try:
             visit = await _visit(room, request, joined)
-            result = await handler(visit)
+            # A participant acts only as the anonymous member of this one session: any audited
+            # write the handler reached would be refused, never made as the server.
+            with access.acting_as(access.participant(visit.session.id)):
+                result = await handler(visit)
         except ApiError as refusal:
             return error(refusal.status, refusal.message)
+        except access.ForbiddenError as refusal:
+            return error(403, str(refusal))
         except ValueError as refusal:  # WorkshopError and the text rules' messages
             return _refusal(refusal)
         except Exception:
