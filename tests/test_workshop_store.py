@@ -8,6 +8,7 @@ import importlib
 import threading
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
@@ -266,7 +267,10 @@ def test_a_vote_awaited_on_an_event_loop_is_written_and_a_refusal_raises_there(s
         with pytest.raises(sql.TouchpointClosedError, match="^voting on this touchpoint is closed$"):
             await sql.record_vote_async(store, person.id, cycle[1][1], "2", -0.5)
 
-    asyncio.run(both())
+    # A loop of its own on a thread of its own: another test in this process may have left one
+    # running on this thread (Playwright's).
+    with ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, both()).result()
     assert sql.participant_votes(store, person.id) == {cycle[1][0]: "2"}
 
 
