@@ -62,4 +62,5 @@ def test_other_paths_take_the_ordinary_way():
 
 def test_a_method_no_room_route_takes_is_answered_405_not_a_server_error():
     answer = _client().request("TRACE", "/api/v1/workshops/K7QMX2PA/state")
-    assert (answer.status_code, answer.headers["allow"]) == (405, "GET, HEAD")
+    # Starlette builds the Allow header from a set: its order changes from run to run.
+    assert (answer.status_code, set(answer.headers["allow"].split(", "))) == (405, {"GET", "HEAD"})
