@@ -41,9 +41,10 @@ def _inline_script_hashes() -> tuple[str, ...]:
 
 _BASE_PATH = str(config.get_option("server.baseUrlPath") or "")
 service = web.Service(database_path(), _url)
+routes = web.routes(service)
 app = st.App(
     "streamlit_app.py",
-    routes=web.routes(service),
+    routes=routes,
     middleware=web.middleware(
         web.Policy(
             hosts=allowed_hosts_from_env(),
@@ -51,6 +52,7 @@ app = st.App(
         ),
         base_path=_BASE_PATH,
         service=service,
+        lane=routes,
     ),
     lifespan=service.lifespan,
 )

@@ -37,14 +37,11 @@ _FOLD_COMMENTS = (
 
 def catch_up(cur: duckdb.DuckDBPyConnection) -> None:
     """Folds impressions written since the last call into the roll-up (inside the caller's transaction)."""
-    state = cur.execute("select last_id, covered from impression_daily_state where id = 1").fetchone()
-    assert state is not None
-    last_id, covered = int(state[0]), int(state[1])
-    row = cur.execute(
+    # fetchall, not fetchone: a result left unfinished keeps ``_fold``'s ``cur.sql`` from running.
+    [(last_id, covered)] = cur.execute("select last_id, covered from impression_daily_state where id = 1").fetchall()
+    [(new, total, max_id)] = cur.execute(
         "select count(*) filter (where id > ?), count(*), coalesce(max(id), 0) from impression", [last_id]
-    ).fetchone()
-    assert row is not None
-    new, total, max_id = int(row[0]), int(row[1]), int(row[2])
+    ).fetchall()
     if covered + new != total:
         rebuild(cur)
     elif new:
@@ -59,7 +56,9 @@ def _fold(cur: duckdb.DuckDBPyConnection, last_id: int) -> None:
     thousand rows instead of reading the impressions a second time (0.03 s CPU less per
     million impressions).
     """
-    days = cur.execute(_NEW_DAYS, [last_id]).df()
+    # Arrow, not pandas: a frame with a text column is sampled for its types by every statement
+    # that reads it (about 10 ms of CPU at each room write).
+    days = cur.sql(_NEW_DAYS, params=[last_id]).to_arrow_table()
     cur.register("new_days", days)
     try:
         cur.execute("insert into impression_daily select * from new_days")

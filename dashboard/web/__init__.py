@@ -17,6 +17,7 @@ from dashboard.web import accounts_api, api, files, flow, ops, reports, room_rou
 from dashboard.web.base_url import PinBaseUrl
 from dashboard.web.endpoint import endpoint, error
 from dashboard.web.gate import SignInGate
+from dashboard.web.lane import RoomLane
 from dashboard.web.openapi import document
 from dashboard.web.security import Policy, SecurityMiddleware
 from dashboard.web.service import Service
@@ -61,14 +62,19 @@ def routes(service: Service) -> list[BaseRoute]:
     ]
 
 
-def middleware(policy: Policy, base_path: str = "", service: Service | None = None) -> list[Middleware]:
+def middleware(
+    policy: Policy, base_path: str = "", service: Service | None = None, lane: list[BaseRoute] | None = None
+) -> list[Middleware]:
     """Outermost first: the access log sees every answer, refusals by the security check included;
-    with the workspace's ``service``, local mode's sign-in gate refuses the pages to strangers
-    (under the security headers); pages leave with the server's address pinned (``base_url``)."""
+    given the ``routes`` as ``lane``, the room's API goes straight to its routes from there
+    (``lane.py``); with the workspace's ``service``, local mode's sign-in gate refuses the pages to
+    strangers (under the security headers); pages leave with the server's address pinned (``base_url``)."""
     gate = [] if service is None else [Middleware(SignInGate, service=service, base_path=base_path)]
+    short = [] if lane is None else [Middleware(RoomLane, routes=lane)]
     return [
         Middleware(ops.AccessLog),
         Middleware(SecurityMiddleware, policy=policy),
+        *short,
         *gate,
         Middleware(PinBaseUrl, base_path=base_path),
     ]

@@ -17,6 +17,7 @@ from typing import Protocol
 import duckdb
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from dashboard.store import Store, rollup
 from dashboard.store.impressions import _registered
@@ -49,11 +50,11 @@ def _incoming(batch: Sequence[Vote]) -> pa.Table:
     )
 
 
-def _checked(cur: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+def _checked(cur: duckdb.DuckDBPyConnection) -> pa.Table:
     """Every incoming request with whether it may be written: the participant's session is live
     and the touchpoint is open in it. Only the newest request per participant and touchpoint is
     marked ``newest``; the older ones are answered as done."""
-    return cur.execute(
+    return cur.sql(
         "select v.seq, v.participant_id, v.touchpoint_id, v.raw_value, v.score, p.session_id, p.group_id,"
         " s.scale, o.impression_id,"
         " case when p.id is null then ?"
@@ -67,8 +68,8 @@ def _checked(cur: duckdb.DuckDBPyConnection) -> pd.DataFrame:
         " left join workshop_session s on s.id = p.session_id"
         " left join workshop_touchpoint w on w.session_id = p.session_id and w.touchpoint_id = v.touchpoint_id"
         " left join workshop_vote o on o.participant_id = v.participant_id and o.touchpoint_id = v.touchpoint_id",
-        [NOT_A_PARTICIPANT, ENDED, CLOSED],
-    ).df()
+        params=[NOT_A_PARTICIPANT, ENDED, CLOSED],
+    ).to_arrow_table()
 
 
 def _change(cur: duckdb.DuckDBPyConnection) -> None:
@@ -131,19 +132,20 @@ def write_votes(cur: duckdb.DuckDBPyConnection, batch: Sequence[Vote]) -> list[s
     (written, or replaced by a later vote of the same group) or why it was refused."""
     with _registered(cur, {"incoming_votes": _incoming(batch)}):
         checked = _checked(cur)
-        accepted = checked[checked["refusal"].isna() & checked["newest"]]
-        withdrawn = accepted["raw_value"].isna()
-        existing = accepted["impression_id"].notna()
+        # Arrow from end to end: a pandas frame here and back cost about 8 ms of CPU a group.
+        accepted = checked.filter(pc.and_(pc.is_null(checked["refusal"]), checked["newest"]))
+        withdrawn = pc.is_null(accepted["raw_value"])
+        existing = pc.is_valid(accepted["impression_id"])
         # Only the statements this batch needs: each costs a couple of milliseconds.
-        with _registered(cur, {"accepted_votes": pa.Table.from_pandas(accepted, preserve_index=False)}):
-            if (existing & ~withdrawn).any():
+        with _registered(cur, {"accepted_votes": accepted}):
+            if pc.any(pc.and_(existing, pc.invert(withdrawn))).as_py():
                 _change(cur)
-            if (existing & withdrawn).any():
+            if pc.any(pc.and_(existing, withdrawn)).as_py():
                 _withdraw(cur)
-            if accepted["new_impression_id"].notna().any():
+            if pc.any(pc.is_valid(accepted["new_impression_id"])).as_py():
                 _add(cur)
-    refusals = dict(zip(checked["seq"], checked["refusal"], strict=True))
-    return [found if isinstance(found := refusals.get(seq), str) else None for seq in range(len(batch))]
+    refusals = dict(zip(checked["seq"].to_pylist(), checked["refusal"].to_pylist(), strict=True))
+    return [refusals.get(seq) for seq in range(len(batch))]
 
 
 def participant_votes(store: Store, participant_id: int) -> dict[int, str]:
