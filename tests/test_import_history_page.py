@@ -128,3 +128,21 @@ def test_the_store_refuses_to_undo_an_import_twice_or_one_that_does_not_exist(tw
         with pytest.raises(SurveyError, match="^there is no import 9$"):
             imports.undo(store, 9)
         assert imports.history(store)["undone_at"].isna().tolist() == [False, True]
+
+
+def test_a_new_import_becomes_the_one_offered_for_undo_even_after_another_was_picked(
+    two_imports: Path, monkeypatch: pytest.MonkeyPatch
+):
+    at = history_tab(two_imports, monkeypatch)
+    at.selectbox(key="undo-pick").set_value(1).run()
+    with Store(two_imports) as store:
+        context = imports.cycle_context(store, "Repair job")
+        data = csv_bytes(["2026-10-01,,Repair,,3,,"])
+        imports.commit(
+            store, pipeline.prepare(data, "october.csv", context, pipeline.Options(scale=Scale.parse("1-5")))
+        )
+    at.run()
+    assert at.selectbox(key="undo-pick").value == 3
+    at.selectbox(key="undo-pick").set_value(1).run()
+    at.run()
+    assert at.selectbox(key="undo-pick").value == 1  # a pick made after the newest import stays

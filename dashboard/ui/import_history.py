@@ -57,6 +57,11 @@ def readable(history: pd.DataFrame) -> pd.DataFrame:
     )
 
 
+_PICK = "undo-pick"
+_NEWEST = "undo-newest"
+"""Session keys: the import chosen for undo, and the newest import when it was chosen."""
+
+
 def _key(batch_id: int) -> str:
     """The undo's confirmation key: it names the import, so the question is about what was shown."""
     return f"undo-import-{batch_id}"
@@ -118,7 +123,13 @@ def history_panel() -> None:
     if not labels:
         st.caption("Every import has been undone; none is left to undo.")
         return
-    batch = st.selectbox("Import to undo", list(labels), format_func=labels.__getitem__, key="undo-pick")
+    # A new import (made here or elsewhere) becomes the one offered: a pick kept from before it
+    # would otherwise stay on an older import, one click away from undoing the wrong file.
+    newest = max(labels)
+    if newest > st.session_state.get(_NEWEST, newest - 1):
+        st.session_state[_PICK] = newest
+    st.session_state[_NEWEST] = newest
+    batch = st.selectbox("Import to undo", list(labels), format_func=labels.__getitem__, key=_PICK)
     # The key names the import shown: a click acts on it even if the list moved on meanwhile.
     cycle_id = standing.loc[standing["id"] == batch, "cycle_id"].iloc[0]
     refusal = rights.why_not("undo", None if pd.isna(cycle_id) else int(cycle_id))
