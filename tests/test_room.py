@@ -261,8 +261,8 @@ def test_a_burst_of_idea_changes_moves_the_version_at_once_but_wakes_the_phones_
 
 
 def test_a_deferred_wake_wakes_a_room_a_few_phones_at_a_time_and_a_step_wakes_all_at_once(monkeypatch):
-    """4 phones at 4 a second, 2 at a time: an idea change wakes two after 0.2 s and two after
-    0.7 s; a facilitator's step wakes all four at once."""
+    """4 phones at 4 a second, 2 at a time: an idea change wakes two after 0.2 s and two half a
+    second later; a facilitator's step wakes all four at once."""
     monkeypatch.setattr(notify, "DEFERRED_WAKES_PER_SECOND", 4)
     monkeypatch.setattr(notify, "WAKE_STEP", 2)
     notifier = LocalNotifier()
@@ -283,8 +283,12 @@ def test_a_deferred_wake_wakes_a_room_a_few_phones_at_a_time_and_a_step_wakes_al
 
     deferred = asyncio.run(woken(start, 0.2))
     step = asyncio.run(woken(start + 1, 0.0))
-    assert [round(t, 1) for t in deferred] == [0.2, 0.2, 0.7, 0.7]
-    assert max(step) < 0.1
+    # Timers on a busy machine fire late, never early: two phones together, not before 0.2 s,
+    # the next two together half a second after them.
+    first, second, third, fourth = deferred
+    assert first >= 0.19 and second - first < 0.1 and fourth - third < 0.1
+    assert 0.45 <= third - first < 1.0
+    assert max(step) - min(step) < 0.1 and max(step) < 0.19  # together, and before a deferred wake would come
 
 
 def test_a_phone_that_asks_again_after_an_idea_change_waits_for_the_deferred_wake():
