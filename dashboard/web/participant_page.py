@@ -36,16 +36,18 @@ def _asset(name: str) -> tuple[bytes, str]:
     return data, hashlib.sha256(data).hexdigest()[:12]
 
 
-def _frame(title: str, body: str, status: int = 200) -> HTMLResponse:
-    css, js = _asset("participant.css")[1], _asset("participant.js")[1]
+def frame(title: str, body: str, status: int = 200, script: bool = True) -> HTMLResponse:
+    """A light, server-rendered page in the phone page's style (also the sign-in forms, without
+    the phone's script): no Streamlit, nothing from another origin."""
+    css = _asset("participant.css")[1]
+    js = f'\n<script src="/{ws.PARTICIPANT_PATH}/static/participant.js?v={_asset("participant.js")[1]}" defer></script>'
     page = f"""<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{escape(title)}</title>
-<link rel="stylesheet" href="/{ws.PARTICIPANT_PATH}/static/participant.css?v={css}">
-<script src="/{ws.PARTICIPANT_PATH}/static/participant.js?v={js}" defer></script>
+<link rel="stylesheet" href="/{ws.PARTICIPANT_PATH}/static/participant.css?v={css}">{js if script else ""}
 </head>
 <body>
 <main id="main">
@@ -114,19 +116,19 @@ async def page(request: Request, room: Room) -> Response:
         session = await find_session(room, request)
     except ApiError as refusal:
         if refusal.status == 410:
-            return _frame(
+            return frame(
                 "Workshop ended", f'<h1>Workshop ended</h1><p class="notice">{escape(refusal.message)}</p>', 410
             )
-        return _frame("Join a workshop", _code_form(refusal.message, code_text), refusal.status)
+        return frame("Join a workshop", _code_form(refusal.message, code_text), refusal.status)
     token = request.cookies.get(cookie_name(session.code), "")
     participant = await run_in_threadpool(room.participant, token) if token else None
     joined = participant is not None and participant.session_id == session.id
     title = f"Workshop {ws.display_code(session.code)}"
     if joined:
-        return _frame(title, _header(session) + _app(session, True))
+        return frame(title, _header(session) + _app(session, True))
     found = await run_in_threadpool(groups.groups, room.store())
     form = _join_form(session, [str(g) for g in found["name"]])
-    return _frame(title, _header(session) + form + _app(session, False))
+    return frame(title, _header(session) + form + _app(session, False))
 
 
 async def start(request: Request) -> Response:
@@ -136,7 +138,7 @@ async def start(request: Request) -> Response:
         return RedirectResponse(f"/{ws.PARTICIPANT_PATH}/{code}", status_code=303)
     typed = request.query_params.get("code", "")
     message = "That is not a workshop code: it has eight letters or digits, like K7QM-X2PA." if typed else ""
-    return _frame("Join a workshop", _code_form(message, typed), 422 if typed else 200)
+    return frame("Join a workshop", _code_form(message, typed), 422 if typed else 200)
 
 
 async def old_join(request: Request) -> Response:

@@ -15,11 +15,8 @@ wrong e-mail and a wrong password read the same.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Awaitable, Callable
-from functools import cache
 from html import escape
-from pathlib import Path
 from urllib.parse import parse_qs, quote, urlsplit
 
 from starlette.concurrency import run_in_threadpool
@@ -28,8 +25,8 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from dashboard import accounts
-from dashboard import workshop as ws
 from dashboard.store import users
+from dashboard.web import participant_page
 from dashboard.web.endpoint import ApiError, FailedAuth, read_limited
 from dashboard.web.service import Service
 
@@ -40,29 +37,8 @@ FORM_LIMIT = 8 * 1024
 """A sign-in form is a few hundred bytes; anything far larger is not one."""
 
 
-@cache
-def _css_version() -> str:
-    data = (Path(__file__).with_name("static") / "participant.css").read_bytes()
-    return hashlib.sha256(data).hexdigest()[:12]
-
-
 def _frame(title: str, body: str, status: int = 200) -> HTMLResponse:
-    page = f"""<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{escape(title)}</title>
-<link rel="stylesheet" href="/{ws.PARTICIPANT_PATH}/static/participant.css?v={_css_version()}">
-</head>
-<body>
-<main id="main">
-{body}
-</main>
-</body>
-</html>
-"""
-    return HTMLResponse(page, status_code=status, headers={"cache-control": "no-store"})
+    return participant_page.frame(title, body, status, script=False)
 
 
 def _alert(message: str) -> str:
