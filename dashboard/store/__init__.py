@@ -18,11 +18,10 @@ from pathlib import Path
 import duckdb
 
 from dashboard.store import rollup
+from dashboard.store.dialect import Cursor, Error
 from dashboard.store.schema import apply_migrations
 
-Cursor = duckdb.DuckDBPyConnection
-"""A cursor inside one transaction: code outside the store (the demo) composes the store's
-cursor-level writes with it without importing DuckDB itself."""
+__all__ = ["Cursor", "Error", "Store", "database_path"]
 
 DEFAULT_DB_PATH = Path("data") / "dashboard.duckdb"
 DB_ENV_VAR = "DASHBOARD_DB"
@@ -55,9 +54,12 @@ class Store:
         if str(self.path) != ":memory:":
             self.path.parent.mkdir(parents=True, exist_ok=True)
         self._root = duckdb.connect(str(self.path))
-        with self.cursor() as cur:
-            apply_migrations(cur)
-            version = self._read_version(cur)
+        migrating = self._root.cursor()
+        try:
+            apply_migrations(migrating)
+            version = self._read_version(migrating)
+        finally:
+            migrating.close()
         # Writers take turns. DuckDB would otherwise abort one of two transactions that touch
         # the same row (the data version is touched by every write) with a conflict error;
         # writes are short, so queueing them costs little and loses nothing. Reads never wait.
@@ -72,8 +74,13 @@ class Store:
         self._closed = False
 
     @contextmanager
-    def cursor(self) -> Iterator[duckdb.DuckDBPyConnection]:
+    def cursor(self) -> Iterator[Cursor]:
         """A cursor for this thread alone, closed afterwards. Use for reads."""
+        with self._duck_cursor() as cur:
+            yield cur
+
+    @contextmanager
+    def _duck_cursor(self) -> Iterator[duckdb.DuckDBPyConnection]:
         cur = self._root.cursor()
         try:
             yield cur
@@ -81,13 +88,13 @@ class Store:
             cur.close()
 
     @contextmanager
-    def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
+    def transaction(self) -> Iterator[Cursor]:
         """A cursor inside one transaction: everything commits together or nothing does.
 
         Every write goes through here, and each bumps the data version so cached reads at the
         Streamlit edge refresh, and brings the impression roll-up up to date.
         """
-        with self._shared.write_lock, self.cursor() as cur:
+        with self._shared.write_lock, self._duck_cursor() as cur:
             cur.begin()
             try:
                 yield cur
@@ -97,9 +104,9 @@ class Store:
                 cur.commit()
                 self._shared.version = version
             except BaseException:
-                with suppress(duckdb.Error):
+                with suppress(*Error):
                     cur.rollback()
-                with suppress(duckdb.Error), self.cursor() as fresh:  # whatever the file now says
+                with suppress(*Error), self.cursor() as fresh:  # whatever the file now says
                     self._shared.version = self._read_version(fresh)
                 raise
 
@@ -115,7 +122,7 @@ class Store:
         return self._shared.version
 
     @staticmethod
-    def _read_version(cur: duckdb.DuckDBPyConnection) -> int:
+    def _read_version(cur: Cursor) -> int:
         row = cur.execute("select version from data_version where id = 1").fetchone()
         assert row is not None
         return int(row[0])

@@ -16,28 +16,28 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-import duckdb
 import pandas as pd
 
 from dashboard import access, domain, text
 from dashboard.store import Store, audit
+from dashboard.store.dialect import Cursor
 from dashboard.store.names import clash, keyed
 from dashboard.touchpoints import TouchpointFields
 
 # --- service cycles ---------------------------------------------------------------------------
 
 
-def _cycles_stored(cur: duckdb.DuckDBPyConnection) -> list[tuple[int, str]]:
+def _cycles_stored(cur: Cursor) -> list[tuple[int, str]]:
     return [(int(i), str(n)) for i, n in cur.execute("select id, name from service_cycle order by id").fetchall()]
 
 
-def cycle_named(cur: duckdb.DuckDBPyConnection, name: str) -> int | None:
+def cycle_named(cur: Cursor, name: str) -> int | None:
     """The id of the cycle whose name has the same key as ``name``, if any."""
     found = keyed(_cycles_stored(cur)).get(text.key(name))
     return None if found is None else found[0]
 
 
-def insert_cycle(cur: duckdb.DuckDBPyConnection, name: str, description: str = "") -> int:
+def insert_cycle(cur: Cursor, name: str, description: str = "") -> int:
     """A new, empty service cycle; refused when its name clashes with another cycle's, and to a
     principal limited to some cycles (the new one would lie outside what they see: every path
     that makes a cycle, a form, a map file or a survey import, comes through here)."""
@@ -120,7 +120,7 @@ def cycles(store: Store) -> pd.DataFrame:
 _RESTORE_INSTEAD = "An archived touchpoint in this cycle is already called “{}”: restore it instead."
 
 
-def in_cycle(cur: duckdb.DuckDBPyConnection, cycle_id: int) -> list[tuple[int, str, bool]]:
+def in_cycle(cur: Cursor, cycle_id: int) -> list[tuple[int, str, bool]]:
     """Every touchpoint of a cycle as ``(id, name, archived)``, active ones first."""
     rows = cur.execute(
         "select id, name, archived_at is not null from touchpoint where cycle_id = ?"
@@ -130,7 +130,7 @@ def in_cycle(cur: duckdb.DuckDBPyConnection, cycle_id: int) -> list[tuple[int, s
     return [(int(i), str(n), bool(a)) for i, n, a in rows]
 
 
-def _refuse_clash(cur: duckdb.DuckDBPyConnection, cycle_id: int, name: str, exclude: int | None) -> None:
+def _refuse_clash(cur: Cursor, cycle_id: int, name: str, exclude: int | None) -> None:
     stored = in_cycle(cur, cycle_id)
     taken = clash([(i, n) for i, n, _ in stored], name, exclude)
     if taken is None:
@@ -140,21 +140,21 @@ def _refuse_clash(cur: duckdb.DuckDBPyConnection, cycle_id: int, name: str, excl
     raise ValueError(f"This cycle already has a touchpoint called “{taken[1]}”.")
 
 
-def _cycle_of(cur: duckdb.DuckDBPyConnection, touchpoint_id: int) -> int:
+def _cycle_of(cur: Cursor, touchpoint_id: int) -> int:
     row = cur.execute("select cycle_id from touchpoint where id = ?", [touchpoint_id]).fetchone()
     if row is None:
         raise ValueError("That touchpoint no longer exists.")
     return int(row[0])
 
 
-def _set_groups(cur: duckdb.DuckDBPyConnection, touchpoint_id: int, group_ids: Sequence[int]) -> None:
+def _set_groups(cur: Cursor, touchpoint_id: int, group_ids: Sequence[int]) -> None:
     cur.execute("delete from touchpoint_group where touchpoint_id = ?", [touchpoint_id])
     cur.execute(
         "insert into touchpoint_group select ?, unnest(?::integer[])", [touchpoint_id, list(dict.fromkeys(group_ids))]
     )
 
 
-def _next_position(cur: duckdb.DuckDBPyConnection, cycle_id: int) -> int:
+def _next_position(cur: Cursor, cycle_id: int) -> int:
     row = cur.execute(
         "select coalesce(max(position), 0) + 1 from touchpoint where cycle_id = ? and archived_at is null", [cycle_id]
     ).fetchone()
@@ -162,7 +162,7 @@ def _next_position(cur: duckdb.DuckDBPyConnection, cycle_id: int) -> int:
     return int(row[0])
 
 
-def insert_touchpoint(cur: duckdb.DuckDBPyConnection, cycle_id: int, fields: TouchpointFields) -> int:
+def insert_touchpoint(cur: Cursor, cycle_id: int, fields: TouchpointFields) -> int:
     """Adds a touchpoint at the end of its cycle; its name must not clash in that cycle."""
     f = fields.checked()
     _refuse_clash(cur, cycle_id, f.name, None)
@@ -176,7 +176,7 @@ def insert_touchpoint(cur: duckdb.DuckDBPyConnection, cycle_id: int, fields: Tou
     return touchpoint_id
 
 
-def add_touchpoints(cur: duckdb.DuckDBPyConnection, cycle_id: int, names: Sequence[str], moment: str) -> dict[str, int]:
+def add_touchpoints(cur: Cursor, cycle_id: int, names: Sequence[str], moment: str) -> dict[str, int]:
     """The id for each given touchpoint name in a cycle: the active touchpoint with the same key,
     else a new one at the moment given, appended at the end of the cycle in the order given.
 
@@ -208,7 +208,7 @@ def add_touchpoints(cur: duckdb.DuckDBPyConnection, cycle_id: int, names: Sequen
     return {given: active[key][0] for given, key in keys.items()}
 
 
-def _write(cur: duckdb.DuckDBPyConnection, touchpoint_id: int, f: TouchpointFields) -> None:
+def _write(cur: Cursor, touchpoint_id: int, f: TouchpointFields) -> None:
     values = (f.name, f.moment, f.channel, f.owner_team_id, f.description, f.standard, f.target, f.situation)
     cur.execute(
         "update touchpoint set name = ?, moment = ?, channel = ?, owner_team_id = ?, description = ?, standard = ?,"
@@ -218,14 +218,14 @@ def _write(cur: duckdb.DuckDBPyConnection, touchpoint_id: int, f: TouchpointFiel
     _set_groups(cur, touchpoint_id, f.group_ids)
 
 
-def write_touchpoint(cur: duckdb.DuckDBPyConnection, touchpoint_id: int, fields: TouchpointFields) -> None:
+def write_touchpoint(cur: Cursor, touchpoint_id: int, fields: TouchpointFields) -> None:
     """Replaces every field of a touchpoint; the new name must not clash in its cycle."""
     f = fields.checked()
     _refuse_clash(cur, _cycle_of(cur, touchpoint_id), f.name, touchpoint_id)
     _write(cur, touchpoint_id, f)
 
 
-def stored_fields(cur: duckdb.DuckDBPyConnection, touchpoint_id: int) -> TouchpointFields:
+def stored_fields(cur: Cursor, touchpoint_id: int) -> TouchpointFields:
     """The fields a touchpoint holds now (to change some of them and write them back)."""
     row = cur.execute(
         "select name, moment, channel, owner_team_id, coalesce((select list(group_id order by group_id)"
@@ -241,7 +241,7 @@ def stored_fields(cur: duckdb.DuckDBPyConnection, touchpoint_id: int) -> Touchpo
     )
 
 
-def place(cur: duckdb.DuckDBPyConnection, cycle_id: int, touchpoint_ids: Sequence[int]) -> None:
+def place(cur: Cursor, cycle_id: int, touchpoint_ids: Sequence[int]) -> None:
     """Makes the listed touchpoints active, at positions 1..n in the order given, and puts the
     cycle's other active touchpoints after them, keeping their order."""
     listed = list(dict.fromkeys(touchpoint_ids))

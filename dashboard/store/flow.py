@@ -20,7 +20,7 @@ from dashboard import flow
 from dashboard.flow.files import Preview
 from dashboard.imports.reading import SurveyError
 from dashboard.store import Store, audit
-from dashboard.store.impressions import _registered
+from dashboard.store.dialect import staged
 
 
 class DuplicateFlowImportError(SurveyError):
@@ -86,7 +86,7 @@ def _cycles(counts: pd.DataFrame) -> list[int]:
 
 def _insert(cur: Any, counts: pd.DataFrame, import_id: int | None, entered_by: str) -> None:
     rows = counts[["cycle_id", "period", "measure", "source", "count"]]
-    with _registered(cur, {"incoming_flow": rows}):
+    with staged(cur, {"incoming_flow": rows}):
         cur.execute(
             "insert into flow_count (cycle_id, period, measure, source, count, import_id, entered_by)"
             " select cycle_id::integer, period::date, measure, source, count::bigint, ?::integer, ?"
@@ -178,7 +178,7 @@ def overlapping(store: Store, counts: pd.DataFrame) -> int:
     """How many of these counts add to a cycle, month, measure and source that already has one."""
     with (
         store.cursor() as cur,
-        _registered(cur, {"candidate_flow": counts[["cycle_id", "period", "measure", "source"]]}),
+        staged(cur, {"candidate_flow": counts[["cycle_id", "period", "measure", "source"]]}),
     ):
         row = cur.execute(
             "select count(*) from candidate_flow n where exists (select 1 from flow_count f"

@@ -13,11 +13,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-import duckdb
 import pandas as pd
 
 from dashboard import text
 from dashboard.store import Store, audit
+from dashboard.store.dialect import Cursor
 from dashboard.store.names import clash, keyed
 
 # Fixed fragments only: the table and the word a person reads for each kind.
@@ -30,14 +30,14 @@ def _table(kind: str) -> tuple[str, str]:
     return _TABLES[kind]
 
 
-def _stored(cur: duckdb.DuckDBPyConnection, table: str) -> list[tuple[int, str]]:
+def _stored(cur: Cursor, table: str) -> list[tuple[int, str]]:
     return [(int(i), str(n)) for i, n in cur.execute(f"select id, name from {table} order by id").fetchall()]  # noqa: S608 table from _TABLES
 
 
 # --- inside the caller's transaction ----------------------------------------------------------
 
 
-def insert_named(cur: duckdb.DuckDBPyConnection, kind: str, name: str, description: str = "") -> int:
+def insert_named(cur: Cursor, kind: str, name: str, description: str = "") -> int:
     """A new group (``kind="group"``) or team; refused when the name clashes with another."""
     table, what = _table(kind)
     name = text.clean_name(name, what)
@@ -53,7 +53,7 @@ def insert_named(cur: duckdb.DuckDBPyConnection, kind: str, name: str, descripti
     return int(row[0])
 
 
-def _add_all(cur: duckdb.DuckDBPyConnection, kind: str, wanted: Sequence[str]) -> dict[str, int]:
+def _add_all(cur: Cursor, kind: str, wanted: Sequence[str]) -> dict[str, int]:
     table, what = _table(kind)
     by_key = {key: item_id for key, (item_id, _) in keyed(_stored(cur, table)).items()}
     ids: dict[str, int] = {}
@@ -68,7 +68,7 @@ def _add_all(cur: duckdb.DuckDBPyConnection, kind: str, wanted: Sequence[str]) -
     return ids
 
 
-def add_groups(cur: duckdb.DuckDBPyConnection, names: Sequence[str]) -> dict[str, int]:
+def add_groups(cur: Cursor, names: Sequence[str]) -> dict[str, int]:
     """The id for each given group name: the existing group with the same key, else a new one.
 
     Returns name-as-given -> id. Raises ValueError on an invalid name (nothing of the caller's
@@ -77,7 +77,7 @@ def add_groups(cur: duckdb.DuckDBPyConnection, names: Sequence[str]) -> dict[str
     return _add_all(cur, "group", names)
 
 
-def add_teams(cur: duckdb.DuckDBPyConnection, names: Sequence[str]) -> dict[str, int]:
+def add_teams(cur: Cursor, names: Sequence[str]) -> dict[str, int]:
     """The id for each given team name: the existing team with the same key, else a new one."""
     return _add_all(cur, "team", names)
 

@@ -13,15 +13,15 @@ from __future__ import annotations
 
 from datetime import date
 
-import duckdb
 import pandas as pd
 
 from dashboard import domain, text
 from dashboard.store import Store, audit
+from dashboard.store.dialect import Cursor
 
 
 def insert_idea(
-    cur: duckdb.DuckDBPyConnection,
+    cur: Cursor,
     touchpoint_id: int,
     idea: str,
     *,
@@ -53,7 +53,7 @@ def insert_idea(
     return int(row[0])
 
 
-def _idea_cycle(cur: duckdb.DuckDBPyConnection, idea_id: int) -> int | None:
+def _idea_cycle(cur: Cursor, idea_id: int) -> int | None:
     """The cycle an idea's touchpoint belongs to (None for an idea that no longer exists)."""
     row = cur.execute(
         "select t.cycle_id from enhancement_idea e join touchpoint t on t.id = e.touchpoint_id where e.id = ?",

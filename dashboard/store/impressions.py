@@ -8,16 +8,13 @@ back into means, shares and confidence intervals.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager, suppress
-
-import duckdb
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from dashboard.store import Store, audit
+from dashboard.store.dialect import Cursor, staged
 from dashboard.store.scope import EVERYTHING, Scope
 
 # Fixed SQL text (no values): the statistics metrics.summarise expects, per group.
@@ -46,22 +43,7 @@ of the same number share its comment; without it every row is a response of its 
 """
 
 
-@contextmanager
-def _registered(cur: duckdb.DuckDBPyConnection, frames: dict[str, object]) -> Iterator[None]:
-    """Makes data frames (pandas or Arrow) visible to SQL under the given names for the duration of a block."""
-    for name, frame in frames.items():
-        cur.register(name, frame)
-    try:
-        yield
-    finally:
-        for name in frames:
-            # After a failed statement DuckDB refuses even this until the transaction rolls
-            # back; the caller's rollback drops the view, and the original error must surface.
-            with suppress(duckdb.Error):
-                cur.unregister(name)
-
-
-def insert_impressions(cur: duckdb.DuckDBPyConnection, frame: pd.DataFrame, import_id: int | None = None) -> int:
+def insert_impressions(cur: Cursor, frame: pd.DataFrame, import_id: int | None = None) -> int:
     """Appends impressions inside the caller's transaction; returns how many were written.
 
     ``frame`` has the columns of ``IMPRESSION_COLUMNS`` (see there for the optional ones). One
@@ -71,7 +53,7 @@ def insert_impressions(cur: duckdb.DuckDBPyConnection, frame: pd.DataFrame, impo
     if "response_id" not in frame.columns:
         frame = attach_responses(cur, frame, import_id)
     rows = _one_chunk(frame.loc[:, [*STORED_COLUMNS, "response_id"]]).assign(id=new_ids(cur, len(frame)))
-    with _registered(cur, {"incoming_impressions": rows}):
+    with staged(cur, {"incoming_impressions": rows}):
         cur.execute(
             "insert into impression"
             " (id, touchpoint_id, observed_on, raw_value, scale, score, group_id, source, response_id, import_id)"
@@ -102,7 +84,7 @@ STORED_COLUMNS = IMPRESSION_COLUMNS[:-1]
 """The columns stored on each impression (the comment is stored once, on its response)."""
 
 
-def attach_responses(cur: duckdb.DuckDBPyConnection, frame: pd.DataFrame, import_id: int | None) -> pd.DataFrame:
+def attach_responses(cur: Cursor, frame: pd.DataFrame, import_id: int | None) -> pd.DataFrame:
     """Writes one ``response`` row per commented response of ``frame``; returns the frame with ``response_id``.
 
     Rows sharing a ``response`` number are one response (every row is its own without that
@@ -121,7 +103,7 @@ def attach_responses(cur: duckdb.DuckDBPyConnection, frame: pd.DataFrame, import
     number = frame["response"].to_numpy(dtype=np.int64) if "response" in frame.columns else np.arange(count)
     keys, first = np.unique(number[commented], return_index=True)
     drawn = _drawn(cur, "response_id", len(keys))
-    with _registered(
+    with staged(
         cur,
         {
             "incoming_responses": pd.DataFrame(
@@ -139,7 +121,7 @@ def attach_responses(cur: duckdb.DuckDBPyConnection, frame: pd.DataFrame, import
     return frame.assign(response_id=ids)
 
 
-def new_ids(cur: duckdb.DuckDBPyConnection, n: int) -> np.ndarray:
+def new_ids(cur: Cursor, n: int) -> np.ndarray:
     """``n`` fresh impression ids from the id sequence: its next value, and the sequence moved on
     past the last one, so whatever draws next gets a higher id.
 
@@ -158,7 +140,7 @@ _DRAW = {
 }
 
 
-def _drawn(cur: duckdb.DuckDBPyConnection, sequence: str, n: int) -> np.ndarray:
+def _drawn(cur: Cursor, sequence: str, n: int) -> np.ndarray:
     """``n`` values of the sequence ``impression_id`` or ``response_id``: its next value, and the
     sequence moved past the last one (see ``new_ids``)."""
     if n == 0:
@@ -224,7 +206,7 @@ def date_range(store: Store) -> tuple[object, object]:
 
 
 def insert_coded_impressions(
-    cur: duckdb.DuckDBPyConnection,
+    cur: Cursor,
     codes: pd.DataFrame,
     scales: pd.DataFrame,
     comments: pd.DataFrame,
@@ -243,7 +225,7 @@ def insert_coded_impressions(
     response = np.full(len(codes), -1, dtype=np.int64)
     response[commented] = _drawn(cur, "response_id", int(commented.sum()))  # each commented impression one response
     codes = codes.assign(id=new_ids(cur, len(codes)), response_id=response)
-    with _registered(cur, {"gen_codes": codes, "gen_scales": scales, "gen_comments": comments}):
+    with staged(cur, {"gen_codes": codes, "gen_scales": scales, "gen_comments": comments}):
         cur.execute(
             "insert into response (id, comment) select g.response_id, c.text"
             " from gen_codes g join gen_comments c on c.comment_id = g.comment_id"

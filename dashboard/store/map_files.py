@@ -10,11 +10,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-import duckdb
 import pandas as pd
 
 from dashboard import text
 from dashboard.store import Store, audit, cycles, groups
+from dashboard.store.dialect import Cursor
 from dashboard.touchpoints import TouchpointFields
 
 
@@ -54,7 +54,7 @@ def apply_map(store: Store, rows: pd.DataFrame, present: Sequence[str]) -> None:
             _apply_cycle(cur, cycle_id, block, set(present))
 
 
-def _apply_cycle(cur: duckdb.DuckDBPyConnection, cycle_id: int, block: pd.DataFrame, present: set[str]) -> None:
+def _apply_cycle(cur: Cursor, cycle_id: int, block: pd.DataFrame, present: set[str]) -> None:
     records = [{str(k): v for k, v in rec.items()} for rec in block.to_dict("records")]
     team_ids = groups.add_teams(cur, [str(r["owner"]) for r in records if r["owner"]])
     group_ids = groups.add_groups(cur, [str(g) for r in records for g in r["groups"]] if "groups" in present else [])

@@ -16,6 +16,7 @@ import duckdb
 
 from dashboard import access
 from dashboard.store import Store, audit
+from dashboard.store.dialect import Cursor, Error
 from dashboard.store.schema import available_migrations
 
 BACKUP_FILE_NAME = "workspace-backup.duckdb"
@@ -45,14 +46,14 @@ def health(store: Store) -> Health:
     try:
         with store.cursor() as cur:
             version = _schema_version(cur)
-    except duckdb.Error as error:
+    except Error as error:
         return Health(False, 0, expected, f"the database does not answer: {' '.join(str(error).split())}")
     if version != expected:
         return Health(False, version, expected, f"schema version {version}, expected {expected}")
     return Health(True, version, expected, "ok")
 
 
-def _schema_version(cur: duckdb.DuckDBPyConnection) -> int:
+def _schema_version(cur: Cursor) -> int:
     row = cur.execute("select coalesce(max(version), 0) from schema_migration").fetchone()
     assert row is not None
     return int(row[0])
@@ -75,7 +76,7 @@ def table_counts(store: Store) -> dict[str, int]:
         return _counts(cur)
 
 
-def _counts(cur: duckdb.DuckDBPyConnection) -> dict[str, int]:
+def _counts(cur: Cursor) -> dict[str, int]:
     names = cur.execute(
         "select table_name from duckdb_tables() where database_name = current_database()"
         " and schema_name = 'main' order by table_name"
@@ -136,7 +137,7 @@ def backup_schema(path: Path) -> int:
     try:
         with duckdb.connect(str(path), read_only=True) as con:
             return _schema_version(con)
-    except duckdb.Error as error:
+    except Error as error:
         raise BackupError(f"{path} is not a workspace backup ({' '.join(str(error).split())[:200]})") from error
 
 

@@ -12,15 +12,15 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime, timedelta
 
-import duckdb
 import pandas as pd
 
 from dashboard import domain, text
 from dashboard.store import Store, audit
+from dashboard.store.dialect import Cursor
 
 
 def write_plan_cell(
-    cur: duckdb.DuckDBPyConnection,
+    cur: Cursor,
     step: str,
     moment: str,
     *,

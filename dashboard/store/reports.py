@@ -16,6 +16,7 @@ import pandas as pd
 
 from dashboard import alerting
 from dashboard.store import Store, audit
+from dashboard.store.dialect import staged
 
 # --- alert rules --------------------------------------------------------------------------------
 
@@ -130,12 +131,11 @@ def remember_sent(store: Store, sent: pd.DataFrame, period_end: date) -> None:
         audit.write(
             cur, "settings", "digest alerts remembered", detail=f"{len(rows)} alerts to {rows['recipient'].nunique()}"
         )
-        cur.register("sent_now", rows)
-        cur.execute(
-            "insert or replace into alert_sent (recipient, touchpoint_id, mean, period_end)"
-            " select recipient, touchpoint_id, mean, period_end from sent_now"
-        )
-        cur.unregister("sent_now")
+        with staged(cur, {"sent_now": rows}):
+            cur.execute(
+                "insert or replace into alert_sent (recipient, touchpoint_id, mean, period_end)"
+                " select recipient, touchpoint_id, mean, period_end from sent_now"
+            )
 
 
 # --- workshop session reports and the closing slide ----------------------------------------------

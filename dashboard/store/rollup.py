@@ -15,9 +15,8 @@ changed workshop vote). That keeps an undo or a changed vote cheap on a large wo
 
 from __future__ import annotations
 
-from contextlib import suppress
-
-import duckdb
+from dashboard.store import dialect
+from dashboard.store.dialect import Cursor
 
 # Rows are written in date order, so a date range read skips most of the table (zone maps).
 _NEW_DAYS = (
@@ -35,9 +34,9 @@ _FOLD_COMMENTS = (
 )
 
 
-def catch_up(cur: duckdb.DuckDBPyConnection) -> None:
+def catch_up(cur: Cursor) -> None:
     """Folds impressions written since the last call into the roll-up (inside the caller's transaction)."""
-    # fetchall, not fetchone: a result left unfinished keeps ``_fold``'s ``cur.sql`` from running.
+    # fetchall, not fetchone: a result left unfinished keeps ``_fold``'s Arrow query from running.
     [(last_id, covered)] = cur.execute("select last_id, covered from impression_daily_state where id = 1").fetchall()
     [(new, total, max_id)] = cur.execute(
         "select count(*) filter (where id > ?), count(*), coalesce(max(id), 0) from impression", [last_id]
@@ -49,7 +48,7 @@ def catch_up(cur: duckdb.DuckDBPyConnection) -> None:
         cur.execute("update impression_daily_state set last_id = ?, covered = ? where id = 1", [max_id, total])
 
 
-def _fold(cur: duckdb.DuckDBPyConnection, last_id: int) -> None:
+def _fold(cur: Cursor, last_id: int) -> None:
     """Adds the impressions above ``last_id`` to both roll-ups and the comment table.
 
     The impressions are counted per day once; the month counts are summed from those few
@@ -58,18 +57,14 @@ def _fold(cur: duckdb.DuckDBPyConnection, last_id: int) -> None:
     """
     # Arrow, not pandas: a frame with a text column is sampled for its types by every statement
     # that reads it (about 10 ms of CPU at each room write).
-    days = cur.sql(_NEW_DAYS, params=[last_id]).to_arrow_table()
-    cur.register("new_days", days)
-    try:
+    days = dialect.arrow(cur, _NEW_DAYS, [last_id])
+    with dialect.staged(cur, {"new_days": days}):
         cur.execute("insert into impression_daily select * from new_days")
         cur.execute(_MONTHS_OF_NEW_DAYS)
-    finally:
-        with suppress(duckdb.Error):  # after a failed statement the caller's rollback drops the view
-            cur.unregister("new_days")
     cur.execute(_FOLD_COMMENTS, [last_id])
 
 
-def rebuild(cur: duckdb.DuckDBPyConnection) -> None:
+def rebuild(cur: Cursor) -> None:
     """Recounts the whole roll-up from the impressions (inside the caller's transaction)."""
     cur.execute("delete from impression_daily")
     cur.execute("delete from impression_monthly")
@@ -87,7 +82,7 @@ _RETRACT = (
 _DAY = {"impression_daily": "observed_on", "impression_monthly": "date_trunc('month', observed_on)::date"}
 
 
-def retract(cur: duckdb.DuckDBPyConnection, condition: str, params: list[object]) -> int:
+def retract(cur: Cursor, condition: str, params: list[object]) -> int:
     """Takes the impressions matching ``condition`` (fixed SQL over ``impression``, values bound)
     out of the roll-up, before they are deleted or edited; returns how many."""
     for table, day in _DAY.items():
@@ -99,7 +94,7 @@ def retract(cur: duckdb.DuckDBPyConnection, condition: str, params: list[object]
     return int(row[0])
 
 
-def restore(cur: duckdb.DuckDBPyConnection, condition: str, params: list[object]) -> None:
+def restore(cur: Cursor, condition: str, params: list[object]) -> None:
     """Counts the impressions matching ``condition`` again after an in-place edit (see ``retract``)."""
     for table, day in _DAY.items():
         cur.execute(
@@ -117,7 +112,7 @@ def restore(cur: duckdb.DuckDBPyConnection, condition: str, params: list[object]
     cur.execute("update impression_daily_state set covered = covered + ? where id = 1", [row[0]])
 
 
-def shift(cur: duckdb.DuckDBPyConnection, delta: str, params: list[object]) -> None:
+def shift(cur: Cursor, delta: str, params: list[object]) -> None:
     """Adds signed counts to both roll-ups in one statement each, for an in-place edit whose old
     and new values are both known before it runs (cheaper than ``retract`` then ``restore``).
 

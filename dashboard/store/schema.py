@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-import duckdb
+from dashboard.store.dialect import Cursor
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 _NAME = re.compile(r"^(\d{4})_(\w+)\.sql$")
@@ -38,7 +38,7 @@ def available_migrations(directory: Path = MIGRATIONS_DIR) -> list[Migration]:
     return found
 
 
-def applied_versions(cur: duckdb.DuckDBPyConnection) -> set[int]:
+def applied_versions(cur: Cursor) -> set[int]:
     cur.execute(
         "create table if not exists schema_migration ("
         " version integer primary key, name varchar not null,"
@@ -47,22 +47,22 @@ def applied_versions(cur: duckdb.DuckDBPyConnection) -> set[int]:
     return {row[0] for row in cur.execute("select version from schema_migration").fetchall()}
 
 
-def apply_migrations(cur: duckdb.DuckDBPyConnection, directory: Path = MIGRATIONS_DIR) -> list[int]:
+def apply_migrations(cur: Cursor, directory: Path = MIGRATIONS_DIR) -> list[int]:
     """Applies every migration the database lacks; returns the versions applied now."""
     done = applied_versions(cur)
     applied = []
     for migration in available_migrations(directory):
         if migration.version in done:
             continue
-        cur.begin()
+        cur.execute("begin")
         try:
             cur.execute(migration.sql)
             cur.execute(
                 "insert into schema_migration (version, name) values (?, ?)", [migration.version, migration.name]
             )
-            cur.commit()
+            cur.execute("commit")
         except BaseException:
-            cur.rollback()
+            cur.execute("rollback")
             raise
         applied.append(migration.version)
     return applied

@@ -17,11 +17,11 @@ import hashlib
 import secrets
 from contextlib import suppress
 
-import duckdb
 import pandas as pd
 
 from dashboard import access, accounts
 from dashboard.store import Cursor, Store, audit, users
+from dashboard.store.dialect import Error
 
 ROLES = access.ROLES
 """A token's roles are the users' roles; each may do everything the ones before it may."""
@@ -142,9 +142,9 @@ def holder(store: Store, token: str) -> access.Principal | None:
         return users.principal(cur, int(row[2]), "token", f"token {name} of {row[3]}", cap=role)
 
 
-def _touch(cur: duckdb.DuckDBPyConnection, hashed: str) -> None:
+def _touch(cur: Cursor, hashed: str) -> None:
     """Outside ``Store.transaction`` on purpose: a last-used time is nothing the pages show, so it
     must not empty their caches. Two requests touching one token at once may conflict; losing
     one of two equal times is harmless."""
-    with suppress(duckdb.TransactionException):
+    with suppress(*Error):
         cur.execute("update api_token set last_used_at = current_timestamp where token_hash = ?", [hashed])

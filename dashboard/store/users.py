@@ -218,14 +218,14 @@ def sign_in(store: Store, email: str, password: str, address: str) -> int:
     if row is None or stored is None or not matches:
         raise wrong
     with _ATTEMPTS, store.cursor() as cur:
-        cur.begin()
+        cur.execute("begin")
         cur.execute("delete from sign_in_failure where email = ? and address = ?", [folded, address])
         # The link between a session and a person, for the audit log; no permission to check.
         cur.execute(
             "insert into audit_log (actor, role, kind, action, detail) values (?, ?, 'users', 'signed in', ?)",
             [folded, str(row[2]), f"from {address}" if address else ""],
         )
-        cur.commit()
+        cur.execute("commit")
     return int(row[0])
 
 

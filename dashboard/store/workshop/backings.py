@@ -10,10 +10,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Protocol
 
-import duckdb
 import pyarrow as pa
 
-from dashboard.store.impressions import _registered
+from dashboard.store.dialect import Cursor, staged
 
 NOT_A_PARTICIPANT = "you are not part of a workshop session"
 ENDED = "this workshop session has ended"
@@ -47,7 +46,7 @@ class Backing(Protocol):
     in_favour: bool
 
 
-def write_backings(cur: duckdb.DuckDBPyConnection, batch: Sequence[Backing]) -> list[str | None]:
+def write_backings(cur: Cursor, batch: Sequence[Backing]) -> list[str | None]:
     """Writes a group of backings inside the caller's transaction; per request, in order, None
     (done, or replaced by a later one of the same group) or why it was refused."""
     incoming = pa.table(
@@ -58,7 +57,7 @@ def write_backings(cur: duckdb.DuckDBPyConnection, batch: Sequence[Backing]) -> 
             "in_favour": pa.array([b.in_favour for b in batch], pa.bool_()),
         }
     )
-    with _registered(cur, {"incoming_backings": incoming}):
+    with staged(cur, {"incoming_backings": incoming}):
         refusals = dict(cur.execute(f"select seq, refusal from ({_CHECKED})", _REASONS).fetchall())  # noqa: S608 fixed SQL
         # The counts move first, while ``backed_now`` still says what was backed before.
         cur.execute(

@@ -27,9 +27,8 @@ from contextlib import suppress
 from dataclasses import dataclass, field
 from typing import Any, TypeVar, cast
 
-import duckdb
-
 from dashboard.store import Cursor, Store
+from dashboard.store.dialect import Error
 from dashboard.store.workshop import backings, votes
 from dashboard.store.workshop.errors import SessionEndedError, TouchpointClosedError, WorkshopError
 
@@ -234,7 +233,7 @@ def _write(store: Store, group: _Group) -> None:
             job.result, job.refusal = None, None
             try:
                 job.result = job.work(cur)
-            except duckdb.Error:
+            except Error:
                 raise
             except ValueError as refused:  # refused before it wrote anything (see Job)
                 job.refusal = refused

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-import duckdb
 import pandas as pd
 
 from dashboard.store import Cursor, Store
@@ -19,7 +18,7 @@ from dashboard.store.workshop.errors import SessionEndedError, WorkshopError
 from dashboard.store.workshop.sessions import audit_step
 
 
-def _require_participant_in_live_session(cur: duckdb.DuckDBPyConnection, participant_id: int) -> int:
+def _require_participant_in_live_session(cur: Cursor, participant_id: int) -> int:
     row = cur.execute(
         "select s.id, s.status from workshop_participant p join workshop_session s on s.id = p.session_id"
         " where p.id = ?",

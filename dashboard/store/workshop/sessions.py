@@ -11,11 +11,10 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-import duckdb
 import pandas as pd
 
 from dashboard.store import Cursor, Store, audit, rollup
-from dashboard.store.impressions import _registered
+from dashboard.store.dialect import staged
 from dashboard.store.workshop import group_commit
 from dashboard.store.workshop.errors import SessionEndedError, WorkshopError
 
@@ -74,7 +73,7 @@ def _session_from(row: tuple[object, ...] | None) -> Session | None:
     )
 
 
-def _free_code(cur: duckdb.DuckDBPyConnection, new_code: Callable[[], str], keep: str | None = None) -> str:
+def _free_code(cur: Cursor, new_code: Callable[[], str], keep: str | None = None) -> str:
     """A join code no live session uses; the caller holds the write lock, so it stays free."""
     for attempt in range(51):
         code = keep if attempt == 0 and keep else new_code()
@@ -84,7 +83,7 @@ def _free_code(cur: duckdb.DuckDBPyConnection, new_code: Callable[[], str], keep
     raise WorkshopError("could not find a free join code; end some live sessions and try again")
 
 
-def audit_step(cur: duckdb.DuckDBPyConnection, session_id: int, action: str, detail: str = "") -> None:
+def audit_step(cur: Cursor, session_id: int, action: str, detail: str = "") -> None:
     """Checks and records a facilitator's step on a session, under the session's cycle."""
     row = cur.execute("select cycle_id from workshop_session where id = ?", [session_id]).fetchone()
     audit.write(cur, "workshop", action, None if row is None else int(row[0]), f"session {session_id} {detail}")
@@ -128,7 +127,7 @@ def create_session(
         assert row is not None
         session_id = int(row[0])
         frame = pd.DataFrame({"touchpoint_id": list(touchpoint_ids), "position": range(1, len(touchpoint_ids) + 1)})
-        with _registered(cur, {"incoming_items": frame}):
+        with staged(cur, {"incoming_items": frame}):
             cur.execute(
                 "insert into workshop_touchpoint (session_id, touchpoint_id, position)"
                 " select ?, touchpoint_id, position from incoming_items",
@@ -216,7 +215,7 @@ def session_touchpoints(store: Store, session_id: int) -> pd.DataFrame:
         ).df()
 
 
-def _require_live(cur: duckdb.DuckDBPyConnection, session_id: int) -> None:
+def _require_live(cur: Cursor, session_id: int) -> None:
     row = cur.execute("select status from workshop_session where id = ?", [session_id]).fetchone()
     if row is None:
         raise WorkshopError("no such workshop session")

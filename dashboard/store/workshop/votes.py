@@ -14,13 +14,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Protocol
 
-import duckdb
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from dashboard.store import Store, rollup
-from dashboard.store.impressions import _registered
+from dashboard.store import Store, dialect, rollup
+from dashboard.store.dialect import Cursor, staged
 
 NOT_A_PARTICIPANT = "you are not part of a live workshop session"
 ENDED = "this workshop session has ended"
@@ -50,11 +49,12 @@ def _incoming(batch: Sequence[Vote]) -> pa.Table:
     )
 
 
-def _checked(cur: duckdb.DuckDBPyConnection) -> pa.Table:
+def _checked(cur: Cursor) -> pa.Table:
     """Every incoming request with whether it may be written: the participant's session is live
     and the touchpoint is open in it. Only the newest request per participant and touchpoint is
     marked ``newest``; the older ones are answered as done."""
-    return cur.sql(
+    return dialect.arrow(
+        cur,
         "select v.seq, v.participant_id, v.touchpoint_id, v.raw_value, v.score, p.session_id, p.group_id,"
         " s.scale, o.impression_id,"
         " case when p.id is null then ?"
@@ -68,11 +68,11 @@ def _checked(cur: duckdb.DuckDBPyConnection) -> pa.Table:
         " left join workshop_session s on s.id = p.session_id"
         " left join workshop_touchpoint w on w.session_id = p.session_id and w.touchpoint_id = v.touchpoint_id"
         " left join workshop_vote o on o.participant_id = v.participant_id and o.touchpoint_id = v.touchpoint_id",
-        params=[NOT_A_PARTICIPANT, ENDED, CLOSED],
-    ).to_arrow_table()
+        [NOT_A_PARTICIPANT, ENDED, CLOSED],
+    )
 
 
-def _change(cur: duckdb.DuckDBPyConnection) -> None:
+def _change(cur: Cursor) -> None:
     """Changed votes: the impression and the vote row take the new value in place."""
     # The leadership roll-up moves each changed vote from its old value to its new one
     # (workshop impressions carry no comment).
@@ -98,7 +98,7 @@ def _change(cur: duckdb.DuckDBPyConnection) -> None:
     )
 
 
-def _withdraw(cur: duckdb.DuckDBPyConnection) -> None:
+def _withdraw(cur: Cursor) -> None:
     """Withdrawn votes: the impression leaves the roll-ups and the table, and so does the vote row."""
     rollup.retract(cur, "id in (select impression_id from accepted_votes where raw_value is null)", [])
     cur.execute(
@@ -112,7 +112,7 @@ def _withdraw(cur: duckdb.DuckDBPyConnection) -> None:
     )
 
 
-def _add(cur: duckdb.DuckDBPyConnection) -> None:
+def _add(cur: Cursor) -> None:
     """First votes: a new impression each, and the vote row pointing at it."""
     cur.execute(
         "insert into impression (id, touchpoint_id, observed_on, raw_value, scale, score, group_id,"
@@ -127,17 +127,17 @@ def _add(cur: duckdb.DuckDBPyConnection) -> None:
     )
 
 
-def write_votes(cur: duckdb.DuckDBPyConnection, batch: Sequence[Vote]) -> list[str | None]:
+def write_votes(cur: Cursor, batch: Sequence[Vote]) -> list[str | None]:
     """Writes a group of votes inside the caller's transaction; per vote, in order, None
     (written, or replaced by a later vote of the same group) or why it was refused."""
-    with _registered(cur, {"incoming_votes": _incoming(batch)}):
+    with staged(cur, {"incoming_votes": _incoming(batch)}):
         checked = _checked(cur)
         # Arrow from end to end: a pandas frame here and back cost about 8 ms of CPU a group.
         accepted = checked.filter(pc.and_(pc.is_null(checked["refusal"]), checked["newest"]))
         withdrawn = pc.is_null(accepted["raw_value"])
         existing = pc.is_valid(accepted["impression_id"])
         # Only the statements this batch needs: each costs a couple of milliseconds.
-        with _registered(cur, {"accepted_votes": accepted}):
+        with staged(cur, {"accepted_votes": accepted}):
             if pc.any(pc.and_(existing, pc.invert(withdrawn))).as_py():
                 _change(cur)
             if pc.any(pc.and_(existing, withdrawn)).as_py():

@@ -1,0 +1,65 @@
+"""The named differences between the two databases the store runs on, DuckDB and PostgreSQL.
+
+The store's SQL is written once, in forms both databases accept. What cannot be is here, one
+function per difference, so a reader finds every difference in one place:
+
+- ``Cursor``: what the store asks of a cursor (DuckDB's connection object has it all; the
+  PostgreSQL backend wraps psycopg's cursor to match);
+- ``Error``: the errors either driver raises;
+- ``staged``: data frames made visible to SQL under a name for a block;
+- ``arrow``: a query's answer as an Arrow table.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager, suppress
+from typing import Any, Protocol
+
+import duckdb
+import pandas as pd
+import pyarrow as pa
+
+
+class Cursor(Protocol):
+    """A cursor of either database: run a statement, then read its answer."""
+
+    def execute(self, query: str, parameters: object = ..., /) -> Cursor: ...
+
+    def executemany(self, query: str, parameters: object = ..., /) -> Cursor: ...
+
+    def fetchone(self) -> tuple[Any, ...] | None: ...
+
+    def fetchall(self) -> list[tuple[Any, ...]]: ...
+
+    def df(self) -> pd.DataFrame: ...
+
+
+Error: tuple[type[Exception], ...] = (duckdb.Error,)
+"""What a failed statement raises, whichever the database."""
+
+
+@contextmanager
+def staged(cur: Cursor, frames: dict[str, object]) -> Iterator[None]:
+    """Makes data frames (pandas or Arrow) visible to SQL under the given names for the duration of a block."""
+    duck = _duck(cur)
+    for name, frame in frames.items():
+        duck.register(name, frame)
+    try:
+        yield
+    finally:
+        for name in frames:
+            # After a failed statement DuckDB refuses even this until the transaction rolls
+            # back; the caller's rollback drops the view, and the original error must surface.
+            with suppress(duckdb.Error):
+                duck.unregister(name)
+
+
+def arrow(cur: Cursor, query: str, params: Sequence[object] = ()) -> pa.Table:
+    """The answer to ``query`` as an Arrow table (cheaper than pandas for frames that are staged again)."""
+    return _duck(cur).sql(query, params=list(params)).to_arrow_table()
+
+
+def _duck(cur: Cursor) -> duckdb.DuckDBPyConnection:
+    assert isinstance(cur, duckdb.DuckDBPyConnection), type(cur)
+    return cur
