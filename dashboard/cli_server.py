@@ -1,22 +1,24 @@
-"""Command-line commands of the app server: API tokens, backups and restores.
+"""Command-line commands of the app server: API tokens, backups, restores and copies.
 
-``token`` and ``restore`` work on the workspace file directly (before any server starts);
-``backup`` goes through the running server when there is one (``dashboard.remote``).
+``token``, ``restore`` and ``copy`` work on the workspace file directly (before any server
+starts); ``backup`` goes through the running server when there is one (``dashboard.remote``).
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
 
 from dashboard import announcement
 from dashboard.scales import Scale
-from dashboard.store import Store, database_path, operations, tokens, users, webhooks
+from dashboard.store import DB_ENV_VAR, Store, copy, database_path, operations, tokens, users, webhooks
 from dashboard.store.operations import BackupError
 
 DB_HELP = "database file (default: $DASHBOARD_DB or data/dashboard.duckdb)"
+DB_OR_URL_HELP = "database file or PostgreSQL URL (default: $DASHBOARD_DB or data/dashboard.duckdb)"
 REFUSED = 2
 """The exit status of a refused account or token command (argparse's own for bad usage)."""
 
@@ -54,14 +56,39 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
 
     backup = commands.add_parser("backup", help="write a consistent copy of the workspace, even while the app serves")
     backup.add_argument("file", type=Path, help="the backup file to write (must not exist)")
-    backup.add_argument("--db", type=Path, help=DB_HELP)
+    backup.add_argument("--db", help=DB_OR_URL_HELP)
     backup.set_defaults(run=run_backup)
     restore = commands.add_parser("restore", help="put a backup in place of the workspace (the app must be stopped)")
     restore.add_argument("file", type=Path, help="a backup written by the backup command")
-    restore.add_argument("--db", type=Path, help=DB_HELP)
+    restore.add_argument("--db", help=DB_OR_URL_HELP)
     restore.add_argument("--force", action="store_true", help="overwrite a workspace that holds data")
     restore.set_defaults(run=run_restore)
+    _add_copy_command(commands)
     _add_webhook_commands(commands)
+
+
+def _add_copy_command(commands: argparse._SubParsersAction) -> None:
+    where = "a workspace file, or a PostgreSQL URL (postgresql://user:password@host:5432/database)"
+    move = commands.add_parser(
+        "copy", help="copy a whole workspace into another database, e.g. from a DuckDB file to PostgreSQL"
+    )
+    move.add_argument("--from", dest="source", required=True, metavar="SOURCE", help=f"what to copy: {where}")
+    move.add_argument("--to", dest="target", required=True, metavar="TARGET", help=f"where to: {where}")
+    move.add_argument("--force", action="store_true", help="replace everything a target that holds data holds")
+    move.set_defaults(run=run_copy)
+
+
+def run_copy(args: argparse.Namespace) -> int:
+    """Copies every table in one transaction of the target, then says what it holds."""
+    for place in (args.source, args.target):
+        if not copy.is_url(place):
+            refuse_while_served(Path(place), "copy this workspace")
+    counts = copy.copy_workspace(args.source, args.target, force=args.force)
+    print(
+        f"copied {copy.shown(args.source)} to {copy.shown(args.target)}: {counts.get('impression', 0):,} impressions"
+        f" in {len(counts)} tables; every table's count matches"
+    )
+    return 0
 
 
 def _add_webhook_commands(commands: argparse._SubParsersAction) -> None:
@@ -114,6 +141,12 @@ def workspace(args: argparse.Namespace) -> Path:
     return Path(args.db or database_path())
 
 
+def target_of(args: argparse.Namespace) -> str | Path:
+    """The workspace a command names: a PostgreSQL URL as given, else a file."""
+    given = args.db or os.environ.get(DB_ENV_VAR) or str(database_path())
+    return given if copy.is_url(given) else Path(given)
+
+
 def refuse_while_served(db: Path, what: str) -> None:
     """Token changes and restores write the file itself: a running server holds it."""
     if announcement.live(db) is not None:
@@ -149,7 +182,7 @@ def run_token_revoke(args: argparse.Namespace) -> int:
 
 def run_backup(args: argparse.Namespace) -> int:
     """Without a running server (``dashboard.remote`` takes the other case): copy the file's snapshot."""
-    with Store(workspace(args)) as store:
+    with copy.opened(target_of(args)) as store:
         counts = operations.backup(store, args.file)
     print(f"backup written to {args.file}: {counts.get('impression', 0):,} impressions, {len(counts)} tables")
     return 0
@@ -157,11 +190,13 @@ def run_backup(args: argparse.Namespace) -> int:
 
 def run_restore(args: argparse.Namespace) -> int:
     """Checks the backup's schema and the target, copies it into place, and compares every count."""
-    db = workspace(args)
-    refuse_while_served(db, "restore")
+    db = target_of(args)
     version, newest = operations.backup_schema(args.file), operations.newest_schema()
     if version > newest:
         raise BackupError(f"{args.file} has schema version {version}, newer than this app's {newest}; upgrade the app")
+    if isinstance(db, str):
+        return _restore_into_database(args.file, db, force=args.force)
+    refuse_while_served(db, "restore")
     if db.exists() and not args.force:
         with Store(db) as store:
             if not operations.is_empty(store):
@@ -174,4 +209,22 @@ def run_restore(args: argparse.Namespace) -> int:
     if differing:
         raise BackupError(f"the restored workspace differs from the backup in: {', '.join(differing)}")
     print(f"restored {args.file} into {db}: {expected.get('impression', 0):,} impressions; every table's count matches")
+    return 0
+
+
+def _restore_into_database(backup: Path, url: str, *, force: bool) -> int:
+    """A restore into PostgreSQL: the backup's tables copied in, in one transaction."""
+    with copy.opened(url) as store:
+        if not force and not operations.is_empty(store):
+            raise BackupError(f"{copy.shown(url)} holds a workspace with data; add --force to overwrite it")
+        expected = operations.stored_counts(backup)
+        operations.restore_into(backup, store)
+        restored = operations.table_counts(store)
+    differing = sorted(t for t, n in expected.items() if t not in copy.NOT_COPIED and restored.get(t) != n)
+    if differing:
+        raise BackupError(f"the restored workspace differs from the backup in: {', '.join(differing)}")
+    print(
+        f"restored {backup} into {copy.shown(url)}: {expected.get('impression', 0):,} impressions;"
+        " every table's count matches"
+    )
     return 0

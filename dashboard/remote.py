@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from dashboard import announcement, import_jobs, remote_accounts, remote_reports
-from dashboard.store import database_path
+from dashboard.store import copy, database_path
 
 TOKEN_ENV_VAR = "DASHBOARD_TOKEN"  # noqa: S105 - the name of a variable, not a token
 TIMEOUT_S = 3600
@@ -178,7 +178,10 @@ def hand_off(args: argparse.Namespace) -> int | None:
     handler = HANDLERS.get((args.command, sub))
     token = os.environ.get(TOKEN_ENV_VAR, "").strip()
     workspace = getattr(args, "db", None) or database_path()
-    found = None if handler is None else announcement.live(workspace)
+    # A server announces itself beside a DuckDB file; on PostgreSQL the command opens it itself.
+    served = handler is not None and not copy.is_url(workspace)
+    found = announcement.live(Path(workspace)) if served else None
+    workspace = copy.shown(workspace)
     if found is None and token:
         # Working on the file would act as its owner (everything allowed), not as the token's
         # user: refuse rather than quietly ignore the token.

@@ -7,7 +7,8 @@ function per difference, so a reader finds every difference in one place:
   PostgreSQL backend wraps psycopg's cursor to match);
 - ``Error``: the errors either driver raises;
 - ``staged``: data frames made visible to SQL under a name for a block;
-- ``arrow``: a query's answer as an Arrow table.
+- ``arrow``: a query's answer as an Arrow table;
+- ``snapshot``: a read-only transaction that sees one moment throughout.
 """
 
 from __future__ import annotations
@@ -58,6 +59,21 @@ def staged(cur: Cursor, frames: dict[str, object]) -> Iterator[None]:
 def arrow(cur: Cursor, query: str, params: Sequence[object] = ()) -> pa.Table:
     """The answer to ``query`` as an Arrow table (cheaper than pandas for frames that are staged again)."""
     return _duck(cur).sql(query, params=list(params)).to_arrow_table()
+
+
+@contextmanager
+def snapshot(cur: Cursor) -> Iterator[None]:
+    """Inside, every read on ``cur`` sees the database as it was at one moment (a copy or a backup
+    reads many tables while others write), and nothing can be written through it."""
+    # DuckDB's transactions are snapshots already. PostgreSQL's default level (read committed)
+    # takes a new snapshot per statement, and DuckDB does not parse an isolation level.
+    is_duck = isinstance(cur, duckdb.DuckDBPyConnection)
+    cur.execute("begin transaction read only" if is_duck else "begin isolation level repeatable read, read only")
+    try:
+        yield
+    finally:
+        with suppress(*Error):  # a failed read may have ended the transaction already
+            cur.execute("rollback")
 
 
 def _duck(cur: Cursor) -> duckdb.DuckDBPyConnection:

@@ -1,8 +1,10 @@
 """SQL for running the workspace: its health, totals for the metrics, backups and restores.
 
-A backup is a DuckDB file written by ``COPY FROM DATABASE`` inside one read transaction, so it
-is one consistent snapshot even while other threads keep writing (checked: a copy taken under
-a stream of 2,000-row transactions always held a whole number of them).
+A backup is a DuckDB file whichever database the workspace lives in. From a DuckDB workspace it
+is written by ``COPY FROM DATABASE`` inside one read transaction, so it is one consistent
+snapshot even while other threads keep writing (checked: a copy taken under a stream of
+2,000-row transactions always held a whole number of them). From PostgreSQL it is written by
+the copier (``store.copy``), which reads every table in one repeatable-read snapshot.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from pathlib import Path
 import duckdb
 
 from dashboard import access
-from dashboard.store import Store, audit
+from dashboard.store import Store, audit, copy
 from dashboard.store.dialect import Cursor, Error
 from dashboard.store.schema import available_migrations
 
@@ -110,16 +112,29 @@ def backup(store: Store, target: Path) -> dict[str, int]:
         audit.write(cur, "backup", "backup written", detail=target.name)
     partial = target.with_name(target.name + ".partial")
     partial.unlink(missing_ok=True)
-    with store.cursor() as cur:
-        source = cur.execute("select current_database()").fetchone()
-        assert source is not None
-        cur.execute("attach ? as backup_target", [str(partial)])
-        try:
-            cur.execute(f'copy from database "{source[0]}" to backup_target')
-        finally:
-            cur.execute("detach backup_target")
+    try:
+        with store.cursor() as cur:
+            if isinstance(cur, duckdb.DuckDBPyConnection):
+                _copy_database(cur, partial)
+            else:
+                with Store(partial) as into:
+                    copy.copy_stores(store, into, target_name=str(partial))
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
     partial.rename(target)
     return stored_counts(target)
+
+
+def _copy_database(cur: duckdb.DuckDBPyConnection, partial: Path) -> None:
+    """DuckDB's own copy of a whole database into a new file (faster than the copier; see README)."""
+    source = cur.execute("select current_database()").fetchone()
+    assert source is not None
+    cur.execute("attach ? as backup_target", [str(partial)])
+    try:
+        cur.execute(f'copy from database "{source[0]}" to backup_target')
+    finally:
+        cur.execute("detach backup_target")
 
 
 def backup_bytes(store: Store) -> bytes:
@@ -152,6 +167,18 @@ def restore_file(backup_path: Path, target: Path) -> None:
         leftover.unlink(missing_ok=True)
     target.parent.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(backup_path, target)
+
+
+def restore_into(backup_path: Path, store: Store) -> dict[str, int]:
+    """Replaces everything the open workspace (PostgreSQL) holds with a backup file's content;
+    returns the copied tables' counts. The backup file itself is never migrated or touched: a
+    copy of it is (the caller checked that the workspace may be replaced)."""
+    access.require("backup")
+    with tempfile.TemporaryDirectory(prefix="dashboard-restore-") as folder:
+        working = Path(folder) / "backup.duckdb"
+        shutil.copyfile(backup_path, working)
+        with Store(working) as source:
+            return copy.copy_stores(source, store, force=True)
 
 
 def stored_counts(path: Path) -> dict[str, int]:

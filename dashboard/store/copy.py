@@ -1,0 +1,195 @@
+"""Moving a workspace from one database to another: the ``copy`` command, and backups and
+restores on PostgreSQL.
+
+The copy is written once for both databases through the Store API and ``dialect``: every table
+is read as Arrow inside one read-only snapshot of the source and staged into the target, all
+inside ONE target transaction, so a failed or refused copy leaves the target as it was.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from dashboard import access
+from dashboard.store import Store, dialect
+from dashboard.store.dialect import Cursor, Error
+
+SEQUENCES: dict[str, tuple[str, ...]] = {
+    "stakeholder_group_id": ("stakeholder_group.id",),
+    "team_id": ("team.id",),
+    "service_cycle_id": ("service_cycle.id",),
+    "touchpoint_id": ("touchpoint.id",),
+    # The roll-up's last counted id too: after an undo it can lie above every stored impression,
+    # and a new impression at or below it would cost a full rebuild of the roll-up.
+    "impression_id": ("impression.id", "impression_daily_state.last_id", "impression_comment.id"),
+    "enhancement_idea_id": ("enhancement_idea.id",),
+    "import_batch_id": ("import_batch.id",),
+    "plan_cell_history_id": ("plan_cell_history.id",),
+    "reputation_statement_id": ("reputation_statement.id",),
+    "workshop_session_id": ("workshop_session.id",),
+    "workshop_participant_id": ("workshop_participant.id",),
+    "flow_import_id": ("flow_import.id",),
+    "flow_count_id": ("flow_count.id",),
+    "api_token_id": ("api_token.id",),
+    "alert_rule_id": ("alert_rule.id",),
+    "response_id": ("response.id", "impression.response_id"),
+    "app_user_id": ("app_user.id",),
+    "audit_log_id": ("audit_log.id",),
+}
+"""Every sequence the migrations create, and the columns whose values it handed out: after a copy
+it is set past the largest of them, so the next insert gets a new id (tests/test_copy.py fails
+when a migration adds a sequence that is not listed here)."""
+
+NOT_COPIED = ("schema_migration", "data_version")
+"""Each side keeps its own: the migrations applied to it, and its own data version (set above both)."""
+
+SEEDED = frozenset({*NOT_COPIED, "impression_daily_state"})
+"""Tables a new workspace already has rows in (so rows there do not make a target 'not empty')."""
+
+_OPENING: tuple[type[Exception], ...] = (*Error, OSError)
+"""What opening a workspace raises when the database cannot be reached or read."""
+
+_URL = re.compile(r"^postgres(ql)?://", re.IGNORECASE)
+
+
+class CopyError(ValueError):
+    """A copy refused or failed; the message is one line and names no password."""
+
+
+def is_url(target: str | Path) -> bool:
+    """Whether a workspace is named by a PostgreSQL URL rather than a DuckDB file."""
+    return bool(_URL.match(str(target)))
+
+
+def postgres_available() -> bool:
+    """Whether this version of the app has the PostgreSQL backend."""
+    return importlib.util.find_spec("dashboard.store.pg") is not None
+
+
+def shown(target: str | Path) -> str:
+    """A workspace's name fit to print: a URL without its password."""
+    if not is_url(target):
+        return str(target)
+    parts = urlsplit(str(target))
+    if parts.password is None:
+        return str(target)
+    host = parts.netloc.rsplit("@", 1)[1]
+    return parts._replace(netloc=f"{parts.username}:***@{host}").geturl()
+
+
+def copy_workspace(source: str | Path, target: str | Path, *, force: bool = False) -> dict[str, int]:
+    """Copies the workspace at ``source`` into ``target`` (a DuckDB file or a PostgreSQL URL);
+    returns every copied table's count.
+
+    Both are opened (and migrated to the newest schema). A target that holds data is refused
+    unless ``force``; then its tables are emptied in the copy's own transaction. A DuckDB file
+    the copy created is removed again when the copy fails.
+    """
+    if str(source) == str(target) or (not is_url(source) and not is_url(target) and _same_file(source, target)):
+        raise CopyError("the source and the target are the same workspace")
+    if not is_url(source) and not Path(source).is_file():
+        raise CopyError(f"there is no workspace at {source}")
+    created = not is_url(target) and not Path(target).exists()
+    try:
+        with ExitStack() as stack:
+            source_store = stack.enter_context(opened(source))
+            target_store = stack.enter_context(opened(target))
+            return copy_stores(source_store, target_store, force=force, target_name=shown(target))
+    except BaseException:
+        if created:
+            for leftover in (Path(target), Path(f"{target}.wal")):
+                leftover.unlink(missing_ok=True)
+        raise
+
+
+def copy_stores(
+    source: Store, target: Store, *, force: bool = False, target_name: str = "the target"
+) -> dict[str, int]:
+    """Copies every table of the open ``source`` into the open ``target`` in one transaction of
+    the target; returns each copied table's count (the same in both, or nothing is committed)."""
+    access.require("backup")
+    with target.transaction() as into:
+        holding = [t for t, n in _counts(into).items() if n and t not in SEEDED]
+        if holding and not force:
+            raise CopyError(
+                f"{target_name} holds data ({len(holding)} tables with rows, such as {holding[0]});"
+                " add --force to replace it"
+            )
+        with source.cursor() as cur, dialect.snapshot(cur):
+            tables = [t for t in _tables(cur) if t not in NOT_COPIED]
+            missing = sorted(set(tables) - set(_tables(into)))
+            if missing:
+                raise CopyError(f"{target_name} has no table {missing[0]}: is its schema older than the source's?")
+            copied = {table: _copy_table(cur, into, table) for table in tables}
+            version = max(_version(cur), _version(into))
+        _set_sequences(into)
+        # The transaction's own bump then puts the target above both numbers, so no cache
+        # keyed by either version can take the copy for data it already holds.
+        into.execute("update data_version set version = ? where id = 1", [version])
+        differing = sorted(t for t, n in _counts(into).items() if t in copied and n != copied[t])
+        if differing:
+            raise CopyError(f"the copy's counts differ from the source in {', '.join(differing)}; nothing was written")
+    return copied
+
+
+def _copy_table(source: Cursor, target: Cursor, table: str) -> int:
+    """Replaces the target's rows of ``table`` with the source's; returns how many were copied."""
+    rows = dialect.arrow(source, f'select * from "{table}"')  # noqa: S608 a name the catalogue gave
+    columns = ", ".join(f'"{name}"' for name in rows.column_names)
+    target.execute(f'delete from "{table}"')  # noqa: S608 a name the catalogue gave
+    with dialect.staged(target, {"copied_rows": rows}):
+        target.execute(f'insert into "{table}" ({columns}) select {columns} from copied_rows')  # noqa: S608 the same
+    return int(rows.num_rows)
+
+
+def _set_sequences(cur: Cursor) -> None:
+    """Sets each sequence past the largest id copied (an empty table leaves it where it was)."""
+    for sequence, columns in SEQUENCES.items():
+        maxima = [f'(select max("{c}") from "{t}")' for t, c in (col.split(".") for col in columns)]  # noqa: S608 SEQUENCES
+        [(value,)] = cur.execute(f"select greatest({', '.join(maxima)})").fetchall()
+        if value is not None:  # a literal name: PostgreSQL's setval takes a regclass, DuckDB knows no such type
+            cur.execute(f"select setval('{sequence}', ?)", [int(value)])
+
+
+def _tables(cur: Cursor) -> list[str]:
+    """The workspace's tables (temporary ones and other schemas left out), by name."""
+    rows = cur.execute(
+        "select table_name from information_schema.tables where table_schema = current_schema()"
+        " and table_catalog = current_database() and table_type = 'BASE TABLE' order by table_name"
+    ).fetchall()
+    return [str(name) for (name,) in rows]
+
+
+def _counts(cur: Cursor) -> dict[str, int]:
+    """Rows per table, in one statement."""
+    tables = _tables(cur)
+    counts = " union all ".join(f"select '{t}', count(*) from \"{t}\"" for t in tables)  # noqa: S608 catalogue names
+    return {str(t): int(n) for t, n in cur.execute(counts).fetchall()}
+
+
+def _version(cur: Cursor) -> int:
+    [(version,)] = cur.execute("select version from data_version where id = 1").fetchall()
+    return int(version)
+
+
+@contextmanager
+def opened(target: str | Path) -> Iterator[Store]:
+    """The workspace opened as a Store, or a CopyError that says why it cannot be."""
+    if is_url(target) and not postgres_available():
+        raise CopyError(f"this version of the app cannot open PostgreSQL databases ({shown(target)})")
+    try:
+        store = Store(str(target) if is_url(target) else Path(target))
+    except _OPENING as error:
+        reason = " ".join(str(error).split())[:300]
+        raise CopyError(f"cannot open {shown(target)}: {reason}") from error
+    with store:
+        yield store
+
+
+def _same_file(a: str | Path, b: str | Path) -> bool:
+    return Path(a).resolve() == Path(b).resolve()

@@ -1,0 +1,223 @@
+"""``python -m dashboard copy``: a workspace moved whole into another database, in one transaction.
+
+Every test takes its target from the ``target`` fixture: a new DuckDB file, and a new PostgreSQL
+database when ``DASHBOARD_TEST_PG`` names a cluster and this version has the PostgreSQL backend.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import re
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from dashboard import cli
+from dashboard.briefing import figures
+from dashboard.store import copy, cycles, operations
+from dashboard.store.dialect import Cursor
+from dashboard.store.schema import MIGRATIONS_DIR
+from dashboard.store.scope import EVERYTHING
+from tests.conftest import DEMO_END
+from tests.survey_files import small_workspace
+
+
+@pytest.fixture(params=["duckdb", "postgres"])
+def target(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """Where a copy goes: a new workspace file, or a new database on the test cluster (dropped after)."""
+    if request.param == "duckdb":
+        yield str(tmp_path / "target.duckdb")
+        return
+    cluster = os.environ.get("DASHBOARD_TEST_PG")
+    if not cluster:
+        pytest.skip("DASHBOARD_TEST_PG is not set: run under scripts/with-postgres.sh to copy into PostgreSQL")
+    if not copy.postgres_available():
+        pytest.skip("this version has no PostgreSQL backend (dashboard/store/pg.py) yet")
+    import psycopg  # only the PostgreSQL half needs the driver
+
+    name = f"copy_test_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(cluster, autocommit=True) as admin:
+        admin.execute(f"create database {name}")
+    try:
+        yield cluster.rsplit("/", 1)[0] + "/" + name
+    finally:
+        with psycopg.connect(cluster, autocommit=True) as admin:
+            admin.execute(f"drop database if exists {name} with (force)")
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = cli.main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def counts(workspace: str | Path) -> dict[str, int]:
+    with copy.opened(workspace) as store:
+        return operations.table_counts(store)
+
+
+def overview(workspace: str | Path) -> figures.Figures:
+    """Everything the Overview shows for the whole workspace, by the Overview's own functions."""
+    with copy.opened(workspace) as store:
+        return figures.gather(store, EVERYTHING, figures.cycle_names(store, EVERYTHING), DEMO_END)
+
+
+def assert_same_figures(copied: figures.Figures, original: figures.Figures) -> None:
+    for field in dataclasses.fields(figures.Figures):
+        mine, theirs = getattr(copied, field.name), getattr(original, field.name)
+        if isinstance(theirs, pd.DataFrame):
+            pd.testing.assert_frame_equal(mine, theirs, obj=field.name)
+        elif isinstance(theirs, pd.Series):
+            pd.testing.assert_series_equal(mine, theirs, obj=field.name)
+        elif field.name == "cycle_maps":
+            assert [(m.name, m.break_at) for m in mine] == [(m.name, m.break_at) for m in theirs]
+            for a, b in zip(mine, theirs, strict=True):
+                pd.testing.assert_frame_equal(a.touchpoints, b.touchpoints, obj=f"cycle map {b.name}")
+        else:
+            assert mine == theirs, field.name
+
+
+def test_a_copy_holds_every_table_with_the_same_counts_and_shows_the_same_overview(
+    demo_db: Path, target: str, capsys: pytest.CaptureFixture[str]
+):
+    code, out, err = run(capsys, "copy", "--from", str(demo_db), "--to", target)
+    assert (code, err) == (0, "")
+    copied = len(counts(demo_db)) - len(copy.NOT_COPIED)
+    assert out == (
+        f"copied {demo_db} to {copy.shown(target)}: 6,000 impressions in {copied} tables; every table's count matches\n"
+    )
+    assert counts(target) == counts(demo_db)
+    assert_same_figures(overview(target), overview(demo_db))
+
+
+def test_the_copys_data_version_is_above_both_the_sources_and_the_targets(demo_db: Path, target: str):
+    with copy.opened(target) as store:
+        for name in ("One", "Two", "Three"):
+            cycles.create_cycle(store, name)
+    with copy.opened(demo_db) as store:
+        source_version = store.data_version()
+    with copy.opened(target) as store:
+        target_version = store.data_version()
+    copy.copy_workspace(demo_db, target, force=True)
+    with copy.opened(target) as store:
+        assert store.data_version() == max(source_version, target_version) + 1
+
+
+def test_a_target_that_holds_data_is_refused_and_left_as_it_was(
+    demo_db: Path, target: str, capsys: pytest.CaptureFixture[str]
+):
+    with copy.opened(target) as store:
+        small_workspace(store)
+    before = counts(target)
+    code, out, err = run(capsys, "copy", "--from", str(demo_db), "--to", target)
+    assert (code, out) == (1, "")
+    assert err == (
+        f"error: {copy.shown(target)} holds data (4 tables with rows, such as audit_log); add --force to replace it\n"
+    )
+    assert counts(target) == before
+
+
+def test_force_replaces_everything_the_target_held(demo_db: Path, target: str, capsys: pytest.CaptureFixture[str]):
+    with copy.opened(target) as store:
+        small_workspace(store)
+        cycles.create_cycle(store, "Only in the target")
+    code, _, err = run(capsys, "copy", "--from", str(demo_db), "--to", target, "--force")
+    assert (code, err) == (0, "")
+    assert counts(target) == counts(demo_db)
+    with copy.opened(target) as store:
+        assert "Only in the target" not in set(cycles.cycles(store)["name"])
+
+
+def test_every_sequence_continues_past_the_copied_ids(demo_db: Path, target: str):
+    copy.copy_workspace(demo_db, target)
+    with copy.opened(target) as store:
+        added = cycles.create_cycle(store, "Added after the copy")
+        with store.cursor() as cur:
+            for sequence, columns in copy.SEQUENCES.items():
+                [(largest,)] = cur.execute(
+                    "select greatest("
+                    + ", ".join(f"(select max({c}) from {t})" for t, c in (col.split(".") for col in columns))
+                    + ")"
+                ).fetchall()
+                [(following,)] = cur.execute(f"select nextval('{sequence}')").fetchall()
+                assert following > (largest or 0), sequence
+    assert added == max(counts_of_cycles(demo_db)) + 1
+
+
+def counts_of_cycles(workspace: Path) -> list[int]:
+    with copy.opened(workspace) as store:
+        return [int(i) for i in cycles.cycles(store)["id"]]
+
+
+def test_every_sequence_the_migrations_create_is_set_by_the_copy():
+    created = {
+        name
+        for path in MIGRATIONS_DIR.glob("*.sql")
+        for name in re.findall(r"create sequence (\w+)", path.read_text(encoding="utf-8"), re.IGNORECASE)
+    }
+    assert created == set(copy.SEQUENCES)
+
+
+def test_an_unknown_source_is_named_in_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]):
+    missing, target = tmp_path / "nowhere.duckdb", tmp_path / "target.duckdb"
+    code, out, err = run(capsys, "copy", "--from", str(missing), "--to", str(target))
+    assert (code, out, err) == (1, "", f"error: there is no workspace at {missing}\n")
+    assert not target.exists()
+
+
+def test_a_file_that_is_no_database_is_refused_in_one_line_and_no_target_is_left(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+):
+    junk, target = tmp_path / "junk.duckdb", tmp_path / "target.duckdb"
+    junk.write_bytes(b"not a database at all" * 100)
+    code, out, err = run(capsys, "copy", "--from", str(junk), "--to", str(target))
+    assert (code, out) == (1, "")
+    assert err.startswith(f"error: cannot open {junk}: ") and err.count("\n") == 1
+    assert not target.exists()
+
+
+def test_a_count_that_differs_after_the_copy_rolls_it_back(
+    demo_db: Path, target: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+):
+    real = copy._copy_table
+
+    def one_row_lost(source: Cursor, into: Cursor, table: str) -> int:
+        copied = real(source, into, table)
+        if table == "touchpoint":
+            into.execute("delete from touchpoint where id = (select max(id) from touchpoint)")
+        return copied
+
+    before = counts(target) if copy.is_url(target) else None  # a file target must not exist yet
+    monkeypatch.setattr(copy, "_copy_table", one_row_lost)
+    code, out, err = run(capsys, "copy", "--from", str(demo_db), "--to", target)
+    message = "error: the copy's counts differ from the source in touchpoint; nothing was written\n"
+    assert (code, out, err) == (1, "", message)
+    if copy.is_url(target):
+        assert counts(target) == before
+    else:
+        assert not Path(target).exists()  # the file the copy created is removed again
+
+
+def test_a_copy_onto_itself_is_refused(demo_db: Path, capsys: pytest.CaptureFixture[str]):
+    code, out, err = run(capsys, "copy", "--from", str(demo_db), "--to", str(demo_db))
+    assert (code, out, err) == (1, "", "error: the source and the target are the same workspace\n")
+
+
+def test_an_unreachable_database_is_named_without_its_password(
+    demo_db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+):
+    url = "postgresql://ann:s3cret@127.0.0.1:1/nowhere"
+    code, out, err = run(capsys, "copy", "--from", str(demo_db), "--to", url)
+    assert (code, out) == (1, "")
+    assert "s3cret" not in err and err.count("\n") == 1
+    if copy.postgres_available():
+        assert err.startswith("error: cannot open postgresql://ann:***@127.0.0.1:1/nowhere: ")
+    else:
+        assert (
+            err
+            == "error: this version of the app cannot open PostgreSQL databases (postgresql://ann:***@127.0.0.1:1/nowhere)\n"
+        )
