@@ -221,3 +221,21 @@ def test_an_unreachable_database_is_named_without_its_password(
             err
             == "error: this version of the app cannot open PostgreSQL databases (postgresql://ann:***@127.0.0.1:1/nowhere)\n"
         )
+
+
+def test_a_backup_of_any_workspace_is_a_duckdb_file_that_restores_with_every_count_equal(
+    demo_db: Path, target: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+):
+    copy.copy_workspace(demo_db, target)
+    backup = tmp_path / "backup.duckdb"
+    code, out, err = run(capsys, "backup", str(backup), "--db", target)
+    assert (code, err) == (0, "")
+    assert out == f"backup written to {backup}: 6,000 impressions, {len(counts(demo_db))} tables\n"
+    written = operations.stored_counts(backup)
+    assert written == counts(target)  # the backup's own audit row included
+    with copy.opened(target) as store:
+        cycles.create_cycle(store, "Added after the backup")
+    code, out, err = run(capsys, "restore", str(backup), "--db", target, "--force")
+    assert (code, err) == (0, "")
+    assert out == f"restored {backup} into {copy.shown(target)}: 6,000 impressions; every table's count matches\n"
+    assert counts(target) == written

@@ -142,8 +142,9 @@ def _copy_table(source: Cursor, target: Cursor, table: str) -> int:
     rows = dialect.arrow(source, f'select * from "{table}"')  # noqa: S608 a name the catalogue gave
     columns = ", ".join(f'"{name}"' for name in rows.column_names)
     target.execute(f'delete from "{table}"')  # noqa: S608 a name the catalogue gave
-    with dialect.staged(target, {"copied_rows": rows}):
-        target.execute(f'insert into "{table}" ({columns}) select {columns} from copied_rows')  # noqa: S608 the same
+    staged = f"copied_{table}"  # a name per table: a staged frame may live until the commit
+    with dialect.staged(target, {staged: rows}):
+        target.execute(f'insert into "{table}" ({columns}) select {columns} from "{staged}"')  # noqa: S608 the same
     return int(rows.num_rows)
 
 
