@@ -18,7 +18,7 @@ import pytest
 
 from dashboard import cli
 from dashboard.briefing import figures
-from dashboard.store import copy, cycles, operations
+from dashboard.store import Store, copy, cycles, operations
 from dashboard.store.dialect import Cursor
 from dashboard.store.schema import MIGRATIONS_DIR
 from dashboard.store.scope import EVERYTHING
@@ -202,6 +202,16 @@ def test_a_count_that_differs_after_the_copy_rolls_it_back(
         assert not Path(target).exists()  # the file the copy created is removed again
 
 
+def test_a_source_from_a_newer_schema_is_refused(tmp_path: Path, target: str, capsys: pytest.CaptureFixture[str]):
+    newer = tmp_path / "newer.duckdb"
+    with Store(newer) as store, store.cursor() as cur:
+        cur.execute("insert into schema_migration (version, name) values (9999, 'from_the_future')")
+    code, out, err = run(capsys, "copy", "--from", str(newer), "--to", target)
+    assert (code, out) == (1, "")
+    newest = operations.newest_schema()
+    assert err == f"error: the source has schema version 9999, newer than this app's {newest}; upgrade the app\n"
+
+
 def test_a_copy_onto_itself_is_refused(demo_db: Path, capsys: pytest.CaptureFixture[str]):
     code, out, err = run(capsys, "copy", "--from", str(demo_db), "--to", str(demo_db))
     assert (code, out, err) == (1, "", "error: the source and the target are the same workspace\n")
@@ -239,3 +249,17 @@ def test_a_backup_of_any_workspace_is_a_duckdb_file_that_restores_with_every_cou
     assert (code, err) == (0, "")
     assert out == f"restored {backup} into {copy.shown(target)}: 6,000 impressions; every table's count matches\n"
     assert counts(target) == written
+
+
+def test_a_token_with_no_server_names_a_database_without_its_password(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+):
+    monkeypatch.setenv("DASHBOARD_TOKEN", "a viewer's token")
+    url = "postgresql://ann:s3cret@127.0.0.1:1/nowhere"
+    code, out, err = run(capsys, "backup", str(tmp_path / "b.duckdb"), "--db", url)
+    assert (code, out, err) == (
+        1,
+        "",
+        "error: DASHBOARD_TOKEN is set, but no running server holds postgresql://ann:***@127.0.0.1:1/nowhere to check"
+        " it; start the server, or unset DASHBOARD_TOKEN to work on the file as its owner\n",
+    )

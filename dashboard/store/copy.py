@@ -121,10 +121,8 @@ def copy_stores(
                 " add --force to replace it"
             )
         with source.cursor() as cur, dialect.snapshot(cur):
+            _refuse_other_schemas(_schema(cur), _schema(into), target_name)
             tables = [t for t in _tables(cur) if t not in NOT_COPIED]
-            missing = sorted(set(tables) - set(_tables(into)))
-            if missing:
-                raise CopyError(f"{target_name} has no table {missing[0]}: is its schema older than the source's?")
             copied = {table: _copy_table(cur, into, table) for table in tables}
             version = max(_version(cur), _version(into))
         _set_sequences(into)
@@ -171,6 +169,21 @@ def _counts(cur: Cursor) -> dict[str, int]:
     tables = _tables(cur)
     counts = " union all ".join(f"select '{t}', count(*) from \"{t}\"" for t in tables)  # noqa: S608 catalogue names
     return {str(t): int(n) for t, n in cur.execute(counts).fetchall()}
+
+
+def _refuse_other_schemas(source: int, target: int, target_name: str) -> None:
+    """Both sides were migrated to this code's newest schema, unless one was written by newer code."""
+    if source != target:
+        newer = "the source" if source > target else target_name
+        raise CopyError(
+            f"{newer} has schema version {max(source, target)}, newer than this app's {min(source, target)};"
+            " upgrade the app"
+        )
+
+
+def _schema(cur: Cursor) -> int:
+    [(version,)] = cur.execute("select coalesce(max(version), 0) from schema_migration").fetchall()
+    return int(version)
 
 
 def _version(cur: Cursor) -> int:
