@@ -132,6 +132,23 @@ def test_force_replaces_everything_the_target_held(demo_db: Path, target: str, c
         assert "Only in the target" not in set(cycles.cycles(store)["name"])
 
 
+def test_a_copy_is_one_snapshot_of_the_source_even_while_the_source_is_written_to(
+    demo_store: Store, target: str, monkeypatch: pytest.MonkeyPatch
+):
+    real, before = copy._copy_table, set(cycles.cycles(demo_store)["name"])
+
+    def written_meanwhile(source: Cursor, into: Cursor, table: str) -> int:
+        if table == "alert_rule":  # the first table copied; cycles and their audit rows come later
+            cycles.create_cycle(demo_store, "Written during the copy")
+        return real(source, into, table)
+
+    monkeypatch.setattr(copy, "_copy_table", written_meanwhile)
+    with copy.opened(target) as into:
+        copy.copy_stores(demo_store, into)
+        assert set(cycles.cycles(into)["name"]) == before
+    assert set(cycles.cycles(demo_store)["name"]) == before | {"Written during the copy"}
+
+
 def test_every_sequence_continues_past_the_copied_ids(demo_db: Path, target: str):
     copy.copy_workspace(demo_db, target)
     with copy.opened(target) as store:
