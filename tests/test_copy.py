@@ -234,6 +234,22 @@ def test_a_copy_onto_itself_is_refused(demo_db: Path, capsys: pytest.CaptureFixt
     assert (code, out, err) == (1, "", "error: the source and the target are the same workspace\n")
 
 
+@pytest.mark.parametrize(
+    ("url", "printed"),
+    [
+        ("postgresql://ann:s3cret@db.example:5432/ws", "postgresql://ann:***@db.example:5432/ws"),
+        (
+            "postgres://ann@db.example/ws?password=s3cret&sslmode=require",
+            "postgres://ann@db.example/ws?password=***&sslmode=require",
+        ),
+        ("postgresql://db.example/ws", "postgresql://db.example/ws"),
+        ("data/dashboard.duckdb", "data/dashboard.duckdb"),
+    ],
+)
+def test_a_workspace_is_shown_without_its_password(url: str, printed: str):
+    assert copy.shown(url) == printed
+
+
 def test_an_unreachable_database_is_named_without_its_password(
     demo_db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ):

@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from dashboard import access
 from dashboard.store import Store, dialect
@@ -72,14 +72,24 @@ def postgres_available() -> bool:
 
 
 def shown(target: str | Path) -> str:
-    """A workspace's name fit to print: a URL without its password."""
+    """A workspace's name fit to print: a URL without its password (given before the host or as
+    libpq's ``?password=``)."""
     if not is_url(target):
         return str(target)
     parts = urlsplit(str(target))
-    if parts.password is None:
-        return str(target)
-    host = parts.netloc.rsplit("@", 1)[1]
-    return parts._replace(netloc=f"{parts.username}:***@{host}").geturl()
+    if parts.password is not None:
+        parts = parts._replace(netloc=f"{parts.username}:***@{parts.netloc.rsplit('@', 1)[1]}")
+    query = [(k, "***" if k == "password" else v) for k, v in parse_qsl(parts.query, keep_blank_values=True)]
+    return parts._replace(query=urlencode(query, safe="*")).geturl()
+
+
+def _passwords(target: str | Path) -> list[str]:
+    """The passwords a URL holds, to be blanked in a driver's message too."""
+    if not is_url(target):
+        return []
+    parts = urlsplit(str(target))
+    given = [parts.password or "", *(v for k, v in parse_qsl(parts.query) if k == "password")]
+    return [p for p in given if p]
 
 
 def copy_workspace(source: str | Path, target: str | Path, *, force: bool = False) -> dict[str, int]:
@@ -199,7 +209,10 @@ def opened(target: str | Path) -> Iterator[Store]:
     try:
         store = Store(str(target) if is_url(target) else Path(target))
     except _OPENING as error:
-        reason = " ".join(str(error).split())[:300]
+        reason = " ".join(str(error).split())
+        for password in _passwords(target):
+            reason = reason.replace(password, "***")
+        reason = reason[:300]
         raise CopyError(f"cannot open {shown(target)}: {reason}") from error
     with store:
         yield store
