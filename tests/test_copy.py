@@ -296,3 +296,18 @@ def test_a_token_with_no_server_names_a_database_without_its_password(
         "error: DASHBOARD_TOKEN is set, but no running server holds postgresql://ann:***@127.0.0.1:1/nowhere to check"
         " it; start the server, or unset DASHBOARD_TOKEN to work on the file as its owner\n",
     )
+
+
+def test_a_restore_over_a_workspace_with_data_is_refused_without_force_on_either_database(
+    demo_db: Path, target: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+):
+    backup = tmp_path / "backup.duckdb"
+    with copy.opened(demo_db) as store:
+        operations.backup(store, backup)
+    with copy.opened(target) as store:
+        small_workspace(store)
+    before = counts(target)
+    code, out, err = run(capsys, "restore", str(backup), "--db", target)
+    assert (code, out) == (1, "")
+    assert err == f"error: {copy.shown(target)} holds a workspace with data; add --force to overwrite it\n"
+    assert counts(target) == before
