@@ -94,6 +94,14 @@ def test_a_copy_holds_every_table_with_the_same_counts_and_shows_the_same_overvi
     assert_same_figures(overview(target), overview(demo_db))
 
 
+def test_a_copy_back_into_a_new_file_shows_the_original_overview(demo_db: Path, target: str, tmp_path: Path):
+    back = tmp_path / "back.duckdb"
+    copy.copy_workspace(demo_db, target)
+    copy.copy_workspace(target, back)
+    assert counts(back) == counts(demo_db)
+    assert_same_figures(overview(back), overview(demo_db))
+
+
 def test_the_copys_data_version_is_above_both_the_sources_and_the_targets(demo_db: Path, target: str):
     with copy.opened(target) as store:
         for name in ("One", "Two", "Three"):
