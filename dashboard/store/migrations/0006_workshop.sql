@@ -45,7 +45,7 @@ create table workshop_vote (
     session_id integer not null,
     impression_id bigint not null,
     raw_value varchar not null,
-    score double not null,
+    score double precision not null,
     voted_at timestamp not null default current_timestamp,
     primary key (participant_id, touchpoint_id)
 );
