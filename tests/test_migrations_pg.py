@@ -146,6 +146,39 @@ def test_postgresql_gets_duckdbs_tables_columns_types_nullability_and_defaults(m
     assert postgres == expected
 
 
+def test_postgresql_gets_0016s_indexes_and_count_triggers_beside_the_shared_ones(migrated: PgCursor):
+    indexes = migrated.execute(
+        "select tablename, indexname from pg_indexes where schemaname = current_schema()"
+        " and indexname not like '%\\_pkey' and indexname not like '%\\_key' order by 1, 2"
+    ).fetchall()
+    triggers = migrated.execute(
+        "select tgname from pg_trigger where tgrelid = 'impression'::regclass and not tgisinternal order by 1"
+    ).fetchall()
+    assert indexes == [
+        ("audit_log", "audit_log_by_actor"),
+        ("enhancement_idea", "enhancement_idea_by_session"),
+        ("flow_count", "flow_count_by_import"),
+        ("flow_count", "flow_count_cycle_period"),  # shared (0010), as the two *_hash below
+        ("flow_import", "flow_import_hash"),
+        ("flow_import", "flow_import_live_hash"),
+        ("import_batch", "import_batch_hash"),
+        ("import_batch", "import_batch_live_hash"),
+        ("impression", "impression_by_id"),
+        ("impression", "impression_by_import"),
+        ("impression", "impression_by_response"),
+        ("impression", "impression_by_touchpoint_day"),
+        ("impression_comment", "impression_comment_by_response"),
+        ("impression_comment", "impression_comment_by_touchpoint_day"),
+        ("impression_daily", "impression_daily_by_day"),
+        ("impression_monthly", "impression_monthly_by_month"),
+        ("response", "response_by_import"),
+        ("workshop_participant", "workshop_participant_by_session"),
+        ("workshop_session", "workshop_session_live_code"),
+        ("workshop_vote", "workshop_vote_by_session"),
+    ]
+    assert triggers == [("impression_counted_empty",), ("impression_counted_in",), ("impression_counted_out",)]
+
+
 def test_an_old_workspaces_rows_move_on_postgresql_as_on_duckdb(cur: PgCursor, tmp_path):
     assert migrate_in_stages(cur, migration_files(MIGRATIONS_DIR), tmp_path) == ALL_VERSIONS
     assert moved_rows(cur) == EXPECTED_MOVED
