@@ -38,11 +38,10 @@ def catch_up(cur: Cursor) -> None:
     """Folds impressions written since the last call into the roll-up (inside the caller's transaction)."""
     # fetchall, not fetchone: a result left unfinished keeps ``_fold``'s Arrow query from running.
     [(last_id, covered)] = cur.execute("select last_id, covered from impression_daily_state where id = 1").fetchall()
-    [(new, total, max_id)] = cur.execute(
-        "select count(*) filter (where id > ?), count(*), coalesce(max(id), 0) from impression", [last_id]
-    ).fetchall()
+    new, total, max_id = dialect.impression_tally(cur, last_id)
     if covered + new != total:
         rebuild(cur)
+        dialect.recount(cur)
     elif new:
         _fold(cur, last_id)
         cur.execute("update impression_daily_state set last_id = ?, covered = ? where id = 1", [max_id, total])
