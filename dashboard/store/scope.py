@@ -45,7 +45,7 @@ class Scope:
             ("t.id", self.touchpoint_ids, "integer"),
         ):
             if values:
-                parts.append(f"list_contains(?::{kind}[], {column})")
+                parts.append(f"{column} = any(?::{kind}[])")
                 params.append(list(values))
         return " and ".join(parts), params
 
