@@ -65,8 +65,8 @@ def _strings(tree: ast.Module) -> list[tuple[int, str]]:
         if isinstance(node, ast.Constant) and isinstance(node.value, str):
             found.append((node.lineno, node.value))
         elif isinstance(node, ast.JoinedStr):
-            text = "".join(p.value if isinstance(p, ast.Constant) else "{}" for p in node.values)
-            found.append((node.lineno, str(text)))
+            text = "".join(str(p.value) if isinstance(p, ast.Constant) else "{}" for p in node.values)
+            found.append((node.lineno, text))
     return found
 
 
