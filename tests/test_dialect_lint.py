@@ -30,6 +30,9 @@ DUCKDB_ONLY = {
     "list(": r"\blist\s*\(",
     "untyped ? is null": r"\?\s+is\s+(not\s+)?null\b",
     "double": r"\bdouble\b(?!\s+precision)",
+    "range(": r"\brange\s*\(",
+    "empty list []": r"(?<![\w\]])\[\]",
+    "list literal [...]": r"(?<![\w\]\)])\[\s*['\d?]",
 }
 """Each DuckDB-only word, with the pattern that finds it (any case) in SQL text."""
 
@@ -104,8 +107,10 @@ def f(cur, n):
     cur.execute(f"select s.* exclude (id) from {names} where d > now() - interval 1 day")
     cur.execute("insert or replace into t select to_days(?), to_seconds(?), len(?), list(x order by y)")
     cur.execute("select x::double from t where (? is null or a = ?) and (? is not null)")
+    cur.execute("select coalesce(l, []), ['a', 'b'][i], [1, 2], unnest(range(?)) from range(3)")
     cur.execute("select x = any(?::integer[]), cardinality(?), interval '1 day', array_agg(x) from t"
-                " where (?::integer is null or a = ?) and y::double precision > 0")
+                " where (?::integer is null or a = ?) and y::double precision > 0 and array[]::integer[] <> l"
+                " and (array['a', 'b'])[1] = s.labels[g.i + 1] and x in (?, ?)")
 '''
     assert duckdb_only("m.py", source) == [
         "m.py:6: list_contains",
@@ -123,6 +128,9 @@ def f(cur, n):
         "m.py:9: list(",
         "m.py:10: untyped ? is null",
         "m.py:10: double",
+        "m.py:11: range(",
+        "m.py:11: empty list []",
+        "m.py:11: list literal [...]",
     ]
 
 
