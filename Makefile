@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8501
 
-.PHONY: run test check lint typecheck unit browser demo bench clean
+.PHONY: run run-postgres test check lint typecheck unit browser demo bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -23,12 +23,18 @@ $(VENV)/.dev: requirements.txt requirements-dev.txt | $(VENV)/.runtime
 run: $(VENV)/.runtime
 	$(BIN)/streamlit run server.py --server.port $(PORT)
 
-## Set up and run every check: lint, types, unit, AppTest and browser tests.
+## The app on a throwaway local PostgreSQL (removed when the app stops; the demo is built on first
+## start). For a lasting database: DASHBOARD_DB=postgresql://user:pass@host:5432/db make run
+run-postgres: $(VENV)/.runtime
+	./scripts/with-postgres.sh sh -c 'DASHBOARD_DB="$$DASHBOARD_TEST_PG" $(BIN)/streamlit run server.py --server.port $(PORT)'
+
+## Set up and run every check: lint, types, unit, AppTest and browser tests, on DuckDB and on a
+## throwaway PostgreSQL cluster (installed from Debian's packages when missing).
 test: $(VENV)/.dev
 	./scripts/ensure-chromium.sh
 	./scripts/ensure-axe.sh
 	$(MAKE) lint typecheck
-	$(BIN)/python -m pytest -n 2 --dist loadfile
+	DASHBOARD_REQUIRE_PG=1 ./scripts/with-postgres.sh $(BIN)/python -m pytest -n 2 --dist loadfile
 
 lint: $(VENV)/.dev
 	$(BIN)/ruff check .

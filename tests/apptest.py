@@ -21,13 +21,13 @@ ROOT = Path(__file__).resolve().parent.parent
 ENTRY = ROOT / "streamlit_app.py"
 
 
-def app(db: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
-    """The whole app against the given workspace file, not yet run."""
+def app(db: str | Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
+    """The whole app against the given workspace (a file, or a PostgreSQL URL), not yet run."""
     monkeypatch.setenv(DB_ENV_VAR, str(db))
     return AppTest.from_file(str(ENTRY), default_timeout=60)
 
 
-def open_page(db: Path, monkeypatch: pytest.MonkeyPatch, page: str) -> AppTest:
+def open_page(db: str | Path, monkeypatch: pytest.MonkeyPatch, page: str) -> AppTest:
     """The app run once through the router, then on ``page`` (``"pages/map.py"``), without an exception."""
     at = app(db, monkeypatch).run()
     at.switch_page(page).run()

@@ -24,7 +24,8 @@ ENTRY = ROOT / "server.py"
 @dataclass
 class Server:
     url: str
-    db: Path
+    db: str | Path
+    """The workspace: a DuckDB file, or a PostgreSQL URL."""
     log: Path
 
 
@@ -35,7 +36,7 @@ def free_port() -> int:
 
 
 def start_server(
-    db: Path, log: Path, env: dict[str, str] | None = None, port: int | None = None
+    db: str | Path, log: Path, env: dict[str, str] | None = None, port: int | None = None
 ) -> tuple[subprocess.Popen[bytes], Server]:
     """Starts the server and waits until its pages and its API both answer (60 s at most).
 

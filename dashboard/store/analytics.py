@@ -26,6 +26,8 @@ ROLLUP_STATS = (
     " coalesce(sum(i.n) filter (where i.score >= t.target), 0)::bigint as n_meeting,"
     " sum(i.n * t.target) as target_total"
 )
+_STATS = "s.n, s.total, s.total_sq, s.n_positive, s.n_negative, s.n_meeting, s.target_total"
+"""The columns ``ROLLUP_STATS`` makes, read from a subquery ``s``."""
 _COLUMNS = "touchpoint_id, observed_on, group_id, source, score, n"
 _ROWS = (
     f"(select {_COLUMNS} from impression_monthly where observed_on >= ? and observed_on < ?"  # noqa: S608 fixed column list
@@ -87,7 +89,7 @@ def touchpoint_stats(store: Store, scope: Scope = EVERYTHING) -> pd.DataFrame:
     sql = (
         f"with s as (select i.touchpoint_id, {ROLLUP_STATS}{source} where {condition} group by i.touchpoint_id)"  # noqa: S608 ROLLUP_STATS and scope SQL
         " select t.id as touchpoint_id, t.name as touchpoint, c.name as cycle, t.cycle_id, t.position, t.moment,"
-        " t.channel, t.target, s.* exclude (touchpoint_id)"
+        f" t.channel, t.target, {_STATS}"
         " from s join touchpoint t on t.id = s.touchpoint_id join service_cycle c on c.id = t.cycle_id"
         " order by c.name, t.position"
     )
@@ -101,7 +103,7 @@ def touchpoint_month_stats(store: Store, scope: Scope = EVERYTHING) -> pd.DataFr
         store,
         scope,
         "i.touchpoint_id, date_trunc('month', i.observed_on)::date as month",
-        "all",
+        "i.touchpoint_id, date_trunc('month', i.observed_on)::date",
         "i.touchpoint_id, month",
     )
 
@@ -109,7 +111,11 @@ def touchpoint_month_stats(store: Store, scope: Scope = EVERYTHING) -> pd.DataFr
 def moment_month_stats(store: Store, scope: Scope = EVERYTHING) -> pd.DataFrame:
     """Statistics per moment and calendar month."""
     return _grouped(
-        store, scope, "t.moment as moment, date_trunc('month', i.observed_on)::date as month", "all", "moment, month"
+        store,
+        scope,
+        "t.moment as moment, date_trunc('month', i.observed_on)::date as month",
+        "t.moment, date_trunc('month', i.observed_on)::date",
+        "moment, month",
     )
 
 
@@ -118,8 +124,8 @@ def group_touchpoint_stats(store: Store, scope: Scope = EVERYTHING) -> pd.DataFr
     source, source_params, condition, params = _source(scope)
     sql = (
         f"with s as (select i.touchpoint_id, i.group_id, {ROLLUP_STATS}{source}"  # noqa: S608 ROLLUP_STATS and scope SQL
-        f" where {condition} and i.group_id is not null group by all)"
-        " select s.touchpoint_id, s.group_id, g.name as stakeholder_group, s.* exclude (touchpoint_id, group_id)"
+        f" where {condition} and i.group_id is not null group by i.touchpoint_id, i.group_id)"
+        f" select s.touchpoint_id, s.group_id, g.name as stakeholder_group, {_STATS}"
         " from s join stakeholder_group g on g.id = s.group_id order by s.touchpoint_id, g.name"
     )
     with store.cursor() as cur:
@@ -144,9 +150,9 @@ def period_stats(
     key = "i.touchpoint_id, " if by_touchpoint else ""
     sql = (
         f"select {key}i.period, {ROLLUP_STATS}"  # noqa: S608 ROLLUP_STATS and scope SQL
-        f" from (select 'current' as period, * from {current_rows} union all"
-        f" select 'previous' as period, * from {previous_rows}) i join touchpoint t on t.id = i.touchpoint_id"
-        f" where {condition} group by all order by all"
+        f" from (select 'current' as period, * from {current_rows} c union all"
+        f" select 'previous' as period, * from {previous_rows} p) i join touchpoint t on t.id = i.touchpoint_id"
+        f" where {condition} group by {key}i.period order by {key}i.period"
     )
     with store.cursor() as cur:
         return cur.execute(sql, [*current_params, *previous_params, *params]).df()
@@ -209,9 +215,10 @@ def _comments(store: Store, scope: Scope, search: str, limit: int) -> pd.DataFra
         f" where {condition} and (? = '' or r.comment ilike ? escape '\\')"
         " group by i.response_id order by day desc, i.response_id desc limit ?)"
         " select max(i.observed_on) as observed_on, string_agg(t.name, ', ' order by t.position) as touchpoint,"
-        " string_agg(distinct c.name, ', ') as cycle, list(distinct t.moment order by t.moment) as moment,"
-        " coalesce(any_value(g.name), '') as stakeholder_group, any_value(i.source) as source,"
-        " avg(i.score) as score, any_value(r.comment) as comment"
+        " string_agg(distinct c.name, ', ') as cycle, array_agg(distinct t.moment order by t.moment) as moment,"
+        # min: every impression of a response has the same group, source and comment.
+        " coalesce(min(g.name), '') as stakeholder_group, min(i.source) as source,"
+        " avg(i.score) as score, min(r.comment) as comment"
         " from hit h join impression_comment i on i.response_id = h.response_id"
         " join response r on r.id = i.response_id join touchpoint t on t.id = i.touchpoint_id"
         " join service_cycle c on c.id = t.cycle_id left join stakeholder_group g on g.id = i.group_id"

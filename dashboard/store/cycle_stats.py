@@ -40,7 +40,7 @@ def cycle_moment_stats(store: Store) -> pd.DataFrame:
             "select c.name as cycle, t.cycle_id, t.moment, "  # noqa: S608 STATS is fixed SQL
             + STATS
             + " from impression i join touchpoint t on t.id = i.touchpoint_id join service_cycle c on c.id = t.cycle_id"
-            " where t.archived_at is null group by all order by c.name, t.moment"
+            " where t.archived_at is null group by c.name, t.cycle_id, t.moment order by c.name, t.moment"
         ).df()
 
 
@@ -51,7 +51,7 @@ def monthly_trend(store: Store, touchpoint_id: int) -> pd.DataFrame:
             "select date_trunc('month', i.observed_on)::date as month, "  # noqa: S608 STATS is fixed SQL
             + STATS
             + " from impression i join touchpoint t on t.id = i.touchpoint_id where i.touchpoint_id = ?"
-            " group by all order by month",
+            " group by date_trunc('month', i.observed_on)::date order by month",
             [touchpoint_id],
         ).df()
 
@@ -60,9 +60,9 @@ def score_distribution(store: Store, touchpoint_id: int) -> pd.DataFrame:
     """Impressions per tenth of the common scale (``low``, ``high``, ``n``), all ten bands, lowest first."""
     with store.cursor() as cur:
         return cur.execute(
-            "with bands as (select range as band from range(10)),"
+            "with bands as (select band from generate_series(0, 9) as g(band)),"
             " counted as (select least(floor((score + 1) * 5), 9)::integer as band, count(*) as n"
-            " from impression where touchpoint_id = ? group by all)"
+            " from impression where touchpoint_id = ? group by band)"
             " select -1 + b.band * 0.2 as low, -1 + (b.band + 1) * 0.2 as high, coalesce(c.n, 0) as n"
             " from bands b left join counted c on c.band = b.band"
             " where exists (select 1 from impression where touchpoint_id = ?) order by b.band",
@@ -81,9 +81,10 @@ def recent_comments(store: Store, touchpoint_id: int, limit: int = 8) -> pd.Data
         return cur.execute(
             "with mine as (select i.response_id, i.id, i.observed_on, i.score, i.group_id from impression_comment i"
             " where i.touchpoint_id = ? order by i.observed_on desc, i.id desc limit ?)"
-            " select m.observed_on, m.score, any_value(own.raw_value) as answer,"
-            " coalesce(any_value(g.name), '') as stakeholder_group,"
-            " string_agg(t.name, ', ' order by t.position) as rated, any_value(r.comment) as comment"
+            # min: one value per group (the grouped impression's answer, group and response).
+            " select m.observed_on, m.score, min(own.raw_value) as answer,"
+            " coalesce(min(g.name), '') as stakeholder_group,"
+            " string_agg(t.name, ', ' order by t.position) as rated, min(r.comment) as comment"
             " from mine m join impression own on own.id = m.id join response r on r.id = m.response_id"
             " join impression_comment o on o.response_id = m.response_id join touchpoint t on t.id = o.touchpoint_id"
             " left join stakeholder_group g on g.id = m.group_id"

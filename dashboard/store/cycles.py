@@ -111,7 +111,7 @@ def cycles(store: Store) -> pd.DataFrame:
         return cur.execute(
             "select c.id, c.name, c.description, count(t.id) as touchpoints"
             " from service_cycle c left join touchpoint t on t.cycle_id = c.id and t.archived_at is null"
-            " group by all order by c.name"
+            " group by c.id, c.name, c.description order by c.name"
         ).df()
 
 
@@ -200,9 +200,9 @@ def add_touchpoints(cur: Cursor, cycle_id: int, names: Sequence[str], moment: st
     if new:
         rows = cur.execute(
             "insert into touchpoint (cycle_id, position, name, moment)"
-            " select ?, ? + n.i, n.name, ? from (select unnest(?::varchar[]) as name, unnest(range(?)) as i) n"
+            " select ?, ? + n.i - 1, n.name, ? from unnest(?::varchar[]) with ordinality as n(name, i)"
             " returning id, name",
-            [cycle_id, _next_position(cur, cycle_id), moment, list(new.values()), len(new)],
+            [cycle_id, _next_position(cur, cycle_id), moment, list(new.values())],
         ).fetchall()
         active.update(keyed((int(i), str(n)) for i, n in rows))
     return {given: active[key][0] for given, key in keys.items()}
@@ -228,9 +228,9 @@ def write_touchpoint(cur: Cursor, touchpoint_id: int, fields: TouchpointFields) 
 def stored_fields(cur: Cursor, touchpoint_id: int) -> TouchpointFields:
     """The fields a touchpoint holds now (to change some of them and write them back)."""
     row = cur.execute(
-        "select name, moment, channel, owner_team_id, coalesce((select list(group_id order by group_id)"
-        " from touchpoint_group g where g.touchpoint_id = t.id), []), description, standard, target, situation,"
-        " recovery_plan from touchpoint t where id = ?",
+        "select name, moment, channel, owner_team_id, coalesce((select array_agg(group_id order by group_id)"
+        " from touchpoint_group g where g.touchpoint_id = t.id), array[]::integer[]), description, standard, target,"
+        " situation, recovery_plan from touchpoint t where id = ?",
         [touchpoint_id],
     ).fetchone()
     if row is None:
@@ -246,12 +246,12 @@ def place(cur: Cursor, cycle_id: int, touchpoint_ids: Sequence[int]) -> None:
     cycle's other active touchpoints after them, keeping their order."""
     listed = list(dict.fromkeys(touchpoint_ids))
     cur.execute(
-        "update touchpoint set archived_at = null where cycle_id = ? and list_contains(?::integer[], id)",
+        "update touchpoint set archived_at = null where cycle_id = ? and id = any(?::integer[])",
         [cycle_id, listed],
     )
     cur.execute(
         "update touchpoint set position = r.rank from (select id, row_number() over"
-        " (order by coalesce(list_position(?::integer[], id), 1e9), position, id) as rank"
+        " (order by coalesce(array_position(?::integer[], id), 1e9), position, id) as rank"
         " from touchpoint where cycle_id = ? and archived_at is null) r where touchpoint.id = r.id",
         [listed, cycle_id],
     )
@@ -349,7 +349,7 @@ def touchpoints(store: Store, cycle_id: int | None = None) -> pd.DataFrame:
             " coalesce(tm.name, '') as owner, t.standard, t.target, t.situation, t.recovery_plan"
             " from touchpoint t join service_cycle c on c.id = t.cycle_id"
             " left join team tm on tm.id = t.owner_team_id"
-            " where t.archived_at is null and (? is null or t.cycle_id = ?)"
+            " where t.archived_at is null and (?::integer is null or t.cycle_id = ?)"
             " order by c.name, t.position",
             [cycle_id, cycle_id],
         ).df()
@@ -360,8 +360,8 @@ def touchpoint(store: Store, touchpoint_id: int) -> dict[str, object]:
     with store.cursor() as cur:
         frame = cur.execute(
             "select t.*, c.name as cycle, coalesce(tm.name, '') as owner,"
-            " coalesce((select list(group_id order by group_id) from touchpoint_group g"
-            " where g.touchpoint_id = t.id), []) as group_ids"
+            " coalesce((select array_agg(group_id order by group_id) from touchpoint_group g"
+            " where g.touchpoint_id = t.id), array[]::integer[]) as group_ids"
             " from touchpoint t join service_cycle c on c.id = t.cycle_id left join team tm on tm.id = t.owner_team_id"
             " where t.id = ?",
             [touchpoint_id],

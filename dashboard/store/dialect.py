@@ -8,14 +8,17 @@ function per difference, so a reader finds every difference in one place:
 - ``Error``: the errors either driver raises;
 - ``staged``: data frames made visible to SQL under a name for a block;
 - ``arrow``: a query's answer as an Arrow table;
-- ``snapshot``: a read-only transaction that sees one moment throughout.
+- ``snapshot``: a read-only transaction that sees one moment throughout;
+- ``name``: which of the two a cursor talks to (migration files hold ``-- only:`` sections);
+- ``impression_tally`` and ``recount``: the impression counts ``rollup.catch_up`` checks at every
+  write (DuckDB counts the table; PostgreSQL keeps the count with triggers).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
-from typing import Any, Protocol
+from typing import Any, Literal, Protocol
 
 import duckdb
 import pandas as pd
@@ -67,7 +70,7 @@ def snapshot(cur: Cursor) -> Iterator[None]:
     reads many tables while others write), and nothing can be written through it."""
     # DuckDB's transactions are snapshots already. PostgreSQL's default level (read committed)
     # takes a new snapshot per statement, and DuckDB does not parse an isolation level.
-    is_duck = isinstance(cur, duckdb.DuckDBPyConnection)
+    is_duck = name(cur) == "duckdb"
     cur.execute("begin transaction read only" if is_duck else "begin isolation level repeatable read, read only")
     try:
         yield
@@ -79,3 +82,41 @@ def snapshot(cur: Cursor) -> Iterator[None]:
 def _duck(cur: Cursor) -> duckdb.DuckDBPyConnection:
     assert isinstance(cur, duckdb.DuckDBPyConnection), type(cur)
     return cur
+
+
+Dialect = Literal["duckdb", "postgres"]
+
+
+def name(cur: Cursor) -> Dialect:
+    """Which database ``cur`` talks to. Anything but DuckDB's own class is the PostgreSQL backend's cursor."""
+    return "duckdb" if isinstance(cur, duckdb.DuckDBPyConnection) else "postgres"
+
+
+# DuckDB counts ten million impressions in a few milliseconds, so it counts them at every write.
+_DUCK_TALLY = "select count(*) filter (where id > ?), count(*), coalesce(max(id), 0) from impression"
+# PostgreSQL would read the whole table for that count at every write (hundreds of milliseconds).
+# It reads the count migration 0016's triggers keep instead, and the new rows and the highest id
+# through the unique index on impression(id): a short range scan and one index probe.
+_PG_TALLY = (
+    "select (select count(*) from impression where id > ?), s.total,"
+    " coalesce((select max(id) from impression), 0) from impression_daily_state s where s.id = 1"
+)
+
+
+def impression_tally(cur: Cursor, last_id: int) -> tuple[int, int | None, int]:
+    """How many impressions have ids above ``last_id``, how many there are, and the highest id.
+
+    The total is None only on PostgreSQL, when the kept count was lost (the state row was copied
+    in from a DuckDB file, which keeps none): ``catch_up`` then rebuilds and ``recount`` sets it.
+    """
+    tally = _DUCK_TALLY if name(cur) == "duckdb" else _PG_TALLY
+    [(new, total, max_id)] = cur.execute(tally, [last_id]).fetchall()
+    return int(new), None if total is None else int(total), int(max_id)
+
+
+def recount(cur: Cursor) -> None:
+    """After a roll-up rebuild, which counted every impression: PostgreSQL's kept count is set to that
+    count, so a wrong or lost one (a copy, triggers switched off) costs one rebuild, not one per write.
+    DuckDB keeps no count (its ``total`` stays null)."""
+    if name(cur) == "postgres":
+        cur.execute("update impression_daily_state set total = covered where id = 1")

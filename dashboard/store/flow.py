@@ -48,9 +48,7 @@ def set_carry_over(store: Store, marks: Mapping[int, bool]) -> None:
     ids, values = list(marks), [bool(v) for v in marks.values()]
     with store.transaction() as cur:
         audit.write(cur, "flow", "carry-over marks set", ids, detail=str(dict(zip(ids, values, strict=True))))
-        known = cur.execute(
-            "select count(*) from service_cycle where list_contains(?::integer[], id)", [ids]
-        ).fetchone()
+        known = cur.execute("select count(*) from service_cycle where id = any(?::integer[])", [ids]).fetchone()
         if known is None or known[0] != len(set(ids)):
             raise ValueError("there is no such service cycle")
         cur.execute(
@@ -204,10 +202,11 @@ def sums(
             " from flow_count f join service_cycle c on c.id = f.cycle_id"
             " where (?::date is null or f.period >= date_trunc('month', ?::date))"
             " and (?::date is null or f.period <= ?::date)"
-            " and (len(?::integer[]) = 0 or list_contains(?::integer[], f.cycle_id))"
-            " and (len(?::varchar[]) = 0 or f.measure not in ('prospects', 'customers_won')"
-            "  or list_contains(?::varchar[], f.source))"
-            " group by all order by c.name, f.period, f.measure, f.source",
+            " and (cardinality(?::integer[]) = 0 or f.cycle_id = any(?::integer[]))"
+            " and (cardinality(?::varchar[]) = 0 or f.measure not in ('prospects', 'customers_won')"
+            "  or f.source = any(?::varchar[]))"
+            " group by f.cycle_id, c.name, f.period, f.measure, f.source"
+            " order by c.name, f.period, f.measure, f.source",
             [start, start, end, end, list(cycle_ids), list(cycle_ids), list(sources), list(sources)],
         ).df()
 
@@ -226,7 +225,7 @@ def evidence_counts(store: Store, since: date, as_of: date, cycle_ids: Sequence[
         return cur.execute(
             "select measure, count(*) as records, sum(count)::bigint as count from flow_count"
             " where period between date_trunc('month', ?::date) and ?"
-            " and (len(?::integer[]) = 0 or list_contains(?::integer[], cycle_id))"
+            " and (cardinality(?::integer[]) = 0 or cycle_id = any(?::integer[]))"
             " group by measure order by measure",
             [since, as_of, list(cycle_ids), list(cycle_ids)],
         ).df()

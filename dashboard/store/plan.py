@@ -50,8 +50,10 @@ def write_plan_cell(
     if before == (status, owner, due_on, notes):
         return
     cur.execute(
-        "insert or replace into plan_cell (step, moment, status, owner, due_on, notes, updated_at)"
-        " values (?, ?, ?, ?, ?, ?, coalesce(?, current_timestamp))",
+        "insert into plan_cell (step, moment, status, owner, due_on, notes, updated_at)"
+        " values (?, ?, ?, ?, ?, ?, coalesce(?, current_timestamp)) on conflict (step, moment) do update"
+        " set status = excluded.status, owner = excluded.owner, due_on = excluded.due_on, notes = excluded.notes,"
+        " updated_at = excluded.updated_at",
         [step, moment, status, owner, due_on, notes, changed_at],
     )
     cur.execute(
@@ -106,7 +108,8 @@ def cell_history(store: Store, step: str | None = None, moment: str | None = Non
     with store.cursor() as cur:
         return cur.execute(
             "select step, moment, status, owner, due_on, notes, changed_by, changed_at from plan_cell_history"
-            " where (? is null or step = ?) and (? is null or moment = ?) order by changed_at desc, id desc",
+            " where (?::varchar is null or step = ?) and (?::varchar is null or moment = ?)"
+            " order by changed_at desc, id desc",
             [step, step, moment, moment],
         ).df()
 
@@ -126,9 +129,9 @@ def progress_over_time(store: Store, by: str) -> pd.DataFrame:
         return cur.execute(
             "with days as (select distinct cast(changed_at as date) as day from plan_cell_history),"  # noqa: S608 column from _PROGRESS_BY
             " latest as ("
-            "  select d.day, h.step, h.moment, arg_max(h.status, h.changed_at) as status"
-            "  from days d join plan_cell_history h on cast(h.changed_at as date) <= d.day"
-            "  group by d.day, h.step, h.moment)"
+            "  select day, step, moment, status from (select d.day, h.step, h.moment, h.status, row_number() over"
+            "   (partition by d.day, h.step, h.moment order by h.changed_at desc, h.id desc) as newest"
+            "  from days d join plan_cell_history h on cast(h.changed_at as date) <= d.day) ranked where newest = 1)"
             f" select day, {column}, count(*) filter (where status = 'done') as done"
             f" from latest group by day, {column} order by day, {column}"
         ).df()
@@ -177,7 +180,11 @@ def set_settings(store: Store, values: Mapping[str, float]) -> None:
             cur, "settings", "evidence thresholds changed", detail=", ".join(f"{k}={v}" for k, v in values.items())
         )
         for key, value in values.items():
-            cur.execute("insert or replace into plan_setting (key, value) values (?, ?)", [key, float(value)])
+            cur.execute(
+                "insert into plan_setting (key, value) values (?, ?)"
+                " on conflict (key) do update set value = excluded.value",
+                [key, float(value)],
+            )
 
 
 def set_standard(store: Store, touchpoint_id: int, standard: str) -> None:
@@ -218,9 +225,9 @@ def reviews(store: Store, as_of: date) -> pd.DataFrame:
     with store.cursor() as cur:
         return cur.execute(
             "select t.id, c.name as cycle, t.name, t.moment, t.standard, t.review_every_days, t.last_reviewed_on,"
-            " cast(t.last_reviewed_on + t.review_every_days * interval 1 day as date) as next_review_on,"
+            " cast(t.last_reviewed_on + t.review_every_days * interval '1 day' as date) as next_review_on,"
             " t.standard <> '' and t.review_every_days is not null"
-            "  and coalesce(t.last_reviewed_on + t.review_every_days * interval 1 day < ?, true) as overdue"
+            "  and coalesce(t.last_reviewed_on + t.review_every_days * interval '1 day' < ?, true) as overdue"
             " from touchpoint t join service_cycle c on c.id = t.cycle_id"
             " where t.archived_at is null order by c.name, t.position",
             [as_of],
@@ -241,14 +248,14 @@ def evidence_figures(store: Store, as_of: date, recent_days: int, cycle_ids: Seq
         return cur.execute(
             "with m as (select unnest(?::varchar[]) as moment, generate_subscripts(?::varchar[], 1) as ord),"
             " tp as (select * from touchpoint where archived_at is null"
-            "  and (len(?::integer[]) = 0 or list_contains(?::integer[], cycle_id))),"
+            "  and (cardinality(?::integer[]) = 0 or cycle_id = any(?::integer[]))),"
             # Recent impressions come from the daily roll-up (counts per touchpoint, day and
             # score; retractions are negative counts, so a touchpoint counts once its net is > 0).
             " recent_tp as ("
             "  select t.moment, i.touchpoint_id, sum(i.n) as n,"
             "   coalesce(sum(i.n) filter (where i.score >= t.target), 0) as meeting"
             "  from impression_daily i join tp t on t.id = i.touchpoint_id"
-            "  where i.observed_on between ? and ? group by all),"
+            "  where i.observed_on between ? and ? group by t.moment, i.touchpoint_id),"
             " recent as ("
             "  select moment, sum(n)::bigint as n, sum(meeting)::bigint as meeting,"
             "   count(*) filter (where n > 0) as tps"
@@ -256,7 +263,7 @@ def evidence_figures(store: Store, as_of: date, recent_days: int, cycle_ids: Seq
             " per_tp as ("
             "  select moment, count(*) as touchpoints, count(*) filter (where standard <> '') as with_standard,"
             "   count(*) filter (where standard <> '' and review_every_days is not null) as with_cadence,"
-            "   count(*) filter (where standard <> '' and last_reviewed_on + review_every_days * interval 1 day >= ?)"
+            "   count(*) filter (where standard <> '' and last_reviewed_on + review_every_days * interval '1 day' >= ?)"
             "    as on_time"
             "  from tp group by moment),"
             # Per-moment counts as grouped tables joined once (correlated subqueries per moment

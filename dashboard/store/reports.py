@@ -83,8 +83,9 @@ def team_contacts(store: Store) -> pd.DataFrame:
     with store.cursor() as cur:
         return cur.execute(
             "select t.id as team_id, t.name as team,"
-            " coalesce(list(c.address order by c.address) filter (where c.address is not null), []) as addresses"
-            " from team t left join team_contact c on c.team_id = t.id group by all order by t.name"
+            " coalesce(array_agg(c.address order by c.address) filter (where c.address is not null),"
+            " array[]::varchar[]) as addresses"
+            " from team t left join team_contact c on c.team_id = t.id group by t.id, t.name order by t.name"
         ).df()
 
 
@@ -117,7 +118,7 @@ def sent_alerts(store: Store, recipients: Sequence[str]) -> pd.DataFrame:
     """What these recipients were last told: ``recipient, touchpoint_id, mean`` (the mean sent)."""
     with store.cursor() as cur:
         return cur.execute(
-            "select recipient, touchpoint_id, mean from alert_sent where list_contains(?::varchar[], recipient)",
+            "select recipient, touchpoint_id, mean from alert_sent where recipient = any(?::varchar[])",
             [list(recipients)],
         ).df()
 
@@ -133,8 +134,10 @@ def remember_sent(store: Store, sent: pd.DataFrame, period_end: date) -> None:
         )
         with staged(cur, {"sent_now": rows}):
             cur.execute(
-                "insert or replace into alert_sent (recipient, touchpoint_id, mean, period_end)"
+                "insert into alert_sent (recipient, touchpoint_id, mean, period_end)"
                 " select recipient, touchpoint_id, mean, period_end from sent_now"
+                " on conflict (recipient, touchpoint_id)"
+                " do update set mean = excluded.mean, period_end = excluded.period_end"
             )
 
 
@@ -158,7 +161,7 @@ def session_vote_counts(store: Store, session_id: int) -> pd.DataFrame:
     with store.cursor() as cur:
         return cur.execute(
             "select touchpoint_id, raw_value, count(*) as votes, sum(score) as total from workshop_vote"
-            " where session_id = ? group by all order by all",
+            " where session_id = ? group by touchpoint_id, raw_value order by touchpoint_id, raw_value",
             [session_id],
         ).df()
 
@@ -178,7 +181,7 @@ def survey_stats(store: Store, touchpoint_ids: Sequence[int]) -> pd.DataFrame:
     with store.cursor() as cur:
         return cur.execute(
             "select touchpoint_id, count(*) as n, sum(score) as total, sum(score * score) as total_sq"
-            " from impression where list_contains(?::integer[], touchpoint_id) and source <> 'workshop'"
+            " from impression where touchpoint_id = any(?::integer[]) and source <> 'workshop'"
             " group by touchpoint_id order by touchpoint_id",
             [list(touchpoint_ids)],
         ).df()
@@ -191,7 +194,7 @@ def open_ideas(store: Store, cycle_ids: Sequence[int] = (), limit: int = 12) -> 
             "select t.name as touchpoint, c.name as cycle, e.text, e.votes from enhancement_idea e"
             " join touchpoint t on t.id = e.touchpoint_id join service_cycle c on c.id = t.cycle_id"
             " where e.status = 'proposed' and t.archived_at is null"
-            " and (len(?::integer[]) = 0 or list_contains(?::integer[], t.cycle_id))"
+            " and (cardinality(?::integer[]) = 0 or t.cycle_id = any(?::integer[]))"
             " order by e.votes desc, e.id limit ?",
             [list(cycle_ids), list(cycle_ids), limit],
         ).df()

@@ -21,11 +21,12 @@ from dashboard.store.dialect import Cursor
 # Rows are written in date order, so a date range read skips most of the table (zone maps).
 _NEW_DAYS = (
     "select touchpoint_id, observed_on, group_id, source, score, count(*) as n"
-    " from impression where id > ? group by all order by observed_on"
+    " from impression where id > ? group by touchpoint_id, observed_on, group_id, source, score order by observed_on"
 )
 _MONTHS_OF_NEW_DAYS = (
     "insert into impression_monthly select touchpoint_id, date_trunc('month', observed_on)::date, group_id, source,"
-    " score, sum(n) from new_days group by all order by 2"
+    " score, sum(n) from new_days"
+    " group by touchpoint_id, date_trunc('month', observed_on)::date, group_id, source, score order by 2"
 )
 
 _FOLD_COMMENTS = (
@@ -38,11 +39,10 @@ def catch_up(cur: Cursor) -> None:
     """Folds impressions written since the last call into the roll-up (inside the caller's transaction)."""
     # fetchall, not fetchone: a result left unfinished keeps ``_fold``'s Arrow query from running.
     [(last_id, covered)] = cur.execute("select last_id, covered from impression_daily_state where id = 1").fetchall()
-    [(new, total, max_id)] = cur.execute(
-        "select count(*) filter (where id > ?), count(*), coalesce(max(id), 0) from impression", [last_id]
-    ).fetchall()
+    new, total, max_id = dialect.impression_tally(cur, last_id)
     if covered + new != total:
         rebuild(cur)
+        dialect.recount(cur)
     elif new:
         _fold(cur, last_id)
         cur.execute("update impression_daily_state set last_id = ?, covered = ? where id = 1", [max_id, total])
@@ -77,7 +77,7 @@ def rebuild(cur: Cursor) -> None:
 
 _RETRACT = (
     "insert into {table} select touchpoint_id, {day}, group_id, source, score, -count(*)"
-    " from impression where {condition} group by all"
+    " from impression where {condition} group by touchpoint_id, {day}, group_id, source, score"
 )
 _DAY = {"impression_daily": "observed_on", "impression_monthly": "date_trunc('month', observed_on)::date"}
 
@@ -99,7 +99,7 @@ def restore(cur: Cursor, condition: str, params: list[object]) -> None:
     for table, day in _DAY.items():
         cur.execute(
             f"insert into {table} select touchpoint_id, {day}, group_id, source, score, count(*)"  # noqa: S608 _DAY names, fixed condition
-            f" from impression where {condition} group by all",
+            f" from impression where {condition} group by touchpoint_id, {day}, group_id, source, score",
             params,
         )
     cur.execute(
@@ -123,6 +123,6 @@ def shift(cur: Cursor, delta: str, params: list[object]) -> None:
     for table, day in _DAY.items():
         cur.execute(
             f"insert into {table} select touchpoint_id, {day}, group_id, source, score, sum(n)"  # noqa: S608 _DAY names, the caller's fixed delta
-            f" from ({delta}) group by all having sum(n) <> 0",
+            f" from ({delta}) as delta group by touchpoint_id, {day}, group_id, source, score having sum(n) <> 0",
             params,
         )

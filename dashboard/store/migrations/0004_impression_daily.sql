@@ -10,7 +10,7 @@ create table impression_daily (
     observed_on date not null,
     group_id integer,
     source varchar not null,
-    score double not null,
+    score double precision not null,
     n bigint not null
 );
 
@@ -21,7 +21,7 @@ create table impression_monthly (
     observed_on date not null,
     group_id integer,
     source varchar not null,
-    score double not null,
+    score double precision not null,
     n bigint not null
 );
 
@@ -33,7 +33,7 @@ create table impression_comment (
     observed_on date not null,
     group_id integer,
     source varchar not null,
-    score double not null,
+    score double precision not null,
     comment varchar not null
 );
 
@@ -45,11 +45,11 @@ create table impression_daily_state (
 
 insert into impression_daily
 select touchpoint_id, observed_on, group_id, source, score, count(*)
-from impression group by all order by observed_on;
+from impression group by touchpoint_id, observed_on, group_id, source, score order by observed_on;
 
 insert into impression_monthly
 select touchpoint_id, date_trunc('month', observed_on)::date, group_id, source, score, count(*)
-from impression group by all order by 2;
+from impression group by touchpoint_id, date_trunc('month', observed_on)::date, group_id, source, score order by 2;
 
 insert into impression_comment
 select id, touchpoint_id, observed_on, group_id, source, score, comment

@@ -28,7 +28,7 @@ create table reputation_statement (
 -- Thresholds of the evidence rules; a missing key means the default in dashboard/evidence.py.
 create table plan_setting (
     key varchar primary key,
-    value double not null
+    value double precision not null
 );
 
 alter table touchpoint add column review_every_days integer;

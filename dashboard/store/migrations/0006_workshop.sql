@@ -1,7 +1,8 @@
 -- Workshop sessions: a facilitator walks a room through a service cycle; participants score
 -- its touchpoints and propose enhancement ideas from their phones.
 -- Uniqueness that DuckDB cannot declare (a join code is unique among *live* sessions only;
--- DuckDB has no partial unique indexes) is kept by the store, whose writers take turns.
+-- DuckDB has no partial unique indexes) is kept by the store, whose writers take turns; on
+-- PostgreSQL, migration 0016 declares it as well.
 
 create sequence workshop_session_id;
 create table workshop_session (
@@ -45,7 +46,7 @@ create table workshop_vote (
     session_id integer not null,
     impression_id bigint not null,
     raw_value varchar not null,
-    score double not null,
+    score double precision not null,
     voted_at timestamp not null default current_timestamp,
     primary key (participant_id, touchpoint_id)
 );

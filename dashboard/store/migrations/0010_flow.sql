@@ -40,5 +40,5 @@ create table flow_cycle (
 -- Flow settings (target conversion per moment, customer value, cost of winning a customer).
 create table flow_setting (
     key varchar primary key,
-    value double not null
+    value double precision not null
 );

@@ -6,7 +6,7 @@ create table alert_rule (
     id integer primary key default nextval('alert_rule_id'),
     name varchar not null unique,
     significant_only boolean not null default true,   -- the drop's 95% interval must exclude zero
-    min_drop double not null default 0 check (min_drop >= 0 and min_drop <= 2),
+    min_drop double precision not null default 0 check (min_drop >= 0 and min_drop <= 2),
     min_count integer not null default 0 check (min_count >= 0),  -- impressions in each period
     notify_owners boolean not null default true,       -- each owner team's contacts hear of their touchpoints
     addresses varchar not null default ''              -- leadership addresses, comma-separated
@@ -24,7 +24,7 @@ create table team_contact (
 create table alert_sent (
     recipient varchar not null,
     touchpoint_id integer not null,
-    mean double not null,
+    mean double precision not null,
     period_end date not null,
     sent_at timestamp not null default current_timestamp,
     primary key (recipient, touchpoint_id)

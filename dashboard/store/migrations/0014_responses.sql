@@ -25,7 +25,8 @@ from impression where trim(coalesce(comment, '')) <> '';
 
 create temporary table migrated_response as
 select *, nextval('response_id') as response_id
-from (select distinct own_id, import_id, observed_on, group_id, comment, nth from migrated_key order by all);
+from (select distinct own_id, import_id, observed_on, group_id, comment, nth from migrated_key
+      order by own_id, import_id, observed_on, group_id, comment, nth) as k;
 
 insert into response select response_id, comment, import_id from migrated_response;
 
@@ -49,7 +50,7 @@ create table impression_comment (
     observed_on date not null,
     group_id integer,
     source varchar not null,
-    score double not null
+    score double precision not null
 );
 insert into impression_comment
 select id, response_id, touchpoint_id, observed_on, group_id, source, score
