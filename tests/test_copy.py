@@ -1,15 +1,14 @@
 """``python -m dashboard copy``: a workspace moved whole into another database, in one transaction.
 
 Every test takes its target from the ``target`` fixture: a new DuckDB file, and a new PostgreSQL
-database when ``DASHBOARD_TEST_PG`` names a cluster and this version has the PostgreSQL backend.
+database on the cluster ``DASHBOARD_TEST_PG`` names (``tests/pg.py``) once this version has the
+PostgreSQL backend.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import os
 import re
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -22,31 +21,24 @@ from dashboard.store import Store, copy, cycles, operations
 from dashboard.store.dialect import Cursor
 from dashboard.store.schema import MIGRATIONS_DIR
 from dashboard.store.scope import EVERYTHING
+from tests import pg
 from tests.conftest import DEMO_END
 from tests.survey_files import small_workspace
 
 
-@pytest.fixture(params=["duckdb", "postgres"])
+@pytest.fixture(params=["duckdb", pytest.param("postgres", marks=pytest.mark.postgres)])
 def target(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """Where a copy goes: a new workspace file, or a new database on the test cluster (dropped after)."""
     if request.param == "duckdb":
         yield str(tmp_path / "target.duckdb")
         return
-    cluster = os.environ.get("DASHBOARD_TEST_PG")
-    if not cluster:
-        pytest.skip("DASHBOARD_TEST_PG is not set: run under scripts/with-postgres.sh to copy into PostgreSQL")
     if not copy.postgres_available():
         pytest.skip("this version has no PostgreSQL backend (dashboard/store/pg.py) yet")
-    import psycopg  # only the PostgreSQL half needs the driver
-
-    name = f"copy_test_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(cluster, autocommit=True) as admin:
-        admin.execute(f"create database {name}")
+    url = pg.new_database()  # skips without a cluster (fails where one is required)
     try:
-        yield cluster.rsplit("/", 1)[0] + "/" + name
+        yield url
     finally:
-        with psycopg.connect(cluster, autocommit=True) as admin:
-            admin.execute(f"drop database if exists {name} with (force)")
+        pg.drop_database(url)
 
 
 def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
@@ -100,6 +92,13 @@ def test_a_copy_back_into_a_new_file_shows_the_original_overview(demo_db: Path, 
     copy.copy_workspace(target, back)
     assert counts(back) == counts(demo_db)
     assert_same_figures(overview(back), overview(demo_db))
+
+
+def test_the_impression_count_is_kept_where_the_database_keeps_one(demo_db: Path, target: str):
+    copy.copy_workspace(demo_db, target)
+    with copy.opened(target) as store, store.cursor() as cur:
+        [(total, covered)] = cur.execute("select total, covered from impression_daily_state").fetchall()
+    assert (total, covered) == ((6_000 if copy.is_url(target) else None), 6_000)
 
 
 def test_the_copys_data_version_is_above_both_the_sources_and_the_targets(demo_db: Path, target: str):

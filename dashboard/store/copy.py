@@ -135,6 +135,7 @@ def copy_stores(
             tables = [t for t in _tables(cur) if t not in NOT_COPIED]
             copied = {table: _copy_table(cur, into, table) for table in tables}
             version = max(_version(cur), _version(into))
+        dialect.keep_count(into, copied["impression"])
         _set_sequences(into)
         # The transaction's own bump then puts the target above both numbers, so no cache
         # keyed by either version can take the copy for data it already holds.

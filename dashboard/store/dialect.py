@@ -10,8 +10,8 @@ function per difference, so a reader finds every difference in one place:
 - ``arrow``: a query's answer as an Arrow table;
 - ``snapshot``: a read-only transaction that sees one moment throughout;
 - ``name``: which of the two a cursor talks to (migration files hold ``-- only:`` sections);
-- ``impression_tally`` and ``recount``: the impression counts ``rollup.catch_up`` checks at every
-  write (DuckDB counts the table; PostgreSQL keeps the count with triggers).
+- ``impression_tally``, ``recount`` and ``keep_count``: the impression counts ``rollup.catch_up``
+  checks at every write (DuckDB counts the table; PostgreSQL keeps the count with triggers).
 """
 
 from __future__ import annotations
@@ -120,3 +120,12 @@ def recount(cur: Cursor) -> None:
     DuckDB keeps no count (its ``total`` stays null)."""
     if name(cur) == "postgres":
         cur.execute("update impression_daily_state set total = covered where id = 1")
+
+
+def keep_count(cur: Cursor, impressions: int) -> None:
+    """After a copy replaced every impression and the roll-up's state row: PostgreSQL's kept count
+    is set to the impressions copied (a state row from DuckDB brings none, and one from PostgreSQL
+    overwrote what the triggers counted), so the copy's commit does not rebuild the roll-up.
+    DuckDB keeps no count: its ``total`` stays null whichever database the row came from."""
+    kept = impressions if name(cur) == "postgres" else None
+    cur.execute("update impression_daily_state set total = ? where id = 1", [kept])
