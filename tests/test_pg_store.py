@@ -147,6 +147,15 @@ def test_a_write_on_another_store_or_process_shows_in_the_data_version_within_tw
 
 
 @needs_pg
+def test_every_write_tells_listeners_its_new_version_at_commit(store: Store, url: str):
+    with psycopg.connect(url, autocommit=True) as listener:
+        listener.execute("listen dashboard_data")
+        cycles.create_cycle(store, "Heard")
+        heard = [note.payload for note in listener.notifies(timeout=2.0, stop_after=1)]
+    assert heard == [str(store.data_version())]
+
+
+@needs_pg
 def test_a_missed_notice_is_made_up_by_the_poll_within_two_seconds(store: Store, url: str):
     before = store.data_version()
     with psycopg.connect(url, autocommit=True) as other:  # a writer that forgets to NOTIFY
