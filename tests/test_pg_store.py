@@ -168,6 +168,24 @@ def test_a_missed_notice_is_made_up_by_the_poll_within_two_seconds(store: Store,
 
 
 @needs_pg
+def test_connections_cut_by_the_server_are_replaced_without_an_error(store: Store, url: str):
+    cycles.create_cycle(store, "Before")
+    with psycopg.connect(url, autocommit=True) as admin:  # as a server restart would
+        cut = admin.execute(
+            "select count(pg_terminate_backend(pid)) from pg_stat_activity"
+            " where datname = current_database() and pid <> pg_backend_pid()"
+        ).fetchone()
+        with store.cursor() as cur:
+            names = cur.execute("select name from service_cycle").fetchall()
+        admin.execute("update data_version set version = version + 1 where id = 1")
+        version = admin.execute("select version from data_version").fetchone()
+    assert cut is not None and cut[0] >= 2  # a pooled connection and the listener's
+    assert names == [("Before",)]
+    assert version is not None
+    _within(2.0, lambda: store.data_version() == version[0])
+
+
+@needs_pg
 def test_writers_wait_for_the_advisory_lock_held_elsewhere_and_readers_do_not(store: Store, url: str):
     done: list[str] = []
     with psycopg.connect(url) as other:  # another server in the middle of a write

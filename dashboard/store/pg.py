@@ -146,6 +146,9 @@ class PgBackend:
             max_size=POOL_MAX,
             kwargs={"autocommit": True, "options": connect_options()},
             configure=_configure,
+            # A round trip per checkout (about 0.04 ms here) so a server restart costs no user
+            # an error: a dead connection is replaced before it is handed out.
+            check=ConnectionPool.check_connection,
             open=True,
             name="dashboard",
         )
