@@ -137,8 +137,7 @@ def test_a_write_on_another_store_or_process_shows_in_the_data_version_within_tw
         assert second.data_version() == first.data_version()  # one process, one watch
         before = first.data_version()
         script = (
-            "import sys; from dashboard.store import Store, cycles, pg, schema; import functools, pathlib;"
-            "pg.apply_migrations = lambda cur: None;"
+            "from dashboard.store import Store, cycles, pg; pg.apply_migrations = lambda cur: None;"
             f"s = Store({url!r}); cycles.create_cycle(s, 'From elsewhere'); s.close()"
         )
         subprocess.run([sys.executable, "-c", script], check=True, cwd=Path(__file__).parents[1], timeout=60)
@@ -219,6 +218,26 @@ def test_threads_writing_at_once_lose_no_update(store: Store):
     with store.cursor() as cur:
         assert cur.execute("select count(*) from service_cycle").fetchone() == (60,)
     assert store.data_version() == before + 60
+
+
+@needs_pg
+def test_two_processes_writing_at_once_lose_no_write_and_no_version(store: Store, url: str):
+    before = store.data_version()
+    script = (
+        "from dashboard.store import Store, pg; pg.apply_migrations = lambda cur: None\n"
+        f"with Store({url!r}) as s:\n"
+        "    for n in range(40):\n"
+        "        with s.transaction() as cur:\n"
+        "            cur.execute('insert into service_cycle (name) values (?)', [f'there {n}'])\n"
+    )
+    other = subprocess.Popen([sys.executable, "-c", script], cwd=Path(__file__).parents[1])
+    for n in range(40):
+        with store.transaction() as cur:
+            cur.execute("insert into service_cycle (name) values (?)", [f"here {n}"])
+    assert other.wait(timeout=60) == 0
+    with store.cursor() as cur:
+        assert cur.execute("select count(*) from service_cycle").fetchone() == (80,)
+    _within(2.0, lambda: store.data_version() == before + 80)
 
 
 @needs_pg
