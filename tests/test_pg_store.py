@@ -117,6 +117,15 @@ def test_a_store_on_a_url_migrates_writes_and_moves_the_version(store: Store, ur
 
 
 @needs_pg
+def test_a_database_that_does_not_exist_is_named_at_once(url: str):
+    missing = url + "_missing"
+    started = time.monotonic()
+    with pytest.raises(psycopg.OperationalError, match=missing.rsplit("/", 1)[1]):
+        Store(missing)
+    assert time.monotonic() - started < 5
+
+
+@needs_pg
 def test_a_failed_write_leaves_nothing_and_keeps_the_version(store: Store):
     before = store.data_version()
     with pytest.raises(RuntimeError, match="halfway"), store.transaction() as cur:

@@ -32,7 +32,8 @@ class Watch:
         self.stores = 0
         self._lock = threading.Lock()
         self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, name=f"dashboard-listen {url}", daemon=True)
+        # No URL in the thread's name: it may hold a password.
+        self._thread = threading.Thread(target=self._run, name="dashboard-listen", daemon=True)
 
     def saw(self, version: int) -> None:
         """Takes ``version`` if it is newer than the one known."""

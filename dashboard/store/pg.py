@@ -140,6 +140,16 @@ class PgBackend:
 
     def __init__(self, url: str) -> None:
         self.url = url
+        # Migrate over a connection of its own first: a wrong address or a missing database
+        # fails here at once with the server's own words (a pool would retry for 30 s).
+        with psycopg.connect(url, autocommit=True, options=connect_options(), connect_timeout=10) as conn:
+            cur = PgCursor(conn.cursor())
+            cur.execute("select pg_advisory_lock(?)", [MIGRATE_LOCK])  # another server may be migrating
+            try:
+                apply_migrations(cur)
+            finally:
+                cur.execute("select pg_advisory_unlock(?)", [MIGRATE_LOCK])
+        self._watch = listen.join(url, connect_options())
         self._pool = ConnectionPool(
             url,
             min_size=1,
@@ -152,18 +162,6 @@ class PgBackend:
             open=True,
             name="dashboard",
         )
-        try:
-            with self._pool.connection() as conn:
-                cur = PgCursor(conn.cursor())
-                cur.execute("select pg_advisory_lock(?)", [MIGRATE_LOCK])
-                try:
-                    apply_migrations(cur)
-                finally:
-                    cur.execute("select pg_advisory_unlock(?)", [MIGRATE_LOCK])
-            self._watch = listen.join(url, connect_options())
-        except BaseException:
-            self._pool.close()
-            raise
         self._closed = False
 
     @contextmanager
