@@ -27,7 +27,7 @@ import pandas as pd
 import psycopg
 import pytest
 
-from dashboard.store import DB_ENV_VAR, Store, cycles, database_target, dialect, pg, schema
+from dashboard.store import DB_ENV_VAR, Store, cycles, database_path, database_target, dialect, pg, schema
 
 SERVER = os.environ.get("DASHBOARD_TEST_PG", "")
 if not SERVER and os.environ.get("CI", "").lower() == "true":
@@ -101,6 +101,12 @@ def test_a_url_names_a_postgresql_database_and_anything_else_a_file(monkeypatch:
     assert database_target() == Path("/tmp/elsewhere.duckdb")
     monkeypatch.delenv(DB_ENV_VAR)
     assert database_target() == Path("data/dashboard.duckdb")
+
+
+def test_the_file_path_is_refused_when_the_environment_names_a_postgresql_database(monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setenv(DB_ENV_VAR, "postgresql://u@h/db")
+    with pytest.raises(ValueError, match="names a PostgreSQL database, not a file"):
+        database_path()
 
 
 @needs_pg
@@ -352,17 +358,19 @@ def test_staged_frames_are_tables_for_the_block_with_nulls_and_empty_text_kept_a
             "label": pd.Series(['a, "quoted"', "", None], dtype="object"),
             "day": pd.Series([datetime(2026, 1, 1), datetime(2026, 2, 1), None], dtype="datetime64[us]"),
             "score": [0.5, None, -1.0],
+            "kind": pd.Series(["x", "y", "x"], dtype="category"),
+            "amount": [Decimal("1.25"), None, Decimal("-2")],
         }
     )
     with store.transaction() as cur, dialect.staged(cur, {"incoming": frame}):
-        inside = cur.execute("select id, label, day, score from incoming order by id").fetchall()
+        inside = cur.execute("select id, label, day, score, kind, amount from incoming order by id").fetchall()
     with store.cursor() as cur, dialect.staged(cur, {"incoming": frame.head(0)}):
         empty = cur.execute("select count(*) from incoming").fetchone()
     with store.cursor() as cur:
         left = cur.execute("select count(*) from pg_tables where tablename = 'incoming'").fetchone()
-    assert [(r[0], r[1], str(r[2]), r[3]) for r in inside] == [
-        (1, 'a, "quoted"', "2026-01-01 00:00:00", 0.5),
-        (2, "", "2026-02-01 00:00:00", None),
-        (3, None, "None", -1.0),
+    assert [(r[0], r[1], str(r[2]), *r[3:]) for r in inside] == [
+        (1, 'a, "quoted"', "2026-01-01 00:00:00", 0.5, "x", Decimal("1.25")),
+        (2, "", "2026-02-01 00:00:00", None, "y", None),
+        (3, None, "None", -1.0, "x", -2),
     ]
     assert (empty, left) == ((0,), (0,))

@@ -32,8 +32,15 @@ def database_target() -> str | Path:
 
 
 def database_path() -> Path:
-    """The workspace file: ``$DASHBOARD_DB`` when set, else ``data/dashboard.duckdb``."""
-    return Path(os.environ.get(DB_ENV_VAR) or DEFAULT_DB_PATH)
+    """The workspace file: ``$DASHBOARD_DB`` when set, else ``data/dashboard.duckdb``.
+
+    Refuses a PostgreSQL URL rather than open a DuckDB file named after it: callers that can
+    work on either database ask ``database_target()``.
+    """
+    value = os.environ.get(DB_ENV_VAR) or ""
+    if is_url(value):
+        raise ValueError(f"{DB_ENV_VAR} names a PostgreSQL database, not a file; this needs a DuckDB file")
+    return Path(value or DEFAULT_DB_PATH)
 
 
 class Store:

@@ -106,8 +106,12 @@ _SQL_TYPES = {
 
 
 def _sql_type(kind: pa.DataType) -> str:
+    if pa.types.is_dictionary(kind):  # a pandas category: its values' type
+        return _sql_type(kind.value_type)
     if pa.types.is_timestamp(kind):
         return "timestamp"
+    if pa.types.is_decimal(kind):
+        return "numeric"
     if pa.types.is_string(kind) or pa.types.is_large_string(kind) or pa.types.is_string_view(kind):
         return "varchar"
     if kind in _SQL_TYPES:
