@@ -256,6 +256,34 @@ def test_two_processes_writing_at_once_lose_no_write_and_no_version(store: Store
 
 
 @needs_pg
+def test_writers_queued_in_this_process_leave_connections_for_readers(url: str, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setattr(pg, "POOL_MAX", 2)
+    failures: list[BaseException] = []
+
+    def write(store: Store, index: int) -> None:
+        try:
+            with store.transaction() as cur:
+                cur.execute("insert into service_cycle (name) values (?)", [f"w{index}"])
+                time.sleep(0.05)  # a write that takes a moment, while others queue
+                with store.cursor() as reader:  # a read during a write still finds a connection
+                    reader.execute("select count(*) from service_cycle").fetchall()
+        except Exception as failure:  # collected for the assertion
+            failures.append(failure)
+
+    started = time.monotonic()
+    with Store(url) as store:
+        threads = [threading.Thread(target=write, args=(store, i)) for i in range(6)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=40)
+        with store.cursor() as cur:
+            written = cur.execute("select count(*) from service_cycle").fetchone()
+    assert (failures, written) == ([], (6,))
+    assert time.monotonic() - started < 10
+
+
+@needs_pg
 def test_local_time_is_the_same_on_both_databases(store: Store):
     with store.cursor() as cur:
         [(on_pg,)] = cur.execute("select current_timestamp::timestamp").fetchall()

@@ -23,13 +23,15 @@ _WAKE_SECONDS = 0.2
 
 
 class Watch:
-    """One database's version in this process, shared by every Store open on it."""
+    """One database's version in this process, shared by every Store open on it, and the
+    process's turn to write to it (see ``PgBackend.transaction``)."""
 
     def __init__(self, url: str, options: str) -> None:
         self.url = url
         self.options = options
         self.version = 0
         self.stores = 0
+        self.write_lock = threading.Lock()
         self._lock = threading.Lock()
         self._stop = threading.Event()
         # No URL in the thread's name: it may hold a password.

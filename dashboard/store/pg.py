@@ -176,9 +176,11 @@ class PgBackend:
 
         READ COMMITTED, not REPEATABLE READ: each statement then sees what the writer before
         committed while this one waited for the lock. The NOTIFY is delivered at commit, so no
-        server hears of a version before its data is visible.
+        server hears of a version before its data is visible. Writers of this process first
+        queue behind a lock of the process, holding no connection while they wait: queued
+        writers would otherwise take every pooled connection and leave the readers none.
         """
-        with self._pool.connection() as conn, conn.cursor() as raw:
+        with self._watch.write_lock, self._pool.connection() as conn, conn.cursor() as raw:
             cur = PgCursor(raw)
             with conn.transaction():
                 cur.execute("select pg_advisory_xact_lock(?)", [WRITE_LOCK])
