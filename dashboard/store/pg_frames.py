@@ -5,7 +5,10 @@ this machine), so code above the store cannot tell the databases apart: integer 
 ``int32``/``int64`` (``Int32``/``Int64`` when a NULL is among them), numeric is ``float64``,
 dates and timestamps are ``datetime64[us]``, text is pandas' ``str`` (``object`` when every value
 is NULL), booleans ``bool`` (``boolean`` with NULLs), arrays are numpy arrays in an object column.
-The same answer can also become an Arrow table.
+The same answer can also become an Arrow table. One difference stays, as the SQL decides it:
+``sum()`` of an ``integer`` column is float64 from DuckDB (a HUGEINT) but int64 from PostgreSQL
+(a bigint); every such sum in the store is of a bigint or double column today, which agree, and a
+new one should cast its result.
 
 In: a frame is staged as a temporary table filled by one ``COPY ... FROM STDIN (FORMAT csv)``
 written by Arrow's CSV writer (measured faster than psycopg's binary copy, which goes row by
