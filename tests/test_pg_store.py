@@ -284,11 +284,25 @@ def test_writers_queued_in_this_process_leave_connections_for_readers(url: str, 
 
 
 @needs_pg
-def test_local_time_is_the_same_on_both_databases(store: Store):
-    with store.cursor() as cur:
-        [(on_pg,)] = cur.execute("select current_timestamp::timestamp").fetchall()
-    [(on_duck,)] = duckdb.connect().execute("select current_timestamp::timestamp").fetchall()
-    assert abs((on_pg - on_duck).total_seconds()) < 5
+@pytest.mark.parametrize("zone", ["UTC", "Asia/Tokyo", "America/New_York"])
+def test_local_time_is_the_same_on_both_databases_in_any_zone(store: Store, url: str, zone: str):
+    script = (
+        "import duckdb; from dashboard.store import Store, pg; pg.apply_migrations = lambda cur: None\n"
+        f"with Store({url!r}) as s, s.cursor() as cur:\n"
+        "    on_pg = cur.execute('select current_timestamp::timestamp').fetchone()[0]\n"
+        "on_duck = duckdb.connect().execute('select current_timestamp::timestamp').fetchone()[0]\n"
+        "print(round(abs((on_pg - on_duck).total_seconds())))"
+    )
+    seconds_apart = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=Path(__file__).parents[1],
+        env={**os.environ, "TZ": zone},
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    ).stdout.strip()
+    assert seconds_apart == "0"
 
 
 @needs_pg
