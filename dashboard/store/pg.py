@@ -150,18 +150,22 @@ class PgBackend:
             finally:
                 cur.execute("select pg_advisory_unlock(?)", [MIGRATE_LOCK])
         self._watch = listen.join(url, connect_options())
-        self._pool = ConnectionPool(
-            url,
-            min_size=1,
-            max_size=POOL_MAX,
-            kwargs={"autocommit": True, "options": connect_options()},
-            configure=_configure,
-            # A round trip per checkout (about 0.04 ms here) so a server restart costs no user
-            # an error: a dead connection is replaced before it is handed out.
-            check=ConnectionPool.check_connection,
-            open=True,
-            name="dashboard",
-        )
+        try:
+            self._pool = ConnectionPool(
+                url,
+                min_size=1,
+                max_size=POOL_MAX,
+                kwargs={"autocommit": True, "options": connect_options()},
+                configure=_configure,
+                # A round trip per checkout (about 0.04 ms here) so a server restart costs no
+                # user an error: a dead connection is replaced before it is handed out.
+                check=ConnectionPool.check_connection,
+                open=True,
+                name="dashboard",
+            )
+        except BaseException:
+            listen.leave(self._watch)
+            raise
         self._closed = False
 
     @contextmanager
