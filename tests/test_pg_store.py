@@ -17,7 +17,7 @@ import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 
@@ -27,7 +27,8 @@ import pandas as pd
 import psycopg
 import pytest
 
-from dashboard.store import DB_ENV_VAR, Store, cycles, database_path, database_target, dialect, pg, schema
+from dashboard.store import DB_ENV_VAR, Store, analytics, cycles, database_path, database_target, dialect, pg, schema
+from dashboard.store.scope import EVERYTHING, Scope
 
 SERVER = os.environ.get("DASHBOARD_TEST_PG", "")
 if not SERVER and os.environ.get("CI", "").lower() == "true":
@@ -358,6 +359,10 @@ def _fill(target: Store) -> None:
             " (d % 5) / 2.0 - 1, d % 3 + 1 from generate_series(1, 2) a(tp), generate_series(0, 70) b(d),"
             " unnest(array['survey', 'workshop']) c(src)"
         )
+        cur.execute(
+            "insert into impression_monthly select touchpoint_id, date_trunc('month', observed_on)::date, group_id,"
+            " source, score, sum(n) from impression_daily group by 1, 2, 3, 4, 5"
+        )
 
 
 def _listed(value: object) -> object:
@@ -378,6 +383,18 @@ def test_frames_from_postgresql_have_duckdbs_dtypes_and_values(store: Store, tmp
                     expected[column] = expected[column].map(_listed)
                     got[column] = got[column].map(_listed)
             pd.testing.assert_frame_equal(got, expected, obj=name)
+
+
+@needs_pg
+def test_the_overviews_readers_give_the_same_frames_on_both(store: Store, tmp_path: Path):
+    window = Scope(start=date(2026, 1, 10), end=date(2026, 2, 20))
+    with Store(tmp_path / "same.duckdb") as duck:
+        _fill(duck)
+        _fill(store)
+        for reader in (analytics.total_stats, analytics.moment_stats):
+            for scope in (EVERYTHING, window):
+                pd.testing.assert_frame_equal(reader(store, scope), reader(duck, scope), obj=reader.__name__)
+        assert analytics.date_range(store, window) == analytics.date_range(duck, window) == (window.start, window.end)
 
 
 @needs_pg
