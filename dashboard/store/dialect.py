@@ -12,17 +12,23 @@ function per difference, so a reader finds every difference in one place:
 - ``name``: which of the two a cursor talks to (migration files hold ``-- only:`` sections);
 - ``impression_tally``, ``recount`` and ``keep_count``: the impression counts ``rollup.catch_up``
   checks at every write (DuckDB counts the table; PostgreSQL keeps the count with triggers).
+
+PostgreSQL puts NULLs first on ``desc``, DuckDB last: every ``desc`` key in the store is NOT NULL.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
-from typing import Any, Literal, Protocol
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 import duckdb
 import pandas as pd
+import psycopg
 import pyarrow as pa
+
+if TYPE_CHECKING:
+    from dashboard.store.pg import PgCursor
 
 
 class Cursor(Protocol):
@@ -39,28 +45,34 @@ class Cursor(Protocol):
     def df(self) -> pd.DataFrame: ...
 
 
-Error: tuple[type[Exception], ...] = (duckdb.Error,)
+Error: tuple[type[Exception], ...] = (duckdb.Error, psycopg.Error)
 """What a failed statement raises, whichever the database."""
 
 
 @contextmanager
 def staged(cur: Cursor, frames: dict[str, object]) -> Iterator[None]:
     """Makes data frames (pandas or Arrow) visible to SQL under the given names for the duration of a block."""
+    if name(cur) == "postgres":
+        with _pg(cur).staged(frames):  # temporary tables filled by COPY
+            yield
+        return
     duck = _duck(cur)
-    for name, frame in frames.items():
-        duck.register(name, frame)
+    for key, frame in frames.items():
+        duck.register(key, frame)
     try:
         yield
     finally:
-        for name in frames:
+        for key in frames:
             # After a failed statement DuckDB refuses even this until the transaction rolls
             # back; the caller's rollback drops the view, and the original error must surface.
             with suppress(duckdb.Error):
-                duck.unregister(name)
+                duck.unregister(key)
 
 
 def arrow(cur: Cursor, query: str, params: Sequence[object] = ()) -> pa.Table:
     """The answer to ``query`` as an Arrow table (cheaper than pandas for frames that are staged again)."""
+    if name(cur) == "postgres":
+        return _pg(cur).arrow(query, params)
     return _duck(cur).sql(query, params=list(params)).to_arrow_table()
 
 
@@ -77,6 +89,13 @@ def snapshot(cur: Cursor) -> Iterator[None]:
     finally:
         with suppress(*Error):  # a failed read may have ended the transaction already
             cur.execute("rollback")
+
+
+def _pg(cur: Cursor) -> PgCursor:
+    from dashboard.store.pg import PgCursor  # noqa: PLC0415 pg.py imports this module
+
+    assert isinstance(cur, PgCursor), type(cur)
+    return cur
 
 
 def _duck(cur: Cursor) -> duckdb.DuckDBPyConnection:
