@@ -86,6 +86,17 @@ def test_a_token_never_carries_more_than_its_users_role(store: Store):
     assert tokens.listing(store).empty
 
 
+def test_lowering_a_users_role_lowers_their_stronger_tokens_to_it_and_raising_it_raises_none(store: Store):
+    ann = users.create(store, "ann@example.org", "admin")
+    for name, role in [("ops", "admin"), ("desk", "facilitator"), ("read", "viewer")]:
+        tokens.create(store, name, role, ann)
+    users.set_role(store, "ann@example.org", "editor")
+    users.set_role(store, "ann@example.org", "admin")
+    listed = tokens.listing(store)
+    roles = dict(zip(listed["name"], listed["role"], strict=True))
+    assert roles == {"ops": "editor", "desk": "editor", "read": "viewer"}
+
+
 def test_an_admins_lower_token_writes_only_where_the_admins_teams_may(store: Store):
     north = cycles.create_cycle(store, "North")
     field = groups.add_team(store, "Field")
