@@ -3,6 +3,8 @@ to users and act with at most their user's role and their user's current scope."
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import pytest
 
 from dashboard import access, domain
@@ -26,6 +28,21 @@ def test_a_token_identifies_its_holder_and_records_when_it_was_last_used(store: 
     assert tokens.listing(store)["last_used_at"].isna().tolist() == [True]
     assert tokens.holder(store, token) == access.Principal("token reporting", "viewer", "token")
     assert tokens.listing(store)["last_used_at"].notna().tolist() == [True]
+
+
+def test_a_tokens_last_use_is_written_at_most_once_a_minute(store: Store):
+    def last_used() -> datetime:
+        return datetime.fromisoformat(str(tokens.listing(store)["last_used_at"].tolist()[0]))
+
+    token = tokens.create(store, "reporting", "viewer")
+    tokens.holder(store, token)
+    first = last_used()
+    tokens.holder(store, token)
+    assert last_used() == first
+    with store.cursor() as cur:  # as if that use were a minute and a second ago
+        cur.execute("update api_token set last_used_at = last_used_at - interval '61 seconds'")
+    tokens.holder(store, token)
+    assert last_used() > first
 
 
 def test_a_wrong_or_revoked_token_identifies_nobody(store: Store):
