@@ -7,7 +7,7 @@ from __future__ import annotations
 import contextvars
 import threading
 from collections.abc import Callable
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import anyio
@@ -189,3 +189,25 @@ def test_the_first_start_builds_the_demo_as_system_whoever_opened_the_workspace(
     with Store(tmp_path / "new.duckdb") as reopened:
         log = audit.entries(reopened)
     assert set(zip(log["actor"], log["role"], strict=True)) == {("system", "admin"), ("demo", "admin")}  # flow: "demo"
+
+
+def test_the_log_narrows_to_an_actor_a_kind_and_a_range_of_days_with_the_last_day_included(store: Store) -> None:
+    with store.transaction() as cur:
+        audit.write(cur, "users", "user added", by="Ann")
+        audit.write(cur, "backup", "backup written", by="Bob")
+        audit.write(cur, "users", "role changed", by="Bob")
+        # A row from long ago, late on its day: a day range must include its last day whole.
+        cur.execute("update audit_log set logged_at = ? where action = 'user added'", [datetime(2000, 3, 2, 23, 30)])
+
+    def actions(
+        actor: str | None = None, kind: str | None = None, start: date | None = None, end: date | None = None
+    ) -> list[str]:
+        return [str(a) for a in audit.entries(store, actor, kind, start, end)["action"]]
+
+    assert actions() == ["role changed", "backup written", "user added"]
+    assert actions(actor="Bob") == ["role changed", "backup written"]
+    assert actions(kind="users") == ["role changed", "user added"]
+    assert actions(actor="Bob", kind="users") == ["role changed"]
+    assert actions(start=date(2000, 3, 1), end=date(2000, 3, 2)) == ["user added"]
+    assert actions(end=date(2000, 3, 1)) == []
+    assert actions(start=date(2000, 3, 3)) == ["role changed", "backup written"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -109,3 +110,40 @@ def test_the_command_line_rebuilds_the_demo_from_scratch(tmp_path: Path, capsys:
     with Store(path) as store:
         assert workspace.counts(store)["impressions"] == 3000
     assert "3,000 impressions" in capsys.readouterr().out
+
+
+def test_coded_impressions_are_written_with_their_labels_numbers_sources_and_comments(store: Store):
+    scales = pd.DataFrame(
+        {
+            "scale_id": np.array([0, 1], dtype=np.int32),
+            "spec": ["1-5", "labels:No|Maybe|Yes"],
+            "low": [1, 0],
+            "high": [5, 2],
+            "labels": [None, ["No", "Maybe", "Yes"]],
+        }
+    )
+    comments = pd.DataFrame({"comment_id": np.array([0], dtype=np.int32), "text": ["Lovely"]})
+    codes = pd.DataFrame(
+        {
+            "touchpoint_id": np.array([7, 7, 8, 8], dtype=np.int32),
+            "day": np.array([0, 1, 2, 3], dtype=np.int32),
+            "point": np.array([0, 4, 0, 1], dtype=np.int32),
+            "scale_id": np.array([0, 0, 1, 1], dtype=np.int32),
+            "group_id": np.array([0, 3, 0, 0], dtype=np.int32),
+            "source_id": np.array([0, 1, 2, 0], dtype=np.int8),
+            "comment_id": np.array([-1, 0, -1, -1], dtype=np.int32),
+        }
+    )
+    with store.transaction() as cur:
+        assert impressions.insert_coded_impressions(cur, codes, scales, comments, date(2026, 1, 1)) == 4
+    with store.cursor() as cur:
+        rows = cur.execute(
+            "select i.touchpoint_id, i.observed_on, i.raw_value, i.scale, i.score, i.group_id, i.source, r.comment"
+            " from impression i left join response r on r.id = i.response_id order by i.id"
+        ).fetchall()
+    assert rows == [
+        (7, date(2026, 1, 1), "1", "1-5", -1.0, None, "survey", None),
+        (7, date(2026, 1, 2), "5", "1-5", 1.0, 3, "workshop", "Lovely"),
+        (8, date(2026, 1, 3), "No", "labels:No|Maybe|Yes", -1.0, None, "manual", None),
+        (8, date(2026, 1, 4), "Maybe", "labels:No|Maybe|Yes", 0.0, None, "survey", None),
+    ]

@@ -3,6 +3,8 @@ to users and act with at most their user's role and their user's current scope."
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import pytest
 
 from dashboard import access, domain
@@ -26,6 +28,21 @@ def test_a_token_identifies_its_holder_and_records_when_it_was_last_used(store: 
     assert tokens.listing(store)["last_used_at"].isna().tolist() == [True]
     assert tokens.holder(store, token) == access.Principal("token reporting", "viewer", "token")
     assert tokens.listing(store)["last_used_at"].notna().tolist() == [True]
+
+
+def test_a_tokens_last_use_is_written_at_most_once_a_minute(store: Store):
+    def last_used() -> datetime:
+        return datetime.fromisoformat(str(tokens.listing(store)["last_used_at"].tolist()[0]))
+
+    token = tokens.create(store, "reporting", "viewer")
+    tokens.holder(store, token)
+    first = last_used()
+    tokens.holder(store, token)
+    assert last_used() == first
+    with store.cursor() as cur:  # as if that use were a minute and a second ago
+        cur.execute("update api_token set last_used_at = last_used_at - interval '61 seconds'")
+    tokens.holder(store, token)
+    assert last_used() > first
 
 
 def test_a_wrong_or_revoked_token_identifies_nobody(store: Store):
@@ -84,6 +101,17 @@ def test_a_token_never_carries_more_than_its_users_role(store: Store):
     with pytest.raises(tokens.TokenError, match="^a token has at most its user's role: bob@example.org is editor"):
         tokens.create(store, "too much", "admin", bob)
     assert tokens.listing(store).empty
+
+
+def test_lowering_a_users_role_lowers_their_stronger_tokens_to_it_and_raising_it_raises_none(store: Store):
+    ann = users.create(store, "ann@example.org", "admin")
+    for name, role in [("ops", "admin"), ("desk", "facilitator"), ("read", "viewer")]:
+        tokens.create(store, name, role, ann)
+    users.set_role(store, "ann@example.org", "editor")
+    users.set_role(store, "ann@example.org", "admin")
+    listed = tokens.listing(store)
+    roles = dict(zip(listed["name"], listed["role"], strict=True))
+    assert roles == {"ops": "editor", "desk": "editor", "read": "viewer"}
 
 
 def test_an_admins_lower_token_writes_only_where_the_admins_teams_may(store: Store):

@@ -156,6 +156,25 @@ def test_an_idea_takes_one_vote_per_participant_and_becomes_the_touchpoints_enha
     assert ideas.ideas(store, cycle[1][2])["text"].tolist() == ["Send the invoice with a thank-you note"]
 
 
+def test_a_limited_idea_list_keeps_the_most_backed_few_and_always_the_participants_own(store, cycle):
+    session = start(store, cycle)
+    alice = sql.join(store, session.id, "token-a", "Alice")
+    bob = sql.join(store, session.id, "token-b", "Bob")
+    backed = sql.propose_idea(store, alice.id, cycle[1][2], "Call back within the hour", "Alice")
+    sql.propose_idea(store, alice.id, cycle[1][2], "Free coffee", "Alice")
+    sql.propose_idea(store, bob.id, cycle[1][2], "Send photos", "Bob")
+    sql.vote_for_idea(store, bob.id, backed)
+    assert sql.session_ideas(store, session.id, bob.id, limit=1)["text"].tolist() == [
+        "Call back within the hour",
+        "Send photos",
+    ]
+    assert sql.session_ideas(store, session.id, bob.id, limit=2)["text"].tolist() == [
+        "Call back within the hour",
+        "Free coffee",
+        "Send photos",
+    ]
+
+
 def test_three_hundred_people_voting_at_once_lose_no_vote_and_count_none_twice(store, cycle, monkeypatch):
     # 300 joins one after another would each wait out the writer's pause between groups.
     monkeypatch.setattr(group_commit, "BATCH_INTERVAL_SECONDS", 0.0)

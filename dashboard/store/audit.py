@@ -69,7 +69,7 @@ def write(
 def touchpoint_cycles(cur: Cursor, touchpoint_ids: Collection[int]) -> list[int]:
     """The cycles the given touchpoints belong to (what a write to them must be allowed on)."""
     rows = cur.execute(
-        "select distinct cycle_id from touchpoint where list_contains(?::integer[], id) order by cycle_id",
+        "select distinct cycle_id from touchpoint where id = any(?::integer[]) order by cycle_id",
         [sorted({int(t) for t in touchpoint_ids})],
     ).fetchall()
     return [int(r[0]) for r in rows]
@@ -89,8 +89,8 @@ def entries(
         return cur.execute(
             "select a.logged_at as at, a.actor, a.role, a.kind, a.action, c.name as cycle, a.detail"
             " from audit_log a left join service_cycle c on c.id = a.cycle_id"
-            " where (? is null or a.actor = ?) and (? is null or a.kind = ?)"
-            " and (? is null or a.logged_at >= ?) and (? is null or a.logged_at < ?)"
+            " where (?::varchar is null or a.actor = ?) and (?::varchar is null or a.kind = ?)"
+            " and (?::date is null or a.logged_at >= ?) and (?::date is null or a.logged_at < ?)"
             " order by a.id desc limit ?",
             [actor, actor, kind, kind, start, start, until, until, limit],
         ).df()

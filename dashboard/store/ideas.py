@@ -112,6 +112,6 @@ def ideas(store: Store, touchpoint_id: int | None = None) -> pd.DataFrame:
     with store.cursor() as cur:
         return cur.execute(
             "select id, touchpoint_id, text, status, votes, author, created_at, adopted_on from enhancement_idea"
-            " where ? is null or touchpoint_id = ? order by votes desc, id",
+            " where ?::integer is null or touchpoint_id = ? order by votes desc, id",
             [touchpoint_id, touchpoint_id],
         ).df()

@@ -57,8 +57,9 @@ def insert_impressions(cur: Cursor, frame: pd.DataFrame, import_id: int | None =
         cur.execute(
             "insert into impression"
             " (id, touchpoint_id, observed_on, raw_value, scale, score, group_id, source, response_id, import_id)"
-            " select id, touchpoint_id::integer, observed_on::date, raw_value::varchar, scale::varchar, score::double,"
-            " group_id::integer, source::varchar, response_id::bigint, ?::integer from incoming_impressions",
+            " select id, touchpoint_id::integer, observed_on::date, raw_value::varchar, scale::varchar,"
+            " score::double precision, group_id::integer, source::varchar, response_id::bigint, ?::integer"
+            " from incoming_impressions",
             [import_id],
         )
     return len(rows)
@@ -189,7 +190,7 @@ def touchpoint_stats(store: Store, scope: Scope = EVERYTHING) -> pd.DataFrame:
         "with s as (select i.touchpoint_id, " + STATS + " from impression i join touchpoint t on t.id = i.touchpoint_id"  # noqa: S608 STATS and scope SQL
         f" where {condition} group by i.touchpoint_id)"
         " select t.id as touchpoint_id, t.name as touchpoint, c.name as cycle, t.cycle_id, t.position, t.moment,"
-        " t.target, s.* exclude (touchpoint_id)"
+        " t.target, s.n, s.total, s.total_sq, s.n_positive, s.n_negative, s.n_meeting, s.target_total"
         " from s join touchpoint t on t.id = s.touchpoint_id join service_cycle c on c.id = t.cycle_id"
         " order by c.name, t.position"
     )
@@ -225,7 +226,13 @@ def insert_coded_impressions(
     response = np.full(len(codes), -1, dtype=np.int64)
     response[commented] = _drawn(cur, "response_id", int(commented.sum()))  # each commented impression one response
     codes = codes.assign(id=new_ids(cur, len(codes)), response_id=response)
-    with staged(cur, {"gen_codes": codes, "gen_scales": scales, "gen_comments": comments}):
+    staging: dict[str, object] = {
+        "gen_codes": codes,
+        "gen_scales": scales.loc[:, ["scale_id", "spec", "low", "high"]],
+        "gen_labels": _label_rows(scales),
+        "gen_comments": comments,
+    }
+    with staged(cur, staging):
         cur.execute(
             "insert into response (id, comment) select g.response_id, c.text"
             " from gen_codes g join gen_comments c on c.comment_id = g.comment_id"
@@ -234,10 +241,27 @@ def insert_coded_impressions(
             "insert into impression"
             " (id, touchpoint_id, observed_on, raw_value, scale, score, group_id, source, response_id)"
             " select g.id, g.touchpoint_id, (?::date + g.day::integer),"
-            " case when s.labels is null then (s.low + g.point)::varchar else s.labels[g.point + 1] end,"
+            " coalesce(l.label, (s.low + g.point)::varchar),"
             " s.spec, -1.0 + 2.0 * g.point / (s.high - s.low),"
-            " nullif(g.group_id, 0), ['survey', 'workshop', 'manual'][g.source_id + 1], nullif(g.response_id, -1)"
-            " from gen_codes g join gen_scales s on s.scale_id = g.scale_id",
+            " nullif(g.group_id, 0), (array['survey', 'workshop', 'manual'])[g.source_id + 1],"
+            " nullif(g.response_id, -1)"
+            " from gen_codes g join gen_scales s on s.scale_id = g.scale_id"
+            " left join gen_labels l on l.scale_id = g.scale_id and l.point = g.point",
             [first_day],
         )
     return len(codes)
+
+
+def _label_rows(scales: pd.DataFrame) -> pd.DataFrame:
+    """The labelled scales' labels as rows ``scale_id, point, label`` (point 0-based).
+
+    Rows rather than a list column, so the generator's SQL is a join both databases read alike;
+    a handful of scales makes a few dozen rows."""
+    labels = scales.loc[:, ["scale_id", "labels"]].explode("labels").dropna()
+    return pd.DataFrame(
+        {
+            "scale_id": labels["scale_id"].to_numpy(),
+            "point": labels.groupby("scale_id").cumcount().to_numpy(),
+            "label": labels["labels"].astype(str).to_numpy(),
+        }
+    )

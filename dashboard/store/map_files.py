@@ -28,7 +28,7 @@ def map_rows(store: Store, cycle_id: int | None = None) -> pd.DataFrame:
             " join stakeholder_group g on g.id = tg.group_id where tg.touchpoint_id = t.id), '') as groups,"
             " t.recovery_plan"
             " from touchpoint t join service_cycle c on c.id = t.cycle_id left join team tm on tm.id = t.owner_team_id"
-            " where t.archived_at is null and (? is null or t.cycle_id = ?) order by c.name, t.position, t.id",
+            " where t.archived_at is null and (?::integer is null or t.cycle_id = ?) order by c.name, t.position, t.id",
             [cycle_id, cycle_id],
         ).df()
 

@@ -80,12 +80,12 @@ def table_counts(store: Store) -> dict[str, int]:
 
 def _counts(cur: Cursor) -> dict[str, int]:
     names = cur.execute(
-        "select table_name from duckdb_tables() where database_name = current_database()"
-        " and schema_name = 'main' order by table_name"
+        "select table_name from information_schema.tables where table_catalog = current_database()"
+        " and table_schema = current_schema() and table_type = 'BASE TABLE' order by table_name"
     ).fetchall()
     counts = {}
     for (name,) in names:  # one query per table (about twenty), not per row
-        row = cur.execute(f'select count(*) from "{name}"').fetchone()  # noqa: S608 a name duckdb_tables() gave
+        row = cur.execute(f'select count(*) from "{name}"').fetchone()  # noqa: S608 a name the catalogue gave
         assert row is not None
         counts[str(name)] = int(row[0])
     return counts

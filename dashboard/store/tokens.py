@@ -126,7 +126,7 @@ def holder(store: Store, token: str) -> access.Principal | None:
     with store.cursor() as cur:
         row = cur.execute(
             "select t.name, t.role, t.user_id, coalesce(u.email, ''),"
-            " coalesce(t.last_used_at < current_timestamp::timestamp - interval 1 minute, true)"
+            " coalesce(t.last_used_at < current_timestamp::timestamp - interval '1 minute', true)"
             " from api_token t left join app_user u on u.id = t.user_id"
             " where t.token_hash = ? and t.revoked_at is null and u.disabled_at is null",
             [hashed],

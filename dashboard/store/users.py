@@ -77,11 +77,11 @@ def listing(store: Store) -> pd.DataFrame:
     with store.cursor() as cur:
         return cur.execute(
             "select u.email, u.name, u.role,"
-            " coalesce((select list(t.name order by t.name) from user_team ut join team t on t.id = ut.team_id"
-            "  where ut.user_id = u.id), []) as teams,"
+            " coalesce((select array_agg(t.name order by t.name) from user_team ut join team t on t.id = ut.team_id"
+            "  where ut.user_id = u.id), array[]::varchar[]) as teams,"
             # A deleted cycle stays in the scope (so it narrows to nothing rather than to everything): named so.
-            " coalesce((select list(coalesce(c.name, 'a deleted cycle') order by c.name) from user_cycle uc"
-            "  left join service_cycle c on c.id = uc.cycle_id where uc.user_id = u.id), []) as cycles,"
+            " coalesce((select array_agg(coalesce(c.name, 'a deleted cycle') order by c.name) from user_cycle uc"
+            "  left join service_cycle c on c.id = uc.cycle_id where uc.user_id = u.id), array[]::varchar[]) as cycles,"
             " u.password_hash is not null as has_password, u.disabled_at, u.created_at"
             " from app_user u order by u.email"
         ).df()
@@ -107,7 +107,8 @@ def set_role(store: Store, email: str, role: str) -> None:
         # A token never carries more than its user's role.
         order = list(access.ROLES)
         cur.execute(
-            "update api_token set role = ? where user_id = ? and list_position(?, role) > list_position(?, ?)",
+            "update api_token set role = ? where user_id = ?"
+            " and array_position(?::varchar[], role) > array_position(?::varchar[], ?::varchar)",
             [role, user_id, order, order, role],
         )
 
@@ -156,7 +157,7 @@ def invite(store: Store, email: str) -> str:
         cur.execute("delete from user_invite where user_id = ?", [user_id])
         cur.execute(
             "insert into user_invite (token_hash, user_id, expires_at)"
-            " values (?, ?, current_timestamp::timestamp + to_days(?))",
+            " values (?, ?, current_timestamp::timestamp + ? * interval '1 day')",
             [_digest(secret), user_id, accounts.INVITE_DAYS],
         )
     return secret
@@ -236,7 +237,7 @@ def _count_attempt(cur: Cursor, email: str, address: str) -> None:
     with _ATTEMPTS:
         recent = cur.execute(
             "select count(*) from sign_in_failure where email = ? and address = ?"
-            " and failed_at > current_timestamp::timestamp - to_seconds(?)",
+            " and failed_at > current_timestamp::timestamp - ? * interval '1 second'",
             [email, address, window],
         ).fetchone()
         if recent is not None and int(recent[0]) >= accounts.LOCKOUT_FAILURES:
@@ -244,7 +245,8 @@ def _count_attempt(cur: Cursor, email: str, address: str) -> None:
             raise accounts.SignInError(f"too many wrong passwords from here; try again in up to {minutes} minutes")
         cur.execute("insert into sign_in_failure (email, address) values (?, ?)", [email, address])
         cur.execute(
-            "delete from sign_in_failure where failed_at < current_timestamp::timestamp - to_seconds(?)", [window]
+            "delete from sign_in_failure where failed_at < current_timestamp::timestamp - ? * interval '1 second'",
+            [window],
         )
 
 
@@ -261,7 +263,7 @@ def open_session(store: Store, user_id: int) -> str:
     with store.cursor() as cur:
         cur.execute(
             "insert into user_session (token_hash, user_id, expires_at)"
-            " values (?, ?, current_timestamp::timestamp + to_days(?))",
+            " values (?, ?, current_timestamp::timestamp + ? * interval '1 day')",
             [_digest(secret), user_id, accounts.SESSION_DAYS],
         )
     return secret
@@ -312,8 +314,8 @@ def principal(
     cycles they may change. An admin capped lower writes only where their teams may."""
     row = cur.execute(
         "select u.email, u.role,"
-        " (select list(cycle_id) from user_cycle where user_id = u.id) as scope,"
-        " (select list(c.id) from service_cycle c where not exists (select 1 from touchpoint t"
+        " (select array_agg(cycle_id) from user_cycle where user_id = u.id) as scope,"
+        " (select array_agg(c.id) from service_cycle c where not exists (select 1 from touchpoint t"
         "   where t.cycle_id = c.id and t.archived_at is null)"
         "   or exists (select 1 from touchpoint t join user_team ut on ut.team_id = t.owner_team_id"
         "   where t.cycle_id = c.id and t.archived_at is null and ut.user_id = u.id)) as writable"

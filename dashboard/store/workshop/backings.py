@@ -34,7 +34,7 @@ _CHECKED = (
     " left join enhancement_idea e on e.id = b.idea_id"
     " left join workshop_idea_vote v on v.idea_id = b.idea_id and v.participant_id = b.participant_id"
 )
-_ACCEPTED = f"with accepted as (select * from ({_CHECKED}) where refusal is null and newest) "  # noqa: S608 fixed SQL
+_ACCEPTED = f"with accepted as (select * from ({_CHECKED}) checked where refusal is null and newest) "  # noqa: S608 fixed SQL
 _REASONS = [NOT_A_PARTICIPANT, ENDED, NOT_IN_SESSION, HIDDEN]
 
 
@@ -58,7 +58,7 @@ def write_backings(cur: Cursor, batch: Sequence[Backing]) -> list[str | None]:
         }
     )
     with staged(cur, {"incoming_backings": incoming}):
-        refusals = dict(cur.execute(f"select seq, refusal from ({_CHECKED})", _REASONS).fetchall())  # noqa: S608 fixed SQL
+        refusals = dict(cur.execute(f"select seq, refusal from ({_CHECKED}) checked", _REASONS).fetchall())  # noqa: S608 fixed SQL
         # The counts move first, while ``backed_now`` still says what was backed before.
         cur.execute(
             _ACCEPTED + "update enhancement_idea set votes = votes + d.delta from (select idea_id,"  # noqa: S608 fixed SQL

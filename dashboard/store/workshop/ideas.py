@@ -105,7 +105,7 @@ def session_ideas(
     participant's own ideas always come along."""
     with store.cursor() as cur:
         return cur.execute(
-            "select * exclude (rank) from ("
+            "select id, touchpoint_id, touchpoint, text, votes, author, author_id, mine, hidden, backed from ("
             " select e.id, e.touchpoint_id, t.name as touchpoint, e.text, e.votes, e.author,"
             " e.workshop_participant_id as author_id,"
             " coalesce(e.workshop_participant_id = ?, false) as mine, coalesce(e.hidden, false) as hidden,"
@@ -113,7 +113,7 @@ def session_ideas(
             " row_number() over (order by e.votes desc, e.id) as rank"
             " from enhancement_idea e join touchpoint t on t.id = e.touchpoint_id"
             " where e.workshop_session_id = ?"
-            " and (? is null or not coalesce(e.hidden, false) or e.workshop_participant_id = ?))"
-            " where ? is null or rank <= ? or mine order by votes desc, id",
+            " and (?::integer is null or not coalesce(e.hidden, false) or e.workshop_participant_id = ?)) ranked"
+            " where ?::integer is null or rank <= ? or mine order by votes desc, id",
             [participant_id, participant_id, session_id, participant_id, participant_id, limit, limit],
         ).df()

@@ -111,8 +111,7 @@ def create_session(
     with store.transaction() as cur:
         audit.write(cur, "workshop", "workshop session started", cycle_id, detail=title)
         known = cur.execute(
-            "select count(*) from touchpoint"
-            " where cycle_id = ? and archived_at is null and list_contains(?::integer[], id)",
+            "select count(*) from touchpoint where cycle_id = ? and archived_at is null and id = any(?::integer[])",
             [cycle_id, list(touchpoint_ids)],
         ).fetchone()
         if known is None or int(known[0]) != len(set(touchpoint_ids)):
@@ -210,7 +209,8 @@ def session_touchpoints(store: Store, session_id: int) -> pd.DataFrame:
             " count(v.participant_id) as votes, avg(v.score) as mean"
             " from workshop_touchpoint w join touchpoint t on t.id = w.touchpoint_id"
             " left join workshop_vote v on v.session_id = w.session_id and v.touchpoint_id = w.touchpoint_id"
-            " where w.session_id = ? group by all order by w.position",
+            " where w.session_id = ?"
+            " group by w.touchpoint_id, w.position, w.is_open, t.name, t.moment, t.standard order by w.position",
             [session_id],
         ).df()
 
@@ -253,7 +253,8 @@ def set_open(store: Store, session_id: int, is_open: bool, touchpoint_id: int | 
         )
         _require_live(cur, session_id)
         cur.execute(
-            "update workshop_touchpoint set is_open = ? where session_id = ? and (? is null or touchpoint_id = ?)",
+            "update workshop_touchpoint set is_open = ?"
+            " where session_id = ? and (?::integer is null or touchpoint_id = ?)",
             [is_open, session_id, touchpoint_id, touchpoint_id],
         )
 

@@ -199,6 +199,6 @@ def session_tallies(store: Store, session_id: int) -> pd.DataFrame:
     with store.cursor() as cur:
         return cur.execute(
             "select touchpoint_id, raw_value, count(*) as votes, sum(score) as total from workshop_vote"
-            " where session_id = ? group by all order by touchpoint_id, raw_value",
+            " where session_id = ? group by touchpoint_id, raw_value order by touchpoint_id, raw_value",
             [session_id],
         ).df()
