@@ -36,21 +36,6 @@ DUCKDB_ONLY = {
 }
 """Each DuckDB-only word, with the pattern that finds it (any case) in SQL text."""
 
-# Files another part of issue 17 (sqlb) rewrites on its own branch; the
-# lead empties this list when those branches are merged. A file listed here that no longer
-# holds a DuckDB-only word fails the last test, so the list cannot go stale.
-PENDING = {
-    "dashboard/store/audit.py",
-    "dashboard/store/ideas.py",
-    "dashboard/store/map_files.py",
-    "dashboard/store/impressions.py",
-    "dashboard/store/tokens.py",
-    "dashboard/store/users.py",
-    "dashboard/store/workshop/ideas.py",
-    "dashboard/store/workshop/sessions.py",
-    "dashboard/store/workshop/votes.py",
-}
-
 
 def _strings(tree: ast.Module) -> list[tuple[int, str]]:
     """``(line, text)`` of every string that could be SQL: literals and the fixed parts of f-strings
@@ -89,9 +74,7 @@ def _store_modules() -> dict[str, str]:
 
 
 def test_no_store_module_has_a_duckdb_only_word_in_its_sql():
-    found = [
-        hit for path, source in _store_modules().items() if path not in PENDING for hit in duckdb_only(path, source)
-    ]
+    found = [hit for path, source in _store_modules().items() for hit in duckdb_only(path, source)]
     assert found == []
 
 
@@ -132,10 +115,3 @@ def f(cur, n):
         "m.py:11: empty list []",
         "m.py:11: list literal [...]",
     ]
-
-
-def test_every_file_still_allowed_holds_a_duckdb_only_word():
-    """Once a pending file is clean, it leaves ``PENDING`` (so the first test guards it again)."""
-    modules = _store_modules()
-    clean = sorted(path for path in PENDING if not duckdb_only(path, modules[path]))
-    assert clean == []
