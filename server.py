@@ -14,7 +14,7 @@ import streamlit as st
 from streamlit import config
 
 from dashboard import web
-from dashboard.store import database_path
+from dashboard.store import database_target
 from dashboard.web import base_url
 from dashboard.web.security import allowed_hosts_from_env
 
@@ -40,7 +40,7 @@ def _inline_script_hashes() -> tuple[str, ...]:
 
 
 _BASE_PATH = str(config.get_option("server.baseUrlPath") or "")
-service = web.Service(database_path(), _url)
+service = web.Service(database_target(), _url)
 routes = web.routes(service)
 app = st.App(
     "streamlit_app.py",

@@ -69,6 +69,11 @@ class Store:
         return self._backend.shared
 
     @property
+    def created(self) -> bool:
+        """Whether this open created the workspace (a new file, or an empty database migrated now)."""
+        return self._backend.created
+
+    @property
     def is_postgres(self) -> bool:
         return isinstance(self._backend, PgBackend)
 

@@ -12,7 +12,7 @@ import duckdb
 
 from dashboard.store import rollup
 from dashboard.store.dialect import Cursor, Error
-from dashboard.store.schema import apply_migrations
+from dashboard.store.schema import apply_migrations, created
 
 
 @dataclass
@@ -39,7 +39,7 @@ class DuckBackend:
         self._root = duckdb.connect(str(self.path))
         migrating = self._root.cursor()
         try:
-            apply_migrations(migrating)
+            self.created = created(apply_migrations(migrating))
             version = read_version(migrating)
         finally:
             migrating.close()

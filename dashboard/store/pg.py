@@ -25,15 +25,13 @@ from psycopg.adapt import Loader
 from psycopg_pool import ConnectionPool
 
 from dashboard.store import listen, pg_frames, rollup
-from dashboard.store.schema import apply_migrations
+from dashboard.store.schema import apply_migrations, created
 
 URL_SCHEMES = ("postgresql://", "postgres://")
 POOL_MAX = 10
 """Connections per Store; a page run holds one at a time, so this bounds concurrent queries."""
 
 WRITE_LOCK = 0x64617368_77726974  # 'dashwrit': one fixed key for every writer on the database
-MIGRATE_LOCK = WRITE_LOCK + 1
-"""Session lock around migrations, so two servers starting at once do not both migrate."""
 
 _TOKENS = re.compile(r"'(?:[^']|'')*'|\"[^\"]*\"|--[^\n]*|\?|%")
 
@@ -143,12 +141,8 @@ class PgBackend:
         # Migrate over a connection of its own first: a wrong address or a missing database
         # fails here at once with the server's own words (a pool would retry for 30 s).
         with psycopg.connect(url, autocommit=True, options=connect_options(), connect_timeout=10) as conn:
-            cur = PgCursor(conn.cursor())
-            cur.execute("select pg_advisory_lock(?)", [MIGRATE_LOCK])  # another server may be migrating
-            try:
-                apply_migrations(cur)
-            finally:
-                cur.execute("select pg_advisory_unlock(?)", [MIGRATE_LOCK])
+            # Another server may be migrating: apply_migrations takes turns on an advisory lock.
+            self.created = created(apply_migrations(PgCursor(conn.cursor())))
         self._watch = listen.join(url, connect_options())
         try:
             self._pool = ConnectionPool(

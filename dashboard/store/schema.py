@@ -111,3 +111,11 @@ def _apply_missing(cur: Cursor, directory: Path, database: Dialect) -> list[int]
             raise
         applied.append(migration.version)
     return applied
+
+
+def created(applied: list[int], directory: Path = MIGRATIONS_DIR) -> bool:
+    """Whether migrating applied the very first migration: the workspace was created just now.
+
+    Two servers opening one new PostgreSQL database at once migrate in turn, so only one of them
+    sees this, and only that one builds the demo."""
+    return bool(applied) and applied[0] == available_migrations(directory)[0].version

@@ -12,7 +12,7 @@ import streamlit as st
 from dashboard import access, evidence, metrics
 from dashboard import maps as _maps
 from dashboard.flow import service as flow_service
-from dashboard.store import Store, cycle_stats, database_path, plan
+from dashboard.store import Store, cycle_stats, plan
 from dashboard.store import cycles as _store_cycles
 from dashboard.store import groups as _store_groups
 from dashboard.thresholds import Thresholds
@@ -22,7 +22,7 @@ from dashboard.workspace_file import open_workspace
 @st.cache_resource(show_spinner="Opening the workspace…")
 def store() -> Store:
     """The workspace for this server; on the very first start, the demo business is built."""
-    return open_workspace(database_path())
+    return open_workspace()
 
 
 def data_version() -> int:

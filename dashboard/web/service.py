@@ -39,7 +39,8 @@ log = logging.getLogger("dashboard.server")
 class Service:
     """The server's shared state. ``url`` answers the server's own address once it listens."""
 
-    db_path: Path
+    target: str | Path
+    """The workspace: a DuckDB file, or a PostgreSQL URL."""
     url: Callable[[], str]
     local_token: str = field(default_factory=tokens.new_token)
     _store: Store | None = None
@@ -63,7 +64,7 @@ class Service:
 
     def open(self) -> None:
         """Opens the workspace and registers its figures with the metrics."""
-        self._store = open_workspace(self.db_path)
+        self._store = open_workspace(self.target)
         telemetry.watch_workspace(lambda: operations.totals(self.store))
 
     def close(self) -> None:
@@ -84,13 +85,18 @@ class Service:
         # each request, page, job and deferred download says who it acts for.
         with access.falling_back_to(access.ANONYMOUS):
             await run_in_threadpool(self.open)  # the demo build on a first start acts as SYSTEM itself
+            # The command line hands its work to the server holding a DuckDB file (DuckDB lets one
+            # process write it); on PostgreSQL it opens the database itself, so nothing is announced.
+            announced = None if self.store.is_postgres else Path(self.target)
             pid = os.getpid()
-            written = announcement.write(self.db_path, announcement.Announcement(self.url(), self.local_token, pid))
-            log.info("announced at %s", written)
+            if announced is not None:
+                written = announcement.write(announced, announcement.Announcement(self.url(), self.local_token, pid))
+                log.info("announced at %s", written)
             try:
                 yield
             finally:
-                announcement.remove(self.db_path, pid)
+                if announced is not None:
+                    announcement.remove(announced, pid)
                 self.close()
 
 
