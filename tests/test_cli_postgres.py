@@ -23,6 +23,7 @@ from dashboard import announcement, cli, import_jobs
 from dashboard.store import Store, copy, imports, workspace
 from dashboard.store import workshop as sql
 from dashboard.store.imports import DuplicateImportError
+from dashboard.store.pg import WRITE_LOCK
 from dashboard.store.workshop.errors import WorkshopError
 from tests import pg
 from tests.survey_files import csv_bytes, small_workspace
@@ -31,6 +32,12 @@ pytestmark = pytest.mark.both_backends
 
 SURVEY = csv_bytes(["2026-09-01,Repair job,Front desk,Homeowners,5,,", "2026-09-02,,Repair,,1,,"])
 ROOT = Path(__file__).resolve().parents[1]
+REFUSALS = (
+    "september.csv was already imported (import 1, september.csv)",
+    "this file was already imported (as september.csv); nothing was added",
+)
+"""What the second of two imports of one file hears: the first one had committed before it read
+the file, or only before it wrote (then the check inside its transaction, behind the write lock)."""
 
 
 @pytest.fixture
@@ -138,16 +145,20 @@ def test_an_unreachable_database_is_one_line_without_its_password(capsys: pytest
 
 
 def test_two_command_line_imports_of_one_file_at_once_add_it_once_and_tell_the_other(db: str, tmp_path: Path):
+    if not copy.is_url(db):
+        pytest.skip("two processes cannot open one DuckDB file; threads in one process: the next test")
     survey = tmp_path / "september.csv"
     survey.write_bytes(SURVEY)
-    command = [sys.executable, "-m", "dashboard", "survey", "import", str(survey), "--cycle", "Repair job"]
-    if copy.is_url(db):
-        both = [subprocess.Popen([*command, "--db", db], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)]
-        both.append(subprocess.Popen([*command, "--db", db], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE))
+    command = [sys.executable, "-m", "dashboard", "survey", "import", str(survey), "--cycle", "Repair job", "--db", db]
+    with psycopg.connect(db, autocommit=True) as holder:
+        # A long write elsewhere holds the write lock, so both processes read the file, find it
+        # new and wait to write it: the second then meets the first's import inside its transaction.
+        holder.execute("select pg_advisory_lock(%s)", [WRITE_LOCK])
+        both = [subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE) for _ in "ab"]
+        _wait_until(db, "advisory", "select pg_advisory_xact_lock", waiting=2)
+        holder.execute("select pg_advisory_unlock(%s)", [WRITE_LOCK])
         finished = sorted((p.wait(60), p.communicate()[1].decode()) for p in both)
-    else:  # DuckDB lets one process hold the file: the second process is refused outright
-        pytest.skip("two processes cannot open one DuckDB file; threads in one process: the next test")
-    assert finished == [(0, ""), (1, "error: this file was already imported (as september.csv); nothing was added\n")]
+    assert finished == [(0, ""), (1, f"error: {REFUSALS[1]}\n")]
     assert impressions_in(db) == 2
 
 
@@ -182,25 +193,30 @@ def _at_once(*jobs: Callable[[], object]) -> list[object]:
 def test_two_stores_importing_one_file_at_once_add_it_once_and_tell_the_other(db: str):
     results = _at_once(_import(db), _import(db))
     refused = [r for r in results if isinstance(r, Exception)]
-    assert [str(r) for r in refused] == ["this file was already imported (as september.csv); nothing was added"]
+    assert len(refused) == 1 and str(refused[0]) in REFUSALS
     assert isinstance(refused[0], DuplicateImportError)
     assert impressions_in(db) == 2
 
 
-def _commit_when_blocked(other: psycopg.Connection, url: str, statement: str) -> None:
-    """Commits ``other`` once a connection on ``url`` waits for it inside ``statement``."""
+def _wait_until(url: str, event: str, statement: str, *, waiting: int = 1) -> None:
+    """Waits until ``waiting`` connections on ``url`` wait for a lock (``event``) inside ``statement``."""
     with psycopg.connect(url, autocommit=True) as conn:
-        for _ in range(400):
+        for _ in range(800):
             row = conn.execute(
                 "select count(*) from pg_stat_activity where datname = current_database()"
-                " and wait_event = 'transactionid' and query like %s",
-                [f"{statement}%"],
+                " and wait_event = %s and query like %s",
+                [event, f"{statement}%"],
             ).fetchone()
-            if row and row[0]:
-                other.commit()
+            if row and row[0] >= waiting:
                 return
             time.sleep(0.025)
-    raise AssertionError(f"nothing waited in {statement!r}")
+    raise AssertionError(f"{waiting} connections never waited in {statement!r}")
+
+
+def _commit_when_blocked(other: psycopg.Connection, url: str, statement: str) -> None:
+    """Commits ``other`` once a connection on ``url`` waits for it inside ``statement``."""
+    _wait_until(url, "transactionid", statement)
+    other.commit()
 
 
 def test_an_import_that_slips_past_the_write_lock_is_refused_by_the_database_with_the_usual_message(db: str):
