@@ -203,12 +203,12 @@ def run_backup(args: argparse.Namespace) -> int:
 def run_restore(args: argparse.Namespace) -> int:
     """Checks the backup's schema and the target, copies it into place, and compares every count."""
     db = workspace(args)
+    refuse_while_served(db, "restore")  # first: whatever the file is, a served workspace is not replaced
     version, newest = operations.backup_schema(args.file), operations.newest_schema()
     if version > newest:
         raise BackupError(f"{args.file} has schema version {version}, newer than this app's {newest}; upgrade the app")
     if isinstance(db, str):
         return _restore_into_database(args.file, db, force=args.force)
-    refuse_while_served(db, "restore")
     if db.exists() and not args.force:
         with Store(db) as store:
             if not operations.is_empty(store):
