@@ -31,8 +31,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m dashboard",
         description="Touchpoint and reputation dashboard.",
-        epilog="While the app server holds the workspace, data commands go through it with the server's own"
-        " token, or with $DASHBOARD_TOKEN when set: then they see and change only what that token's user may.",
+        epilog="While the app server holds a workspace file, data commands go through it with the server's own"
+        " token, or with $DASHBOARD_TOKEN when set: then they see and change only what that token's user may."
+        " A PostgreSQL workspace (--db or $DASHBOARD_DB as postgresql://...) is opened by the command itself.",
     )
     commands = parser.add_subparsers(dest="command", required=True)
 

@@ -1,8 +1,9 @@
 """Command-line commands for local accounts and tokens that belong to users (issue 16):
 ``user create|list|set-role|scope|invite|disable`` and ``token create --user``.
 
-They work on the workspace file, as SYSTEM (whoever may open the file may do anything), and are
-refused while a server holds it: then the Settings page does the same. A refusal is one line on
+They work on the workspace, as SYSTEM (whoever may open the database may do anything). A file is
+refused while a server holds it (then the Settings page does the same); a PostgreSQL database is
+opened beside its servers. A refusal is one line on
 standard error and exit status 2.
 """
 
