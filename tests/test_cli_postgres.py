@@ -20,8 +20,11 @@ import psycopg
 import pytest
 
 from dashboard import announcement, cli, import_jobs
+from dashboard.flow import service as flow_service
 from dashboard.store import Store, copy, imports, workspace
+from dashboard.store import flow as flow_store
 from dashboard.store import workshop as sql
+from dashboard.store.flow import DuplicateFlowImportError
 from dashboard.store.imports import DuplicateImportError
 from dashboard.store.pg import WRITE_LOCK
 from dashboard.store.workshop.errors import WorkshopError
@@ -239,6 +242,33 @@ def test_an_import_that_slips_past_the_write_lock_is_refused_by_the_database_wit
     assert isinstance(refused, DuplicateImportError)
     assert str(refused) == "this file was already imported (as october.csv); nothing was added"
     assert impressions_in(db) == 0
+
+
+def test_a_flow_file_that_slips_past_the_write_lock_is_refused_by_the_database_with_the_usual_message(db: str):
+    if not copy.is_url(db):
+        pytest.skip("DuckDB has no partial unique index; its one process always takes the write lock")
+    data = b"period,service_cycle,measure,source,count\n2026-09,Repair job,prospects,Website,40\n"
+
+    def one() -> dict[str, object]:
+        with copy.opened(db) as store:
+            return flow_service.import_file(store, data, "september.csv")
+
+    first = one()
+    with copy.opened(db) as store:
+        flow_store.undo(store, int(str(first["import"])))
+        with store.cursor() as cur:
+            [(content_hash,)] = cur.execute("select content_hash from flow_import").fetchall()
+    with psycopg.connect(db) as other:
+        other.execute(
+            "insert into flow_import (file_name, content_hash, rows_read, counts, rejected)"
+            " values ('october.csv', %s, 1, 1, 0)",
+            [content_hash],
+        )
+        refused, _ = _at_once(one, lambda: _commit_when_blocked(other, db, "insert into flow_import"))
+    assert isinstance(refused, DuplicateFlowImportError)
+    assert str(refused) == "this flow file was already imported (as october.csv); nothing was added"
+    with copy.opened(db) as store, store.cursor() as cur:
+        assert cur.execute("select count(*) from flow_count").fetchall() == [(0,)]
 
 
 def test_a_join_code_taken_past_the_write_lock_is_refused_by_the_database_as_a_code_error(db: str):
