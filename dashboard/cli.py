@@ -14,9 +14,10 @@ from pathlib import Path
 import pandas as pd
 
 from dashboard import cli_reports, cli_server, cli_users, demo, import_jobs, remote
+from dashboard.cli_server import DB_HELP, opened, workspace, workspace_arg
 from dashboard.imports import dates
 from dashboard.imports.reading import MAX_BYTES, SurveyError
-from dashboard.store import Store, database_path, imports
+from dashboard.store import copy, imports, operations
 
 
 def _positive(text: str) -> int:
@@ -30,13 +31,14 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m dashboard",
         description="Touchpoint and reputation dashboard.",
-        epilog="While the app server holds the workspace, data commands go through it with the server's own"
-        " token, or with $DASHBOARD_TOKEN when set: then they see and change only what that token's user may.",
+        epilog="While the app server holds a workspace file, data commands go through it with the server's own"
+        " token, or with $DASHBOARD_TOKEN when set: then they see and change only what that token's user may."
+        " A PostgreSQL workspace (--db or $DASHBOARD_DB as postgresql://...) is opened by the command itself.",
     )
     commands = parser.add_subparsers(dest="command", required=True)
 
     demo_cmd = commands.add_parser("demo", help="(re)build the demo workspace")
-    demo_cmd.add_argument("--db", type=Path, help="database file (default: $DASHBOARD_DB or data/dashboard.duckdb)")
+    demo_cmd.add_argument("--db", type=workspace_arg, help=DB_HELP + "; a database must be empty")
     demo_cmd.add_argument(
         "--impressions",
         type=_positive,
@@ -55,15 +57,23 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def run_demo(args: argparse.Namespace) -> int:
-    path: Path = args.db or database_path()
-    for leftover in (path, path.with_name(path.name + ".wal")):
-        leftover.unlink(missing_ok=True)
+    """A file is replaced; a PostgreSQL database (shared, perhaps served) must hold no workspace yet."""
+    target = workspace(args)
+    if isinstance(target, Path):
+        for leftover in (target, target.with_name(target.name + ".wal")):
+            leftover.unlink(missing_ok=True)
     started = time.perf_counter()
-    with Store(path) as store:
+    with opened(args) as store:
+        if store.is_postgres and not operations.is_empty(store):
+            raise ValueError(
+                f"{copy.shown(target)} already holds a workspace; the demo is built only on an empty database"
+                " (create a new one, or empty it yourself)"
+            )
         summary = demo.build(store, impressions=args.impressions, seed=args.seed)
     seconds = time.perf_counter() - started
     print(
-        f"demo workspace written to {path}: {summary.cycles} service cycles, {summary.touchpoints} touchpoints, "
+        f"demo workspace written to {copy.shown(target)}: {summary.cycles} service cycles,"
+        f" {summary.touchpoints} touchpoints, "
         f"{summary.impressions:,} impressions from {summary.first_day} to {summary.last_day} in {seconds:.1f} s"
     )
     return 0
@@ -80,7 +90,7 @@ def _add_survey_commands(commands: argparse._SubParsersAction[argparse.ArgumentP
     )
     imp.add_argument("file", type=Path, help="the survey file")
     imp.add_argument("--cycle", required=True, help="the service cycle the impressions belong to")
-    imp.add_argument("--db", type=Path, help="database file (default: $DASHBOARD_DB or data/dashboard.duckdb)")
+    imp.add_argument("--db", type=workspace_arg, help=DB_HELP)
     imp.add_argument(
         "--strict",
         action="store_true",
@@ -105,7 +115,7 @@ def _add_survey_commands(commands: argparse._SubParsersAction[argparse.ArgumentP
     imp.set_defaults(run=run_survey_import)
 
     stats_cmd = commands.add_parser("stats", help="impressions recorded, in total and per touchpoint")
-    stats_cmd.add_argument("--db", type=Path, help="database file (default: $DASHBOARD_DB or data/dashboard.duckdb)")
+    stats_cmd.add_argument("--db", type=workspace_arg, help=DB_HELP)
     stats_cmd.add_argument("--json", action="store_true", help="print JSON (the only format so far)")
     stats_cmd.set_defaults(run=run_stats)
 
@@ -133,14 +143,14 @@ def run_survey_import(args: argparse.Namespace) -> int:
         imported_by=_who(),
         groups=tuple(args.group),
     )
-    with Store(args.db or database_path()) as store:
+    with opened(args) as store:
         outcome = import_jobs.run(store, job)
     print(json.dumps(outcome, indent=2, default=str) if args.json else import_jobs.summary_line(outcome))
     return 0
 
 
 def run_stats(args: argparse.Namespace) -> int:
-    with Store(args.db or database_path()) as store:
+    with opened(args) as store:
         print(json.dumps(imports.stats(store), indent=2))
     return 0
 
@@ -150,17 +160,16 @@ def run_stats(args: argparse.Namespace) -> int:
 
 def add_map_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """``map import FILE`` and ``map export [--cycle NAME] FILE``."""
-    db_help = "database file (default: $DASHBOARD_DB or data/dashboard.duckdb)"
     map_cmd = commands.add_parser("map", help="import or export service cycle maps (CSV or XLSX)")
     actions = map_cmd.add_subparsers(dest="map_command", required=True)
     imp = actions.add_parser("import", help="add or update the cycles a map file lists")
     imp.add_argument("file", type=Path, help="a .csv or .xlsx map file")
-    imp.add_argument("--db", type=Path, help=db_help)
+    imp.add_argument("--db", type=workspace_arg, help=DB_HELP)
     imp.set_defaults(run=run_map_import)
     exp = actions.add_parser("export", help="write cycles' touchpoints to a map file")
     exp.add_argument("--cycle", help="only this service cycle (default: every cycle)")
     exp.add_argument("file", type=Path, help="where to write; .csv or .xlsx")
-    exp.add_argument("--db", type=Path, help=db_help)
+    exp.add_argument("--db", type=workspace_arg, help=DB_HELP)
     exp.set_defaults(run=run_map_export)
 
 
@@ -168,7 +177,7 @@ def run_map_import(args: argparse.Namespace) -> int:
     from dashboard import maps  # noqa: PLC0415 - keeps `demo` start-up light
 
     data = args.file.read_bytes()
-    with Store(args.db or database_path()) as store:
+    with opened(args) as store:
         changes = maps.import_map(store, args.file.name, data)
     print(f"imported {args.file}:")
     for change in changes:
@@ -180,7 +189,7 @@ def run_map_export(args: argparse.Namespace) -> int:
     from dashboard import maps, text  # noqa: PLC0415
     from dashboard.store import cycles  # noqa: PLC0415
 
-    with Store(args.db or database_path()) as store:
+    with opened(args) as store:
         cycle_id = None
         if args.cycle is not None:
             known = cycles.cycles(store)
@@ -199,20 +208,19 @@ def run_map_export(args: argparse.Namespace) -> int:
 
 def add_flow_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """``flow import FILE [--strict] [--json]`` and ``flow stats --json [--cycle] [--from --to]``."""
-    db_help = "database file (default: $DASHBOARD_DB or data/dashboard.duckdb)"
     flow_cmd = commands.add_parser("flow", help="customer flow: import flow files, print flow figures")
     actions = flow_cmd.add_subparsers(dest="flow_command", required=True)
     imp = actions.add_parser(
         "import", help="import a flow file (CSV or XLSX: period, service_cycle, measure, source, count)"
     )
     imp.add_argument("file", type=Path, help="the flow file")
-    imp.add_argument("--db", type=Path, help=db_help)
+    imp.add_argument("--db", type=workspace_arg, help=DB_HELP)
     imp.add_argument("--strict", action="store_true", help="refuse the whole file if any row is rejected")
     imp.add_argument("--sheet", help="the sheet of an XLSX workbook (default: the first)")
     imp.add_argument("--json", action="store_true", help="print the outcome as JSON")
     imp.set_defaults(run=run_flow_import)
     stats_cmd = actions.add_parser("stats", help="counts and rates per cycle and in total, prospects per source")
-    stats_cmd.add_argument("--db", type=Path, help=db_help)
+    stats_cmd.add_argument("--db", type=workspace_arg, help=DB_HELP)
     stats_cmd.add_argument("--json", action="store_true", help="print JSON (the only format so far)")
     stats_cmd.add_argument("--cycle", help="only this service cycle")
     stats_cmd.add_argument("--from", dest="start", type=_month, help="first month, e.g. 2026-01")
@@ -233,7 +241,7 @@ def run_flow_import(args: argparse.Namespace) -> int:
     """Imports one flow file; exit 0 only when it committed, else one line on stderr."""
     from dashboard.flow import service  # noqa: PLC0415
 
-    with Store(args.db or database_path()) as store:
+    with opened(args) as store:
         outcome = service.import_file(
             store, args.file.read_bytes(), args.file.name, strict=args.strict, sheet=args.sheet, imported_by=_who()
         )
@@ -244,7 +252,7 @@ def run_flow_import(args: argparse.Namespace) -> int:
 def run_flow_stats(args: argparse.Namespace) -> int:
     from dashboard.flow import service  # noqa: PLC0415
 
-    with Store(args.db or database_path()) as store:
+    with opened(args) as store:
         print(json.dumps(service.stats(store, cycle=args.cycle, start=args.start, end=args.end), indent=2))
     return 0
 
@@ -259,7 +267,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     except Exception as error:  # never a traceback on the command line; the message says what failed
         message = " ".join(str(error).split())
-        if "lock" in message.casefold():
+        if "lock" in message.casefold() and not copy.is_url(workspace(args)):  # DuckDB's file lock
             message = f"the workspace is held by another process that announced no server ({message})"
         print(f"error: {message}", file=sys.stderr)
         return 1

@@ -10,9 +10,7 @@ import argparse
 from datetime import date
 from pathlib import Path
 
-from dashboard.store import Store, database_path
-
-DB_HELP = "database file (default: $DASHBOARD_DB or data/dashboard.duckdb)"
+from dashboard.cli_server import DB_HELP, opened, workspace_arg
 
 
 def _day(text: str) -> date:
@@ -30,7 +28,7 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
     brief.add_argument("--from", dest="start", type=_day, help="first day, e.g. 2026-07-01 (default: 90 days back)")
     brief.add_argument("--to", dest="end", type=_day, help="last day (default: the last day with impressions)")
     brief.add_argument("--cycle", help="only this service cycle")
-    brief.add_argument("--db", type=Path, help=DB_HELP)
+    brief.add_argument("--db", type=workspace_arg, help=DB_HELP)
     brief.set_defaults(run=run_briefing)
 
     room = commands.add_parser("workshop", help="workshop sessions")
@@ -38,7 +36,7 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
     report = actions.add_parser("report", help="a session's report as PDF or XLSX (by the file's extension)")
     report.add_argument("code", help="the session's join code")
     report.add_argument("out", type=Path, help="a .pdf or .xlsx file")
-    report.add_argument("--db", type=Path, help=DB_HELP)
+    report.add_argument("--db", type=workspace_arg, help=DB_HELP)
     report.set_defaults(run=run_workshop_report)
 
     digest = commands.add_parser("digest", help="email the week's or month's figures and alerts (SMTP: README)")
@@ -46,7 +44,7 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
     digest.add_argument("--to", nargs="+", default=[], metavar="ADDRESS", help="leadership addresses (default: rules')")
     digest.add_argument("--dry-run", type=Path, metavar="DIR", help="write .eml files to DIR instead of sending")
     digest.add_argument("--as-of", type=_day, help="the period's last day (default: today)")
-    digest.add_argument("--db", type=Path, help=DB_HELP)
+    digest.add_argument("--db", type=workspace_arg, help=DB_HELP)
     digest.set_defaults(run=run_digest)
 
 
@@ -56,7 +54,7 @@ def run_briefing(args: argparse.Namespace) -> int:
     kind = args.kind or args.out.suffix.lower().lstrip(".")
     if kind not in service.FORMATS:
         raise BriefingError(f"Say --format pptx or --format pdf (the file {args.out.name} does not tell).")
-    with Store(args.db or database_path()) as store:
+    with opened(args) as store:
         data = service.briefing(store, kind, start=args.start, end=args.end, cycle=args.cycle)
     service.write_whole(args.out, data)
     print(f"wrote {args.out} ({len(data):,} bytes)")
@@ -69,7 +67,7 @@ def run_workshop_report(args: argparse.Namespace) -> int:
     kind = args.out.suffix.lower().lstrip(".")
     if kind not in ("pdf", "xlsx"):
         raise BriefingError(f"Name the report .pdf or .xlsx (not {args.out.name}).")
-    with Store(args.db or database_path()) as store:
+    with opened(args) as store:
         report = session_report.gather(store, args.code)
     data = session_report.pdf_bytes(report) if kind == "pdf" else session_report.xlsx_bytes(report)
     service.write_whole(args.out, data)
@@ -82,7 +80,7 @@ def run_digest(args: argparse.Namespace) -> int:
 
     smtp = None if args.dry_run else digest.smtp_settings()
     sender = smtp.sender if smtp else digest.DRY_RUN_SENDER
-    with Store(args.db or database_path()) as store:
+    with opened(args) as store:
         mail = digest.letters(store, args.period, args.to, sender, as_of=args.as_of)
         if not mail:
             print("nothing to send: no recipients (give --to, or add an alert rule with addresses on Settings)")

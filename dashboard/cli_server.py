@@ -2,23 +2,26 @@
 
 ``token``, ``restore`` and ``copy`` work on the workspace file directly (before any server
 starts); ``backup`` goes through the running server when there is one (``dashboard.remote``).
+On PostgreSQL every command opens the database itself, beside any running servers.
+
+Also the one reading of ``--db`` for every command: a file or a PostgreSQL URL.
 """
 
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from pathlib import Path
 
 from dashboard import announcement
 from dashboard.scales import Scale
-from dashboard.store import DB_ENV_VAR, Store, copy, database_path, operations, tokens, users, webhooks
+from dashboard.store import Store, copy, database_target, operations, tokens, users, webhooks
 from dashboard.store.operations import BackupError
 
-DB_HELP = "database file (default: $DASHBOARD_DB or data/dashboard.duckdb)"
-DB_OR_URL_HELP = "database file or PostgreSQL URL (default: $DASHBOARD_DB or data/dashboard.duckdb)"
+DB_HELP = "database file or PostgreSQL URL (default: $DASHBOARD_DB or data/dashboard.duckdb)"
+DB_OR_URL_HELP = DB_HELP
 REFUSED = 2
 """The exit status of a refused account or token command (argparse's own for bad usage)."""
 
@@ -44,23 +47,23 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
     create.add_argument("--name", required=True, help="who or what uses it, e.g. nightly-import")
     create.add_argument("--role", required=True, choices=tokens.ROLES, help="at most the user's own role")
     create.add_argument("--user", help="the e-mail of the user it acts for (may be left out in open mode only)")
-    create.add_argument("--db", type=Path, help=DB_HELP)
+    create.add_argument("--db", type=workspace_arg, help=DB_HELP)
     create.set_defaults(run=refusing(run_token_create))
     listing = actions.add_parser("list", help="every token: name, role, created, last used, revoked")
-    listing.add_argument("--db", type=Path, help=DB_HELP)
+    listing.add_argument("--db", type=workspace_arg, help=DB_HELP)
     listing.set_defaults(run=run_token_list)
     revoke = actions.add_parser("revoke", help="revoke a token by name; it stops working at once")
     revoke.add_argument("name", help="the token's name")
-    revoke.add_argument("--db", type=Path, help=DB_HELP)
+    revoke.add_argument("--db", type=workspace_arg, help=DB_HELP)
     revoke.set_defaults(run=run_token_revoke)
 
     backup = commands.add_parser("backup", help="write a consistent copy of the workspace, even while the app serves")
     backup.add_argument("file", type=Path, help="the backup file to write (must not exist)")
-    backup.add_argument("--db", help=DB_OR_URL_HELP)
+    backup.add_argument("--db", type=workspace_arg, help=DB_HELP)
     backup.set_defaults(run=run_backup)
     restore = commands.add_parser("restore", help="put a backup in place of the workspace (the app must be stopped)")
     restore.add_argument("file", type=Path, help="a backup written by the backup command")
-    restore.add_argument("--db", help=DB_OR_URL_HELP)
+    restore.add_argument("--db", type=workspace_arg, help=DB_HELP)
     restore.add_argument("--force", action="store_true", help="overwrite a workspace that holds data")
     restore.set_defaults(run=run_restore)
     _add_copy_command(commands)
@@ -100,14 +103,14 @@ def _add_webhook_commands(commands: argparse._SubParsersAction) -> None:
     add.add_argument("--cycle", required=True, help="the service cycle the responses go to")
     add.add_argument("--scale", help="the scale of the ratings, e.g. 1-5 (one response rarely shows it)")
     add.add_argument("--secret", help="Typeform: made for you when left out; SurveyMonkey: 'API_KEY&API_SECRET'")
-    add.add_argument("--db", type=Path, help=DB_HELP)
+    add.add_argument("--db", type=workspace_arg, help=DB_HELP)
     add.set_defaults(run=run_webhook_add)
     listing = actions.add_parser("list", help="every webhook (without secrets)")
-    listing.add_argument("--db", type=Path, help=DB_HELP)
+    listing.add_argument("--db", type=workspace_arg, help=DB_HELP)
     listing.set_defaults(run=run_webhook_list)
     remove = actions.add_parser("remove", help="stop receiving a survey's responses")
     remove.add_argument("key")
-    remove.add_argument("--db", type=Path, help=DB_HELP)
+    remove.add_argument("--db", type=workspace_arg, help=DB_HELP)
     remove.set_defaults(run=run_webhook_remove)
 
 
@@ -115,7 +118,7 @@ def run_webhook_add(args: argparse.Namespace) -> int:
     refuse_while_served(workspace(args), "set up a webhook")
     if args.scale:
         Scale.parse(args.scale)  # refuses a bad spec now rather than at the first response
-    with Store(workspace(args)) as store:
+    with opened(args) as store:
         secret = webhooks.add(store, args.key, args.tool, args.cycle, args.scale, args.secret)
     print(f"responses to /api/v1/responses/{args.key} are recorded; the signing secret is:\n{secret}")
     return 0
@@ -123,7 +126,7 @@ def run_webhook_add(args: argparse.Namespace) -> int:
 
 def run_webhook_list(args: argparse.Namespace) -> int:
     refuse_while_served(workspace(args), "list webhooks here")
-    with Store(workspace(args)) as store:
+    with opened(args) as store:
         found = webhooks.listing(store)
     print("no webhooks yet" if found.empty else found.fillna("").astype(str).to_string(index=False))
     return 0
@@ -131,31 +134,40 @@ def run_webhook_list(args: argparse.Namespace) -> int:
 
 def run_webhook_remove(args: argparse.Namespace) -> int:
     refuse_while_served(workspace(args), "remove a webhook")
-    with Store(workspace(args)) as store:
+    with opened(args) as store:
         webhooks.remove(store, args.key)
     print(f"removed the webhook {args.key!r}")
     return 0
 
 
-def workspace(args: argparse.Namespace) -> Path:
-    return Path(args.db or database_path())
+def workspace_arg(text: str) -> str | Path:
+    """``--db``: a PostgreSQL URL as given, else a file path."""
+    return text if copy.is_url(text) else Path(text)
 
 
-def target_of(args: argparse.Namespace) -> str | Path:
-    """The workspace a command names: a PostgreSQL URL as given, else a file."""
-    given = args.db or os.environ.get(DB_ENV_VAR) or str(database_path())
-    return given if copy.is_url(given) else Path(given)
+def workspace(args: argparse.Namespace) -> str | Path:
+    """The workspace a command names: ``--db``, else ``$DASHBOARD_DB``, else the default file."""
+    given: str | Path | None = getattr(args, "db", None)
+    return database_target() if given is None else given
 
 
-def refuse_while_served(db: Path, what: str) -> None:
-    """Token changes and restores write the file itself: a running server holds it."""
-    if announcement.live(db) is not None:
+def opened(args: argparse.Namespace) -> AbstractContextManager[Store]:
+    """The command's workspace, opened. A database that cannot be reached is one line naming no
+    password (``copy.opened``); a file keeps DuckDB's own message, which ``cli.main`` explains."""
+    target = workspace(args)
+    return copy.opened(target) if copy.is_url(target) else Store(target)
+
+
+def refuse_while_served(db: str | Path, what: str) -> None:
+    """Token changes and restores write the file itself: a running server holds it. (Servers on
+    PostgreSQL announce nothing: there every command opens the database beside them.)"""
+    if not copy.is_url(db) and announcement.live(Path(db)) is not None:
         raise ValueError(f"the app server is running on {db}; stop it to {what}")
 
 
 def run_token_create(args: argparse.Namespace) -> int:
     refuse_while_served(workspace(args), "create a token (or use the Settings page)")
-    with Store(workspace(args)) as store:
+    with opened(args) as store:
         token = tokens.create(store, args.name, args.role, users.find(store, args.user) if args.user else None)
     print(token)
     return 0
@@ -163,7 +175,7 @@ def run_token_create(args: argparse.Namespace) -> int:
 
 def run_token_list(args: argparse.Namespace) -> int:
     refuse_while_served(workspace(args), "list tokens here (or use the Settings page)")
-    with Store(workspace(args)) as store:
+    with opened(args) as store:
         found = tokens.listing(store)
     if found.empty:
         print("no tokens yet")
@@ -174,7 +186,7 @@ def run_token_list(args: argparse.Namespace) -> int:
 
 def run_token_revoke(args: argparse.Namespace) -> int:
     refuse_while_served(workspace(args), "revoke a token here (or use the Settings page)")
-    with Store(workspace(args)) as store:
+    with opened(args) as store:
         tokens.revoke(store, args.name)
     print(f"revoked the token {args.name!r}")
     return 0
@@ -182,7 +194,7 @@ def run_token_revoke(args: argparse.Namespace) -> int:
 
 def run_backup(args: argparse.Namespace) -> int:
     """Without a running server (``dashboard.remote`` takes the other case): copy the file's snapshot."""
-    with copy.opened(target_of(args)) as store:
+    with opened(args) as store:
         counts = operations.backup(store, args.file)
     print(f"backup written to {args.file}: {counts.get('impression', 0):,} impressions, {len(counts)} tables")
     return 0
@@ -190,9 +202,8 @@ def run_backup(args: argparse.Namespace) -> int:
 
 def run_restore(args: argparse.Namespace) -> int:
     """Checks the backup's schema and the target, copies it into place, and compares every count."""
-    db = target_of(args)
-    if isinstance(db, Path):  # first: a running server holds the file, whatever the backup
-        refuse_while_served(db, "restore")
+    db = workspace(args)
+    refuse_while_served(db, "restore")  # first: whatever the file is, a served workspace is not replaced
     version, newest = operations.backup_schema(args.file), operations.newest_schema()
     if version > newest:
         raise BackupError(f"{args.file} has schema version {version}, newer than this app's {newest}; upgrade the app")

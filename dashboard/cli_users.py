@@ -1,8 +1,9 @@
 """Command-line commands for local accounts and tokens that belong to users (issue 16):
 ``user create|list|set-role|scope|invite|disable`` and ``token create --user``.
 
-They work on the workspace file, as SYSTEM (whoever may open the file may do anything), and are
-refused while a server holds it: then the Settings page does the same. A refusal is one line on
+They work on the workspace, as SYSTEM (whoever may open the database may do anything). A file is
+refused while a server holds it (then the Settings page does the same); a PostgreSQL database is
+opened beside its servers. A refusal is one line on
 standard error and exit status 2.
 """
 
@@ -12,13 +13,14 @@ import argparse
 import os
 import sys
 from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager
 from pathlib import Path
 
 import pandas as pd
 
 from dashboard import access, accounts, announcement, text
-from dashboard.cli_server import DB_HELP, refuse_while_served, refusing, workspace
-from dashboard.store import Store, users
+from dashboard.cli_server import DB_HELP, opened, refuse_while_served, refusing, workspace, workspace_arg
+from dashboard.store import Store, copy, users
 from dashboard.store import cycles as store_cycles
 from dashboard.store import groups as store_groups
 
@@ -53,7 +55,7 @@ def _sub(
     actions: argparse._SubParsersAction, name: str, about: str, run: Callable[[argparse.Namespace], int]
 ) -> argparse.ArgumentParser:
     parser: argparse.ArgumentParser = actions.add_parser(name, help=about)
-    parser.add_argument("--db", type=Path, help=DB_HELP)
+    parser.add_argument("--db", type=workspace_arg, help=DB_HELP)
     parser.set_defaults(run=refusing(run))
     return parser
 
@@ -76,18 +78,17 @@ def _ids(frame: pd.DataFrame, names: Sequence[str] | None, what: str) -> list[in
     return [int(i) for i in frame.loc[keys.isin([text.key(n) for n in names]), "id"]]
 
 
-def _open(args: argparse.Namespace) -> Store:
-    db = workspace(args)
-    refuse_while_served(db, "change or list users here (or use the Settings page)")
-    return Store(db)
+def _open(args: argparse.Namespace) -> AbstractContextManager[Store]:
+    refuse_while_served(workspace(args), "change or list users here (or use the Settings page)")
+    return opened(args)
 
 
-def link_for(db: Path, secret: str) -> str:
+def link_for(db: str | Path, secret: str) -> str:
     """The set-password link: on the server's address when known (``DASHBOARD_SERVER_URL``, else
-    the address the server last announced), else the path to append to the app's address."""
+    the address the server last announced beside a file), else the path to append to the app's address."""
     base = os.environ.get("DASHBOARD_SERVER_URL", "").rstrip("/")
-    if not base:
-        found = announcement.read(db)
+    if not base and not copy.is_url(db):
+        found = announcement.read(Path(db))
         base = found.url.rstrip("/") if found is not None else ""
     return f"{base}{LINK_PATH}{secret}"
 

@@ -1,5 +1,6 @@
 """The command line's way through a running server: when the app serves the workspace, commands
 that would open the file hand their job to the server's API and print the same output.
+On PostgreSQL nothing is handed off: the command opens the database itself, beside the servers.
 
 Only the standard library (``urllib``): the command line must start fast and needs nothing
 the server does not already ship.
@@ -20,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from dashboard import announcement, import_jobs, remote_accounts, remote_reports
-from dashboard.store import copy, database_path
+from dashboard.store import copy, database_target
 
 TOKEN_ENV_VAR = "DASHBOARD_TOKEN"  # noqa: S105 - the name of a variable, not a token
 TIMEOUT_S = 3600
@@ -177,17 +178,20 @@ def hand_off(args: argparse.Namespace) -> int | None:
     sub = getattr(args, f"{args.command}_command", None)
     handler = HANDLERS.get((args.command, sub))
     token = os.environ.get(TOKEN_ENV_VAR, "").strip()
-    workspace = getattr(args, "db", None) or database_path()
+    workspace = getattr(args, "db", None) or database_target()
     # A server announces itself beside a DuckDB file; on PostgreSQL the command opens it itself.
     served = handler is not None and not copy.is_url(workspace)
     found = announcement.live(Path(workspace)) if served else None
-    workspace = copy.shown(workspace)
     if found is None and token:
-        # Working on the file would act as its owner (everything allowed), not as the token's
-        # user: refuse rather than quietly ignore the token.
+        # Working on the database itself would act as its owner (everything allowed), not as the
+        # token's user: refuse rather than quietly ignore the token.
         command = " ".join(part for part in (args.command, sub) if part)
+        shown = copy.shown(workspace)
         print(
-            f"error: {TOKEN_ENV_VAR} is set, but no running server holds {workspace} to check it"
+            f"error: {TOKEN_ENV_VAR} is set, but the command line opens PostgreSQL ({shown}) itself and cannot"
+            f" check a token; unset {TOKEN_ENV_VAR} to work on the database as its owner, or use the server's API"
+            if copy.is_url(workspace)
+            else f"error: {TOKEN_ENV_VAR} is set, but no running server holds {shown} to check it"
             + ("" if handler is not None else f" and '{command}' does not go through a server")
             + f"; start the server, or unset {TOKEN_ENV_VAR} to work on the file as its owner",
             file=sys.stderr,

@@ -309,8 +309,9 @@ def test_a_token_with_no_server_names_a_database_without_its_password(
     assert (code, out, err) == (
         1,
         "",
-        "error: DASHBOARD_TOKEN is set, but no running server holds postgresql://ann:***@127.0.0.1:1/nowhere to check"
-        " it; start the server, or unset DASHBOARD_TOKEN to work on the file as its owner\n",
+        "error: DASHBOARD_TOKEN is set, but the command line opens PostgreSQL (postgresql://ann:***@127.0.0.1:1/nowhere)"
+        " itself and cannot check a token; unset DASHBOARD_TOKEN to work on the database as its owner, or use the"
+        " server's API\n",
     )
 
 

@@ -15,6 +15,7 @@ from datetime import date
 from typing import Any
 
 import pandas as pd
+from psycopg.errors import UniqueViolation
 
 from dashboard import flow
 from dashboard.flow.files import Preview
@@ -116,6 +117,10 @@ def import_for_hash(store: Store, content_hash: str) -> dict[str, Any] | None:
     return None if row is None else {"id": int(row[0]), "file_name": row[1], "imported_at": row[2]}
 
 
+def _already(file_name: object) -> str:
+    return f"this flow file was already imported (as {file_name}); nothing was added"
+
+
 def commit(store: Store, preview: Preview, *, imported_by: str = "") -> FlowImportResult:
     """Writes a preview's counts and its history row as one transaction; the history names the
     acting principal (``imported_by`` only when nobody signed in, see ``audit.write``)."""
@@ -129,19 +134,27 @@ def commit(store: Store, preview: Preview, *, imported_by: str = "") -> FlowImpo
             [preview.content_hash],
         ).fetchone()
         if earlier is not None:
-            raise DuplicateFlowImportError(f"this flow file was already imported (as {earlier[0]}); nothing was added")
-        row = cur.execute(
-            "insert into flow_import (file_name, content_hash, imported_by, rows_read, counts, rejected)"
-            " values (?, ?, ?, ?, ?, ?) returning id",
-            [
-                preview.file_name,
-                preview.content_hash,
-                imported_by,
-                preview.rows_read,
-                len(preview.counts),
-                len(preview.rejected),
-            ],
-        ).fetchone()
+            raise DuplicateFlowImportError(_already(earlier[0]))
+        try:
+            row = cur.execute(
+                "insert into flow_import (file_name, content_hash, imported_by, rows_read, counts, rejected)"
+                " values (?, ?, ?, ?, ?, ?) returning id",
+                [
+                    preview.file_name,
+                    preview.content_hash,
+                    imported_by,
+                    preview.rows_read,
+                    len(preview.counts),
+                    len(preview.rejected),
+                ],
+            ).fetchone()
+        except UniqueViolation as error:
+            # PostgreSQL's partial unique index (migration 0016) caught what the check above could
+            # not see: a writer without the write lock committed the same file meanwhile. The
+            # transaction is spoilt; the earlier import's name is read on a connection of its own.
+            found = import_for_hash(store, preview.content_hash)
+            name = found["file_name"] if found else preview.file_name
+            raise DuplicateFlowImportError(_already(name)) from error
         assert row is not None
         _insert(cur, preview.counts, int(row[0]), imported_by)
     return FlowImportResult(int(row[0]), len(preview.counts))

@@ -17,12 +17,13 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from psycopg.errors import UniqueViolation
 
 from dashboard import domain
 from dashboard.imports.preview import Context, Preview, Remembered
 from dashboard.imports.reading import SurveyError
 from dashboard.scales import Scale
-from dashboard.store import Store, audit, rollup
+from dashboard.store import Cursor, Store, audit, rollup
 from dashboard.store.cycles import add_touchpoints
 from dashboard.store.groups import add_groups
 from dashboard.store.impressions import attach_responses, insert_impressions
@@ -100,7 +101,7 @@ def commit(
             [preview.content_hash],
         ).fetchone()
         if earlier is not None:
-            raise DuplicateImportError(f"this file was already imported (as {earlier[0]}); nothing was added")
+            raise DuplicateImportError(_already(earlier[0]))
         try:  # the one touchpoint API: names cleaned, a touchpoint of the same key reused
             added = add_touchpoints(cur, preview.cycle_id, preview.new_touchpoints, new_touchpoint_moment)
         except ValueError as error:  # pages and the command line show a SurveyError as a message
@@ -112,6 +113,24 @@ def commit(
         if groups:
             ids = frame["group_id"].to_numpy(dtype=np.int64, na_value=0)
             frame = frame.assign(group_id=pd.arrays.IntegerArray(_resolved(ids, groups), ids == 0))
+        batch_id = _new_batch(store, cur, preview, imported_by, len(frame))
+        if preview.survey_key and (preview.remember or preview.remember_scale or preview.remember_roles):
+            _remember(cur, preview)
+        frame = attach_responses(cur, frame, batch_id)  # before the chunks: a response is never split
+        for start in range(0, len(frame), CHUNK_ROWS):
+            insert_impressions(cur, frame.iloc[start : start + CHUNK_ROWS], import_id=batch_id)
+            if progress:
+                progress(min(1.0, (start + CHUNK_ROWS) / len(frame)))
+    return ImportResult(batch_id, len(frame), len(created), tuple(preview.new_groups))
+
+
+def _already(file_name: object) -> str:
+    return f"this file was already imported (as {file_name}); nothing was added"
+
+
+def _new_batch(store: Store, cur: Cursor, preview: Preview, imported_by: str, impressions: int) -> int:
+    """Writes the import's history row; its id."""
+    try:
         row = cur.execute(
             "insert into import_batch (file_name, content_hash, cycle_id, imported_by, rows_read, impressions,"
             " rejected, missing_answers, detected) values (?, ?, ?, ?, ?, ?, ?, ?, ?) returning id",
@@ -121,22 +140,20 @@ def commit(
                 preview.cycle_id,
                 imported_by,
                 preview.rows_read,
-                len(frame),
+                impressions,
                 len(preview.rejected),
                 preview.missing_answers,
                 json.dumps(preview.detected),
             ],
         ).fetchone()
-        assert row is not None
-        batch_id = int(row[0])
-        if preview.survey_key and (preview.remember or preview.remember_scale or preview.remember_roles):
-            _remember(cur, preview)
-        frame = attach_responses(cur, frame, batch_id)  # before the chunks: a response is never split
-        for start in range(0, len(frame), CHUNK_ROWS):
-            insert_impressions(cur, frame.iloc[start : start + CHUNK_ROWS], import_id=batch_id)
-            if progress:
-                progress(min(1.0, (start + CHUNK_ROWS) / len(frame)))
-    return ImportResult(batch_id, len(frame), len(created), tuple(preview.new_groups))
+    except UniqueViolation as error:
+        # PostgreSQL's partial unique index (migration 0016): a writer that did not take the
+        # write lock committed the same file after the check above. This transaction is spoilt,
+        # so the earlier import's name is read on a connection of its own.
+        earlier = batch_for_hash(store, preview.content_hash)
+        raise DuplicateImportError(_already(earlier["file_name"] if earlier else preview.file_name)) from error
+    assert row is not None
+    return int(row[0])
 
 
 def _resolved(ids: np.ndarray, new_ids: list[int]) -> np.ndarray:

@@ -1,17 +1,20 @@
 """SQL for workshop sessions: sessions, their touchpoints and steps, and participants.
 
 Join codes are unique among *live* sessions only (DuckDB has no partial unique index), which
-the store keeps: writers take turns, so a code found free stays free until it is written.
+the store keeps: writers take turns, so a code found free stays free until it is written
+(PostgreSQL also enforces it with a partial unique index).
 The facilitator's steps are checked and recorded by ``audit.write`` (``audit_step``); what
 participants write (joining, their name and group) is not recorded.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import pandas as pd
+from psycopg.errors import UniqueViolation
 
 from dashboard.store import Cursor, Store, audit, rollup
 from dashboard.store.dialect import staged
@@ -83,6 +86,16 @@ def _free_code(cur: Cursor, new_code: Callable[[], str], keep: str | None = None
     raise WorkshopError("could not find a free join code; end some live sessions and try again")
 
 
+@contextmanager
+def _code_taken() -> Iterator[None]:
+    """PostgreSQL's partial unique index (migration 0016) refusing a live code: a writer that did not
+    take the write lock made a session with it after ``_free_code`` looked. Said as the code error."""
+    try:
+        yield
+    except UniqueViolation as error:
+        raise WorkshopError("that join code was taken by another session just now; try again") from error
+
+
 def audit_step(cur: Cursor, session_id: int, action: str, detail: str = "") -> None:
     """Checks and records a facilitator's step on a session, under the session's cycle."""
     row = cur.execute("select cycle_id from workshop_session where id = ?", [session_id]).fetchone()
@@ -117,12 +130,13 @@ def create_session(
         if known is None or int(known[0]) != len(set(touchpoint_ids)):
             raise WorkshopError("every touchpoint must belong to the chosen service cycle")
         code = _free_code(cur, new_code)
-        row = cur.execute(
-            "insert into workshop_session (code, title, cycle_id, scale, current_touchpoint_id, presenter_key,"
-            " phone_url) values (?, ?, ?, ?, ?, coalesce(nullif(?, ''), replace(gen_random_uuid()::varchar, '-', '')),"
-            " ?) returning id",
-            [code, title, cycle_id, scale, touchpoint_ids[0], presenter_key, phone_url],
-        ).fetchone()
+        with _code_taken():
+            row = cur.execute(
+                "insert into workshop_session (code, title, cycle_id, scale, current_touchpoint_id, presenter_key,"
+                " phone_url) values (?, ?, ?, ?, ?,"
+                " coalesce(nullif(?, ''), replace(gen_random_uuid()::varchar, '-', '')), ?) returning id",
+                [code, title, cycle_id, scale, touchpoint_ids[0], presenter_key, phone_url],
+            ).fetchone()
         assert row is not None
         session_id = int(row[0])
         frame = pd.DataFrame({"touchpoint_id": list(touchpoint_ids), "position": range(1, len(touchpoint_ids) + 1)})
@@ -286,10 +300,12 @@ def reopen_session(store: Store, session_id: int, new_code: Callable[[], str]) -
             raise WorkshopError("no such workshop session")
         if row[1] != "live":
             code = _free_code(cur, new_code, keep=str(row[0]))
-            cur.execute(
-                "update workshop_session set status = 'live', ended_at = null, revealed = false, code = ? where id = ?",
-                [code, session_id],
-            )
+            with _code_taken():
+                cur.execute(
+                    "update workshop_session set status = 'live', ended_at = null, revealed = false, code = ?"
+                    " where id = ?",
+                    [code, session_id],
+                )
     found = session(store, session_id)
     assert found is not None
     return found
