@@ -177,6 +177,45 @@ def test_phones_voting_through_both_servers_end_with_exact_totals(pair: tuple[Se
     assert len(expected) == 24 * 3 - 8
 
 
+def test_first_votes_of_one_phone_sent_through_both_servers_at_once_count_once(pair: tuple[Server, Server, str]):
+    """Each server's group commit writes its batch under the advisory lock in READ COMMITTED:
+    the batch that waited sees the other's vote and changes it instead of adding a second."""
+    a, b, token = pair
+    code = start_session(a, token)
+    step(a, token, code, "open_all")
+    phones = [Phone((a, b)[n % 2], code, f"Twin {n}") for n in range(12)]
+    touchpoint = int(phones[0].state(a)["touchpoints"][0]["id"])
+    together = threading.Barrier(2 * len(phones))
+    statuses: list[int] = []
+
+    def tap(phone: Phone, server: Server, answer: str) -> None:
+        together.wait()
+        statuses.append(phone.vote(server, touchpoint, answer).status)
+
+    threads = [threading.Thread(target=tap, args=[p, s, v]) for p in phones for s, v in ((a, "1"), (b, "5"))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert statuses == [200] * 24
+    with Store(a.db) as store, store.cursor() as cur:
+        rows = cur.execute(
+            "select p.name, v.raw_value, i.raw_value from workshop_vote v"
+            " join workshop_participant p on p.id = v.participant_id"
+            " join impression i on i.id = v.impression_id"
+            " join workshop_session s on s.id = v.session_id where s.code = ? order by p.name",
+            [code],
+        ).fetchall()
+        row = cur.execute(
+            "select count(*) from impression i join workshop_session s on s.id = i.workshop_session_id"
+            " where s.code = ?",
+            [code],
+        ).fetchone()
+    assert sorted(name for name, _, _ in rows) == sorted(f"Twin {n}" for n in range(12))
+    assert all(vote == kept and vote in ("1", "5") for _, vote, kept in rows)
+    assert row == (12,)
+
+
 def test_a_phone_reads_on_one_server_the_score_it_gave_through_the_other(pair: tuple[Server, Server, str]):
     a, b, token = pair
     code = start_session(a, token)
