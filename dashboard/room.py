@@ -73,7 +73,9 @@ class RateLimiter:
 @dataclass
 class Limits:
     """The room's limits. Failed codes count per address; a whole room joining from one venue
-    address is never slowed, because only wrong codes use that allowance."""
+    address is never slowed, because only wrong codes use that allowance. Each server keeps its
+    own counts: with several servers on one PostgreSQL database, a client spread over N of them
+    gets up to N allowances (a shared count would cost a database write per request)."""
 
     wrong_codes: RateLimiter
     votes: RateLimiter
