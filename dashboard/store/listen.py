@@ -151,8 +151,10 @@ def _dispatch(payload: str) -> None:
     for handler in list(_HANDLERS):
         try:
             handler(body)
-        except ValueError:  # a malformed notice (another version of the app?) must not stop the thread
+        except ValueError:  # a malformed notice (another version of the app?)
             log.warning("ignored a workshop notice it could not read: %.80r", body)
+        except Exception:  # whatever a handler does, the data version must keep following
+            log.exception("a workshop notice's handler failed")
 
 
 def broadcast(body: str) -> None:

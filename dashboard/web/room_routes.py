@@ -75,7 +75,8 @@ async def _unknown(request: Request) -> Response:
 
 def routes(service: Service) -> list[BaseRoute]:
     room = Room(lambda: service.store)
-    # The store is looked up at each scrape: it opens after the routes are made.
+    # Looked up at each scrape (the store opens after the routes are made); the process's
+    # newest service is the one reported.
     _WAITING.version = lambda: service.store.data_version()  # noqa: PLW0108
     return [
         *workshop.routes(room),
