@@ -13,7 +13,7 @@ import pytest
 from dashboard import notify, room
 from dashboard import workshop as ws
 from dashboard.notify import LocalNotifier
-from dashboard.store import Store, cycles
+from dashboard.store import Store, cycles, listen
 from dashboard.store import workshop as sql
 from dashboard.touchpoints import TouchpointFields
 
@@ -310,3 +310,44 @@ def test_a_phone_that_asks_again_after_an_idea_change_waits_for_the_deferred_wak
     assert moved == woke == announced + 1
     assert 0.25 < waited < 1.0
     assert older == announced + 1
+
+
+def test_a_bump_here_is_relayed_to_the_other_servers_and_their_notices_bump_here_without_echo():
+    sent: list[str] = []
+    notifier = LocalNotifier(relay=sent.append)
+    before = notifier.version(7)
+    notifier.heard("bump:7:0.0")
+    assert (notifier.version(7), sent) == (before + 1, [])
+    notifier.bump(7, 1.0)
+    assert (notifier.version(7), sent) == (before + 2, ["bump:7:1.0"])
+    for unreadable in ("gossip:1", "bump:seven:0", "marks:1,x"):
+        with pytest.raises(ValueError):
+            notifier.heard(unreadable)
+    assert notifier.version(7) == before + 2
+
+
+def test_votes_committed_on_another_server_make_the_room_forget_those_participants_marks(
+    store: Store, session: ws.Session
+):
+    notifier = LocalNotifier()
+    the_room = room.Room(lambda: store, notifier)
+    ann, token = ws.join(store, session, "Ann")
+    ws.apply_step(store, session, "open")
+    quote = session.current_touchpoint_id
+    assert quote is not None
+    ws.vote(store, session, ann, quote, "4")
+    assert the_room.state(session.id, ann, token)["scores"] == {str(quote): "4"}
+    ws.vote(store, session, ann, quote, "2")  # written elsewhere: this room still shows the 4 it holds
+    assert the_room.state(session.id, ann, token)["scores"] == {str(quote): "4"}
+    notifier.heard(f"marks:{ann.id},{ann.id + 1000}")
+    assert the_room.state(session.id, ann, token)["scores"] == {str(quote): "2"}
+
+
+def test_marks_notices_name_each_participant_once_in_order_and_stay_under_the_payload_limit():
+    first = 10**15  # sixteen digits each
+    found = listen.notices("marks", [*range(first + 699, first - 1, -1), first])
+    assert len(found) == 3
+    assert all(len(notice.encode()) < 8000 for notice in found)
+    assert {notice.rsplit(":", 1)[0] for notice in found} == {f"{listen.ORIGIN}:marks"}
+    assert [int(i) for notice in found for i in notice.rsplit(":", 1)[1].split(",")] == list(range(first, first + 700))
+    assert listen.notices("marks", []) == []
