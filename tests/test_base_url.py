@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import asyncio
 import base64
 import gzip
 import hashlib
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from dashboard.web import base_url
+from tests import loops
 
 
 def test_the_page_gets_the_servers_address_before_anything_else_in_its_head():
@@ -43,11 +42,7 @@ def test_a_gzipped_page_goes_out_unzipped_with_the_line_and_other_answers_pass_u
         async def send(message: dict[str, Any]) -> None:
             sent.append(message)
 
-        # A fresh loop in its own thread: a browser test earlier in this worker may have left
-        # Playwright's loop running in this one, where asyncio.run refuses to start.
-        run = base_url.PinBaseUrl(app)({"type": "http", "path": path}, None, send)  # type: ignore[arg-type]
-        with ThreadPoolExecutor(1) as pool:
-            pool.submit(asyncio.run, run).result()
+        loops.run(base_url.PinBaseUrl(app)({"type": "http", "path": path}, None, send))  # type: ignore[arg-type]
         return sent
 
     start, body = call("/map")

@@ -16,6 +16,7 @@ from dashboard.notify import LocalNotifier
 from dashboard.store import Store, cycles, listen
 from dashboard.store import workshop as sql
 from dashboard.touchpoints import TouchpointFields
+from tests import loops
 
 
 class Clock:
@@ -75,7 +76,7 @@ def test_a_waiting_phone_wakes_when_the_session_changes_and_not_for_another_sess
         woke = await waiting
         return woke, await other, notifier.waiting()
 
-    woke, other, left = asyncio.run(scenario())
+    woke, other, left = loops.run(scenario())
     assert woke == start + 1
     assert other == notifier.version(2)  # timed out: the same version back
     assert left == 0
@@ -84,7 +85,7 @@ def test_a_waiting_phone_wakes_when_the_session_changes_and_not_for_another_sess
 def test_a_phone_whose_version_is_already_old_gets_the_new_one_at_once():
     notifier = LocalNotifier()
     notifier.bump(7)
-    assert asyncio.run(notifier.wait_for_change(7, 12345, 5)) == notifier.version(7)
+    assert loops.run(notifier.wait_for_change(7, 12345, 5)) == notifier.version(7)
 
 
 def _shared(rows: list[tuple[int, int | None, bool, int]]) -> room.Shared:
@@ -184,7 +185,7 @@ def test_a_room_of_phones_asking_at_once_after_a_change_costs_one_build_and_one_
     async def everyone() -> list[dict[str, Any]]:
         return await asyncio.gather(*(the_room.state_async(session.id, p, t) for p, t in people))
 
-    states = asyncio.run(everyone())
+    states = loops.run(everyone())
     assert calls == {"build": 1, "marks": 1}
     assert [s["scores"] for s in states if s["scores"]] == [{str(session.current_touchpoint_id): "2"}]
     assert {s["version"] for s in states} == {notifier.version(session.id)}
@@ -254,7 +255,7 @@ def test_a_burst_of_idea_changes_moves_the_version_at_once_but_wakes_the_phones_
         woke = await waiting
         return moved, loop.time() - began, woke
 
-    moved, waited, woke = asyncio.run(scenario())
+    moved, waited, woke = loops.run(scenario())
     assert moved == [start + 1, start + 2, start + 3]
     assert woke == start + 3  # one wake, carrying the newest version
     assert 0.15 < waited < 1.0
@@ -281,8 +282,8 @@ def test_a_deferred_wake_wakes_a_room_a_few_phones_at_a_time_and_a_step_wakes_al
         notifier.bump(3, wake_within=wake_within)
         return sorted(await asyncio.gather(*phones))
 
-    deferred = asyncio.run(woken(start, 0.2))
-    step = asyncio.run(woken(start + 1, 0.0))
+    deferred = loops.run(woken(start, 0.2))
+    step = loops.run(woken(start + 1, 0.0))
     # Timers on a busy machine fire late, never early: two phones together, not before 0.2 s,
     # the next two together half a second after them.
     first, second, third, fourth = deferred
@@ -306,7 +307,7 @@ def test_a_phone_that_asks_again_after_an_idea_change_waits_for_the_deferred_wak
         waited = loop.time() - began
         return moved, woke, waited, await notifier.wait_for_change(5, announced - 1, 5)
 
-    moved, woke, waited, older = asyncio.run(scenario())
+    moved, woke, waited, older = loops.run(scenario())
     assert moved == woke == announced + 1
     assert 0.25 < waited < 1.0
     assert older == announced + 1

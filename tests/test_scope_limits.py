@@ -12,6 +12,7 @@ import pytest
 
 from dashboard import access, maps
 from dashboard.store import Store, audit, cycles, flow, groups, operations, plan, tokens, users
+from tests import loops
 from tests.apptest import texts
 from tests.test_settings_access import headers, person, settings_as
 
@@ -177,6 +178,6 @@ def test_the_server_acts_as_nobody_for_a_thread_that_does_not_say_while_it_serve
         async with service.lifespan(None):
             seen.append(await anyio.to_thread.run_sync(access.current))
 
-    anyio.run(serve)
+    loops.call(serve)
     assert seen == [access.ANONYMOUS]
     assert access.current() == access.SYSTEM
