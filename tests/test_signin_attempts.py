@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Literal
 
+import psycopg
 import pytest
 from argon2 import PasswordHasher
 from starlette.applications import Starlette
@@ -18,6 +19,7 @@ from starlette.testclient import TestClient
 from dashboard import accounts, web
 from dashboard.store import Store, users
 from dashboard.web.security import Policy
+from tests import pg
 
 ORIGIN = {"origin": "http://testserver"}
 PASSWORD = "correct horse battery"
@@ -89,6 +91,29 @@ def test_twenty_guesses_at_once_get_no_more_password_checks_than_the_lockout_all
         thread.join()
     locked = "too many wrong passwords from here; try again in up to 15 minutes"
     assert sorted(outcomes) == sorted(["wrong e-mail or password"] * 5 + [locked] * 15)
+
+
+@pytest.mark.postgres
+def test_on_postgresql_a_guess_waits_while_another_server_counts_the_same_pair():
+    url = pg.new_database()
+    try:
+        with Store(url) as store:
+            users.create(store, "ann@example.org", "editor")
+            users.set_password(store, "ann@example.org", PASSWORD)
+            outcome: list[str] = []
+            checker = threading.Thread(target=lambda: outcome.append(_attempt(store, "ann@example.org", "wrong")))
+            with psycopg.connect(url, autocommit=True) as other, other.transaction():
+                # Another server in the middle of counting this pair's guesses.
+                other.execute(
+                    "select pg_advisory_xact_lock(hashtextextended(%s, 0))", [f"sign-in ann@example.org {ADDRESS}"]
+                )
+                checker.start()
+                checker.join(timeout=1)
+                waited = checker.is_alive()
+            checker.join(timeout=10)
+    finally:
+        pg.drop_database(url)
+    assert (waited, outcome) == (True, ["wrong e-mail or password"])
 
 
 def test_an_account_without_a_password_costs_one_argon2_check_like_any_other(

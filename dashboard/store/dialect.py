@@ -10,6 +10,7 @@ function per difference, so a reader finds every difference in one place:
 - ``arrow``: a query's answer as an Arrow table;
 - ``snapshot``: a read-only transaction that sees one moment throughout;
 - ``name``: which of the two a cursor talks to (migration files hold ``-- only:`` sections);
+- ``take_turns``: one database-wide turn per key inside a transaction (PostgreSQL servers share it);
 - ``impression_tally``, ``recount`` and ``keep_count``: the impression counts ``rollup.catch_up``
   checks at every write (DuckDB counts the table; PostgreSQL keeps the count with triggers).
 
@@ -148,3 +149,11 @@ def keep_count(cur: Cursor, impressions: int) -> None:
     DuckDB keeps no count: its ``total`` stays null whichever database the row came from."""
     kept = impressions if name(cur) == "postgres" else None
     cur.execute("update impression_daily_state set total = ? where id = 1", [kept])
+
+
+def take_turns(cur: Cursor, key: str) -> None:
+    """Inside a transaction: waits until no other transaction holding ``key`` is open, on every
+    server. PostgreSQL takes an advisory lock on the key's hash, released at commit or rollback;
+    DuckDB has one writing process, whose own lock is enough (nothing to do here)."""
+    if name(cur) == "postgres":
+        cur.execute("select pg_advisory_xact_lock(hashtextextended(?, 0))", [key])

@@ -14,7 +14,7 @@ from functools import cache
 import pandas as pd
 
 from dashboard import access, accounts
-from dashboard.store import Cursor, Store, audit
+from dashboard.store import Cursor, Store, audit, dialect
 
 
 class UserError(ValueError):
@@ -190,7 +190,8 @@ def redeem(store: Store, secret: str, password: str) -> str:
 
 _ATTEMPTS = threading.Lock()
 """Counting a pair's recent attempts and recording this one is one step, for every store of this
-process (DuckDB lets one process hold the file): two guesses at once cannot both see four."""
+process; across servers on PostgreSQL, ``dialect.take_turns`` does the same: two guesses at once
+cannot both see four."""
 
 
 def sign_in(store: Store, email: str, password: str, address: str) -> int:
@@ -232,22 +233,32 @@ def sign_in(store: Store, email: str, password: str, address: str) -> int:
 
 def _count_attempt(cur: Cursor, email: str, address: str) -> None:
     """Refuses a locked pair; else records this attempt as failed until it proves right, and
-    sweeps attempts older than the window. Statements on their own (no write transaction)."""
+    sweeps attempts older than the window. A small transaction of its own, not a write
+    transaction: nothing a page shows changes."""
     window = int(accounts.LOCKOUT_WINDOW.total_seconds())
     with _ATTEMPTS:
-        recent = cur.execute(
-            "select count(*) from sign_in_failure where email = ? and address = ?"
-            " and failed_at > current_timestamp::timestamp - ? * interval '1 second'",
-            [email, address, window],
-        ).fetchone()
-        if recent is not None and int(recent[0]) >= accounts.LOCKOUT_FAILURES:
-            minutes = window // 60
-            raise accounts.SignInError(f"too many wrong passwords from here; try again in up to {minutes} minutes")
-        cur.execute("insert into sign_in_failure (email, address) values (?, ?)", [email, address])
-        cur.execute(
-            "delete from sign_in_failure where failed_at < current_timestamp::timestamp - ? * interval '1 second'",
-            [window],
-        )
+        cur.execute("begin")
+        try:
+            # Servers sharing a PostgreSQL database count one pair's guesses in turn too, so two
+            # guesses at once on two servers cannot both see four.
+            dialect.take_turns(cur, f"sign-in {email} {address}")
+            recent = cur.execute(
+                "select count(*) from sign_in_failure where email = ? and address = ?"
+                " and failed_at > current_timestamp::timestamp - ? * interval '1 second'",
+                [email, address, window],
+            ).fetchone()
+            if recent is not None and int(recent[0]) >= accounts.LOCKOUT_FAILURES:
+                minutes = window // 60
+                raise accounts.SignInError(f"too many wrong passwords from here; try again in up to {minutes} minutes")
+            cur.execute("insert into sign_in_failure (email, address) values (?, ?)", [email, address])
+            cur.execute(
+                "delete from sign_in_failure where failed_at < current_timestamp::timestamp - ? * interval '1 second'",
+                [window],
+            )
+            cur.execute("commit")
+        except BaseException:
+            cur.execute("rollback")
+            raise
 
 
 @cache
