@@ -9,12 +9,14 @@ import pytest
 from dashboard.store import Store, workspace
 from tests.apptest import ROOT, app
 
+pytestmark = pytest.mark.both_backends
+
 PAGES = sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "pages").glob("*.py"))
 
 
 @pytest.mark.parametrize("page", PAGES, ids=[Path(p).stem for p in PAGES])
 def test_every_page_runs_without_an_exception(page: str, demo_store: Store, monkeypatch: pytest.MonkeyPatch):
-    at = app(demo_store.path, monkeypatch).run()
+    at = app(demo_store.target, monkeypatch).run()
     at.switch_page(page).run()
     assert not at.exception
 
@@ -22,7 +24,7 @@ def test_every_page_runs_without_an_exception(page: str, demo_store: Store, monk
 def test_the_overview_shows_the_four_kpis_and_the_moment_where_the_chain_breaks(
     demo_store: Store, monkeypatch: pytest.MonkeyPatch
 ):
-    at = app(demo_store.path, monkeypatch).run()
+    at = app(demo_store.target, monkeypatch).run()
     assert not at.exception
     kpis = {m.label: m.value for m in at.metric}
     assert kpis["Impressions"] == "6,000"
@@ -40,6 +42,6 @@ def test_the_first_start_builds_the_demo_workspace(tmp_path: Path, monkeypatch: 
 
 
 def test_an_empty_workspace_says_there_is_nothing_yet(store: Store, monkeypatch: pytest.MonkeyPatch):
-    at = app(store.path, monkeypatch).run()
+    at = app(store.target, monkeypatch).run()
     assert not at.exception
     assert "No impressions recorded yet" in at.info[0].value
