@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -132,9 +130,9 @@ def test_the_pages_say_so_when_the_filters_match_nothing(store: Store, monkeypat
 
 
 def test_every_chart_on_the_leadership_pages_has_a_name_for_screen_readers_and_its_numbers_behind_a_toggle(
-    demo_db: Path, monkeypatch: pytest.MonkeyPatch
+    demo_store: Store, monkeypatch: pytest.MonkeyPatch
 ):
-    at = _open(app(demo_db, monkeypatch), "overview")
+    at = _open(app(demo_store.target, monkeypatch), "overview")
     overview_alts = [c.proto.alt for c in at.get("plotly_chart")]
     assert all(overview_alts) and len(overview_alts) >= 4
     at = _open(at, "impressions")
