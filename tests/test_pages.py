@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from dashboard.store import Store, workspace
+from tests import pg
 from tests.apptest import ROOT, app
 
 pytestmark = pytest.mark.both_backends
@@ -33,11 +35,23 @@ def test_the_overview_shows_the_four_kpis_and_the_moment_where_the_chain_breaks(
     assert len(at.get("plotly_chart")) == 4  # moments, reputation plan, weakest touchpoints, biggest movers
 
 
-def test_the_first_start_builds_the_demo_workspace(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
-    db = tmp_path / "first" / "dashboard.duckdb"
-    at = app(db, monkeypatch).run()
+@pytest.fixture
+def new_workspace(backend: str, tmp_path: Path) -> Iterator[str]:
+    """Where no workspace is yet: a file not yet made, or a new database with no tables."""
+    if backend == "duckdb":
+        yield str(tmp_path / "first" / "dashboard.duckdb")
+        return
+    url = pg.new_database()
+    try:
+        yield url
+    finally:
+        pg.drop_database(url)
+
+
+def test_the_first_start_builds_the_demo_workspace(new_workspace: str, monkeypatch: pytest.MonkeyPatch):
+    at = app(new_workspace, monkeypatch).run()
     assert not at.exception
-    with Store(db) as store:
+    with Store(new_workspace) as store:
         assert workspace.counts(store)["impressions"] >= 20_000
 
 
