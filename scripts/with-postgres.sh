@@ -16,7 +16,11 @@ if [ -z "$bin" ]; then
 fi
 
 as_pg() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
-dir=$(mktemp -d /tmp/dashboard-pg.XXXXXX)
+# In memory when /dev/shm has room (Docker gives it only 64 MB): creating a test database (one per
+# test) took 0.3-0.8 s on this machine's disk and 0.02-0.05 s on tmpfs, with fsync off either way.
+base=/tmp
+if [ -w /dev/shm ] && [ "$(df -Pk /dev/shm | awk 'NR == 2 {print $4}')" -ge 2097152 ]; then base=/dev/shm; fi
+dir=$(mktemp -d "$base/dashboard-pg.XXXXXX")
 chmod 755 "$dir"
 if [ "$(id -u)" = 0 ]; then chown postgres "$dir"; fi
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')

@@ -14,6 +14,8 @@ from dashboard.store import Store, analytics, cycles, groups, impressions
 from dashboard.store.scope import Scope
 from dashboard.touchpoints import TouchpointFields
 
+pytestmark = pytest.mark.both_backends
+
 
 def _record(store: Store, rows: list[tuple]) -> None:
     """Impressions as ``(touchpoint_id, day, score, group_id, source, comment)``."""

@@ -6,6 +6,8 @@ import pytest
 
 from dashboard.ideas import Step, next_step, standard_with
 
+pytestmark = pytest.mark.both_backends
+
 
 def test_a_proposed_idea_may_next_be_adopted_without_rewriting_the_standard_by_default():
     assert next_step("proposed") == Step("adopted", "Adopt it", rewrite_standard=False)

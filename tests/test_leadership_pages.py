@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -11,6 +9,8 @@ from streamlit.testing.v1 import AppTest
 from dashboard.store import Store, analytics, cycles, groups
 from dashboard.store.scope import Scope
 from tests.apptest import app
+
+pytestmark = pytest.mark.both_backends
 
 
 def _open(at: AppTest, page: str, **params: str | list[str]) -> AppTest:
@@ -34,7 +34,7 @@ def test_a_moment_in_the_url_narrows_the_overview_and_shows_as_an_active_filter(
     demo_store: Store, monkeypatch: pytest.MonkeyPatch
 ):
     expected = analytics.total_stats(demo_store, Scope(moments=("make_or_break",)))["n"].iloc[0]
-    at = _open(app(demo_store.path, monkeypatch), "overview", moment="make_or_break")
+    at = _open(app(demo_store.target, monkeypatch), "overview", moment="make_or_break")
     assert _kpis(at)["Impressions"] == f"{expected:,}"
     assert at.expander[0].label == "Filters"
     assert at.caption[1].value == "1 filter active: the figures below cover only what they select."
@@ -43,7 +43,7 @@ def test_a_moment_in_the_url_narrows_the_overview_and_shows_as_an_active_filter(
 
 
 def test_the_overview_marks_changes_as_significant_or_as_noise(demo_store: Store, monkeypatch: pytest.MonkeyPatch):
-    at = _open(app(demo_store.path, monkeypatch), "overview")
+    at = _open(app(demo_store.target, monkeypatch), "overview")
     deltas = {m.label: m.delta for m in at.metric}
     for label in ("Mean impression", "Net impression", "Perfection rate"):
         assert deltas[label].endswith(("(significant)", "(within noise)")), deltas[label]
@@ -54,7 +54,7 @@ def test_choosing_a_filter_writes_it_to_the_url_and_clearing_removes_it(
     demo_store: Store, monkeypatch: pytest.MonkeyPatch
 ):
     first = int(groups.groups(demo_store)["id"].iloc[0])
-    at = _open(app(demo_store.path, monkeypatch), "overview")
+    at = _open(app(demo_store.target, monkeypatch), "overview")
     at.multiselect(key="filter_group").select(first).run()
     assert not at.exception
     assert _url(at, "group") == [str(first)]
@@ -68,7 +68,7 @@ def test_choosing_a_filter_writes_it_to_the_url_and_clearing_removes_it(
 def test_filters_follow_the_leader_from_the_overview_to_the_impressions_page(
     demo_store: Store, monkeypatch: pytest.MonkeyPatch
 ):
-    at = _open(app(demo_store.path, monkeypatch), "overview", source="workshop")
+    at = _open(app(demo_store.target, monkeypatch), "overview", source="workshop")
     at.switch_page("pages/impressions.py").run()
     assert not at.exception
     assert at.multiselect(key="filter_source").value == ["workshop"]
@@ -76,7 +76,7 @@ def test_filters_follow_the_leader_from_the_overview_to_the_impressions_page(
 
 
 def test_a_link_with_unknown_values_says_what_it_left_out(demo_store: Store, monkeypatch: pytest.MonkeyPatch):
-    at = _open(app(demo_store.path, monkeypatch), "overview", cycle="999", to="yesterday")
+    at = _open(app(demo_store.target, monkeypatch), "overview", cycle="999", to="yesterday")
     assert [w.value for w in at.warning][:2] == [
         "A service cycle in the link is not in this workspace; it was left out.",
         "The last day in the link is not a date like 2026-03-31 (between 1900 and 2199); it was left out.",
@@ -85,7 +85,7 @@ def test_a_link_with_unknown_values_says_what_it_left_out(demo_store: Store, mon
 
 
 def test_the_impressions_page_shows_every_chart_and_the_comments(demo_store: Store, monkeypatch: pytest.MonkeyPatch):
-    at = _open(app(demo_store.path, monkeypatch), "impressions")
+    at = _open(app(demo_store.target, monkeypatch), "impressions")
     assert [h.value for h in at.header] == [
         "Month by month",
         "Trends per moment",
@@ -105,7 +105,7 @@ def test_a_focus_in_the_url_narrows_the_charts_and_comments_below_the_heatmap(
 ):
     tps = cycles.touchpoints(demo_store)
     invoice = tps[tps["name"] == "Final invoice"].iloc[0]
-    at = _open(app(demo_store.path, monkeypatch), "impressions", tp=str(invoice["id"]), month="2026-03")
+    at = _open(app(demo_store.target, monkeypatch), "impressions", tp=str(invoice["id"]), month="2026-03")
     assert at.info[0].value.startswith(f"Narrowed to **Final invoice · {invoice['cycle']}, March 2026**")
     comments = at.dataframe[0].value
     assert set(comments["touchpoint"]) == {"Final invoice"}
@@ -117,7 +117,7 @@ def test_a_focus_in_the_url_narrows_the_charts_and_comments_below_the_heatmap(
 
 
 def test_comment_search_narrows_the_table(demo_store: Store, monkeypatch: pytest.MonkeyPatch):
-    at = _open(app(demo_store.path, monkeypatch), "impressions")
+    at = _open(app(demo_store.target, monkeypatch), "impressions")
     at.text_input[0].input("LATE").run()
     comments = at.dataframe[0].value
     assert len(comments) > 0
@@ -125,14 +125,14 @@ def test_comment_search_narrows_the_table(demo_store: Store, monkeypatch: pytest
 
 
 def test_the_pages_say_so_when_the_filters_match_nothing(store: Store, monkeypatch: pytest.MonkeyPatch):
-    at = _open(app(store.path, monkeypatch), "impressions")
+    at = _open(app(store.target, monkeypatch), "impressions")
     assert "No impressions match these filters" in at.info[0].value
 
 
 def test_every_chart_on_the_leadership_pages_has_a_name_for_screen_readers_and_its_numbers_behind_a_toggle(
-    demo_db: Path, monkeypatch: pytest.MonkeyPatch
+    demo_store: Store, monkeypatch: pytest.MonkeyPatch
 ):
-    at = _open(app(demo_db, monkeypatch), "overview")
+    at = _open(app(demo_store.target, monkeypatch), "overview")
     overview_alts = [c.proto.alt for c in at.get("plotly_chart")]
     assert all(overview_alts) and len(overview_alts) >= 4
     at = _open(at, "impressions")

@@ -2,15 +2,12 @@
 processes, the data version crossing servers within 2 seconds, and frames shaped like DuckDB's.
 
 Runs against the server in ``DASHBOARD_TEST_PG`` (``./scripts/with-postgres.sh`` starts one), a
-fresh database per test. Until the migrations are written for both databases (issue 17's
-``migr`` part), the tests migrate from a copy with the few DuckDB-only spellings fixed.
+fresh database per test, migrated by the real migrations.
 """
 
 from __future__ import annotations
 
-import functools
 import os
-import re
 import subprocess
 import sys
 import threading
@@ -37,32 +34,12 @@ needs_pg = pytest.mark.skipif(
     not SERVER, reason="no PostgreSQL server: set DASHBOARD_TEST_PG (./scripts/with-postgres.sh does)"
 )
 
-_FIXES = (  # the DuckDB-only spellings in today's migrations, until the migr part lands
-    (r"\bdouble\b(?!\s+precision)", "double precision"),
-    (r"group by all order by observed_on", "group by 1, 2, 3, 4, 5 order by 2"),
-    (r"group by all order by 2", "group by 1, 2, 3, 4, 5 order by 2"),
-    (r"sha256\(token\)", "encode(sha256(token::bytea), 'hex')"),
-    (r"order by all\);", "order by 1, 2, 3, 4, 5, 6) d;"),
-)
-
-
-@pytest.fixture(scope="session")
-def migrations(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("migrations")
-    for source in schema.MIGRATIONS_DIR.glob("*.sql"):
-        text = source.read_text(encoding="utf-8")
-        for pattern, replacement in _FIXES:
-            text = re.sub(pattern, replacement, text)
-        (folder / source.name).write_text(text, encoding="utf-8")
-    return folder
-
 
 @pytest.fixture
-def url(migrations: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+def url() -> Iterator[str]:
     """A new, empty database on the test server (dropped afterwards)."""
     if not SERVER:
         pytest.skip("no PostgreSQL server: set DASHBOARD_TEST_PG (./scripts/with-postgres.sh does)")
-    monkeypatch.setattr(pg, "apply_migrations", functools.partial(schema.apply_migrations, directory=migrations))
     name = f"pgcore_t_{uuid.uuid4().hex[:12]}"
     with psycopg.connect(SERVER, autocommit=True) as admin:
         admin.execute(f"create database {name}")
@@ -153,7 +130,7 @@ def test_a_write_on_another_store_or_process_shows_in_the_data_version_within_tw
         assert second.data_version() == first.data_version()  # one process, one watch
         before = first.data_version()
         script = (
-            "from dashboard.store import Store, cycles, pg; pg.apply_migrations = lambda cur: None;"
+            "from dashboard.store import Store, cycles;"
             f"s = Store({url!r}); cycles.create_cycle(s, 'From elsewhere'); s.close()"
         )
         subprocess.run([sys.executable, "-c", script], check=True, cwd=Path(__file__).parents[1], timeout=60)
@@ -240,7 +217,7 @@ def test_threads_writing_at_once_lose_no_update(store: Store):
 def test_two_processes_writing_at_once_lose_no_write_and_no_version(store: Store, url: str):
     before = store.data_version()
     script = (
-        "from dashboard.store import Store, pg; pg.apply_migrations = lambda cur: None\n"
+        "from dashboard.store import Store\n"
         f"with Store({url!r}) as s:\n"
         "    for n in range(40):\n"
         "        with s.transaction() as cur:\n"
@@ -288,7 +265,7 @@ def test_writers_queued_in_this_process_leave_connections_for_readers(url: str, 
 @pytest.mark.parametrize("zone", ["UTC", "Asia/Tokyo", "America/New_York"])
 def test_local_time_is_the_same_on_both_databases_in_any_zone(store: Store, url: str, zone: str):
     script = (
-        "import duckdb; from dashboard.store import Store, pg; pg.apply_migrations = lambda cur: None\n"
+        "import duckdb; from dashboard.store import Store\n"
         f"with Store({url!r}) as s, s.cursor() as cur:\n"
         "    on_pg = cur.execute('select current_timestamp::timestamp').fetchone()[0]\n"
         "on_duck = duckdb.connect().execute('select current_timestamp::timestamp').fetchone()[0]\n"

@@ -19,6 +19,8 @@ from dashboard.touchpoints import TouchpointFields
 from tests.survey_files import csv_bytes
 from tests.test_survey_formats import grid
 
+pytestmark = pytest.mark.both_backends
+
 FIVE = pipeline.Options(scale=Scale.parse("1-5"), comment_column=4)
 
 

@@ -10,6 +10,8 @@ import pytest
 from dashboard.store import Store, analytics, cycles, groups, impressions, rollup
 from dashboard.store.scope import EVERYTHING, Scope
 
+pytestmark = pytest.mark.both_backends
+
 STATS = ["n", "total", "total_sq", "n_positive", "n_negative", "n_meeting"]
 
 
@@ -20,10 +22,13 @@ def _agree(store: Store, scope: Scope = EVERYTHING) -> None:
     pd.testing.assert_frame_equal(raw.astype(float), rolled.astype(float), check_exact=False, rtol=1e-9)
     # Row for row as well: every (touchpoint, day or month, group, source, score) nets to the raw count.
     for table, day in (("impression_daily", "observed_on"), ("impression_monthly", "date_trunc('month', observed_on)")):
-        raw_rows = f"select touchpoint_id, {day}::date, group_id, source, score, count(*) from impression group by all"
+        raw_rows = (
+            f"select touchpoint_id, {day}::date, group_id, source, score, count(*)"
+            " from impression group by 1, 2, 3, 4, 5"
+        )
         rolled_rows = (
             "select touchpoint_id, observed_on, group_id, source, score, sum(n)::bigint"
-            f" from {table} group by all having sum(n) <> 0"
+            f" from {table} group by 1, 2, 3, 4, 5 having sum(n) <> 0"
         )
         with store.cursor() as cur:
             differences = cur.execute(
@@ -133,13 +138,13 @@ def test_new_impressions_are_folded_in_row_for_row_by_day_month_and_comment(demo
     )
     impressions.record_impressions(demo_store, incoming)
     _agree(demo_store)
-    new_rows = "select {} from {} where observed_on >= '2027-01-01' order by all"
+    new_rows = "select {} from {} where observed_on >= '2027-01-01' order by 1, 2, 3, 4"
     with demo_store.cursor() as cur:
         daily = cur.execute(new_rows.format("observed_on, group_id, score, n", "impression_daily")).fetchall()
         monthly = cur.execute(new_rows.format("observed_on, group_id, score, n", "impression_monthly")).fetchall()
         comments = cur.execute(
             "select c.observed_on, r.comment from impression_comment c join response r on r.id = c.response_id"
-            " where c.observed_on >= '2027-01-01' order by all"
+            " where c.observed_on >= '2027-01-01' order by 1, 2"
         ).fetchall()
     february = [(date(2027, 2, 1), None, -1.0, 1), (date(2027, 2, 1), None, 0.0, 1)]
     assert daily == [(date(2027, 1, 31), group, 1.0, 2), *february]

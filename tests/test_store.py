@@ -13,6 +13,8 @@ from dashboard.store import DB_ENV_VAR, Store, cycles, database_path, groups, id
 from dashboard.store.schema import apply_migrations, available_migrations
 from dashboard.touchpoints import TouchpointFields
 
+pytestmark = pytest.mark.both_backends
+
 
 def _one_impression(touchpoint_id: int, score: float = 0.5, comment: str | None = None) -> pd.DataFrame:
     return pd.DataFrame(

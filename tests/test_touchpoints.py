@@ -6,6 +6,8 @@ import pytest
 
 from dashboard.touchpoints import facts, picked, removal
 
+pytestmark = pytest.mark.both_backends
+
 
 def test_a_touchpoint_or_cycle_without_impressions_is_deleted():
     assert removal(0) == "delete"

@@ -14,6 +14,8 @@ from dashboard.store import workshop as workshop_sql
 from dashboard.touchpoints import TouchpointFields
 from tests.survey_files import csv_bytes, small_workspace
 
+pytestmark = pytest.mark.both_backends
+
 HEADER = "service_cycle,touchpoint,moment,channel,owner\n"
 TEN_MB = "x" * 10_000_000
 
