@@ -328,9 +328,7 @@ def test_counts_written_in_the_templates_layout_read_back_the_same(cycles: Store
 # --- the command line and the API's functions ---
 
 
-def test_the_command_line_imports_a_file_and_prints_the_figures(cycles: Store, backend: str, tmp_path: Path, capsys):
-    if backend == "postgres":
-        pytest.skip("CLI URL: wiring part (on this branch `--db` takes a file only)")
+def test_the_command_line_imports_a_file_and_prints_the_figures(cycles: Store, tmp_path: Path, capsys):
     path = cycles.target
     cycles.close()
     flow_file = tmp_path / "september.csv"
