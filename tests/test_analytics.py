@@ -113,6 +113,17 @@ def test_filters_narrow_every_question(store: Store, shop: dict[str, int]):
     assert analytics.total_stats(store, Scope(moments=("now_or_never",)))["n"].tolist() == [4]
 
 
+def test_the_date_range_is_the_first_and_last_day_in_scope(store: Store, shop: dict[str, int]):
+    march, april = date(2026, 3, 10), date(2026, 4, 20)
+    assert analytics.date_range(store) == (march, april)
+    assert analytics.date_range(store, Scope(sources=("workshop",))) == (march, march)
+    assert analytics.date_range(store, Scope(group_ids=(shop["tenants"],), start=date(2026, 3, 11))) == (april, april)
+    assert analytics.date_range(store, Scope(channels=("Fax",))) == (None, None)
+    with store.transaction() as cur:
+        cur.execute("update touchpoint set archived_at = current_timestamp where id = ?", [shop["invoice"]])
+    assert analytics.date_range(store, Scope(group_ids=(shop["tenants"],))) == (march, march)
+
+
 def test_period_statistics_put_two_equal_windows_side_by_side(store: Store, shop: dict[str, int]):
     got = analytics.period_stats(
         store, Scope(), current=(date(2026, 4, 1), date(2026, 4, 30)), previous=(date(2026, 3, 2), date(2026, 3, 31))

@@ -161,11 +161,14 @@ def period_stats(
 def date_range(store: Store, scope: Scope = EVERYTHING) -> tuple[date | None, date | None]:
     """The first and last day with impressions in scope, or ``(None, None)``."""
     condition, params = scope.condition()
+    # The first and the last day in date order, LIMIT 1 each, not min() and max() over the join:
+    # PostgreSQL then walks the day index from either end and stops at the first row in scope
+    # (0.1 ms against a 60-110 ms scan of the 370,000 days at 10M impressions).
+    day = f"select i.observed_on from impression_daily i join touchpoint t on t.id = i.touchpoint_id where {condition}"  # noqa: S608 scope condition, values bound
     with store.cursor() as cur:
         row = cur.execute(
-            "select min(i.observed_on), max(i.observed_on)"  # noqa: S608 scope condition, values bound
-            f" from impression_daily i join touchpoint t on t.id = i.touchpoint_id where {condition}",
-            params,
+            f"select ({day} order by i.observed_on limit 1), ({day} order by i.observed_on desc limit 1)",
+            [*params, *params],
         ).fetchone()
     assert row is not None
     return row[0], row[1]
