@@ -144,12 +144,14 @@ def main() -> None:
     parser.add_argument("db", help="a DuckDB file or a PostgreSQL URL")
     parser.add_argument("--postgres", metavar="URL", help="also measure this PostgreSQL copy of db")
     parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--pages-only", action="store_true", help="leave out the bare SQL and the roll-up upkeep")
     args = parser.parse_args()
 
     targets = [args.db, *([args.postgres] if args.postgres else [])]
     medians = []
     for target in targets:
-        _baseline(target, args.runs)
+        if not args.pages_only:
+            _baseline(target, args.runs)
         medians.append(_pages(target, args.runs))
     if args.postgres:
         duck, pg = medians
