@@ -1,11 +1,18 @@
 """Change notices for workshop sessions: a version number per session, and a way to wait for it
 to move. The facilitator's steps and the ideas wall bump it; the phones wait on it.
 
-One small interface (``version``, ``bump``, ``wait_for_change``) so that a server spread over
-several processes can back it with PostgreSQL's LISTEN/NOTIFY later. This one lives in the
-process: a waiting phone costs one asyncio future and no polling, so an idle room costs the
-server nothing between changes. ``bump`` may be called from any thread (the pages run in
-Streamlit's script threads); waiters are woken on their own event loops.
+Versions and waiters live in the process: a waiting phone costs one asyncio future and no
+polling, so an idle room costs the server nothing between changes. ``bump`` may be called from
+any thread (the pages run in Streamlit's script threads); waiters are woken on their own event
+loops.
+
+Several servers on one PostgreSQL database hear each other through ``dashboard.store.listen``:
+the process's ``NOTIFIER`` relays each bump as a notice (``bump:SESSION:WAKE``) to every
+PostgreSQL database open in the process (none with a DuckDB workspace, so there it stays local),
+and bumps locally for the other servers' notices. Versions then differ between servers; a phone
+sent to another server refreshes once, as after a restart. The same channel tells each
+``Room`` whose marks to forget when another server committed their votes
+(``marks:ID,ID``; sent by the group commit inside its transaction).
 """
 
 from __future__ import annotations
@@ -13,7 +20,11 @@ from __future__ import annotations
 import asyncio
 import threading
 import time
+import weakref
+from collections.abc import Callable, Sequence
 from typing import Protocol
+
+from dashboard.store import listen
 
 DEFERRED_WAKES_PER_SECOND = 500
 """Phones a deferred wake (ideas changing) wakes per second, ``WAKE_STEP`` at a time: 1,000
@@ -30,11 +41,21 @@ class Notifier(Protocol):
 
     async def wait_for_change(self, session_id: int, since: int, timeout: float) -> int: ...
 
+    def follow(self, room: Forgetful) -> None: ...
+
+
+class Forgetful(Protocol):
+    """A cache of participants' marks that another server's votes make stale (``room.Room``)."""
+
+    def forget(self, participant_ids: Sequence[int]) -> None: ...
+
 
 class LocalNotifier:
-    """Change notices inside one process."""
+    """Change notices inside one process, relayed to other servers when given a ``relay``."""
 
-    def __init__(self) -> None:
+    def __init__(self, relay: Callable[[str], None] | None = None) -> None:
+        self.relay = relay
+        self._rooms: weakref.WeakSet[Forgetful] = weakref.WeakSet()
         # Versions start from the clock, so a phone that kept a version from before a restart
         # sees a different one now and refreshes instead of waiting for a number already passed.
         self._base = int(time.time() * 1000)
@@ -49,6 +70,31 @@ class LocalNotifier:
             return self._versions.get(session_id, self._base)
 
     def bump(self, session_id: int, wake_within: float = 0.0) -> int:
+        """``bump_here``, and the same on the other servers."""
+        version = self.bump_here(session_id, wake_within)
+        if self.relay is not None:
+            self.relay(f"bump:{session_id}:{wake_within}")
+        return version
+
+    def follow(self, room: Forgetful) -> None:
+        """Tells ``room`` of marks other servers changed (for as long as it exists)."""
+        self._rooms.add(room)
+
+    def heard(self, notice: str) -> None:
+        """A notice from another server: a bump, or participants whose marks it changed.
+        Raises ValueError for a notice it cannot read."""
+        kind, _, rest = notice.partition(":")
+        if kind == "bump":
+            session, _, wake = rest.partition(":")
+            self.bump_here(int(session), float(wake))
+        elif kind == "marks":
+            ids = [int(found) for found in rest.split(",")]
+            for room in list(self._rooms):
+                room.forget(ids)
+        else:
+            raise ValueError(f"unknown notice {kind!r}")
+
+    def bump_here(self, session_id: int, wake_within: float = 0.0) -> int:
         """Marks a change in the session and wakes everyone waiting on it; returns the new version.
 
         With ``wake_within`` the version moves now (a phone asking afresh sees the change) but
@@ -121,5 +167,7 @@ def _settle(future: asyncio.Future[int], version: int) -> None:
         future.set_result(version)
 
 
-NOTIFIER = LocalNotifier()
-"""The process's notifier: the pages bump it, the participant routes wait on it."""
+NOTIFIER = LocalNotifier(relay=listen.broadcast)
+"""The process's notifier: the pages bump it, the participant routes wait on it, and it hears
+the other servers on a PostgreSQL workspace."""
+listen.hear(NOTIFIER.heard)

@@ -10,7 +10,7 @@ import asyncio
 import hashlib
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -132,6 +132,7 @@ class Room:
         self._loading = threading.Lock()
         self._flights: dict[tuple[Any, ...], Future[Any]] = {}
         self._flights_lock = threading.Lock()
+        notifier.follow(self)
 
     def peek_session(self, code: str) -> sql.Session | None:
         """The session a code opens when it is known and current in memory (no database call)."""
@@ -283,10 +284,15 @@ class Room:
 
     def wrote(self, participant_id: int) -> None:
         """Called after a participant's vote or backing was written (or refused): forget their marks."""
+        self.forget([participant_id])
+
+    def forget(self, participant_ids: Sequence[int]) -> None:
+        """Forgets participants' marks (their votes or backings were written, here or on another server)."""
         with self._marks_lock:
             self._writes += 1
-            self._written[participant_id] = self._writes
-            self._marks.pop(participant_id, None)
+            self._written.update(dict.fromkeys(participant_ids, self._writes))
+            for participant_id in participant_ids:
+                self._marks.pop(participant_id, None)
 
 
 Marks = tuple[dict[int, str], set[int]]

@@ -5,19 +5,39 @@ memory read, yet a write on another server must show within 2 seconds. One threa
 and database LISTENs on ``dashboard_data`` (every write transaction NOTIFYs its new version at
 commit) and also reads the ``data_version`` row every second, in case a notice was missed while
 its connection was down. The version only ever moves forward.
+
+The same connection LISTENs on ``dashboard_room``: the workshop's notices between servers (a
+facilitator's step, phones' votes). Each carries the sending process's ``ORIGIN`` so a server
+ignores its own, and goes to the handlers ``hear`` registered (``dashboard.notify``). A server
+sends them with ``broadcast`` (a queue and a sender thread with a connection of its own, so the
+event loop never waits on the database) or, inside a write transaction, with ``notices`` (then
+they are delivered at commit, with the data). Room notices are not polled for: one lost while
+the listening connection was down leaves a phone waiting until its long poll times out.
 """
 
 from __future__ import annotations
 
+import logging
+import queue
+import secrets
 import threading
 import time
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import psycopg
 
+log = logging.getLogger(__name__)
+
 CHANNEL = "dashboard_data"
 POLL_SECONDS = 1.0
 """How often the version row is read whatever the notices say."""
+ROOM_CHANNEL = "dashboard_room"
+ORIGIN = secrets.token_hex(6)
+"""This process, in the room notices it sends."""
+PER_NOTICE = 300
+"""Ids a notice names at most: 300 of up to 19 digits stay below the 8,000 bytes PostgreSQL
+allows a payload."""
 _WAKE_SECONDS = 0.2
 """How long one wait for notices lasts: bounds how long closing the last Store waits."""
 
@@ -36,6 +56,8 @@ class Watch:
         self._stop = threading.Event()
         # No URL in the thread's name: it may hold a password.
         self._thread = threading.Thread(target=self._run, name="dashboard-listen", daemon=True)
+        self._outbox: queue.SimpleQueue[str] = queue.SimpleQueue()
+        self._sender: threading.Thread | None = None
 
     def saw(self, version: int) -> None:
         """Takes ``version`` if it is newer than the one known."""
@@ -50,14 +72,45 @@ class Watch:
 
     def stop(self) -> None:
         self._stop.set()
-        if self._thread.is_alive():
-            self._thread.join()
+        for thread in (self._thread, self._sender):
+            if thread is not None and thread.is_alive():
+                thread.join()
+
+    def send(self, payload: str) -> None:
+        """Queues a room notice for the sender thread (started by the first)."""
+        self._outbox.put(payload)
+        with self._lock:
+            if self._sender is None:
+                self._sender = threading.Thread(target=self._send, name="dashboard-room-send", daemon=True)
+                self._sender.start()
+
+    def _send(self) -> None:
+        """Sends what is queued, everything waiting in one statement; on a broken connection,
+        connects again and sends that batch once more."""
+        conn: psycopg.Connection[Any] | None = None
+        while not self._stop.is_set():
+            try:
+                batch = [self._outbox.get(timeout=_WAKE_SECONDS)]
+            except queue.Empty:
+                continue
+            while not self._outbox.empty():
+                batch.append(self._outbox.get())
+            for _ in range(2):
+                try:
+                    conn = conn or psycopg.connect(self.url, autocommit=True, options=self.options)
+                    conn.execute("select pg_notify(%s, p) from unnest(%s::text[]) p", [ROOM_CHANNEL, batch])
+                    break
+                except psycopg.Error:
+                    log.warning("a workshop notice to the other servers failed; trying again", exc_info=True)
+                    conn = None
+        if conn is not None:
+            conn.close()
 
     def _run(self) -> None:
         while not self._stop.is_set():
             try:
                 with psycopg.connect(self.url, autocommit=True, options=self.options) as conn:
-                    conn.execute(f"listen {CHANNEL}")
+                    conn.execute(f"listen {CHANNEL}; listen {ROOM_CHANNEL}")
                     self._follow(conn)
             except psycopg.Error:
                 self._stop.wait(POLL_SECONDS)  # the database is away: try again shortly
@@ -69,7 +122,9 @@ class Watch:
                 self.saw(_read(conn))  # also right after (re)connecting: catches what was missed
                 polled = time.monotonic()
             for note in conn.notifies(timeout=_WAKE_SECONDS):
-                if note.payload.isdigit():
+                if note.channel == ROOM_CHANNEL:
+                    _dispatch(note.payload)
+                elif note.payload.isdigit():
                     self.saw(int(note.payload))
 
 
@@ -80,6 +135,43 @@ def _read(conn: psycopg.Connection[Any]) -> int:
 
 _WATCHES: dict[str, Watch] = {}
 _MUTEX = threading.Lock()
+_HANDLERS: list[Callable[[str], None]] = []
+
+
+def hear(handler: Callable[[str], None]) -> None:
+    """Hands every room notice from another process to ``handler`` (called in a listening
+    thread, with the notice's text after the origin)."""
+    _HANDLERS.append(handler)
+
+
+def _dispatch(payload: str) -> None:
+    origin, _, body = payload.partition(":")
+    if origin == ORIGIN:
+        return
+    for handler in list(_HANDLERS):
+        try:
+            handler(body)
+        except ValueError:  # a malformed notice (another version of the app?) must not stop the thread
+            log.warning("ignored a workshop notice it could not read: %.80r", body)
+
+
+def broadcast(body: str) -> None:
+    """Sends a room notice to the other servers on every PostgreSQL database open in this
+    process (none on a DuckDB workspace). Never waits for the database."""
+    with _MUTEX:
+        watches = list(_WATCHES.values())
+    for watch in watches:
+        watch.send(f"{ORIGIN}:{body}")
+
+
+def notices(kind: str, items: Sequence[int]) -> list[str]:
+    """Room notices ``ORIGIN:kind:1,2,3`` naming ``items``, ``PER_NOTICE`` at most each: to send
+    inside a transaction (``select pg_notify(...)``), so they are delivered at its commit."""
+    found = sorted(set(items))
+    return [
+        f"{ORIGIN}:{kind}:" + ",".join(map(str, found[start : start + PER_NOTICE]))
+        for start in range(0, len(found), PER_NOTICE)
+    ]
 
 
 def join(url: str, options: str) -> Watch:

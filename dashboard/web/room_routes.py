@@ -1,10 +1,11 @@
 """Every workshop route in one list, for ``dashboard.web.routes``: the participant API, the
 facilitator's API and the light participant page, sharing one ``Room`` (limits and caches).
-Also the metric of open workshop connections (phones waiting for a change)."""
+Also the metrics of servers sharing a database: open workshop connections (phones waiting for a
+change) and the data version this server knows."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from prometheus_client.core import GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
@@ -22,7 +23,12 @@ from dashboard.web.service import Service
 
 
 class WaitingPhones(Collector):
-    """Open workshop connections: phones waiting on a long-poll or an event stream, read at scrape time."""
+    """Open workshop connections: phones waiting on a long-poll or an event stream, and the data
+    version the page caches follow here (servers on one PostgreSQL database agree on it within
+    2 seconds of a write), read at scrape time."""
+
+    def __init__(self) -> None:
+        self.version: Callable[[], int] | None = None
 
     def collect(self) -> Iterator[Metric]:
         yield GaugeMetricFamily(
@@ -30,6 +36,16 @@ class WaitingPhones(Collector):
             "Workshop phones holding a connection open for the next change.",
             value=NOTIFIER.waiting(),
         )
+        try:
+            version = self.version() if self.version is not None else None
+        except RuntimeError:  # the workspace is not open (yet, or any more)
+            version = None
+        if version is not None:
+            yield GaugeMetricFamily(
+                "dashboard_data_version",
+                "The workspace's data version as this server knows it; its page caches follow it.",
+                value=version,
+            )
 
 
 _WAITING = WaitingPhones()
@@ -59,6 +75,8 @@ async def _unknown(request: Request) -> Response:
 
 def routes(service: Service) -> list[BaseRoute]:
     room = Room(lambda: service.store)
+    # The store is looked up at each scrape: it opens after the routes are made.
+    _WAITING.version = lambda: service.store.data_version()  # noqa: PLW0108
     return [
         *workshop.routes(room),
         *workshop_admin.routes(service),

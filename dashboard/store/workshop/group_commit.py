@@ -27,7 +27,7 @@ from contextlib import suppress
 from dataclasses import dataclass, field
 from typing import Any, TypeVar, cast
 
-from dashboard.store import Cursor, Store
+from dashboard.store import Cursor, Store, listen
 from dashboard.store.dialect import Error
 from dashboard.store.workshop import backings, votes
 from dashboard.store.workshop.errors import SessionEndedError, TouchpointClosedError, WorkshopError
@@ -237,12 +237,23 @@ def _write(store: Store, group: _Group) -> None:
                 raise
             except ValueError as refused:  # refused before it wrote anything (see Job)
                 job.refusal = refused
+        if store.is_postgres:
+            _tell_other_servers(cur, group)
     for ballot, refusal in zip(group.ballots, refusals, strict=True):
         ballot.finish(refusal)
     for backing, reason in zip(group.backings, declined, strict=True):
         backing.finish(reason)
     for job in group.jobs:
         job.finish(None)
+
+
+def _tell_other_servers(cur: Cursor, group: _Group) -> None:
+    """Names the group's voters and backers to the other servers on the database, delivered at
+    the commit: their rooms forget those participants' cached marks (``room.Room.forget``)."""
+    voters = [ballot.participant_id for ballot in group.ballots]
+    voters += [backing.participant_id for backing in group.backings]
+    for notice in listen.notices("marks", voters):
+        cur.execute("select pg_notify(?, ?)", [listen.ROOM_CHANNEL, notice])
 
 
 def _write_alone(store: Store, group: _Group) -> None:
