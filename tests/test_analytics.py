@@ -151,6 +151,14 @@ def test_comment_search_matches_any_case_and_takes_wildcards_literally(store: St
     assert narrowed[["touchpoint", "stakeholder_group", "score"]].values.tolist() == [["Invoice", "Tenants", -1.0]]
 
 
+def test_the_newest_comments_come_from_the_last_week_and_older_ones_only_when_it_holds_too_few(
+    store: Store, shop: dict[str, int]
+):
+    assert analytics.comments(store, limit=2)["comment"].tolist() == ["late but polite", "100% fine"]
+    everything = analytics.comments(store, limit=3)
+    assert everything["comment"].tolist() == ["late but polite", "100% fine", "Late = again"]
+
+
 def test_the_difference_of_two_means_uses_welchs_interval():
     # a = 1, 0.5, 0: mean 0.5, variance 0.25. b = 0, -0.5, -1, 0.5: mean -0.25, variance 1.25/3.
     # se^2 = 0.25/3 + 0.416667/4 = 0.1875, se = 0.433013; Welch df = 0.1875^2 / (0.083333^2/2

@@ -192,20 +192,23 @@ def _like_pattern(search: str) -> str:
 def comments(store: Store, scope: Scope = EVERYTHING, search: str = "", limit: int = 200) -> pd.DataFrame:
     """The newest comments in scope, optionally only those containing ``search`` (any case).
 
-    The newest comments are looked for among the scope's last ``RECENT_DAYS`` first (the table
-    is in date order, so that reads a small part of it); only when that window holds fewer
-    than ``limit`` is the whole scope searched.
+    The newest comments are looked for among the scope's last days first, in the windows of
+    ``RECENT_DAYS`` in turn (the table is in date order, so that reads a small part of it);
+    only when the widest window holds fewer than ``limit`` is the whole scope searched.
     """
     last = scope.end or date_range(store, scope)[1]
     if last is not None:
-        recent = replace(scope, start=max(scope.start or date.min, last - timedelta(days=RECENT_DAYS)))
-        found = _comments(store, recent, search, limit)
-        if len(found) >= limit or recent.start == scope.start:
-            return found
+        for days in RECENT_DAYS:
+            recent = replace(scope, start=max(scope.start or date.min, last - timedelta(days=days)))
+            found = _comments(store, recent, search, limit)
+            if len(found) >= limit or recent.start == scope.start:
+                return found
     return _comments(store, scope, search, limit)
 
 
-RECENT_DAYS = 45
+RECENT_DAYS = (7, 45)
+"""A week first: on PostgreSQL the read grows with the window's comments (71 ms for a week,
+129 ms for 45 days at 10M impressions, against about 20 ms for either on DuckDB)."""
 
 
 def _comments(store: Store, scope: Scope, search: str, limit: int) -> pd.DataFrame:
