@@ -1,7 +1,7 @@
 """Benchmark: importing a wide Qualtrics export (100,000 responses x 20 touchpoints = 2 million
 impressions) against DuckDB's bare read_csv of the same file, in the same run.
 
-Run: /work/main/.venv/bin/python bench/import_wide.py [--responses 100000] [--repeat 3]
+Run: /work/main/.venv/bin/python bench/import_wide.py [--responses 100000] [--repeat 3] [--postgres URL]
 
 The import goes through exactly what `python -m dashboard survey import FILE --cycle NAME`
 runs (``dashboard.cli.main`` in this process: raw grid read by pyarrow, tool and layout
@@ -10,6 +10,12 @@ workspace file). The baseline is DuckDB reading the CSV into an in-memory table
 (``read_csv`` with the three header rows skipped) and nothing else. Target (issue 5): at most
 3x the baseline. Peak memory is measured on a separate run of the command line in a child
 process (its maximum resident set size).
+
+With ``--postgres URL`` (a server's database to connect to for administration, e.g.
+``postgresql://postgres@127.0.0.1:5432/postgres``) each round also imports the same file into a
+new PostgreSQL database ``bench_wide`` on that server (dropped and created afresh, then given
+the cycle), through the store's import job as the command line runs it, and the
+PostgreSQL/DuckDB ratio of the import's wall time is printed per round.
 """
 
 from __future__ import annotations
@@ -20,11 +26,17 @@ import io
 import tempfile
 import time
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import duckdb
 import import_timing as timing  # the sibling module; it also puts the project on the path
 import numpy as np
 import pandas as pd
+import psycopg
+
+from dashboard import import_jobs
+from dashboard.store import Store, cycles, workspace
+from dashboard.touchpoints import TouchpointFields
 
 CYCLE = "Clinic visit"
 TOUCHPOINTS = tuple(f"Step {chr(ord('A') + i)}" for i in range(20))
@@ -125,6 +137,38 @@ def our_import(path: Path, db: Path) -> tuple[float, float]:
     return timing.timed_import(path, db, CYCLE)
 
 
+PG_DATABASE = "bench_wide"
+
+
+def fresh_pg_workspace(admin_url: str) -> str:
+    """A new database ``bench_wide`` on the server of ``admin_url``, holding the cycle; its URL."""
+    with psycopg.connect(admin_url, autocommit=True) as admin:
+        admin.execute(f"drop database if exists {PG_DATABASE} with (force)")
+        admin.execute(f"create database {PG_DATABASE}")
+    url = urlunsplit(urlsplit(admin_url)._replace(path=f"/{PG_DATABASE}"))
+    with Store(url) as store:
+        cycle_id = cycles.create_cycle(store, CYCLE)
+        for name in TOUCHPOINTS:
+            cycles.add_touchpoint(store, cycle_id, TouchpointFields(name, "keep_or_lose"))
+    return url
+
+
+def pg_import(path: Path, url: str) -> tuple[float, float]:
+    """Wall and CPU seconds of the command line's import job (the store opened, the file read,
+    reshaped, checked and committed) into the PostgreSQL database ``url``. The command line
+    itself takes files only (``--db PATH``), so its job is called as it calls it."""
+    started, cpu = time.perf_counter(), time.process_time()
+    job = import_jobs.Request(data=path.read_bytes(), file_name=path.name, cycle=CYCLE)
+    with Store(url) as store:
+        import_jobs.run(store, job)
+    return time.perf_counter() - started, time.process_time() - cpu
+
+
+def pg_recorded(url: str) -> int:
+    with Store(url) as store:
+        return int(workspace.counts(store)["impressions"])
+
+
 def peak_memory_mb(path: Path, db: Path) -> tuple[float, float]:
     fresh_workspace(db)
     return timing.peak_memory_mb(path, db, CYCLE)
@@ -134,18 +178,23 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--responses", type=int, default=100_000)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--postgres", metavar="URL", help="also import into a new database on this server")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         csv_path, db = Path(folder) / "export.csv", Path(folder) / "bench.duckdb"
         write_export(csv_path, args.responses)
         size_mb = csv_path.stat().st_size / 1e6
-        ours, bare, floor, duck = [], [], [], []
+        ours, bare, floor, duck, pg = [], [], [], [], []
         for _ in range(args.repeat):  # interleaved, so a busy moment on the machine hits all alike
             bare.append(bare_read_csv(csv_path))
             duck.append(duckdb_floor(csv_path, Path(folder) / "duck.duckdb"))
             ours.append(our_import(csv_path, db))
             floor.append(write_floor(db, Path(folder) / "floor.duckdb"))
+            if args.postgres:
+                pg_url = fresh_pg_workspace(args.postgres)
+                pg.append(pg_import(csv_path, pg_url))
         recorded = timing.recorded_impressions(db)
+        pg_rows = pg_recorded(pg_url) if args.postgres else 0
         peak, cli_seconds = peak_memory_mb(csv_path, db)
     runs = lambda pairs: ", ".join(f"{w:.2f} s ({c:.2f} s CPU)" for w, c in pairs)  # noqa: E731
     print(f"file: {args.responses:,} responses x {len(TOUCHPOINTS)} touchpoints, {size_mb:.0f} MB")
@@ -159,6 +208,10 @@ def main() -> None:
     print(f"all-DuckDB floor (read_csv, UNPIVOT, join, insert into a new file): runs {runs(duck)}")
     print(f"ratio to the all-DuckDB floor: {min(ours)[0] / min(duck)[0]:.2f}x wall (issue 11: aim for 2x)")
     print(f"peak memory, CLI subprocess: {peak:.0f} MB; its wall time {cli_seconds:.2f} s")
+    if args.postgres:
+        print(f"PostgreSQL import job:    runs {runs(pg)}; {pg_rows:,} impressions recorded")
+        ratios = ", ".join(f"{p[0] / o[0]:.2f}" for p, o in zip(pg, ours, strict=True))
+        print(f"PostgreSQL / DuckDB import, wall time per round: {ratios}; best {min(pg)[0] / min(ours)[0]:.2f}x")
 
 
 if __name__ == "__main__":

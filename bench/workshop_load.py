@@ -2,7 +2,7 @@
 against the real app server on a fresh workspace.
 
 usage: python bench/workshop_load.py [--phones 300 1000] [--runs 3] [--touchpoints 6] [--every 5]
-                                     [--clients K]
+                                     [--clients K] [--db URL] [--servers N]
 
 Each phone joins (with a participant token), follows the session by long-polling its state,
 scores every touchpoint as it opens (after a human pause of 0.3-2.5 s), changes a quarter of
@@ -13,6 +13,13 @@ The phones are spread over ``--clients`` processes (one per 100 phones by defaul
 process with 300 httpx clients used 0.95 of a core and answered late, so the room measured its
 own client instead of the server. Each process reports its CPU, so a saturated client shows.
 The clocks agree across processes (``time.monotonic`` is the system's monotonic clock).
+
+With ``--db URL`` (a PostgreSQL server's URL, e.g. ``postgresql://postgres@127.0.0.1:5432/postgres``)
+each run's workspace is a new database ``bench_room`` on that server instead of a DuckDB file, and
+``--servers N`` starts N app servers on it: phone n talks to server n mod N, the facilitator to
+the first. Its "next" reaches the phones of the other servers through the store's cross-server
+notices (PostgreSQL's LISTEN/NOTIFY), and is measured as for the first server's phones.
+The server CPU and peak RSS are the servers' summed CPU and largest RSS.
 
 Reported per run:
 - tap to confirm: the time from a phone sending its score until the server's answer, median, p95;
@@ -42,10 +49,12 @@ from pathlib import Path
 from typing import Any
 
 import aiohttp
-import duckdb
+import psycopg
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from urllib.parse import urlsplit, urlunsplit  # noqa: E402
 
 from dashboard.store import Store, cycles, tokens  # noqa: E402
 from dashboard.touchpoints import TouchpointFields  # noqa: E402
@@ -161,16 +170,21 @@ def _connector(phones: int) -> aiohttp.TCPConnector:
     return aiohttp.TCPConnector(limit=phones * 2 + 20, limit_per_host=phones * 2 + 20)
 
 
-async def _crowd(url: str, crowd: Crowd, phones: range) -> None:
+async def _crowd(urls: list[str], crowd: Crowd, phones: range) -> None:
+    """The phones of one process, phone n on server n mod len(urls) (a session per server)."""
     timeout = aiohttp.ClientTimeout(total=60)
-    async with aiohttp.ClientSession(base_url=url, connector=_connector(len(phones)), timeout=timeout) as session:
-        await asyncio.gather(*(phone(session, crowd, n) for n in phones))
+    sessions = [aiohttp.ClientSession(base_url=url, connector=_connector(len(phones)), timeout=timeout) for url in urls]
+    try:
+        await asyncio.gather(*(phone(sessions[n % len(urls)], crowd, n) for n in phones))
+    finally:
+        for session in sessions:
+            await session.close()
 
 
-def client_process(url: str, code: str, phones: range, done: Any, listening: Any, results: Any) -> None:
+def client_process(urls: list[str], code: str, phones: range, done: Any, listening: Any, results: Any) -> None:
     """One client process: its share of the room's phones, then what they saw, on ``results``."""
     crowd = Crowd(code, done, listening)
-    asyncio.run(_crowd(url, crowd, phones))
+    asyncio.run(_crowd(urls, crowd, phones))
     results.put((crowd.taps, crowd.seen, crowd.final, crowd.failures))
 
 
@@ -186,14 +200,26 @@ def _peak_rss_mb(pid: int) -> float:
     return float("nan")
 
 
-def _workspace(folder: Path, touchpoints: int) -> tuple[Path, str]:
-    db = folder / "room.duckdb"
+PG_DATABASE = "bench_room"
+
+
+def _target(folder: Path, server_url: str | None) -> str:
+    """A new, empty workspace: a file in ``folder``, or a new database on a PostgreSQL server."""
+    if server_url is None:
+        return str(folder / "room.duckdb")
+    with psycopg.connect(server_url, autocommit=True) as admin:
+        admin.execute(f"drop database if exists {PG_DATABASE} with (force)")
+        admin.execute(f"create database {PG_DATABASE}")
+    return urlunsplit(urlsplit(server_url)._replace(path=f"/{PG_DATABASE}"))
+
+
+def _workspace(db: str, touchpoints: int) -> str:
     with Store(db) as store:
         cycle_id = cycles.create_cycle(store, "Room")
         for n in range(touchpoints):
             cycles.add_touchpoint(store, cycle_id, TouchpointFields(f"Touchpoint {n + 1}", "make_or_break"))
         token = tokens.create(store, "facilitator", "facilitator")
-    return db, token
+    return token
 
 
 async def _post(session: aiohttp.ClientSession, path: str, token: str, body: dict[str, Any]) -> Any:
@@ -239,14 +265,14 @@ class Run:
     )
 
 
-def _start_clients(url: str, code: str, phones: int, clients: int) -> tuple[list[Any], Any, Any, Any]:
+def _start_clients(urls: list[str], code: str, phones: int, clients: int) -> tuple[list[Any], Any, Any, Any]:
     context = mp.get_context("spawn")  # not fork: this process runs an event loop
     done, listening, results = context.Event(), context.Value("i", 0), context.Queue()
     share = math.ceil(phones / clients)
     workers = [
         context.Process(
             target=client_process,
-            args=(url, code, range(k * share, min(phones, (k + 1) * share)), done, listening, results),
+            args=(urls, code, range(k * share, min(phones, (k + 1) * share)), done, listening, results),
             daemon=True,
         )
         for k in range(clients)
@@ -264,8 +290,20 @@ async def _wait_listening(listening: Any, phones: int) -> None:
     await asyncio.sleep(1.0)
 
 
-async def run_room(url: str, pid: int, token: str, phones: int, every: float, clients: int) -> Run:
-    run = Run()
+@dataclass
+class Room:
+    """The servers of one run (the facilitator talks to the first) and how the room is driven."""
+
+    urls: list[str]
+    pids: list[int]
+    token: str
+    phones: int
+    every: float
+    clients: int
+
+
+async def run_room(room: Room) -> Run:
+    run, url, token = Run(), room.urls[0], room.token
     # A connection per request for the facilitator: pressing "next" every 5 s on a kept-alive
     # connection met uvicorn closing it after 5 s idle now and then ("connection reset by peer",
     # and the run was lost), and a step cannot simply be sent again (it might skip a touchpoint).
@@ -273,10 +311,10 @@ async def run_room(url: str, pid: int, token: str, phones: int, every: float, cl
     async with aiohttp.ClientSession(base_url=url, connector=fresh, timeout=aiohttp.ClientTimeout(total=60)) as session:
         run.code = (await _post(session, API, token, {"cycle": "Room", "scale": "1-5"}))["code"]
         order = [t["touchpoint_id"] for t in (await _get(session, f"{API}/{run.code}/results", token))["touchpoints"]]
-        workers, done, listening, results = _start_clients(url, run.code, phones, clients)
+        workers, done, listening, results = _start_clients(room.urls, run.code, room.phones, room.clients)
         try:
-            await _wait_listening(listening, phones)
-            await _measure(session, run, pid, token, order, every, workers)
+            await _wait_listening(listening, room.phones)
+            await _measure(session, run, room, order, workers)
             done.set()
             await _post(session, f"{API}/{run.code}/steps", token, {"action": "end"})  # wakes every phone
             run.crowds = [await asyncio.to_thread(results.get, True, 120) for _ in workers]
@@ -291,19 +329,18 @@ async def run_room(url: str, pid: int, token: str, phones: int, every: float, cl
     return run
 
 
-async def _measure(
-    session: aiohttp.ClientSession, run: Run, pid: int, token: str, order: list[int], every: float, workers: list[Any]
-) -> None:
-    """The idle server's CPU with every phone waiting, then the facilitator's steps and the voting."""
-    cpu, clock = _cpu_seconds(pid), time.monotonic()
+async def _measure(session: aiohttp.ClientSession, run: Run, room: Room, order: list[int], workers: list[Any]) -> None:
+    """The idle servers' CPU with every phone waiting, then the facilitator's steps and the voting."""
+    servers_cpu = lambda: sum(_cpu_seconds(pid) for pid in room.pids)  # noqa: E731
+    cpu, clock = servers_cpu(), time.monotonic()
     await asyncio.sleep(IDLE_SECONDS)
-    run.cores["idle"] = (_cpu_seconds(pid) - cpu) / (time.monotonic() - clock)
-    cpu, clock = _cpu_seconds(pid), time.monotonic()
+    run.cores["idle"] = (servers_cpu() - cpu) / (time.monotonic() - clock)
+    cpu, clock = servers_cpu(), time.monotonic()
     own = [_cpu_seconds(w.pid) for w in workers]
-    run.sent = await facilitator(session, run.code, token, order, every)
+    run.sent = await facilitator(session, run.code, room.token, order, room.every)
     await asyncio.sleep(4)  # the last touchpoint's taps and changes
     seconds = time.monotonic() - clock
-    run.cores["busy"] = (_cpu_seconds(pid) - cpu) / seconds
+    run.cores["busy"] = (servers_cpu() - cpu) / seconds
     run.cores["phones"] = sum(_cpu_seconds(w.pid) - c for w, c in zip(workers, own, strict=True)) / seconds
 
 
@@ -313,33 +350,43 @@ def _diff(final: dict[tuple[int, int], str], stored: Counter[tuple[int, str]]) -
     return sum((sent - stored).values()) + sum((stored - sent).values())
 
 
-def _stored(db: Path, code: str) -> Counter[tuple[int, str]]:
-    with duckdb.connect(str(db), read_only=True) as con:
-        rows = con.execute(
+def _stored(db: str, code: str) -> Counter[tuple[int, str]]:
+    with Store(db) as store, store.cursor() as cur:
+        rows = cur.execute(
             "select i.touchpoint_id, i.raw_value, count(*) from impression i join workshop_session s"
-            " on s.id = i.workshop_session_id where s.code = ? and i.source = 'workshop' group by all",
+            " on s.id = i.workshop_session_id where s.code = ? and i.source = 'workshop'"
+            " group by i.touchpoint_id, i.raw_value",
             [code],
         ).fetchall()
     return Counter({(int(tp), str(answer)): int(n) for tp, answer, n in rows})
 
 
-def once(phones: int, touchpoints: int, every: float, clients: int) -> None:
+def once(args: argparse.Namespace, phones: int, clients: int) -> None:
     folder = Path(tempfile.mkdtemp(prefix="workshop-load-"))
-    db, token = _workspace(folder, touchpoints)
-    process, server = start_server(db, folder / "server.log", {"PYTHONFAULTHANDLER": "1"})  # a crash shows where
+    db = _target(folder, args.db)
+    token = _workspace(db, args.touchpoints)
+    started = [
+        start_server(db, folder / f"server{n}.log", {"PYTHONFAULTHANDLER": "1"})  # a crash shows where
+        for n in range(args.servers)
+    ]
+    processes = [process for process, _ in started]
+    room = Room([s.url for _, s in started], [p.pid for p in processes], token, phones, args.every, clients)
     try:
-        run = asyncio.run(run_room(server.url, process.pid, token, phones, every, clients))
-        rss = _peak_rss_mb(process.pid)
+        run = asyncio.run(run_room(room))
+        rss = max(_peak_rss_mb(p.pid) for p in processes)
     finally:
-        if process.poll() is not None:  # died under the load: say how, and where its log is
-            print(f"the server exited with {process.returncode} during the run; its log: {folder / 'server.log'}")
-        stop_server(process)
+        for n, process in enumerate(processes):
+            if process.poll() is not None:  # died under the load: say how, and where its log is
+                print(f"server {n} exited with {process.returncode} during the run; its log: {folder}/server{n}.log")
+            stop_server(process)
     taps = sorted(t for crowd in run.crowds for t in crowd[0])
     reached = [when - run.sent[tp] for crowd in run.crowds for tp, when in crowd[1] if tp in run.sent]
     final = {key: answer for crowd in run.crowds for key, answer in crowd[2].items()}
     failures = sum((crowd[3] for crowd in run.crowds), Counter())
     print(
-        f"{phones} phones ({clients} client processes), {touchpoints} touchpoints, next every {every:g} s: "
+        f"{phones} phones ({clients} client processes, {args.servers} server(s)"
+        f"), {args.touchpoints} touchpoints,"
+        f" next every {args.every:g} s: "
         f"tap to confirm median {statistics.median(taps) * 1000:.0f} ms, p95 {_pct(taps, 95) * 1000:.0f} ms "
         f"({len(taps)} taps); next reaches phones p95 {_pct(reached, 95):.2f} s "
         f"(median {statistics.median(reached):.2f} s, {len(reached)} arrivals); "
@@ -358,12 +405,16 @@ def main() -> None:
     parser.add_argument("--touchpoints", type=int, default=6)
     parser.add_argument("--every", type=float, default=5.0, help="seconds between the facilitator's steps")
     parser.add_argument("--clients", type=int, default=0, help="client processes (default: one per 100 phones)")
+    parser.add_argument("--db", metavar="URL", help="a PostgreSQL server: each run on a new database there")
+    parser.add_argument("--servers", type=int, default=1, help="app servers on the one workspace")
     args = parser.parse_args()
+    if args.servers > 1 and not args.db:
+        parser.error("--servers above 1 needs --db: a DuckDB file takes one server")
     print(f"load average before: {os.getloadavg()[0]:.2f}", flush=True)
     for phones in args.phones:
         clients = args.clients or math.ceil(phones / PHONES_PER_CLIENT)
         for _ in range(args.runs):
-            once(phones, args.touchpoints, args.every, clients)
+            once(args, phones, clients)
     print(f"load average after: {os.getloadavg()[0]:.2f}", flush=True)
 
 

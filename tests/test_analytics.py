@@ -115,6 +115,17 @@ def test_filters_narrow_every_question(store: Store, shop: dict[str, int]):
     assert analytics.total_stats(store, Scope(moments=("now_or_never",)))["n"].tolist() == [4]
 
 
+def test_the_date_range_is_the_first_and_last_day_in_scope(store: Store, shop: dict[str, int]):
+    march, april = date(2026, 3, 10), date(2026, 4, 20)
+    assert analytics.date_range(store) == (march, april)
+    assert analytics.date_range(store, Scope(sources=("workshop",))) == (march, march)
+    assert analytics.date_range(store, Scope(group_ids=(shop["tenants"],), start=date(2026, 3, 11))) == (april, april)
+    assert analytics.date_range(store, Scope(channels=("Fax",))) == (None, None)
+    with store.transaction() as cur:
+        cur.execute("update touchpoint set archived_at = current_timestamp where id = ?", [shop["invoice"]])
+    assert analytics.date_range(store, Scope(group_ids=(shop["tenants"],))) == (march, march)
+
+
 def test_period_statistics_put_two_equal_windows_side_by_side(store: Store, shop: dict[str, int]):
     got = analytics.period_stats(
         store, Scope(), current=(date(2026, 4, 1), date(2026, 4, 30)), previous=(date(2026, 3, 2), date(2026, 3, 31))
@@ -140,6 +151,14 @@ def test_comment_search_matches_any_case_and_takes_wildcards_literally(store: St
     assert analytics.comments(store, search="' or 1=1 --")["comment"].tolist() == []
     narrowed = analytics.comments(store, Scope(group_ids=(shop["tenants"],)), search="late")
     assert narrowed[["touchpoint", "stakeholder_group", "score"]].values.tolist() == [["Invoice", "Tenants", -1.0]]
+
+
+def test_the_newest_comments_come_from_the_last_week_and_older_ones_only_when_it_holds_too_few(
+    store: Store, shop: dict[str, int]
+):
+    assert analytics.comments(store, limit=2)["comment"].tolist() == ["late but polite", "100% fine"]
+    everything = analytics.comments(store, limit=3)
+    assert everything["comment"].tolist() == ["late but polite", "100% fine", "Late = again"]
 
 
 def test_the_difference_of_two_means_uses_welchs_interval():

@@ -161,11 +161,14 @@ def period_stats(
 def date_range(store: Store, scope: Scope = EVERYTHING) -> tuple[date | None, date | None]:
     """The first and last day with impressions in scope, or ``(None, None)``."""
     condition, params = scope.condition()
+    # The first and the last day in date order, LIMIT 1 each, not min() and max() over the join:
+    # PostgreSQL then walks the day index from either end and stops at the first row in scope
+    # (0.1 ms against a 60-110 ms scan of the 370,000 days at 10M impressions).
+    day = f"select i.observed_on from impression_daily i join touchpoint t on t.id = i.touchpoint_id where {condition}"  # noqa: S608 scope condition, values bound
     with store.cursor() as cur:
         row = cur.execute(
-            "select min(i.observed_on), max(i.observed_on)"  # noqa: S608 scope condition, values bound
-            f" from impression_daily i join touchpoint t on t.id = i.touchpoint_id where {condition}",
-            params,
+            f"select ({day} order by i.observed_on limit 1), ({day} order by i.observed_on desc limit 1)",
+            [*params, *params],
         ).fetchone()
     assert row is not None
     return row[0], row[1]
@@ -189,20 +192,23 @@ def _like_pattern(search: str) -> str:
 def comments(store: Store, scope: Scope = EVERYTHING, search: str = "", limit: int = 200) -> pd.DataFrame:
     """The newest comments in scope, optionally only those containing ``search`` (any case).
 
-    The newest comments are looked for among the scope's last ``RECENT_DAYS`` first (the table
-    is in date order, so that reads a small part of it); only when that window holds fewer
-    than ``limit`` is the whole scope searched.
+    The newest comments are looked for among the scope's last days first, in the windows of
+    ``RECENT_DAYS`` in turn (the table is in date order, so that reads a small part of it);
+    only when the widest window holds fewer than ``limit`` is the whole scope searched.
     """
     last = scope.end or date_range(store, scope)[1]
     if last is not None:
-        recent = replace(scope, start=max(scope.start or date.min, last - timedelta(days=RECENT_DAYS)))
-        found = _comments(store, recent, search, limit)
-        if len(found) >= limit or recent.start == scope.start:
-            return found
+        for days in RECENT_DAYS:
+            recent = replace(scope, start=max(scope.start or date.min, last - timedelta(days=days)))
+            found = _comments(store, recent, search, limit)
+            if len(found) >= limit or recent.start == scope.start:
+                return found
     return _comments(store, scope, search, limit)
 
 
-RECENT_DAYS = 45
+RECENT_DAYS = (7, 45)
+"""A week first: on PostgreSQL the read grows with the window's comments (71 ms for a week,
+129 ms for 45 days at 10M impressions, against about 20 ms for either on DuckDB)."""
 
 
 def _comments(store: Store, scope: Scope, search: str, limit: int) -> pd.DataFrame:
