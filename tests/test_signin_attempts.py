@@ -6,6 +6,7 @@ audit log says who signed in and out."""
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Literal
@@ -17,7 +18,8 @@ from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
 from dashboard import accounts, web
-from dashboard.store import Store, users
+from dashboard.store import Store, operations, users
+from dashboard.store import pg as pg_store
 from dashboard.web.security import Policy
 from tests import pg
 
@@ -114,6 +116,32 @@ def test_on_postgresql_a_guess_waits_while_another_server_counts_the_same_pair()
     finally:
         pg.drop_database(url)
     assert (waited, outcome) == (True, ["wrong e-mail or password"])
+
+
+@pytest.mark.postgres
+def test_on_postgresql_guesses_waiting_their_turn_hold_no_connection_of_the_pool():
+    url = pg.new_database()
+    try:
+        with Store(url) as store:
+            users.create(store, "ann@example.org", "editor")
+            guessers = [
+                threading.Thread(target=_attempt, args=(store, "ann@example.org", "wrong"), daemon=True)
+                for _ in range(3 * pg_store.POOL_MAX)
+            ]
+            read: list[object] = []
+            with users._ATTEMPTS:  # one sign-in counting while many more arrive
+                for thread in guessers:
+                    thread.start()
+                time.sleep(0.5)
+                reader = threading.Thread(target=lambda: read.append(operations.is_empty(store)), daemon=True)
+                reader.start()
+                reader.join(timeout=5)  # a page's read still gets a connection at once
+                read_while_counting = list(read)
+            for thread in guessers:
+                thread.join(timeout=30)
+    finally:
+        pg.drop_database(url)
+    assert read_while_counting == [True]
 
 
 def test_an_account_without_a_password_costs_one_argon2_check_like_any_other(

@@ -151,9 +151,11 @@ def keep_count(cur: Cursor, impressions: int) -> None:
     cur.execute("update impression_daily_state set total = ? where id = 1", [kept])
 
 
-def take_turns(cur: Cursor, key: str) -> None:
+def take_turns(cur: Cursor, key: str, wait_seconds: int = 5) -> None:
     """Inside a transaction: waits until no other transaction holding ``key`` is open, on every
-    server. PostgreSQL takes an advisory lock on the key's hash, released at commit or rollback;
-    DuckDB has one writing process, whose own lock is enough (nothing to do here)."""
+    server, for at most ``wait_seconds`` (then raises one of ``Error``). PostgreSQL takes an
+    advisory lock on the key's hash, released at commit or rollback; DuckDB has one writing
+    process, whose own lock is enough (nothing to do here)."""
     if name(cur) == "postgres":
+        cur.execute(f"set local lock_timeout = '{int(wait_seconds)}s'")
         cur.execute("select pg_advisory_xact_lock(hashtextextended(?, 0))", [key])

@@ -14,7 +14,7 @@ from functools import cache
 import pandas as pd
 
 from dashboard import access, accounts
-from dashboard.store import Cursor, Store, audit, dialect
+from dashboard.store import Cursor, Error, Store, audit, dialect
 
 
 class UserError(ValueError):
@@ -208,8 +208,11 @@ def sign_in(store: Store, email: str, password: str, address: str) -> int:
         folded = _email(email)
     except UserError:
         raise wrong from None
-    with store.cursor() as cur:
+    # The process lock before a pooled connection, as below: the other order let ten waiting
+    # guesses hold every connection of the pool while the lock's holder waited for one.
+    with _ATTEMPTS, store.cursor() as cur:
         _count_attempt(cur, folded, address)
+    with store.cursor() as cur:
         row = cur.execute(
             "select id, password_hash, role from app_user where email = ? and disabled_at is null", [folded]
         ).fetchone()
@@ -234,31 +237,33 @@ def sign_in(store: Store, email: str, password: str, address: str) -> int:
 def _count_attempt(cur: Cursor, email: str, address: str) -> None:
     """Refuses a locked pair; else records this attempt as failed until it proves right, and
     sweeps attempts older than the window. A small transaction of its own, not a write
-    transaction: nothing a page shows changes."""
+    transaction: nothing a page shows changes. The caller holds ``_ATTEMPTS``."""
     window = int(accounts.LOCKOUT_WINDOW.total_seconds())
-    with _ATTEMPTS:
-        cur.execute("begin")
+    cur.execute("begin")
+    try:
+        # Servers sharing a PostgreSQL database count one pair's guesses in turn too, so two
+        # guesses at once on two servers cannot both see four.
         try:
-            # Servers sharing a PostgreSQL database count one pair's guesses in turn too, so two
-            # guesses at once on two servers cannot both see four.
             dialect.take_turns(cur, f"sign-in {email} {address}")
-            recent = cur.execute(
-                "select count(*) from sign_in_failure where email = ? and address = ?"
-                " and failed_at > current_timestamp::timestamp - ? * interval '1 second'",
-                [email, address, window],
-            ).fetchone()
-            if recent is not None and int(recent[0]) >= accounts.LOCKOUT_FAILURES:
-                minutes = window // 60
-                raise accounts.SignInError(f"too many wrong passwords from here; try again in up to {minutes} minutes")
-            cur.execute("insert into sign_in_failure (email, address) values (?, ?)", [email, address])
-            cur.execute(
-                "delete from sign_in_failure where failed_at < current_timestamp::timestamp - ? * interval '1 second'",
-                [window],
-            )
-            cur.execute("commit")
-        except BaseException:
-            cur.execute("rollback")
-            raise
+        except Error:
+            raise accounts.SignInError("signing in is busy for this account; try again in a moment") from None
+        recent = cur.execute(
+            "select count(*) from sign_in_failure where email = ? and address = ?"
+            " and failed_at > current_timestamp::timestamp - ? * interval '1 second'",
+            [email, address, window],
+        ).fetchone()
+        if recent is not None and int(recent[0]) >= accounts.LOCKOUT_FAILURES:
+            minutes = window // 60
+            raise accounts.SignInError(f"too many wrong passwords from here; try again in up to {minutes} minutes")
+        cur.execute("insert into sign_in_failure (email, address) values (?, ?)", [email, address])
+        cur.execute(
+            "delete from sign_in_failure where failed_at < current_timestamp::timestamp - ? * interval '1 second'",
+            [window],
+        )
+        cur.execute("commit")
+    except BaseException:
+        cur.execute("rollback")
+        raise
 
 
 @cache
