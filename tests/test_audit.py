@@ -45,6 +45,8 @@ from tests.audit_workspace import (
     workspace,
 )
 
+pytestmark = pytest.mark.both_backends
+
 __all__ = ["audit_db", "workspace"]  # the fixtures, imported for pytest to find
 
 
