@@ -49,6 +49,21 @@ def test_a_backup_restores_into_a_new_workspace_with_every_count_equal(
     assert copied_counts(target) == copied_counts(demo_store.target)
 
 
+def test_a_workspace_that_holds_no_impression_yet_backs_up_and_restores(
+    store: Store, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+):
+    small_workspace(store)
+    backup, target = tmp_path / "backup.duckdb", tmp_path / "restored.duckdb"
+    assert (operations.backup(store, backup)["impression"], operations.stored_counts(backup)["touchpoint"]) == (0, 3)
+    assert run(capsys, "restore", str(backup), "--db", str(target)) == (
+        0,
+        f"restored {backup} into {target}: 0 impressions; every table's count matches\n",
+        "",
+    )
+    with Store(target) as restored:
+        assert workspace.counts(restored) == workspace.counts(store)
+
+
 def test_a_backup_never_overwrites_a_file(store: Store, tmp_path: Path):
     existing = tmp_path / "taken.duckdb"
     existing.write_bytes(b"keep me")
