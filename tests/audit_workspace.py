@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pytest
@@ -17,6 +17,7 @@ from dashboard.scales import Scale
 from dashboard.store import Store, cycles, flow, groups, ideas, imports, reports, users, webhooks
 from dashboard.store import workshop as sessions
 from dashboard.touchpoints import TouchpointFields
+from tests import pg
 
 
 @dataclass(frozen=True)
@@ -64,7 +65,14 @@ def _target(store: Store, name: str, team: str, code: str) -> Target:
 def audit_db(tmp_path_factory: pytest.TempPathFactory) -> Workspace:
     """The audit workspace, built once (as the command line would, ``SYSTEM``) and copied per test."""
     path = tmp_path_factory.mktemp("audit") / "audit.duckdb"
-    with Store(path) as store:
+    return _build(path)
+
+
+def _build(target: str | Path) -> Workspace:
+    """Builds the audit workspace in ``target``: a new file, or an empty database (whose ``path``
+    is a stand-in until ``workspace`` gives each test its own)."""
+    path = Path(target) if isinstance(target, Path) else Path("audit.duckdb")
+    with Store(target) as store:
         own = _target(store, "Lettings", "Lettings team", "AAAA")
         other = _target(store, "Repairs", "Repairs team", "BBBB")
         spare = groups.add_group(store, "Spare group")
@@ -81,13 +89,31 @@ def audit_db(tmp_path_factory: pytest.TempPathFactory) -> Workspace:
     return Workspace(path, own, other, spare, rule, people)
 
 
+_PG_BUILT: dict[str, Workspace] = {}
+"""The audit workspace built in this process's PostgreSQL template (its ids, its users)."""
+
+
+def _pg_fill(url: str) -> None:
+    _PG_BUILT["audit"] = _build(url)
+
+
 @pytest.fixture
-def workspace(audit_db: Workspace, tmp_path: Path) -> Iterator[tuple[Store, Workspace]]:
-    """A private copy of the audit workspace, free to write to."""
+def workspace(backend: str, request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[Store, Workspace]]:
+    """A private copy of the audit workspace, free to write to: a file, or a database cloned from
+    a template. Its ``path`` is this test's own (a backup is written beside it)."""
     copy = tmp_path / "audit-copy.duckdb"
-    shutil.copyfile(audit_db.path, copy)
+    if backend == "postgres":
+        url = pg.new_database(pg.template("audit", _pg_fill))
+        try:
+            with Store(url) as opened:
+                yield opened, replace(_PG_BUILT["audit"], path=copy)
+        finally:
+            pg.drop_database(url)
+        return
+    built: Workspace = request.getfixturevalue("audit_db")
+    shutil.copyfile(built.path, copy)
     with Store(copy) as opened:
-        yield opened, audit_db
+        yield opened, replace(built, path=copy)
 
 
 def as_user(store: Store, user_id: int) -> access.Principal:
@@ -96,10 +122,14 @@ def as_user(store: Store, user_id: int) -> access.Principal:
 
 
 def snapshot(store: Store) -> dict[str, object]:
-    """Every table's row count and a checksum of its rows: equal snapshots, unchanged workspace."""
+    """Every table's rows, in a fixed order: equal snapshots, unchanged workspace. (The audit
+    workspace is small; reading it whole is quicker than any checksum both databases share.)"""
     with store.cursor() as cur:
-        names = [str(n) for (n,) in cur.execute("select table_name from duckdb_tables() order by 1").fetchall()]
-        return {n: cur.execute(f'select count(*), coalesce(sum(hash(t)), 0) from "{n}" t').fetchone() for n in names}
+        names = cur.execute(
+            "select table_name from information_schema.tables where table_schema = current_schema()"
+            " and table_type = 'BASE TABLE' order by 1"
+        ).fetchall()
+        return {str(n): sorted(map(repr, cur.execute(f'select * from "{n}"').fetchall())) for (n,) in names}
 
 
 def audit_rows(store: Store, after: int = 0) -> list[tuple[str, str, str, int | None]]:

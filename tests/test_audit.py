@@ -45,6 +45,8 @@ from tests.audit_workspace import (
     workspace,
 )
 
+pytestmark = pytest.mark.both_backends
+
 __all__ = ["audit_db", "workspace"]  # the fixtures, imported for pytest to find
 
 
@@ -201,7 +203,7 @@ WRITES = [
         lambda s, t, w: webhooks.add(s, "new-form", "typeform", t.name, None, None),
     ),
     Write("remove a webhook", "settings", "admin", "", lambda s, t, w: webhooks.remove(s, "repairs-form")),
-    Write("back up", "backup", "admin", "", lambda s, t, w: operations.backup(s, s.path.with_name("backup.duckdb"))),
+    Write("back up", "backup", "admin", "", lambda s, t, w: operations.backup(s, w.path.with_name("backup.duckdb"))),
     Write(
         "start a workshop",
         "workshop",

@@ -8,8 +8,10 @@ from pathlib import Path
 import pytest
 
 from dashboard import cli
-from dashboard.store import Store, operations, workspace
+from dashboard.store import Store, copy, operations, workspace
 from tests.survey_files import small_workspace
+
+pytestmark = pytest.mark.both_backends
 
 
 def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
@@ -18,20 +20,48 @@ def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
     return code, out, err
 
 
-def test_a_backup_restores_into_a_new_file_with_every_count_equal(
-    demo_db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+@pytest.fixture
+def target(store: Store, tmp_path: Path) -> str:
+    """A workspace to restore into that nothing here holds open: a file not made yet on DuckDB
+    (a restore replaces the file), the store's own empty database on PostgreSQL."""
+    return store.target if store.is_postgres else str(tmp_path / "new" / "restored.duckdb")
+
+
+def copied_counts(target: str) -> dict[str, int]:
+    """Every table's count but those each workspace keeps for itself (its migrations, its version)."""
+    with Store(target) as store:
+        return {t: n for t, n in operations.table_counts(store).items() if t not in copy.NOT_COPIED}
+
+
+def test_a_backup_restores_into_a_new_workspace_with_every_count_equal(
+    demo_store: Store, target: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ):
-    backup, target = tmp_path / "backup.duckdb", tmp_path / "new" / "restored.duckdb"
-    code, out, err = run(capsys, "backup", str(backup), "--db", str(demo_db))
+    backup = tmp_path / "backup.duckdb"
+    code, out, err = run(capsys, "backup", str(backup), "--db", demo_store.target)
     assert (code, err) == (0, "")
     assert out == f"backup written to {backup}: 6,000 impressions, {len(operations.stored_counts(backup))} tables\n"
-    code, out, err = run(capsys, "restore", str(backup), "--db", str(target))
+    code, out, err = run(capsys, "restore", str(backup), "--db", target)
     assert (code, err, out) == (
         0,
         "",
         f"restored {backup} into {target}: 6,000 impressions; every table's count matches\n",
     )
-    assert operations.stored_counts(target) == operations.stored_counts(demo_db)
+    assert copied_counts(target) == copied_counts(demo_store.target)
+
+
+def test_a_workspace_that_holds_no_impression_yet_backs_up_and_restores(
+    store: Store, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+):
+    small_workspace(store)
+    backup, target = tmp_path / "backup.duckdb", tmp_path / "restored.duckdb"
+    assert (operations.backup(store, backup)["impression"], operations.stored_counts(backup)["touchpoint"]) == (0, 3)
+    assert run(capsys, "restore", str(backup), "--db", str(target)) == (
+        0,
+        f"restored {backup} into {target}: 0 impressions; every table's count matches\n",
+        "",
+    )
+    with Store(target) as restored:
+        assert workspace.counts(restored) == workspace.counts(store)
 
 
 def test_a_backup_never_overwrites_a_file(store: Store, tmp_path: Path):
@@ -43,18 +73,17 @@ def test_a_backup_never_overwrites_a_file(store: Store, tmp_path: Path):
 
 
 def test_a_restore_refuses_to_overwrite_a_workspace_with_data_unless_forced(
-    demo_db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    demo_store: Store, target: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ):
-    backup, target = tmp_path / "backup.duckdb", tmp_path / "busy.duckdb"
-    with Store(demo_db) as store:
-        operations.backup(store, backup)
+    backup = tmp_path / "backup.duckdb"
+    operations.backup(demo_store, backup)
     with Store(target) as store:
         small_workspace(store)
-    code, out, err = run(capsys, "restore", str(backup), "--db", str(target))
+    code, out, err = run(capsys, "restore", str(backup), "--db", target)
     assert (code, out, err) == (1, "", f"error: {target} holds a workspace with data; add --force to overwrite it\n")
     with Store(target) as store:
         assert workspace.counts(store)["cycles"] == 2
-    code, out, err = run(capsys, "restore", str(backup), "--db", str(target), "--force")
+    code, out, err = run(capsys, "restore", str(backup), "--db", target, "--force")
     assert (code, err) == (0, "")
     with Store(target) as store:
         assert workspace.counts(store)["impressions"] == 6_000

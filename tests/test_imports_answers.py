@@ -15,6 +15,8 @@ from dashboard.imports import answers, pipeline
 from dashboard.imports.answers import ScaleFit, detect_scale
 from dashboard.scales import AGREEMENT, COMMON_SCALES, QUALITY, SATISFACTION, Scale
 
+pytestmark = pytest.mark.both_backends
+
 CLINIC = pipeline.Context(1, "Clinic", {"Reception": 1, "Waiting room": 2, "Payment": 3})
 """A workspace as an import sees it: no database is needed to prepare a preview."""
 ALL_SCALES = [*answers.NUMERIC_SCALES, *answers.LABEL_SCALES]

@@ -18,7 +18,10 @@ from dashboard.imports import pipeline
 from dashboard.scales import Scale
 from dashboard.store import Store, cycles, groups, imports, workspace
 from dashboard.touchpoints import TouchpointFields
+from tests.cli_db import cli_db
 from tests.survey_files import csv_bytes, small_workspace
+
+pytestmark = pytest.mark.both_backends
 
 FAMILY_SURVEY = csv_bytes(
     [
@@ -110,21 +113,20 @@ def test_groups_are_not_created_when_the_import_fails_half_way(
 
 
 @pytest.fixture
-def db(tmp_path: Path) -> Path:
-    """A workspace file holding the small "Repair job" cycle, closed so the CLI can open it."""
-    path = tmp_path / "cli.duckdb"
-    with Store(path) as store:
-        small_workspace(store)
-    return path
+def db(store: Store) -> str:
+    """The workspace holding the small "Repair job" cycle, as ``--db`` names it."""
+    target = cli_db(store)
+    small_workspace(store)
+    return target
 
 
-def run(capsys: pytest.CaptureFixture[str], db: Path, path: Path, *args: str) -> tuple[int, str, str]:
+def run(capsys: pytest.CaptureFixture[str], db: str, path: Path, *args: str) -> tuple[int, str, str]:
     code = cli.main(["survey", "import", str(path), "--cycle", "Repair job", "--db", str(db), *args])
     out, err = capsys.readouterr()
     return code, out, err
 
 
-def test_the_command_line_names_the_groups_it_created(db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]):
+def test_the_command_line_names_the_groups_it_created(db: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]):
     survey = tmp_path / "family.csv"
     survey.write_bytes(FAMILY_SURVEY)
     code, out, err = run(capsys, db, survey, "--json")
@@ -133,7 +135,7 @@ def test_the_command_line_names_the_groups_it_created(db: Path, tmp_path: Path, 
 
 
 def test_strict_mode_refuses_a_file_that_would_create_groups_and_writes_nothing(
-    db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    db: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ):
     survey = tmp_path / "family.csv"
     survey.write_bytes(FAMILY_SURVEY)
@@ -147,7 +149,7 @@ def test_strict_mode_refuses_a_file_that_would_create_groups_and_writes_nothing(
 
 
 def test_the_command_line_maps_new_groups_to_a_group_or_to_none(
-    db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    db: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ):
     survey = tmp_path / "family.csv"
     survey.write_bytes(FAMILY_SURVEY)
@@ -170,7 +172,7 @@ def month(day: int, answers: list[str]) -> bytes:
 
 
 def test_a_file_whose_answers_do_not_settle_the_scale_is_refused_until_scale_says_which(
-    db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    db: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ):
     survey = tmp_path / "september.csv"
     survey.write_bytes(month(9, ["0", "2"]))
@@ -184,7 +186,7 @@ def test_a_file_whose_answers_do_not_settle_the_scale_is_refused_until_scale_say
 
 
 def test_next_months_export_of_the_same_survey_imports_with_the_scale_confirmed_before(
-    db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    db: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ):
     september, october, other = tmp_path / "september.csv", tmp_path / "october.csv", tmp_path / "other.csv"
     september.write_bytes(month(9, ["0", "2"]))

@@ -15,6 +15,7 @@ from dashboard import cli, maps
 from dashboard.imports import reading
 from dashboard.imports.reading import SurveyError, read_table
 from dashboard.store import Store
+from tests.cli_db import cli_db
 from tests.hostile_files import (
     MAP_HEADER,
     MAP_ROWS,
@@ -25,6 +26,8 @@ from tests.hostile_files import (
     sheet_bomb,
 )
 from tests.survey_files import entity_expansion, xlsx_bytes
+
+pytestmark = pytest.mark.both_backends
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -196,11 +199,11 @@ def test_a_600000_row_csv_map_file_is_refused_by_the_row_limit_without_parsing_i
 
 
 def test_the_map_command_reports_a_refused_file_on_one_line_and_exits_non_zero(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    store: Store, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ):
     bomb = tmp_path / "bomb.xlsx"
     bomb.write_bytes(sheet_bomb(map_workbook(), 2_048))
-    code = cli.main(["map", "import", str(bomb), "--db", str(tmp_path / "w.duckdb")])
+    code = cli.main(["map", "import", str(bomb), "--db", cli_db(store)])
     out, err = capsys.readouterr()
     assert (code, out) == (1, "")
     assert err == (
@@ -240,7 +243,7 @@ def test_the_map_page_shows_why_a_bomb_was_refused_and_writes_nothing(store: Sto
     from dashboard.store import cycles as store_cycles
 
     store_cycles.create_cycle(store, "First visit")  # the import section shows once a cycle exists
-    monkeypatch.setenv(DB_ENV_VAR, str(store.path))
+    monkeypatch.setenv(DB_ENV_VAR, store.target)
     version = store.data_version()
     at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=60).run()
     at.switch_page("pages/map.py").run()

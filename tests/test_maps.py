@@ -13,6 +13,9 @@ from dashboard.charts import map as map_charts
 from dashboard.store import Store, cycle_stats, cycles, groups, ideas, map_files, workspace
 from dashboard.store.impressions import record_impressions
 from dashboard.touchpoints import TouchpointFields
+from tests.cli_db import cli_db
+
+pytestmark = pytest.mark.both_backends
 
 HEADER = "service_cycle,touchpoint,moment,channel,owner\n"
 
@@ -173,17 +176,16 @@ def test_an_idea_is_voted_adopted_and_made_the_standard(store: Store, cycle: int
 
 @pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
 def test_export_then_import_into_an_empty_workspace_reproduces_the_same_map(
-    demo_store: Store, tmp_path: Path, suffix: str
+    demo_store: Store, store: Store, suffix: str
 ):
     data = maps.export_bytes(demo_store, "map" + suffix)
-    with Store(tmp_path / "empty.duckdb") as empty:
-        changes = maps.import_map(empty, "map" + suffix, data)
-        assert map_files.map_rows(empty).equals(map_files.map_rows(demo_store))
-        assert changes == [
-            "new service cycle “Annual service renewal” with 7 touchpoints",
-            "new service cycle “New installation” with 11 touchpoints",
-            "new service cycle “Repair job” with 9 touchpoints",
-        ]
+    changes = maps.import_map(store, "map" + suffix, data)
+    assert map_files.map_rows(store).equals(map_files.map_rows(demo_store))
+    assert changes == [
+        "new service cycle “Annual service renewal” with 7 touchpoints",
+        "new service cycle “New installation” with 11 touchpoints",
+        "new service cycle “Repair job” with 9 touchpoints",
+    ]
 
 
 def test_exported_cells_that_look_like_formulas_are_escaped_and_read_back(store: Store):
@@ -358,26 +360,24 @@ def test_the_chain_verdict_warns_where_it_breaks_and_names_the_touchpoint_furthe
 
 
 def test_the_command_line_exports_one_cycle_and_imports_it_into_another_workspace(
-    demo_db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    demo_store: Store, store: Store, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ):
     from dashboard import cli
 
-    copy = tmp_path / "demo.duckdb"
-    copy.write_bytes(demo_db.read_bytes())
     file = tmp_path / "repair.xlsx"
-    assert cli.main(["map", "export", "--cycle", "repair job", str(file), "--db", str(copy)]) == 0
-    assert cli.main(["map", "import", str(file), "--db", str(tmp_path / "new.duckdb")]) == 0
+    assert cli.main(["map", "export", "--cycle", "repair job", str(file), "--db", cli_db(demo_store)]) == 0
+    assert cli.main(["map", "import", str(file), "--db", cli_db(store)]) == 0
     assert capsys.readouterr().out.splitlines()[-1] == "  new service cycle “Repair job” with 9 touchpoints"
 
 
 def test_the_command_line_refuses_a_bad_map_file_in_one_line_and_a_non_zero_exit(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    store: Store, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ):
     from dashboard import cli
 
     file = tmp_path / "bad.csv"
     file.write_text(HEADER + "Renewal,Letter,Someday,Post,\n")
-    assert cli.main(["map", "import", str(file), "--db", str(tmp_path / "new.duckdb")]) == 1
+    assert cli.main(["map", "import", str(file), "--db", cli_db(store)]) == 1
     err = capsys.readouterr().err
     assert err.count("\n") == 1
     assert err.startswith("error: the map file was not imported, nothing was written: row 2: unknown moment “Someday”")

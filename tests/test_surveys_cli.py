@@ -9,7 +9,10 @@ import pytest
 
 from dashboard import cli
 from dashboard.store import Store, workspace
+from tests.cli_db import cli_db
 from tests.survey_files import HEADER, csv_bytes, entity_expansion, small_workspace, zip_bomb
+
+pytestmark = pytest.mark.both_backends
 
 GOOD = csv_bytes(
     ["2026-09-01,Repair job,Front desk,Homeowners,5,,", "2026-09-02,,Repair,,1,,", "2026-09-02,,Repair,,x,,"]
@@ -17,12 +20,11 @@ GOOD = csv_bytes(
 
 
 @pytest.fixture
-def db(tmp_path: Path) -> Path:
-    """A workspace file holding the small "Repair job" cycle, closed so the CLI can open it."""
-    path = tmp_path / "cli.duckdb"
-    with Store(path) as store:
-        small_workspace(store)
-    return path
+def db(store: Store) -> str:
+    """The workspace holding the small "Repair job" cycle, as ``--db`` names it."""
+    target = cli_db(store)
+    small_workspace(store)
+    return target
 
 
 def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
@@ -31,12 +33,12 @@ def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
     return code, out, err
 
 
-def impressions_in(db: Path) -> int:
+def impressions_in(db: str) -> int:
     with Store(db) as store:
         return workspace.counts(store)["impressions"]
 
 
-def test_an_import_commits_and_reports_as_json(db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]):
+def test_an_import_commits_and_reports_as_json(db: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]):
     survey = tmp_path / "september.csv"
     survey.write_bytes(GOOD)
     code, out, err = run(capsys, "survey", "import", str(survey), "--cycle", "repair job", "--db", str(db), "--json")
@@ -55,7 +57,7 @@ def test_an_import_commits_and_reports_as_json(db: Path, tmp_path: Path, capsys:
     assert impressions_in(db) == 2
 
 
-def test_stats_prints_totals_and_per_touchpoint_figures(db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]):
+def test_stats_prints_totals_and_per_touchpoint_figures(db: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]):
     survey = tmp_path / "september.csv"
     survey.write_bytes(GOOD)
     run(capsys, "survey", "import", str(survey), "--cycle", "Repair job", "--db", str(db))
@@ -122,7 +124,7 @@ def test_stats_prints_totals_and_per_touchpoint_figures(db: Path, tmp_path: Path
     ],
 )
 def test_bad_input_exits_non_zero_with_one_line_and_writes_nothing(
-    db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], data: bytes, name: str, extra: list[str], reason: str
+    db: str, tmp_path: Path, capsys: pytest.CaptureFixture[str], data: bytes, name: str, extra: list[str], reason: str
 ):
     survey = tmp_path / name
     survey.write_bytes(data)
@@ -133,9 +135,7 @@ def test_bad_input_exits_non_zero_with_one_line_and_writes_nothing(
     assert impressions_in(db) == 0
 
 
-def test_a_file_imported_before_is_refused_the_second_time(
-    db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
-):
+def test_a_file_imported_before_is_refused_the_second_time(db: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]):
     survey = tmp_path / "september.csv"
     survey.write_bytes(GOOD)
     assert run(capsys, "survey", "import", str(survey), "--cycle", "Repair job", "--db", str(db))[0] == 0
@@ -147,7 +147,7 @@ def test_a_file_imported_before_is_refused_the_second_time(
 
 
 def test_an_unknown_cycle_and_a_missing_file_are_one_line_errors(
-    db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    db: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ):
     survey = tmp_path / "september.csv"
     survey.write_bytes(GOOD)

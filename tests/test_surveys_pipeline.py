@@ -16,6 +16,8 @@ from dashboard.store import Store, cycles, imports, workspace
 from dashboard.store.impressions import insert_impressions
 from tests.survey_files import csv_bytes, long_rows_xlsx, small_workspace
 
+pytestmark = pytest.mark.both_backends
+
 
 @pytest.fixture
 def repair(store: Store) -> dict[str, int]:

@@ -21,6 +21,7 @@ from dashboard.imports.reading import SurveyError
 from dashboard.scales import SATISFACTION, Scale
 from dashboard.store import Store, cycles, groups, imports
 from dashboard.touchpoints import TouchpointFields
+from tests.cli_db import cli_db
 from tests.survey_files import xlsx_bytes
 from tests.test_survey_formats import (
     QUALTRICS_ANSWERS,
@@ -30,6 +31,8 @@ from tests.test_survey_formats import (
     qualtrics_export,
     surveymonkey_meta,
 )
+
+pytestmark = pytest.mark.both_backends
 
 
 @pytest.fixture
@@ -260,19 +263,19 @@ def test_labels_no_known_scale_holds_are_ordered_by_the_person(clinic: Store):
         preview_of(clinic, csv_of(raw), "sheet.csv", pipeline.Options(label_order=("Ugh", "Wow")))
 
 
-def clinic_file(tmp_path: Path) -> Path:
-    path = tmp_path / "cli.duckdb"
-    with Store(path) as store:
-        cycle = cycles.create_cycle(store, "Clinic")
-        for name in TOUCHPOINTS:
-            cycles.add_touchpoint(store, cycle, TouchpointFields(name, "keep_or_lose"))
-    return path
+@pytest.fixture
+def db(store: Store) -> str:
+    """The cycle "Clinic" with the format tests' touchpoints (no groups), as ``--db`` names it."""
+    target = cli_db(store)
+    cycle = cycles.create_cycle(store, "Clinic")
+    for name in TOUCHPOINTS:
+        cycles.add_touchpoint(store, cycle, TouchpointFields(name, "keep_or_lose"))
+    return target
 
 
 def test_the_command_line_imports_a_wide_export_choosing_the_layout_itself(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    db: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ):
-    db = clinic_file(tmp_path)
     survey = tmp_path / "forms.xlsx"
     survey.write_bytes(xlsx_of(MS_FORMS))
     code = cli.main(["survey", "import", str(survey), "--cycle", "clinic", "--db", str(db), "--json"])
@@ -286,9 +289,8 @@ def test_the_command_line_imports_a_wide_export_choosing_the_layout_itself(
 
 
 def test_the_command_line_applies_a_mapping_remembered_from_the_page(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    db: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ):
-    db = clinic_file(tmp_path)
     with Store(db) as store:
         imported(store, csv_of(corrected_export(9)), "september.csv", pipeline.Options(overrides=((1, "Reception"),)))
     survey = tmp_path / "october.csv"
@@ -300,9 +302,8 @@ def test_the_command_line_applies_a_mapping_remembered_from_the_page(
 
 
 def test_the_command_line_refuses_a_wide_export_naming_no_touchpoint_in_one_line(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    db: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ):
-    db = clinic_file(tmp_path)
     survey = tmp_path / "other.csv"
     survey.write_bytes(b"Date,Desk,Hall\n2026-09-01,5,4\n2026-09-02,3,1\n")
     code = cli.main(["survey", "import", str(survey), "--cycle", "Clinic", "--db", str(db)])

@@ -11,6 +11,8 @@ from dashboard import access, domain
 from dashboard.store import Store, cycles, groups, tokens, users
 from dashboard.touchpoints import TouchpointFields
 
+pytestmark = pytest.mark.both_backends
+
 MOMENT = domain.MOMENT_KEYS[0]
 
 

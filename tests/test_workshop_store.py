@@ -17,6 +17,8 @@ from dashboard.store import workshop as sql
 from dashboard.store.workshop import group_commit, votes
 from dashboard.touchpoints import TouchpointFields
 
+pytestmark = pytest.mark.both_backends
+
 ROOM = 300
 
 

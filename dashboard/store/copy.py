@@ -162,7 +162,9 @@ def _set_sequences(cur: Cursor) -> None:
     for sequence, columns in SEQUENCES.items():
         maxima = [f'(select max("{c}") from "{t}")' for t, c in (col.split(".") for col in columns)]  # noqa: S608 SEQUENCES
         [(value,)] = cur.execute(f"select greatest({', '.join(maxima)})").fetchall()
-        if value is not None:  # a literal name: PostgreSQL's setval takes a regclass, DuckDB knows no such type
+        # The roll-up's seeded last id is 0 before any impression: nothing handed out, and both
+        # databases refuse setval below a sequence's start of 1.
+        if value is not None and value > 0:  # a literal name: setval takes a regclass in PostgreSQL only
             cur.execute(f"select setval('{sequence}', ?)", [int(value)])
 
 
