@@ -2,7 +2,9 @@
 workspace, through the store's public write functions.
 
 ``python -m tests.rollup_writer TARGET KIND SEED ROUNDS CYCLE TOUCHPOINT_ID...``: KIND ``record``
-records impressions (some with comments); ``import`` imports tiny surveys and undoes every other one.
+records impressions (some with comments); ``import`` imports tiny surveys and undoes every other one;
+``vote`` joins workshop session CYCLE and votes on its open touchpoint: a new vote, changed votes
+and every fourth round a withdrawal, ending on a "5".
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import pandas as pd
 from dashboard.imports import pipeline
 from dashboard.scales import Scale
 from dashboard.store import Store, imports, impressions
+from dashboard.store import workshop as sessions
 
 
 def _record(store: Store, seed: int, rounds: int, touchpoints: list[int]) -> None:
@@ -48,11 +51,21 @@ def _import(store: Store, seed: int, rounds: int, cycle: str, names: list[str]) 
             imports.undo(store, batch)
 
 
+def _vote(store: Store, seed: int, rounds: int, session_id: int, touchpoint_id: int) -> None:
+    participant = sessions.join(store, session_id, f"writer-{seed}", f"Writer {seed}")
+    for i in range(rounds):
+        value = None if i % 4 == 3 else 1 + i % 5
+        score = None if value is None else (value - 3) / 2
+        sessions.record_vote(store, participant.id, touchpoint_id, None if value is None else str(value), score)
+
+
 def main(argv: list[str]) -> None:
     target, kind, seed, rounds, cycle, *rest = argv
     with Store(target) as store:
         if kind == "record":
             _record(store, int(seed), int(rounds), [int(t) for t in rest])
+        elif kind == "vote":
+            _vote(store, int(seed), int(rounds), int(cycle), int(rest[0]))
         else:
             _import(store, int(seed), int(rounds), cycle, rest)
 

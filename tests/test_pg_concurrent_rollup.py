@@ -14,6 +14,7 @@ import pandas as pd
 import pytest
 
 from dashboard.store import Store, cycles
+from dashboard.store import workshop as sessions
 from dashboard.touchpoints import TouchpointFields
 from tests import pg, rollup_writer
 
@@ -51,9 +52,18 @@ def pg_store() -> Iterator[Store]:
         pg.drop_database(url)
 
 
-def _touchpoints(store: Store) -> list[int]:
+def _writers(store: Store) -> list[list[str]]:
+    """The writers' arguments: three recorders, an importer, and a workshop voter (see rollup_writer)."""
     cycle = cycles.create_cycle(store, CYCLE)
-    return [cycles.add_touchpoint(store, cycle, TouchpointFields(name, "keep_or_lose")) for name in NAMES]
+    touchpoints = [cycles.add_touchpoint(store, cycle, TouchpointFields(name, "keep_or_lose")) for name in NAMES]
+    session = sessions.create_session(store, cycle, touchpoints, "1-5", iter(["ABCD"]).__next__)
+    sessions.set_open(store, session.id, True)  # the first touchpoint, open for votes
+    ids = [str(t) for t in touchpoints]
+    return [
+        *([store.target, "record", str(seed), str(ROUNDS), CYCLE, *ids] for seed in (1, 2, 3)),
+        [store.target, "import", "4", str(ROUNDS), CYCLE, *NAMES],
+        [store.target, "vote", "5", str(ROUNDS), str(session.id), ids[0]],
+    ]
 
 
 def _frame(store: Store, sql: str, keys: list[str]) -> pd.DataFrame:
@@ -89,29 +99,23 @@ def assert_rollup_exact(store: Store) -> None:
 
 def assert_written(store: Store) -> None:
     """Every writer's rows arrived: recorders 1, 2, 3 wrote 50, 51 and 49 rows (every other first
-    row commented); 13 of the 25 two-row imports (one commented row each) were kept."""
+    row commented); 13 of the 25 two-row imports (one commented row each) were kept; the voter's
+    one vote stands."""
     with store.cursor() as cur:
-        counts = cur.execute("select count(*), count(response_id), count(import_id) from impression").fetchall()
-    assert [tuple(map(int, row)) for row in counts] == [(150 + 26, 36 + 13, 26)]
+        counts = cur.execute(
+            "select count(*), count(response_id), count(import_id), string_agg(raw_value, ',') filter"
+            " (where source = 'workshop') from impression"
+        ).fetchall()
+    assert [(int(a), int(b), int(c), d) for a, b, c, d in counts] == [(150 + 26 + 1, 36 + 13, 26, "5")]
 
 
 def _plain(value: object) -> object:
     return None if value is None else int(str(value))
 
 
-def _writers(target: str, touchpoints: list[int]) -> list[list[str]]:
-    ids = [str(t) for t in touchpoints]
-    return [
-        [target, "record", "1", str(ROUNDS), CYCLE, *ids],
-        [target, "record", "2", str(ROUNDS), CYCLE, *ids],
-        [target, "record", "3", str(ROUNDS), CYCLE, *ids],
-        [target, "import", "4", str(ROUNDS), CYCLE, *NAMES],
-    ]
-
-
 @pytest.mark.postgres
 def test_writer_processes_at_once_leave_every_rollup_equal_to_a_recount_of_the_impressions(pg_store: Store) -> None:
-    writers = _writers(pg_store.target, _touchpoints(pg_store))
+    writers = _writers(pg_store)
     running = [
         subprocess.Popen([sys.executable, "-m", "tests.rollup_writer", *args], stderr=subprocess.PIPE, text=True)
         for args in writers
@@ -124,7 +128,7 @@ def test_writer_processes_at_once_leave_every_rollup_equal_to_a_recount_of_the_i
 
 def test_writer_threads_on_one_duckdb_file_leave_every_rollup_equal_to_a_recount(tmp_path: Path) -> None:
     with Store(tmp_path / "w.duckdb") as store:
-        writers = _writers(store.target, _touchpoints(store))
+        writers = _writers(store)
         with ThreadPoolExecutor(len(writers)) as pool:
             for done in [pool.submit(rollup_writer.main, args) for args in writers]:
                 done.result()
