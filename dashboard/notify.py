@@ -29,6 +29,8 @@ from dashboard.store import listen
 DEFERRED_WAKES_PER_SECOND = 500
 """Phones a deferred wake (ideas changing) wakes per second, ``WAKE_STEP`` at a time: 1,000
 phones woken at once kept the server too busy to confirm taps for most of a second."""
+MAX_HEARD_WAKE_SECONDS = 10.0
+"""The longest wake delay taken from another server's notice (this app sends a second or less)."""
 WAKE_STEP = 25
 
 
@@ -86,7 +88,12 @@ class LocalNotifier:
         kind, _, rest = notice.partition(":")
         if kind == "bump":
             session, _, wake = rest.partition(":")
-            self.bump_here(int(session), float(wake))
+            delay = float(wake)
+            # Any user of the database may send a notice: a delay that is no number of seconds
+            # this app sends (nan, inf, a huge one) would stop that session's deferred wakes.
+            if not 0 <= delay <= MAX_HEARD_WAKE_SECONDS:
+                raise ValueError(f"a wake delay out of range: {wake!r}")
+            self.bump_here(int(session), delay)
         elif kind == "marks":
             ids = [int(found) for found in rest.split(",")]
             for room in list(self._rooms):

@@ -160,6 +160,20 @@ def test_a_missed_notice_is_made_up_by_the_poll_within_two_seconds(store: Store,
 
 
 @needs_pg
+def test_a_hostile_notice_neither_pins_the_version_nor_stops_it_following(store: Store, url: str):
+    before = store.data_version()
+    with psycopg.connect(url, autocommit=True) as other:  # any user of the database may NOTIFY
+        other.execute("select pg_notify('dashboard_data', '99999999999')")
+        other.execute("select pg_notify('dashboard_data', '\u00b2')")
+        other.execute("select pg_notify('dashboard_room', 'elsewhere:bump:1:1e12')")
+    time.sleep(0.5)
+    assert store.data_version() == before
+    with Store(url) as writer:  # another server's write still arrives
+        cycles.create_cycle(writer, "After the noise")
+    _within(2.0, lambda: store.data_version() == before + 1)
+
+
+@needs_pg
 def test_connections_cut_by_the_server_are_replaced_without_an_error(store: Store, url: str):
     cycles.create_cycle(store, "Before")
     with psycopg.connect(url, autocommit=True) as admin:  # as a server restart would

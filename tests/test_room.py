@@ -321,7 +321,7 @@ def test_a_bump_here_is_relayed_to_the_other_servers_and_their_notices_bump_here
     assert (notifier.version(7), sent) == (before + 1, [])
     notifier.bump(7, 1.0)
     assert (notifier.version(7), sent) == (before + 2, ["bump:7:1.0"])
-    for unreadable in ("gossip:1", "bump:seven:0", "marks:1,x"):
+    for unreadable in ("gossip:1", "bump:seven:0", "marks:1,x", "bump:7:inf", "bump:7:nan", "bump:7:1e12", "bump:7:-1"):
         with pytest.raises(ValueError):
             notifier.heard(unreadable)
     assert notifier.version(7) == before + 2

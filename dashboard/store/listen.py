@@ -38,6 +38,8 @@ ORIGIN = secrets.token_hex(6)
 PER_NOTICE = 300
 """Ids a notice names at most: 300 of up to 19 digits stay below the 8,000 bytes PostgreSQL
 allows a payload."""
+CONNECT_SECONDS = 5
+"""How long a listening or sending connection waits for the database before trying again."""
 _WAKE_SECONDS = 0.2
 """How long one wait for notices lasts: bounds how long closing the last Store waits."""
 
@@ -66,7 +68,7 @@ class Watch:
 
     def start(self) -> None:
         """Reads the version once (so the first Store starts current), then keeps it current."""
-        with psycopg.connect(self.url, autocommit=True, options=self.options) as conn:
+        with psycopg.connect(self.url, autocommit=True, options=self.options, connect_timeout=CONNECT_SECONDS) as conn:
             self.saw(_read(conn))
         self._thread.start()
 
@@ -97,7 +99,9 @@ class Watch:
                 batch.append(self._outbox.get())
             for _ in range(2):
                 try:
-                    conn = conn or psycopg.connect(self.url, autocommit=True, options=self.options)
+                    conn = conn or psycopg.connect(
+                        self.url, autocommit=True, options=self.options, connect_timeout=CONNECT_SECONDS
+                    )
                     conn.execute("select pg_notify(%s, p) from unnest(%s::text[]) p", [ROOM_CHANNEL, batch])
                     break
                 except psycopg.Error:
@@ -109,11 +113,16 @@ class Watch:
     def _run(self) -> None:
         while not self._stop.is_set():
             try:
-                with psycopg.connect(self.url, autocommit=True, options=self.options) as conn:
+                with psycopg.connect(
+                    self.url, autocommit=True, options=self.options, connect_timeout=CONNECT_SECONDS
+                ) as conn:
                     conn.execute(f"listen {CHANNEL}; listen {ROOM_CHANNEL}")
                     self._follow(conn)
             except psycopg.Error:
                 self._stop.wait(POLL_SECONDS)  # the database is away: try again shortly
+            except Exception:  # never let the thread that keeps the data version die
+                log.exception("following the other servers' writes failed; starting again")
+                self._stop.wait(POLL_SECONDS)
 
     def _follow(self, conn: psycopg.Connection[Any]) -> None:
         polled = 0.0
@@ -121,11 +130,17 @@ class Watch:
             if time.monotonic() - polled >= POLL_SECONDS:
                 self.saw(_read(conn))  # also right after (re)connecting: catches what was missed
                 polled = time.monotonic()
+            written = False
             for note in conn.notifies(timeout=_WAKE_SECONDS):
                 if note.channel == ROOM_CHANNEL:
                     _dispatch(note.payload)
-                elif note.payload.isdigit():
-                    self.saw(int(note.payload))
+                else:
+                    written = True
+            if written:
+                # A data notice is only a signal to read the row: any user of the database may
+                # NOTIFY, so a number in the notice is never taken for the version itself.
+                self.saw(_read(conn))
+                polled = time.monotonic()
 
 
 def _read(conn: psycopg.Connection[Any]) -> int:
