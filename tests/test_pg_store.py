@@ -75,6 +75,8 @@ def test_a_url_names_a_postgresql_database_and_anything_else_a_file(monkeypatch:
     assert database_target() == "postgresql://u@h/db"
     monkeypatch.setenv(DB_ENV_VAR, "postgres://u@h/db")
     assert database_target() == "postgres://u@h/db"
+    monkeypatch.setenv(DB_ENV_VAR, "PostgreSQL://u:secret@h/db")  # libpq reads the scheme in any case
+    assert database_target() == "PostgreSQL://u:secret@h/db"
     monkeypatch.setenv(DB_ENV_VAR, "/tmp/elsewhere.duckdb")
     assert database_target() == Path("/tmp/elsewhere.duckdb")
     monkeypatch.delenv(DB_ENV_VAR)

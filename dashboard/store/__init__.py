@@ -18,7 +18,7 @@ from dashboard.store.dialect import Cursor, Error
 from dashboard.store.duck import DuckBackend, FileState
 from dashboard.store.pg import PgBackend, is_url
 
-__all__ = ["Cursor", "Error", "Store", "database_path", "database_target"]
+__all__ = ["Cursor", "Error", "Store", "database_path", "database_target", "is_url"]
 
 DEFAULT_DB_PATH = Path("data") / "dashboard.duckdb"
 DB_ENV_VAR = "DASHBOARD_DB"

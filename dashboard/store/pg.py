@@ -15,6 +15,7 @@ import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import duckdb
@@ -36,9 +37,10 @@ WRITE_LOCK = 0x64617368_77726974  # 'dashwrit': one fixed key for every writer o
 _TOKENS = re.compile(r"'(?:[^']|'')*'|\"[^\"]*\"|--[^\n]*|\?|%")
 
 
-def is_url(target: str) -> bool:
-    """Whether ``target`` names a PostgreSQL database rather than a DuckDB file."""
-    return target.startswith(URL_SCHEMES)
+def is_url(target: str | Path) -> bool:
+    """Whether ``target`` names a PostgreSQL database rather than a DuckDB file (the scheme in any
+    case, as libpq reads it: ``PostgreSQL://`` must never become a folder named after the URL)."""
+    return str(target).lower().startswith(URL_SCHEMES)
 
 
 @functools.lru_cache(maxsize=4096)
