@@ -26,6 +26,7 @@ import pytest
 
 from dashboard.store import DB_ENV_VAR, Store, analytics, cycles, database_path, database_target, dialect, pg, schema
 from dashboard.store.scope import EVERYTHING, Scope
+from tests import servers
 
 SERVER = os.environ.get("DASHBOARD_TEST_PG", "")
 if not SERVER and os.environ.get("CI", "").lower() == "true":
@@ -426,3 +427,18 @@ def test_staged_frames_are_tables_for_the_block_with_nulls_and_empty_text_kept_a
         (3, None, "None", -1.0, "x", -2),
     ]
     assert (empty, left) == ((0,), (0,))
+
+
+def test_a_server_given_a_database_it_cannot_open_stops_in_one_line_naming_no_password(tmp_path: Path):
+    log = tmp_path / "server.log"
+    environment = {**os.environ, DB_ENV_VAR: "postgresql://ann:S3%ZZpw@127.0.0.1:9/nowhere"}
+    command = [sys.executable, "-m", "streamlit", "run", str(servers.ENTRY), "--server.headless", "true"]
+    command += ["--server.port", str(servers.free_port())]
+    with log.open("wb") as out:
+        ran = subprocess.run(
+            command, check=False, cwd=servers.ROOT, env=environment, stdout=out, stderr=out, timeout=60
+        )
+    code = ran.returncode
+    said = log.read_text()
+    assert (code, "Traceback" in said, "S3" in said) == (1, False, False)
+    assert "the server stops: cannot open postgresql://ann:***@127.0.0.1:9/nowhere: invalid percent-encoded" in said

@@ -205,13 +205,18 @@ def opened(target: str | Path) -> Iterator[Store]:
     try:
         store = Store(str(target) if is_url(target) else Path(target))
     except _OPENING as error:
-        reason = " ".join(str(error).split())
-        for password in _passwords(target):
-            reason = reason.replace(password, "***")
-        reason = reason[:300]
-        raise CopyError(f"cannot open {shown(target)}: {reason}") from error
+        raise CopyError(cannot_open(target, error)) from error
     with store:
         yield store
+
+
+def cannot_open(target: str | Path, error: BaseException) -> str:
+    """One line saying why a workspace did not open, naming no password (the driver's message
+    may quote the URL, or a piece of it)."""
+    reason = " ".join(str(error).split())
+    for password in _passwords(target):
+        reason = reason.replace(password, "***")
+    return f"cannot open {shown(target)}: {reason[:300]}"
 
 
 def _same_file(a: str | Path, b: str | Path) -> bool:

@@ -24,7 +24,7 @@ from starlette.concurrency import run_in_threadpool
 
 from dashboard import access, accounts, announcement, telemetry
 from dashboard import workshop as ws
-from dashboard.store import Store, operations, tokens
+from dashboard.store import Error, Store, copy, operations, tokens
 from dashboard.store import workshop as workshop_sql
 from dashboard.workspace_file import open_workspace
 
@@ -33,6 +33,8 @@ LOCAL_HOLDER = access.Principal("command line", "admin", "system")
 open the workspace itself, so the command line acts as on the file (``access.SYSTEM``)."""
 SWITCH_INTERVAL_SECONDS = 0.001
 log = logging.getLogger("dashboard.server")
+OPENING_ERRORS: tuple[type[BaseException], ...] = (*Error, OSError)
+"""What opening the workspace raises for a wrong ``DASHBOARD_DB`` or an unreachable database."""
 
 
 @dataclass
@@ -84,7 +86,15 @@ class Service:
         # While serving, a thread that did not say who acts is refused, never taken for an admin:
         # each request, page, job and deferred download says who it acts for.
         with access.falling_back_to(access.ANONYMOUS):
-            await run_in_threadpool(self.open)  # the demo build on a first start acts as SYSTEM itself
+            try:
+                await run_in_threadpool(self.open)  # the demo build on a first start acts as SYSTEM itself
+            except OPENING_ERRORS as error:
+                # One line, no password, no traceback: a wrong DASHBOARD_DB is the operator's
+                # typo, and the framework would print the whole traceback (the URL's password
+                # included) before it stops.
+                log.error("the server stops: %s", copy.cannot_open(self.target, error))
+                logging.shutdown()
+                os._exit(1)
             # The command line hands its work to the server holding a DuckDB file (DuckDB lets one
             # process write it); on PostgreSQL it opens the database itself, so nothing is announced.
             announced = None if self.store.is_postgres else Path(self.target)
