@@ -2,9 +2,10 @@
 
 Pages ask ``Store.data_version()`` a dozen times a run to key their caches, so it must be a
 memory read, yet a write on another server must show within 2 seconds. One thread per process
-and database LISTENs on ``dashboard_data`` (every write transaction NOTIFYs its new version at
-commit) and also reads the ``data_version`` row every second, in case a notice was missed while
-its connection was down. The version only ever moves forward.
+and database LISTENs on ``dashboard_data`` (every write transaction NOTIFYs at commit; a notice
+only means "read the row now", as any database user may send one) and also reads the
+``data_version`` row every second, in case a notice was missed while its connection was down.
+The version only ever moves forward.
 
 The same connection LISTENs on ``dashboard_room``: the workshop's notices between servers (a
 facilitator's step, phones' votes). Each carries the sending process's ``ORIGIN`` so a server
@@ -23,6 +24,7 @@ import secrets
 import threading
 import time
 from collections.abc import Callable, Sequence
+from contextlib import suppress
 from typing import Any
 
 import psycopg
@@ -66,15 +68,21 @@ class Watch:
 
     def start(self) -> None:
         """Reads the version once (so the first Store starts current), then keeps it current."""
-        with psycopg.connect(self.url, autocommit=True, options=self.options) as conn:
+        with self._connect() as conn:
             self.saw(_read(conn))
         self._thread.start()
 
     def stop(self) -> None:
         self._stop.set()
+        # Wakes the thread out of its notice wait; any notice is only a wake-up.
+        with suppress(psycopg.Error), self._connect() as conn:
+            conn.execute(f"notify {CHANNEL}")
         for thread in (self._thread, self._sender):
             if thread is not None and thread.is_alive():
                 thread.join()
+
+    def _connect(self) -> psycopg.Connection[Any]:
+        return psycopg.connect(self.url, autocommit=True, options=self.options, connect_timeout=5)
 
     def send(self, payload: str) -> None:
         """Queues a room notice for the sender thread (started by the first)."""
@@ -97,7 +105,7 @@ class Watch:
                 batch.append(self._outbox.get())
             for _ in range(2):
                 try:
-                    conn = conn or psycopg.connect(self.url, autocommit=True, options=self.options)
+                    conn = conn or self._connect()
                     conn.execute("select pg_notify(%s, p) from unnest(%s::text[]) p", [ROOM_CHANNEL, batch])
                     break
                 except psycopg.Error:
@@ -109,11 +117,14 @@ class Watch:
     def _run(self) -> None:
         while not self._stop.is_set():
             try:
-                with psycopg.connect(self.url, autocommit=True, options=self.options) as conn:
+                with self._connect() as conn:
                     conn.execute(f"listen {CHANNEL}; listen {ROOM_CHANNEL}")
                     self._follow(conn)
             except psycopg.Error:
                 self._stop.wait(POLL_SECONDS)  # the database is away: try again shortly
+            except Exception:  # the thread that keeps the version must never die
+                log.exception("the data version watch failed; connecting again")
+                self._stop.wait(POLL_SECONDS)
 
     def _follow(self, conn: psycopg.Connection[Any]) -> None:
         polled = 0.0
@@ -124,8 +135,9 @@ class Watch:
             for note in conn.notifies(timeout=_WAKE_SECONDS):
                 if note.channel == ROOM_CHANNEL:
                     _dispatch(note.payload)
-                elif note.payload.isdigit():
-                    self.saw(int(note.payload))
+                else:
+                    # Any database user may NOTIFY: a data notice only says "read the row now".
+                    polled = 0.0
 
 
 def _read(conn: psycopg.Connection[Any]) -> int:
