@@ -177,6 +177,21 @@ def test_a_hostile_notice_neither_pins_the_version_nor_stops_it_following(store:
 
 
 @needs_pg
+def test_a_forged_data_notice_only_makes_the_watch_read_the_row(store: Store, url: str):
+    before = store.data_version()
+    with psycopg.connect(url, autocommit=True) as other:  # any database user may NOTIFY
+        other.execute("select pg_notify('dashboard_data', '99999999999')")
+        other.execute("select pg_notify('dashboard_data', '\u00b2')")
+    time.sleep(0.5)
+    assert store.data_version() == before  # the number was not taken, the thread lives on
+    cycles.create_cycle(store, "After")
+    with psycopg.connect(url, autocommit=True) as other:
+        other.execute("update data_version set version = version + 3 where id = 1")
+        other.execute("select pg_notify('dashboard_data', 'wake up')")
+    assert _within(0.9, lambda: store.data_version() == before + 4) < 0.9  # read on the notice
+
+
+@needs_pg
 def test_connections_cut_by_the_server_are_replaced_without_an_error(store: Store, url: str):
     cycles.create_cycle(store, "Before")
     with psycopg.connect(url, autocommit=True) as admin:  # as a server restart would

@@ -2,9 +2,10 @@
 
 Pages ask ``Store.data_version()`` a dozen times a run to key their caches, so it must be a
 memory read, yet a write on another server must show within 2 seconds. One thread per process
-and database LISTENs on ``dashboard_data`` (every write transaction NOTIFYs its new version at
-commit) and also reads the ``data_version`` row every second, in case a notice was missed while
-its connection was down. The version only ever moves forward.
+and database LISTENs on ``dashboard_data`` (every write transaction NOTIFYs at commit; a notice
+only means "read the row now", as any database user may send one) and also reads the
+``data_version`` row every second, in case a notice was missed while its connection was down.
+The version only ever moves forward.
 
 The same connection LISTENs on ``dashboard_room``: the workshop's notices between servers (a
 facilitator's step, phones' votes). Each carries the sending process's ``ORIGIN`` so a server
@@ -23,6 +24,7 @@ import secrets
 import threading
 import time
 from collections.abc import Callable, Sequence
+from contextlib import suppress
 from typing import Any
 
 import psycopg
@@ -38,8 +40,6 @@ ORIGIN = secrets.token_hex(6)
 PER_NOTICE = 300
 """Ids a notice names at most: 300 of up to 19 digits stay below the 8,000 bytes PostgreSQL
 allows a payload."""
-CONNECT_SECONDS = 5
-"""How long a listening or sending connection waits for the database before trying again."""
 _WAKE_SECONDS = 0.2
 """How long one wait for notices lasts: bounds how long closing the last Store waits."""
 
@@ -68,15 +68,21 @@ class Watch:
 
     def start(self) -> None:
         """Reads the version once (so the first Store starts current), then keeps it current."""
-        with psycopg.connect(self.url, autocommit=True, options=self.options, connect_timeout=CONNECT_SECONDS) as conn:
+        with self._connect() as conn:
             self.saw(_read(conn))
         self._thread.start()
 
     def stop(self) -> None:
         self._stop.set()
+        # Wakes the thread out of its notice wait; any notice is only a wake-up.
+        with suppress(psycopg.Error), self._connect() as conn:
+            conn.execute(f"notify {CHANNEL}")
         for thread in (self._thread, self._sender):
             if thread is not None and thread.is_alive():
                 thread.join()
+
+    def _connect(self) -> psycopg.Connection[Any]:
+        return psycopg.connect(self.url, autocommit=True, options=self.options, connect_timeout=5)
 
     def send(self, payload: str) -> None:
         """Queues a room notice for the sender thread (started by the first)."""
@@ -99,9 +105,7 @@ class Watch:
                 batch.append(self._outbox.get())
             for _ in range(2):
                 try:
-                    conn = conn or psycopg.connect(
-                        self.url, autocommit=True, options=self.options, connect_timeout=CONNECT_SECONDS
-                    )
+                    conn = conn or self._connect()
                     conn.execute("select pg_notify(%s, p) from unnest(%s::text[]) p", [ROOM_CHANNEL, batch])
                     break
                 except psycopg.Error:
@@ -113,15 +117,13 @@ class Watch:
     def _run(self) -> None:
         while not self._stop.is_set():
             try:
-                with psycopg.connect(
-                    self.url, autocommit=True, options=self.options, connect_timeout=CONNECT_SECONDS
-                ) as conn:
+                with self._connect() as conn:
                     conn.execute(f"listen {CHANNEL}; listen {ROOM_CHANNEL}")
                     self._follow(conn)
             except psycopg.Error:
                 self._stop.wait(POLL_SECONDS)  # the database is away: try again shortly
-            except Exception:  # never let the thread that keeps the data version die
-                log.exception("following the other servers' writes failed; starting again")
+            except Exception:  # the thread that keeps the version must never die
+                log.exception("the data version watch failed; connecting again")
                 self._stop.wait(POLL_SECONDS)
 
     def _follow(self, conn: psycopg.Connection[Any]) -> None:
@@ -130,17 +132,12 @@ class Watch:
             if time.monotonic() - polled >= POLL_SECONDS:
                 self.saw(_read(conn))  # also right after (re)connecting: catches what was missed
                 polled = time.monotonic()
-            written = False
             for note in conn.notifies(timeout=_WAKE_SECONDS):
                 if note.channel == ROOM_CHANNEL:
                     _dispatch(note.payload)
                 else:
-                    written = True
-            if written:
-                # A data notice is only a signal to read the row: any user of the database may
-                # NOTIFY, so a number in the notice is never taken for the version itself.
-                self.saw(_read(conn))
-                polled = time.monotonic()
+                    # Any database user may NOTIFY: a data notice only says "read the row now".
+                    polled = 0.0
 
 
 def _read(conn: psycopg.Connection[Any]) -> int:
