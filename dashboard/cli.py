@@ -18,6 +18,7 @@ from dashboard.cli_server import DB_HELP, opened, workspace, workspace_arg
 from dashboard.imports import dates
 from dashboard.imports.reading import MAX_BYTES, SurveyError
 from dashboard.store import copy, imports, operations
+from dashboard.store.pg import is_url
 
 
 def _positive(text: str) -> int:
@@ -267,7 +268,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     except Exception as error:  # never a traceback on the command line; the message says what failed
         message = " ".join(str(error).split())
-        if "lock" in message.casefold() and not copy.is_url(workspace(args)):  # DuckDB's file lock
+        if "lock" in message.casefold() and not is_url(workspace(args)):  # DuckDB's file lock
             message = f"the workspace is held by another process that announced no server ({message})"
         print(f"error: {message}", file=sys.stderr)
         return 1

@@ -19,6 +19,7 @@ from dashboard import announcement
 from dashboard.scales import Scale
 from dashboard.store import Store, copy, database_target, operations, tokens, users, webhooks
 from dashboard.store.operations import BackupError
+from dashboard.store.pg import is_url
 
 DB_HELP = "database file or PostgreSQL URL (default: $DASHBOARD_DB or data/dashboard.duckdb)"
 DB_OR_URL_HELP = DB_HELP
@@ -84,7 +85,7 @@ def _add_copy_command(commands: argparse._SubParsersAction) -> None:
 def run_copy(args: argparse.Namespace) -> int:
     """Copies every table in one transaction of the target, then says what it holds."""
     for place in (args.source, args.target):
-        if not copy.is_url(place):
+        if not is_url(place):
             refuse_while_served(Path(place), "copy this workspace")
     counts = copy.copy_workspace(args.source, args.target, force=args.force)
     print(
@@ -142,7 +143,7 @@ def run_webhook_remove(args: argparse.Namespace) -> int:
 
 def workspace_arg(text: str) -> str | Path:
     """``--db``: a PostgreSQL URL as given, else a file path."""
-    return text if copy.is_url(text) else Path(text)
+    return text if is_url(text) else Path(text)
 
 
 def workspace(args: argparse.Namespace) -> str | Path:
@@ -155,13 +156,13 @@ def opened(args: argparse.Namespace) -> AbstractContextManager[Store]:
     """The command's workspace, opened. A database that cannot be reached is one line naming no
     password (``copy.opened``); a file keeps DuckDB's own message, which ``cli.main`` explains."""
     target = workspace(args)
-    return copy.opened(target) if copy.is_url(target) else Store(target)
+    return copy.opened(target) if is_url(target) else Store(target)
 
 
 def refuse_while_served(db: str | Path, what: str) -> None:
     """Token changes and restores write the file itself: a running server holds it. (Servers on
     PostgreSQL announce nothing: there every command opens the database beside them.)"""
-    if not copy.is_url(db) and announcement.live(Path(db)) is not None:
+    if not is_url(db) and announcement.live(Path(db)) is not None:
         raise ValueError(f"the app server is running on {db}; stop it to {what}")
 
 

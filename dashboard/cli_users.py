@@ -20,9 +20,10 @@ import pandas as pd
 
 from dashboard import access, accounts, announcement, text
 from dashboard.cli_server import DB_HELP, opened, refuse_while_served, refusing, workspace, workspace_arg
-from dashboard.store import Store, copy, users
+from dashboard.store import Store, users
 from dashboard.store import cycles as store_cycles
 from dashboard.store import groups as store_groups
+from dashboard.store.pg import is_url
 
 LINK_PATH = "/auth/set-password?link="
 
@@ -87,7 +88,7 @@ def link_for(db: str | Path, secret: str) -> str:
     """The set-password link: on the server's address when known (``DASHBOARD_SERVER_URL``, else
     the address the server last announced beside a file), else the path to append to the app's address."""
     base = os.environ.get("DASHBOARD_SERVER_URL", "").rstrip("/")
-    if not base and not copy.is_url(db):
+    if not base and not is_url(db):
         found = announcement.read(Path(db))
         base = found.url.rstrip("/") if found is not None else ""
     return f"{base}{LINK_PATH}{secret}"

@@ -22,6 +22,7 @@ from pathlib import Path
 
 from dashboard import announcement, import_jobs, remote_accounts, remote_reports
 from dashboard.store import copy, database_target
+from dashboard.store.pg import is_url
 
 TOKEN_ENV_VAR = "DASHBOARD_TOKEN"  # noqa: S105 - the name of a variable, not a token
 TIMEOUT_S = 3600
@@ -180,7 +181,7 @@ def hand_off(args: argparse.Namespace) -> int | None:
     token = os.environ.get(TOKEN_ENV_VAR, "").strip()
     workspace = getattr(args, "db", None) or database_target()
     # A server announces itself beside a DuckDB file; on PostgreSQL the command opens it itself.
-    served = handler is not None and not copy.is_url(workspace)
+    served = handler is not None and not is_url(workspace)
     found = announcement.live(Path(workspace)) if served else None
     if found is None and token:
         # Working on the database itself would act as its owner (everything allowed), not as the
@@ -190,7 +191,7 @@ def hand_off(args: argparse.Namespace) -> int | None:
         print(
             f"error: {TOKEN_ENV_VAR} is set, but the command line opens PostgreSQL ({shown}) itself and cannot"
             f" check a token; unset {TOKEN_ENV_VAR} to work on the database as its owner, or use the server's API"
-            if copy.is_url(workspace)
+            if is_url(workspace)
             else f"error: {TOKEN_ENV_VAR} is set, but no running server holds {shown} to check it"
             + ("" if handler is not None else f" and '{command}' does not go through a server")
             + f"; start the server, or unset {TOKEN_ENV_VAR} to work on the file as its owner",

@@ -26,7 +26,7 @@ from dashboard.store import flow as flow_store
 from dashboard.store import workshop as sql
 from dashboard.store.flow import DuplicateFlowImportError
 from dashboard.store.imports import DuplicateImportError
-from dashboard.store.pg import WRITE_LOCK
+from dashboard.store.pg import WRITE_LOCK, is_url
 from dashboard.store.workshop.errors import WorkshopError
 from tests import pg
 from tests.survey_files import csv_bytes, small_workspace
@@ -98,7 +98,7 @@ def test_data_and_account_commands_work_on_the_workspace_named_by_db_or_dashboar
 def test_a_command_on_a_url_never_looks_for_a_server_announcement(
     db: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ):
-    if not copy.is_url(db):
+    if not is_url(db):
         pytest.skip("a file's announcement is what hands a command to its server (tests/test_server.py)")
 
     def looked(_db: Path) -> None:
@@ -148,7 +148,7 @@ def test_an_unreachable_database_is_one_line_without_its_password(capsys: pytest
 
 
 def test_two_command_line_imports_of_one_file_at_once_add_it_once_and_tell_the_other(db: str, tmp_path: Path):
-    if not copy.is_url(db):
+    if not is_url(db):
         pytest.skip("two processes cannot open one DuckDB file; threads in one process: the next test")
     survey = tmp_path / "september.csv"
     survey.write_bytes(SURVEY)
@@ -223,7 +223,7 @@ def _commit_when_blocked(other: psycopg.Connection, url: str, statement: str) ->
 
 
 def test_an_import_that_slips_past_the_write_lock_is_refused_by_the_database_with_the_usual_message(db: str):
-    if not copy.is_url(db):
+    if not is_url(db):
         pytest.skip("DuckDB has no partial unique index; its one process always takes the write lock")
     _import(db)()
     with copy.opened(db) as store:
@@ -245,7 +245,7 @@ def test_an_import_that_slips_past_the_write_lock_is_refused_by_the_database_wit
 
 
 def test_a_flow_file_that_slips_past_the_write_lock_is_refused_by_the_database_with_the_usual_message(db: str):
-    if not copy.is_url(db):
+    if not is_url(db):
         pytest.skip("DuckDB has no partial unique index; its one process always takes the write lock")
     data = b"period,service_cycle,measure,source,count\n2026-09,Repair job,prospects,Website,40\n"
 
@@ -272,7 +272,7 @@ def test_a_flow_file_that_slips_past_the_write_lock_is_refused_by_the_database_w
 
 
 def test_a_join_code_taken_past_the_write_lock_is_refused_by_the_database_as_a_code_error(db: str):
-    if not copy.is_url(db):
+    if not is_url(db):
         pytest.skip("DuckDB has no partial unique index; its one process always takes the write lock")
     with copy.opened(db) as store, store.cursor() as cur:
         [(cycle_id,)] = cur.execute("select id from service_cycle where name = 'Repair job'").fetchall()

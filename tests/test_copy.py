@@ -19,6 +19,7 @@ from dashboard import cli
 from dashboard.briefing import figures
 from dashboard.store import Store, copy, cycles, operations, rollup
 from dashboard.store.dialect import Cursor
+from dashboard.store.pg import is_url
 from dashboard.store.schema import MIGRATIONS_DIR
 from dashboard.store.scope import EVERYTHING
 from tests import pg
@@ -107,7 +108,7 @@ def test_the_roll_up_arrives_as_it_was_and_the_impression_count_is_kept_where_it
         copied = operations.table_counts(into)
     # A rebuild at the copy's commit would have folded the negative rows away.
     assert copied == operations.table_counts(demo_store)
-    assert (total, covered) == ((5_990 if copy.is_url(target) else None), 5_990)
+    assert (total, covered) == ((5_990 if is_url(target) else None), 5_990)
 
 
 def test_the_copys_data_version_is_above_both_the_sources_and_the_targets(demo_db: Path, target: str):
@@ -224,12 +225,12 @@ def test_a_count_that_differs_after_the_copy_rolls_it_back(
             into.execute("delete from touchpoint where id = (select max(id) from touchpoint)")
         return copied
 
-    before = counts(target) if copy.is_url(target) else None  # a file target must not exist yet
+    before = counts(target) if is_url(target) else None  # a file target must not exist yet
     monkeypatch.setattr(copy, "_copy_table", one_row_lost)
     code, out, err = run(capsys, "copy", "--from", str(demo_db), "--to", target)
     message = "error: the copy's counts differ from the source in touchpoint; nothing was written\n"
     assert (code, out, err) == (1, "", message)
-    if copy.is_url(target):
+    if is_url(target):
         assert counts(target) == before
     else:
         assert not Path(target).exists()  # the file the copy created is removed again

@@ -9,7 +9,6 @@ inside ONE target transaction, so a failed or refused copy leaves the target as 
 from __future__ import annotations
 
 import importlib.util
-import re
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
@@ -18,6 +17,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 from dashboard import access
 from dashboard.store import Store, dialect
 from dashboard.store.dialect import Cursor, Error
+from dashboard.store.pg import is_url
 
 SEQUENCES: dict[str, tuple[str, ...]] = {
     "stakeholder_group_id": ("stakeholder_group.id",),
@@ -54,16 +54,9 @@ SEEDED = frozenset({*NOT_COPIED, "impression_daily_state"})
 _OPENING: tuple[type[Exception], ...] = (*Error, OSError)
 """What opening a workspace raises when the database cannot be reached or read."""
 
-_URL = re.compile(r"^postgres(ql)?://", re.IGNORECASE)
-
 
 class CopyError(ValueError):
     """A copy refused or failed; the message is one line and names no password."""
-
-
-def is_url(target: str | Path) -> bool:
-    """Whether a workspace is named by a PostgreSQL URL rather than a DuckDB file."""
-    return bool(_URL.match(str(target)))
 
 
 def postgres_available() -> bool:

@@ -15,6 +15,7 @@ import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import duckdb
@@ -27,7 +28,8 @@ from psycopg_pool import ConnectionPool
 from dashboard.store import listen, pg_frames, rollup
 from dashboard.store.schema import apply_migrations, created
 
-URL_SCHEMES = ("postgresql://", "postgres://")
+_URL = re.compile(r"^postgres(ql)?://", re.IGNORECASE)
+"""A PostgreSQL URL's scheme, in any case (libpq takes ``PostgreSQL://`` too)."""
 POOL_MAX = 10
 """Connections per Store; a page run holds one at a time, so this bounds concurrent queries."""
 
@@ -36,9 +38,10 @@ WRITE_LOCK = 0x64617368_77726974  # 'dashwrit': one fixed key for every writer o
 _TOKENS = re.compile(r"'(?:[^']|'')*'|\"[^\"]*\"|--[^\n]*|\?|%")
 
 
-def is_url(target: str) -> bool:
-    """Whether ``target`` names a PostgreSQL database rather than a DuckDB file."""
-    return target.startswith(URL_SCHEMES)
+def is_url(target: str | Path) -> bool:
+    """Whether ``target`` names a PostgreSQL database rather than a DuckDB file: the one test
+    every caller uses, so no name is a URL to one part and a file path to another."""
+    return isinstance(target, str) and bool(_URL.match(target))
 
 
 @functools.lru_cache(maxsize=4096)
