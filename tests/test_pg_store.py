@@ -410,3 +410,15 @@ def test_staged_frames_are_tables_for_the_block_with_nulls_and_empty_text_kept_a
         (3, None, "None", -1.0, "x", -2),
     ]
     assert (empty, left) == ((0,), (0,))
+
+
+def test_the_urls_own_options_are_kept_before_the_stores_settings():
+    url = "postgresql://u@h/db?options=-c%20statement_timeout%3D5000"
+    assert pg.connect_options(url) == f"-c statement_timeout=5000 -c TimeZone={pg.local_zone()} -c jit=off"
+    assert pg.connect_options("postgresql://u@h/db") == f"-c TimeZone={pg.local_zone()} -c jit=off"
+
+
+@needs_pg
+def test_a_setting_given_in_the_urls_options_reaches_every_connection(url: str):
+    with Store(f"{url}?options=-c%20statement_timeout%3D4321") as store, store.cursor() as cur:
+        assert cur.execute("show statement_timeout").fetchall() == [("4321ms",)]

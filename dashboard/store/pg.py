@@ -23,6 +23,7 @@ import pandas as pd
 import psycopg
 import pyarrow as pa
 from psycopg.adapt import Loader
+from psycopg.conninfo import conninfo_to_dict
 from psycopg_pool import ConnectionPool
 
 from dashboard.store import listen, pg_frames, rollup
@@ -131,11 +132,13 @@ def _configure(conn: psycopg.Connection[Any]) -> None:
     conn.adapters.register_loader("numeric", _WholeOrDecimal)
 
 
-def connect_options() -> str:
-    """Server settings every connection starts with: local time as DuckDB keeps it, and no JIT
+def connect_options(url: str) -> str:
+    """Server settings every connection to ``url`` starts with: the URL's own ``options=`` (a
+    keyword argument would replace them), then local time as DuckDB keeps it, and no JIT
     compilation (the pages' queries take milliseconds; EXPLAIN ANALYZE showed a whole-table
     comment search at 10 million impressions spending 1.2 s compiling under ``jit=on``)."""
-    return f"-c TimeZone={local_zone()} -c jit=off"
+    own = str(conninfo_to_dict(url).get("options") or "")
+    return " ".join(filter(None, [own, f"-c TimeZone={local_zone()} -c jit=off"]))
 
 
 class PgBackend:
@@ -145,16 +148,16 @@ class PgBackend:
         self.url = url
         # Migrate over a connection of its own first: a wrong address or a missing database
         # fails here at once with the server's own words (a pool would retry for 30 s).
-        with psycopg.connect(url, autocommit=True, options=connect_options(), connect_timeout=10) as conn:
+        with psycopg.connect(url, autocommit=True, options=connect_options(url), connect_timeout=10) as conn:
             # Another server may be migrating: apply_migrations takes turns on an advisory lock.
             self.created = created(apply_migrations(PgCursor(conn.cursor())))
-        self._watch = listen.join(url, connect_options())
+        self._watch = listen.join(url, connect_options(url))
         try:
             self._pool = ConnectionPool(
                 url,
                 min_size=1,
                 max_size=POOL_MAX,
-                kwargs={"autocommit": True, "options": connect_options()},
+                kwargs={"autocommit": True, "options": connect_options(url)},
                 configure=_configure,
                 # A round trip per checkout (about 0.04 ms here) so a server restart costs no
                 # user an error: a dead connection is replaced before it is handed out.
