@@ -422,3 +422,20 @@ def test_the_urls_own_options_are_kept_before_the_stores_settings():
 def test_a_setting_given_in_the_urls_options_reaches_every_connection(url: str):
     with Store(f"{url}?options=-c%20statement_timeout%3D4321") as store, store.cursor() as cur:
         assert cur.execute("show statement_timeout").fetchall() == [("4321ms",)]
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("select 1 /* why? */ where a = ?", "select 1 /* why? */ where a = %s"),
+        ("select $$a?b$$, $f$c?$f$ where a = ?", "select $$a?b$$, $f$c?$f$ where a = %s"),
+        ("select E'it\\'s?' where a = ?", "select E'it\\'s?' where a = %s"),
+    ],
+)
+def test_question_marks_in_block_comments_dollar_quotes_and_escape_strings_stay(query: str, expected: str):
+    assert pg.placeholders(query) == expected
+
+
+def test_a_double_question_mark_is_refused_rather_than_read_as_two_placeholders():
+    with pytest.raises(ValueError, match=r"\?\?"):
+        pg.placeholders("select a ?? b where c = ?")

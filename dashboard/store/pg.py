@@ -36,7 +36,13 @@ POOL_MAX = 10
 
 WRITE_LOCK = 0x64617368_77726974  # 'dashwrit': one fixed key for every writer on the database
 
-_TOKENS = re.compile(r"'(?:[^']|'')*'|\"[^\"]*\"|--[^\n]*|\?|%")
+_TOKENS = re.compile(
+    r"(?<!\w)[eE]'(?:[^'\\]|\\.|'')*'"  # E'...\'...': a backslash escapes the quote
+    r"|'(?:[^']|'')*'|\"[^\"]*\"|--[^\n]*|/\*.*?\*/"
+    r"|\$(\w*)\$.*?\$\1\$"  # $$...$$ and $tag$...$tag$ bodies
+    r"|\?\?|\?|%",
+    re.DOTALL,
+)
 
 
 def is_url(target: str | Path) -> bool:
@@ -52,6 +58,8 @@ def placeholders(query: str) -> str:
 
     def swap(match: re.Match[str]) -> str:
         found = match.group()
+        if found == "??":
+            raise ValueError(f"?? in store SQL is neither one placeholder nor two: {query[:80]}")
         return "%s" if found == "?" else found.replace("%", "%%")
 
     return _TOKENS.sub(swap, query)
