@@ -24,7 +24,18 @@ import pandas as pd
 import psycopg
 import pytest
 
-from dashboard.store import DB_ENV_VAR, Store, analytics, cycles, database_path, database_target, dialect, pg, schema
+from dashboard.store import (
+    DB_ENV_VAR,
+    Store,
+    analytics,
+    cycles,
+    database_path,
+    database_target,
+    dialect,
+    pg,
+    pg_frames,
+    schema,
+)
 from dashboard.store.scope import EVERYTHING, Scope
 
 SERVER = os.environ.get("DASHBOARD_TEST_PG", "")
@@ -439,3 +450,7 @@ def test_question_marks_in_block_comments_dollar_quotes_and_escape_strings_stay(
 def test_a_double_question_mark_is_refused_rather_than_read_as_two_placeholders():
     with pytest.raises(ValueError, match=r"\?\?"):
         pg.placeholders("select a ?? b where c = ?")
+
+
+def test_an_identifier_is_quoted_with_its_inner_double_quotes_doubled():
+    assert [pg_frames.identifier(n) for n in ("impression", 'a"b', "x y")] == ['"impression"', '"a""b"', '"x y"']
