@@ -155,8 +155,8 @@ def fresh_pg_workspace(admin_url: str) -> str:
 
 def pg_import(path: Path, url: str) -> tuple[float, float]:
     """Wall and CPU seconds of the command line's import job (the store opened, the file read,
-    reshaped, checked and committed) into the PostgreSQL database ``url``. The command line
-    itself takes files only (``--db PATH``), so its job is called as it calls it."""
+    reshaped, checked and committed) into the PostgreSQL database ``url``. The job is called as
+    the command line (``import --db URL``) calls it, so the figure leaves out its process start."""
     started, cpu = time.perf_counter(), time.process_time()
     job = import_jobs.Request(data=path.read_bytes(), file_name=path.name, cycle=CYCLE)
     with Store(url) as store:

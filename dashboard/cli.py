@@ -17,7 +17,8 @@ from dashboard import cli_reports, cli_server, cli_users, demo, import_jobs, rem
 from dashboard.cli_server import DB_HELP, opened, workspace, workspace_arg
 from dashboard.imports import dates
 from dashboard.imports.reading import MAX_BYTES, SurveyError
-from dashboard.store import copy, imports, is_url, operations
+from dashboard.store import copy, imports, operations
+from dashboard.store.pg import is_url
 
 
 def _positive(text: str) -> int:

@@ -20,9 +20,10 @@ import pandas as pd
 
 from dashboard import access, accounts, announcement, text
 from dashboard.cli_server import DB_HELP, opened, refuse_while_served, refusing, workspace, workspace_arg
-from dashboard.store import Store, is_url, users
+from dashboard.store import Store, users
 from dashboard.store import cycles as store_cycles
 from dashboard.store import groups as store_groups
+from dashboard.store.pg import is_url
 
 LINK_PATH = "/auth/set-password?link="
 

@@ -21,7 +21,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from dashboard import announcement, import_jobs, remote_accounts, remote_reports
-from dashboard.store import copy, database_target, is_url
+from dashboard.store import copy, database_target
+from dashboard.store.pg import is_url
 
 TOKEN_ENV_VAR = "DASHBOARD_TOKEN"  # noqa: S105 - the name of a variable, not a token
 TIMEOUT_S = 3600

@@ -73,3 +73,12 @@ def drop_templates() -> None:
     while _TEMPLATES:
         _, name = _TEMPLATES.popitem()
         drop_database(_with_database(server_url(), name))
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    """The command line run in this process with ``args``: its exit code, stdout and stderr."""
+    from dashboard import cli  # only the command-line tests pay for importing it
+
+    code = cli.main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err

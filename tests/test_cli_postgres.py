@@ -19,7 +19,7 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from dashboard import announcement, cli, import_jobs
+from dashboard import announcement, import_jobs
 from dashboard.flow import service as flow_service
 from dashboard.store import Store, copy, imports, is_url, workspace
 from dashboard.store import flow as flow_store
@@ -29,6 +29,7 @@ from dashboard.store.imports import DuplicateImportError
 from dashboard.store.pg import WRITE_LOCK
 from dashboard.store.workshop.errors import WorkshopError
 from tests import pg
+from tests.pg import run
 from tests.survey_files import csv_bytes, small_workspace
 
 pytestmark = pytest.mark.both_backends
@@ -60,12 +61,6 @@ def db(backend: str, tmp_path: Path) -> Iterator[str]:
         yield url
     finally:
         pg.drop_database(url)
-
-
-def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    code = cli.main(list(args))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def impressions_in(db: str) -> int:

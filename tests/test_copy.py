@@ -15,7 +15,6 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from dashboard import cli
 from dashboard.briefing import figures
 from dashboard.store import Store, copy, cycles, is_url, operations, rollup
 from dashboard.store.dialect import Cursor
@@ -23,6 +22,7 @@ from dashboard.store.schema import MIGRATIONS_DIR
 from dashboard.store.scope import EVERYTHING
 from tests import pg
 from tests.conftest import DEMO_END
+from tests.pg import run
 from tests.survey_files import small_workspace
 
 
@@ -39,12 +39,6 @@ def target(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
         yield url
     finally:
         pg.drop_database(url)
-
-
-def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    code = cli.main(list(args))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def counts(workspace: str | Path) -> dict[str, int]:

@@ -24,7 +24,18 @@ import pandas as pd
 import psycopg
 import pytest
 
-from dashboard.store import DB_ENV_VAR, Store, analytics, cycles, database_path, database_target, dialect, pg, schema
+from dashboard.store import (
+    DB_ENV_VAR,
+    Store,
+    analytics,
+    cycles,
+    database_path,
+    database_target,
+    dialect,
+    pg,
+    pg_frames,
+    schema,
+)
 from dashboard.store.scope import EVERYTHING, Scope
 from tests import servers
 
@@ -457,3 +468,36 @@ def test_a_server_given_a_database_it_cannot_open_stops_in_one_line_naming_no_pa
     said = log.read_text()
     assert (code, "Traceback" in said, "S3" in said) == (1, False, False)
     assert "the server stops: cannot open postgresql://ann:***@127.0.0.1:9/nowhere: invalid percent-encoded" in said
+
+
+def test_the_urls_own_options_are_kept_before_the_stores_settings():
+    url = "postgresql://u@h/db?options=-c%20statement_timeout%3D5000"
+    assert pg.connect_options(url) == f"-c statement_timeout=5000 -c TimeZone={pg.local_zone()} -c jit=off"
+    assert pg.connect_options("postgresql://u@h/db") == f"-c TimeZone={pg.local_zone()} -c jit=off"
+
+
+@needs_pg
+def test_a_setting_given_in_the_urls_options_reaches_every_connection(url: str):
+    with Store(f"{url}?options=-c%20statement_timeout%3D4321") as store, store.cursor() as cur:
+        assert cur.execute("show statement_timeout").fetchall() == [("4321ms",)]
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("select 1 /* why? */ where a = ?", "select 1 /* why? */ where a = %s"),
+        ("select $$a?b$$, $f$c?$f$ where a = ?", "select $$a?b$$, $f$c?$f$ where a = %s"),
+        ("select E'it\\'s?' where a = ?", "select E'it\\'s?' where a = %s"),
+    ],
+)
+def test_question_marks_in_block_comments_dollar_quotes_and_escape_strings_stay(query: str, expected: str):
+    assert pg.placeholders(query) == expected
+
+
+def test_a_double_question_mark_is_refused_rather_than_read_as_two_placeholders():
+    with pytest.raises(ValueError, match=r"\?\?"):
+        pg.placeholders("select a ?? b where c = ?")
+
+
+def test_an_identifier_is_quoted_with_its_inner_double_quotes_doubled():
+    assert [pg_frames.identifier(n) for n in ("impression", 'a"b', "x y")] == ['"impression"', '"a""b"', '"x y"']

@@ -18,6 +18,7 @@ from dashboard import access
 from dashboard.store import Store, dialect
 from dashboard.store.dialect import Cursor, Error
 from dashboard.store.pg import is_url
+from dashboard.store.pg_frames import identifier
 
 SEQUENCES: dict[str, tuple[str, ...]] = {
     "stakeholder_group_id": ("stakeholder_group.id",),
@@ -141,19 +142,19 @@ def copy_stores(
 
 def _copy_table(source: Cursor, target: Cursor, table: str) -> int:
     """Replaces the target's rows of ``table`` with the source's; returns how many were copied."""
-    rows = dialect.arrow(source, f'select * from "{table}"')  # noqa: S608 a name the catalogue gave
-    columns = ", ".join(f'"{name}"' for name in rows.column_names)
-    target.execute(f'delete from "{table}"')  # noqa: S608 a name the catalogue gave
+    rows = dialect.arrow(source, f"select * from {identifier(table)}")  # noqa: S608 a name the catalogue gave
+    columns = ", ".join(identifier(name) for name in rows.column_names)
+    target.execute(f"delete from {identifier(table)}")  # noqa: S608 a name the catalogue gave
     staged = f"copied_{table}"  # a name per table: a staged frame may live until the commit
     with dialect.staged(target, {staged: rows}):
-        target.execute(f'insert into "{table}" ({columns}) select {columns} from "{staged}"')  # noqa: S608 the same
+        target.execute(f"insert into {identifier(table)} ({columns}) select {columns} from {identifier(staged)}")  # noqa: S608 the same
     return int(rows.num_rows)
 
 
 def _set_sequences(cur: Cursor) -> None:
     """Sets each sequence past the largest id copied (an empty table leaves it where it was)."""
     for sequence, columns in SEQUENCES.items():
-        maxima = [f'(select max("{c}") from "{t}")' for t, c in (col.split(".") for col in columns)]  # noqa: S608 SEQUENCES
+        maxima = [f"(select max({identifier(c)}) from {identifier(t)})" for t, c in (col.split(".") for col in columns)]  # noqa: S608 SEQUENCES
         [(value,)] = cur.execute(f"select greatest({', '.join(maxima)})").fetchall()
         # The roll-up's seeded last id is 0 before any impression: nothing handed out, and both
         # databases refuse setval below a sequence's start of 1.
@@ -173,7 +174,7 @@ def _tables(cur: Cursor) -> list[str]:
 def _counts(cur: Cursor) -> dict[str, int]:
     """Rows per table, in one statement."""
     tables = _tables(cur)
-    counts = " union all ".join(f"select '{t}', count(*) from \"{t}\"" for t in tables)  # noqa: S608 catalogue names
+    counts = " union all ".join(f"select '{t}', count(*) from {identifier(t)}" for t in tables)  # noqa: S608 catalogue names
     return {str(t): int(n) for t, n in cur.execute(counts).fetchall()}
 
 

@@ -23,24 +23,32 @@ import pandas as pd
 import psycopg
 import pyarrow as pa
 from psycopg.adapt import Loader
+from psycopg.conninfo import conninfo_to_dict
 from psycopg_pool import ConnectionPool
 
 from dashboard.store import listen, pg_frames, rollup
 from dashboard.store.schema import apply_migrations, created
 
-URL_SCHEMES = ("postgresql://", "postgres://")
+_URL = re.compile(r"^postgres(ql)?://", re.IGNORECASE)
+"""A PostgreSQL URL's scheme, in any case (libpq takes ``PostgreSQL://`` too)."""
 POOL_MAX = 10
 """Connections per Store; a page run holds one at a time, so this bounds concurrent queries."""
 
 WRITE_LOCK = 0x64617368_77726974  # 'dashwrit': one fixed key for every writer on the database
 
-_TOKENS = re.compile(r"'(?:[^']|'')*'|\"[^\"]*\"|--[^\n]*|\?|%")
+_TOKENS = re.compile(
+    r"(?<!\w)[eE]'(?:[^'\\]|\\.|'')*'"  # E'...\'...': a backslash escapes the quote
+    r"|'(?:[^']|'')*'|\"[^\"]*\"|--[^\n]*|/\*.*?\*/"
+    r"|\$(\w*)\$.*?\$\1\$"  # $$...$$ and $tag$...$tag$ bodies
+    r"|\?\?|\?|%",
+    re.DOTALL,
+)
 
 
 def is_url(target: str | Path) -> bool:
-    """Whether ``target`` names a PostgreSQL database rather than a DuckDB file (the scheme in any
-    case, as libpq reads it: ``PostgreSQL://`` must never become a folder named after the URL)."""
-    return str(target).lower().startswith(URL_SCHEMES)
+    """Whether ``target`` names a PostgreSQL database rather than a DuckDB file: the one test
+    every caller uses, so no name is a URL to one part and a file path to another."""
+    return isinstance(target, str) and bool(_URL.match(target))
 
 
 @functools.lru_cache(maxsize=4096)
@@ -50,6 +58,8 @@ def placeholders(query: str) -> str:
 
     def swap(match: re.Match[str]) -> str:
         found = match.group()
+        if found == "??":
+            raise ValueError(f"?? in store SQL is neither one placeholder nor two: {query[:80]}")
         return "%s" if found == "?" else found.replace("%", "%%")
 
     return _TOKENS.sub(swap, query)
@@ -130,11 +140,13 @@ def _configure(conn: psycopg.Connection[Any]) -> None:
     conn.adapters.register_loader("numeric", _WholeOrDecimal)
 
 
-def connect_options() -> str:
-    """Server settings every connection starts with: local time as DuckDB keeps it, and no JIT
+def connect_options(url: str) -> str:
+    """Server settings every connection to ``url`` starts with: the URL's own ``options=`` (a
+    keyword argument would replace them), then local time as DuckDB keeps it, and no JIT
     compilation (the pages' queries take milliseconds; EXPLAIN ANALYZE showed a whole-table
     comment search at 10 million impressions spending 1.2 s compiling under ``jit=on``)."""
-    return f"-c TimeZone={local_zone()} -c jit=off"
+    own = str(conninfo_to_dict(url).get("options") or "")
+    return " ".join(filter(None, [own, f"-c TimeZone={local_zone()} -c jit=off"]))
 
 
 class PgBackend:
@@ -144,16 +156,16 @@ class PgBackend:
         self.url = url
         # Migrate over a connection of its own first: a wrong address or a missing database
         # fails here at once with the server's own words (a pool would retry for 30 s).
-        with psycopg.connect(url, autocommit=True, options=connect_options(), connect_timeout=10) as conn:
+        with psycopg.connect(url, autocommit=True, options=connect_options(url), connect_timeout=10) as conn:
             # Another server may be migrating: apply_migrations takes turns on an advisory lock.
             self.created = created(apply_migrations(PgCursor(conn.cursor())))
-        self._watch = listen.join(url, connect_options())
+        self._watch = listen.join(url, connect_options(url))
         try:
             self._pool = ConnectionPool(
                 url,
                 min_size=1,
                 max_size=POOL_MAX,
-                kwargs={"autocommit": True, "options": connect_options()},
+                kwargs={"autocommit": True, "options": connect_options(url)},
                 configure=_configure,
                 # A round trip per checkout (about 0.04 ms here) so a server restart costs no
                 # user an error: a dead connection is replaced before it is handed out.

@@ -134,17 +134,22 @@ def as_arrow(data: object) -> pa.Table:
 def stage(cur: psycopg.Cursor[Any], name: str, data: object) -> None:
     """Creates temporary table ``name`` holding ``data`` (one COPY, no per-row SQL)."""
     arrow_table = as_arrow(data)
-    columns = ", ".join(f'"{f.name}" {_sql_type(f.type)}' for f in arrow_table.schema)
-    cur.execute(f'create temporary table "{name}" ({columns})')
+    columns = ", ".join(f"{identifier(f.name)} {_sql_type(f.type)}" for f in arrow_table.schema)
+    cur.execute(f"create temporary table {identifier(name)} ({columns})")
     if arrow_table.num_rows == 0:
         return
     buffer = io.BytesIO()
     # Every string quoted, NULL left empty: PostgreSQL's CSV then tells '' from NULL.
     pa_csv.write_csv(arrow_table, buffer, pa_csv.WriteOptions(include_header=False, quoting_style="needed"))
-    with cur.copy(f'copy "{name}" from stdin (format csv)') as copy:
+    with cur.copy(f"copy {identifier(name)} from stdin (format csv)") as copy:
         copy.write(buffer.getbuffer())
 
 
 def unstage(cur: psycopg.Cursor[Any], name: str) -> None:
     """Drops a table ``stage`` made."""
-    cur.execute(f'drop table if exists "{name}"')
+    cur.execute(f"drop table if exists {identifier(name)}")
+
+
+def identifier(name: str) -> str:
+    """``name`` as a quoted SQL identifier (an inner ``"`` doubled), the same in both databases."""
+    return '"' + name.replace('"', '""') + '"'
