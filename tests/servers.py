@@ -55,6 +55,11 @@ def start_server(
         "127.0.0.1",
         "--server.headless",
         "true",
+        # Nothing to watch in a test, and a full test run changes so many files under the
+        # checkout (caches, compiled modules) that the watcher's inotify queue overflowed and
+        # it reconciled the whole tree while a browser journey clicked.
+        "--server.fileWatcherType",
+        "none",
     ]
     environment = {**os.environ, DB_ENV_VAR: str(db), **(env or {})}
     process = subprocess.Popen(command, cwd=ROOT, env=environment, stdout=log.open("wb"), stderr=subprocess.STDOUT)
