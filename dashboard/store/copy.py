@@ -118,7 +118,7 @@ def copy_stores(
     the target; returns each copied table's count (the same in both, or nothing is committed)."""
     access.require("backup")
     with target.transaction() as into:
-        holding = [t for t, n in _counts(into).items() if n and t not in SEEDED]
+        holding = [t for t, n in counts(into).items() if n and t not in SEEDED]
         if holding and not force:
             raise CopyError(
                 f"{target_name} holds data ({len(holding)} tables with rows, such as {holding[0]});"
@@ -126,15 +126,15 @@ def copy_stores(
             )
         with source.cursor() as cur, dialect.snapshot(cur):
             _refuse_other_schemas(_schema(cur), _schema(into), target_name)
-            tables = [t for t in _tables(cur) if t not in NOT_COPIED]
-            copied = {table: _copy_table(cur, into, table) for table in tables}
+            moving = [t for t in tables(cur) if t not in NOT_COPIED]
+            copied = {table: _copy_table(cur, into, table) for table in moving}
             version = max(_version(cur), _version(into))
         dialect.keep_count(into, copied["impression"])
         _set_sequences(into)
         # The transaction's own bump then puts the target above both numbers, so no cache
         # keyed by either version can take the copy for data it already holds.
         into.execute("update data_version set version = ? where id = 1", [version])
-        differing = sorted(t for t, n in _counts(into).items() if t in copied and n != copied[t])
+        differing = sorted(t for t, n in counts(into).items() if t in copied and n != copied[t])
         if differing:
             raise CopyError(f"the copy's counts differ from the source in {', '.join(differing)}; nothing was written")
     return copied
@@ -162,8 +162,8 @@ def _set_sequences(cur: Cursor) -> None:
             cur.execute(f"select setval('{sequence}', ?)", [int(value)])
 
 
-def _tables(cur: Cursor) -> list[str]:
-    """The workspace's tables (temporary ones and other schemas left out), by name."""
+def tables(cur: Cursor) -> list[str]:
+    """The workspace's tables (temporary ones, other schemas and attached files left out), by name."""
     rows = cur.execute(
         "select table_name from information_schema.tables where table_schema = current_schema()"
         " and table_catalog = current_database() and table_type = 'BASE TABLE' order by table_name"
@@ -171,11 +171,11 @@ def _tables(cur: Cursor) -> list[str]:
     return [str(name) for (name,) in rows]
 
 
-def _counts(cur: Cursor) -> dict[str, int]:
-    """Rows per table, in one statement."""
-    tables = _tables(cur)
-    counts = " union all ".join(f"select '{t}', count(*) from {identifier(t)}" for t in tables)  # noqa: S608 catalogue names
-    return {str(t): int(n) for t, n in cur.execute(counts).fetchall()}
+def counts(cur: Cursor) -> dict[str, int]:
+    """Rows per table, in one statement (each table's name bound as a value)."""
+    names = tables(cur)
+    query = " union all ".join(f"select ?::varchar, count(*) from {identifier(t)}" for t in names)  # noqa: S608 catalogue names
+    return {str(t): int(n) for t, n in cur.execute(query, names).fetchall()}
 
 
 def _refuse_other_schemas(source: int, target: int, target_name: str) -> None:

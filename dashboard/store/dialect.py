@@ -157,5 +157,5 @@ def take_turns(cur: Cursor, key: str, wait_seconds: int = 5) -> None:
     advisory lock on the key's hash, released at commit or rollback; DuckDB has one writing
     process, whose own lock is enough (nothing to do here)."""
     if name(cur) == "postgres":
-        cur.execute(f"set local lock_timeout = '{int(wait_seconds)}s'")
+        cur.execute("select set_config('lock_timeout', ?, true)", [f"{int(wait_seconds)}s"])
         cur.execute("select pg_advisory_xact_lock(hashtextextended(?, 0))", [key])

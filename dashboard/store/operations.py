@@ -75,20 +75,7 @@ def totals(store: Store) -> tuple[int, dict[str, int]]:
 def table_counts(store: Store) -> dict[str, int]:
     """Rows in every table of the workspace, by table name (for checking a restore)."""
     with store.cursor() as cur:
-        return _counts(cur)
-
-
-def _counts(cur: Cursor) -> dict[str, int]:
-    names = cur.execute(
-        "select table_name from information_schema.tables where table_catalog = current_database()"
-        " and table_schema = current_schema() and table_type = 'BASE TABLE' order by table_name"
-    ).fetchall()
-    counts = {}
-    for (name,) in names:  # one query per table (about twenty), not per row
-        row = cur.execute(f'select count(*) from "{name}"').fetchone()  # noqa: S608 a name the catalogue gave
-        assert row is not None
-        counts[str(name)] = int(row[0])
-    return counts
+        return copy.counts(cur)
 
 
 def is_empty(store: Store) -> bool:
@@ -184,4 +171,4 @@ def restore_into(backup_path: Path, store: Store) -> dict[str, int]:
 def stored_counts(path: Path) -> dict[str, int]:
     """Table counts of a workspace file, opened read-only (a backup is never migrated or touched)."""
     with duckdb.connect(str(path), read_only=True) as con:
-        return _counts(con)
+        return copy.counts(con)
